@@ -1,0 +1,33 @@
+//! `preau check`: every problem of the school folder, at once.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::diagnostic::Severity;
+use crate::site::Site;
+
+/// Loads the school, renders it in memory (templates included), prints
+/// every problem; exit code 1 when there is an error.
+pub fn run(dir: &Path) -> Result<ExitCode> {
+    let loaded = Site::load(dir, None)?;
+    let mut diagnostics = loaded.diagnostics;
+    if let Some(site) = &loaded.site {
+        if let Err(e) = site.render() {
+            eprintln!("erreur : {e:#}");
+            return Ok(ExitCode::from(1));
+        }
+    }
+    super::print_diagnostics(dir, &diagnostics);
+    let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let summary = super::count_words(&diagnostics);
+    diagnostics.clear();
+    if has_errors {
+        eprintln!("\nContrôle terminé : {summary}. Corrigez les erreurs puis relancez « preau check ».");
+        Ok(ExitCode::from(1))
+    } else {
+        println!("Contrôle terminé : {summary}. Le site peut être construit.");
+        Ok(ExitCode::SUCCESS)
+    }
+}

@@ -1,0 +1,50 @@
+//! One thin file per command: parse nothing, print for the user, call the
+//! library.
+
+mod build;
+mod check;
+mod init;
+mod new;
+mod serve;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::Command;
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// Runs one command; `Ok` carries the exit code (1 when the school has errors).
+pub fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Build { dir, out } => build::run(&dir, out.as_deref()),
+        Command::Check { dir } => check::run(&dir),
+        Command::Init { dir } => init::run(&dir),
+        Command::New { kind, title, classe, date, ecole } => new::run(kind, title.as_deref(), classe.as_deref(), date.as_deref(), &ecole),
+        Command::Serve { dir, port } => serve::run(&dir, port),
+    }
+}
+
+/// Prints problems to stderr (the school folder path prefixed to each file).
+fn print_diagnostics(root: &std::path::Path, diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        let mut shown = d.clone();
+        if root != std::path::Path::new(".") {
+            shown.file = root.join(&d.file);
+        }
+        eprintln!("{shown}");
+    }
+}
+
+/// « 3 erreurs et 1 avertissement ».
+fn count_words(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
+    match (errors, warnings) {
+        (0, 0) => "aucun problème".into(),
+        (e, 0) => plural(e, "erreur", "erreurs"),
+        (0, w) => plural(w, "avertissement", "avertissements"),
+        (e, w) => format!("{} et {}", plural(e, "erreur", "erreurs"), plural(w, "avertissement", "avertissements")),
+    }
+}

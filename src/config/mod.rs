@@ -1,0 +1,451 @@
+//! The school's configuration: `ecole.yaml` and each `classes/<id>/classe.yaml`.
+
+mod audience;
+
+pub use audience::Audience;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dates::Date;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// `ecole.yaml`: who the school is, where its site lives, its classes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolFile {
+    /// « École élémentaire Jean Jaurès ».
+    pub nom: String,
+    /// Unité administrative immatriculée, e.g. `0751234A`.
+    pub uai: String,
+    /// Street address.
+    pub adresse: String,
+    /// Postal code, as text (leading zeros).
+    pub code_postal: String,
+    /// Town.
+    pub commune: String,
+    /// Phone number, optional.
+    #[serde(default)]
+    pub telephone: Option<String>,
+    /// School e-mail, optional.
+    #[serde(default)]
+    pub courriel: Option<String>,
+    /// Académie.
+    pub academie: String,
+    /// Circonscription of the IEN.
+    pub circonscription: String,
+    /// Name of the IEN.
+    pub ien: String,
+    /// Name of the directeur·rice.
+    pub directeur: String,
+    /// Who is directeur de publication: `directeur` (default) or `ien`.
+    #[serde(default)]
+    pub directeur_publication: PublicationDirector,
+    /// Base URL of the site, possibly with a sub-path.
+    pub url: String,
+    /// School year, `2026-2027`.
+    pub annee_scolaire: String,
+    /// Host of the site (LCEN).
+    pub hebergeur: Host,
+    /// Accessibility statement.
+    #[serde(default)]
+    pub accessibilite: Accessibility,
+    /// Data protection officer of the académie.
+    #[serde(default)]
+    pub dpo: Option<Dpo>,
+    /// Default audience of school-level content.
+    #[serde(default)]
+    pub acces: Option<String>,
+    /// Posts per list page.
+    #[serde(default = "default_per_page")]
+    pub par_page: usize,
+    /// Class ids in display order.
+    pub classes: Vec<String>,
+}
+
+fn default_per_page() -> usize {
+    10
+}
+
+/// Who is directeur de publication.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PublicationDirector {
+    /// The school's directeur·rice.
+    #[default]
+    Directeur,
+    /// The IEN of the circonscription.
+    Ien,
+}
+
+/// The host of the site, required by the LCEN.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Host {
+    /// Name of the host.
+    pub nom: String,
+    /// Postal address of the host.
+    pub adresse: String,
+    /// Phone number of the host.
+    pub telephone: String,
+}
+
+/// The accessibility statement's status (RGAA).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accessibility {
+    /// `non conforme`, `partiellement conforme` or `totalement conforme`.
+    #[serde(default = "default_status")]
+    pub statut: AccessibilityStatus,
+    /// Date of the statement.
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// Contact for accessibility problems (defaults to the school e-mail).
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+impl Default for Accessibility {
+    fn default() -> Self {
+        Accessibility { statut: default_status(), date: None, contact: None }
+    }
+}
+
+fn default_status() -> AccessibilityStatus {
+    AccessibilityStatus::NonConforme
+}
+
+/// The three statuses the law allows.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+pub enum AccessibilityStatus {
+    /// « non conforme »
+    #[serde(rename = "non conforme")]
+    NonConforme,
+    /// « partiellement conforme »
+    #[serde(rename = "partiellement conforme")]
+    PartiellementConforme,
+    /// « totalement conforme »
+    #[serde(rename = "totalement conforme")]
+    TotalementConforme,
+}
+
+/// The académie's data protection officer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dpo {
+    /// Name or title.
+    pub nom: String,
+    /// E-mail address.
+    pub courriel: String,
+}
+
+/// `classes/<id>/classe.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassFile {
+    /// « CM1 de Mme Martin ».
+    pub nom: String,
+    /// « CM1 », « CE2-CM1 »…
+    pub niveau: String,
+    /// Teachers' names.
+    pub enseignants: Vec<String>,
+    /// Default audience of this class's content (default: the class).
+    #[serde(default)]
+    pub acces: Option<String>,
+}
+
+/// A class, ready to use.
+#[derive(Debug, Clone, Serialize)]
+pub struct Class {
+    /// Folder name and URL segment: `cm1`.
+    pub id: String,
+    /// Display name.
+    pub nom: String,
+    /// Level.
+    pub niveau: String,
+    /// Teachers.
+    pub enseignants: Vec<String>,
+    /// Default audience of the class's content.
+    pub acces: Audience,
+}
+
+/// The whole configuration, validated.
+#[derive(Debug, Clone, Serialize)]
+pub struct School {
+    /// `ecole.yaml` as written.
+    #[serde(flatten)]
+    pub file: SchoolFile,
+    /// The classes, in the order of `ecole.yaml`.
+    #[serde(rename = "liste_classes")]
+    pub class_list: Vec<Class>,
+    /// Default audience of school-level content.
+    #[serde(skip)]
+    pub default_audience: Audience,
+    /// Path part of the base URL, always with leading and trailing `/`.
+    pub base_path: String,
+    /// Base URL, always with a trailing `/`.
+    pub base_url: String,
+}
+
+impl School {
+    /// Reads and validates `ecole.yaml` and every `classe.yaml` under `root`.
+    /// Problems go to `diags`; `None` when `ecole.yaml` itself is unusable.
+    pub fn load(root: &Path, diags: &Diagnostics) -> Option<School> {
+        let rel = Path::new("ecole.yaml");
+        let text = match std::fs::read_to_string(root.join(rel)) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(rel, format!("impossible de lire ecole.yaml : {e}"))
+                        .hint("lancez la commande dans le dossier de l'école, ou créez-en un avec « preau init ».")
+                        .at_line(1),
+                );
+                return None;
+            }
+        };
+        let file: SchoolFile = match crate::yaml::parse(&text, rel, 1) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        };
+        let (base_url, base_path) = match parse_base_url(&file.url) {
+            Ok(v) => v,
+            Err((msg, hint)) => {
+                let line = crate::yaml::key_line(&text, "url", 1).unwrap_or(1);
+                diags.push(Diagnostic::error(rel, msg).hint(hint).at_line(line));
+                ("https://exemple.invalid/".into(), "/".into())
+            }
+        };
+        if file.url.starts_with("http://") {
+            let line = crate::yaml::key_line(&text, "url", 1).unwrap_or(1);
+            diags.push(
+                Diagnostic::error(rel, "l'adresse du site commence par http:// : les espaces de classe ne pourront pas s'ouvrir (le navigateur n'autorise le déchiffrement qu'en HTTPS)")
+                    .hint("demandez à l'hébergeur d'activer HTTPS (un certificat gratuit Let's Encrypt suffit) et écrivez l'adresse en https://.")
+                    .at_line(line),
+            );
+        }
+        check_school_fields(&file, &text, diags);
+        let mut class_list = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for id in &file.classes {
+            let line = class_line(&text, id);
+            if !seen.insert(id.clone()) {
+                diags.push(Diagnostic::error(rel, format!("la classe « {id} » est déclarée deux fois")).at_line(line));
+                continue;
+            }
+            if !is_valid_id(id) {
+                diags.push(
+                    Diagnostic::error(rel, format!("identifiant de classe invalide « {id} »"))
+                        .hint("utilisez des minuscules sans accent, des chiffres et des tirets, par exemple « cm1 » ou « ce2-cm1 ».")
+                        .at_line(line),
+                );
+                continue;
+            }
+            if let Some(class) = load_class(root, id, &file.classes, diags) {
+                class_list.push(class);
+            } else if !root.join("classes").join(id).join("classe.yaml").exists() {
+                diags.push(
+                    Diagnostic::error(rel, format!("la classe « {id} » n'a pas de fichier classes/{id}/classe.yaml"))
+                        .hint(format!("créez classes/{id}/classe.yaml (nom, niveau, enseignants) ou retirez « {id} » de la liste."))
+                        .at_line(line),
+                );
+            }
+        }
+        // A class folder that ecole.yaml does not list is most likely a mistake.
+        if let Ok(entries) = std::fs::read_dir(root.join("classes")) {
+            let mut extra: Vec<String> = entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| !name.starts_with('.') && !file.classes.contains(name))
+                .collect();
+            extra.sort();
+            for name in extra {
+                let mut d = Diagnostic::error(
+                    Path::new("classes").join(&name),
+                    format!("le dossier de classe « {name} » n'est pas déclaré dans ecole.yaml"),
+                );
+                d = match crate::yaml::closest(&name, &file.classes) {
+                    Some(best) => d.hint(format!("renommez le dossier en « {best} », ou ajoutez « {name} » à la liste « classes » de ecole.yaml.")),
+                    None => d.hint(format!("ajoutez « {name} » à la liste « classes » de ecole.yaml.")),
+                };
+                diags.push(d);
+            }
+        }
+        let default_audience = match &file.acces {
+            None => Audience::Public,
+            Some(raw) => match Audience::parse(raw, None, &file.classes) {
+                Ok(a) => a,
+                Err((msg, hint)) => {
+                    let line = crate::yaml::key_line(&text, "acces", 1).unwrap_or(1);
+                    diags.push(Diagnostic::error(rel, msg).hint(hint).at_line(line));
+                    Audience::Public
+                }
+            },
+        };
+        Some(School { file, class_list, default_audience, base_path, base_url })
+    }
+
+    /// The class with this id.
+    pub fn class(&self, id: &str) -> Option<&Class> {
+        self.class_list.iter().find(|c| c.id == id)
+    }
+
+    /// Known class ids.
+    pub fn class_ids(&self) -> &[String] {
+        &self.file.classes
+    }
+
+    /// A site path (`classes/cm1/`) as an absolute URL path with the base path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// A site path as a full URL (for feeds and sitemaps).
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// Replaces the base URL (the preview server serves from its own address).
+    pub fn set_base_url(&mut self, url: &str) {
+        if let Ok((base_url, base_path)) = parse_base_url(url) {
+            self.base_url = base_url;
+            self.base_path = base_path;
+        }
+    }
+}
+
+fn class_line(text: &str, id: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start_matches([' ', '-']).trim();
+            l == id || l.contains(&format!("[{id}")) || l.contains(&format!(" {id},")) || l.contains(&format!(" {id}]")) || l.contains(&format!(",{id}"))
+        })
+        .map(|i| i + 1)
+        .or_else(|| crate::yaml::key_line(text, "classes", 1))
+        .unwrap_or(1)
+}
+
+/// A class id: lower-case ASCII letters, digits and dashes.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+}
+
+fn load_class(root: &Path, id: &str, known: &[String], diags: &Diagnostics) -> Option<Class> {
+    let rel = Path::new("classes").join(id).join("classe.yaml");
+    let text = std::fs::read_to_string(root.join(&rel)).ok()?;
+    let file: ClassFile = match crate::yaml::parse(&text, &rel, 1) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let acces = match &file.acces {
+        None => Audience::Class(id.to_string()),
+        Some(raw) => match Audience::parse(raw, Some(id), known) {
+            Ok(a) => a,
+            Err((msg, hint)) => {
+                let line = crate::yaml::key_line(&text, "acces", 1).unwrap_or(1);
+                diags.push(Diagnostic::error(&rel, msg).hint(hint).at_line(line));
+                Audience::Class(id.to_string())
+            }
+        },
+    };
+    Some(Class { id: id.to_string(), nom: file.nom, niveau: file.niveau, enseignants: file.enseignants, acces })
+}
+
+/// Splits `https://host/sub/` into (base URL with trailing slash, base path).
+fn parse_base_url(url: &str) -> Result<(String, String), (String, String)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            (
+                format!("adresse du site invalide « {url} »"),
+                "écrivez l'adresse complète, par exemple « https://ecoles.ville.fr/jean-jaures/ ».".to_string(),
+            )
+        })?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || host.contains(' ') || url.contains(['?', '#']) {
+        return Err((
+            format!("adresse du site invalide « {url} »"),
+            "écrivez l'adresse complète, sans espace ni « ? », par exemple « https://ecoles.ville.fr/jean-jaures/ ».".into(),
+        ));
+    }
+    let path = path.trim_matches('/');
+    let base_path = if path.is_empty() { "/".to_string() } else { format!("/{path}/") };
+    let scheme = if url.starts_with("https://") { "https" } else { "http" };
+    Ok((format!("{scheme}://{host}{base_path}"), base_path))
+}
+
+fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
+    let rel = Path::new("ecole.yaml");
+    let line = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
+    let uai = file.uai.trim();
+    let uai_ok = uai.len() == 8 && uai[..7].bytes().all(|b| b.is_ascii_digit()) && uai.as_bytes()[7].is_ascii_alphabetic();
+    if !uai_ok {
+        diags.push(
+            Diagnostic::error(rel, format!("UAI invalide « {uai} »"))
+                .hint("l'UAI de l'école compte 7 chiffres et une lettre, par exemple « 0751234A ».")
+                .at_line(line("uai")),
+        );
+    }
+    let year_ok = file
+        .annee_scolaire
+        .split_once('-')
+        .and_then(|(a, b)| Some((a.parse::<i32>().ok()?, b.parse::<i32>().ok()?)))
+        .is_some_and(|(a, b)| b == a + 1);
+    if !year_ok {
+        diags.push(
+            Diagnostic::error(rel, format!("année scolaire invalide « {} »", file.annee_scolaire))
+                .hint("écrivez-la sous la forme « 2026-2027 ».")
+                .at_line(line("annee_scolaire")),
+        );
+    } else if file.annee_scolaire < crate::dates::today().school_year() {
+        diags.push(
+            Diagnostic::warning(rel, format!("l'année scolaire « {} » est passée : les mentions légales sont peut-être périmées", file.annee_scolaire))
+                .hint("à chaque rentrée, vérifiez le directeur, l'IEN et l'hébergeur, puis mettez à jour « annee_scolaire ».")
+                .at_line(line("annee_scolaire")),
+        );
+    }
+    for (key, value) in [("nom", &file.nom), ("adresse", &file.adresse), ("commune", &file.commune), ("ien", &file.ien), ("directeur", &file.directeur), ("circonscription", &file.circonscription)] {
+        if value.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(rel, format!("« {key} » est vide"))
+                    .hint("les mentions légales en ont besoin : remplissez-le.")
+                    .at_line(line(key)),
+            );
+        }
+    }
+    if file.par_page == 0 {
+        diags.push(Diagnostic::error(rel, "« par_page » doit être au moins 1").at_line(line("par_page")));
+    }
+    if file.accessibilite.date.is_none() {
+        diags.push(
+            Diagnostic::warning(rel, "la date de la déclaration d'accessibilité n'est pas renseignée")
+                .hint("ajoutez « date: AAAA-MM-JJ » sous « accessibilite ».")
+                .at_line(crate::yaml::key_line(text, "accessibilite", 1).unwrap_or(1)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_with_sub_path() {
+        let (url, path) = parse_base_url("https://ecoles.ville.fr/jean-jaures").unwrap();
+        assert_eq!(url, "https://ecoles.ville.fr/jean-jaures/");
+        assert_eq!(path, "/jean-jaures/");
+        let (_, path) = parse_base_url("https://ecole.fr").unwrap();
+        assert_eq!(path, "/");
+        assert!(parse_base_url("ecole.fr").is_err());
+    }
+}

@@ -1,0 +1,26 @@
+//! Préau builds a French primary school's ENT as a static site.
+//!
+//! The pipeline, one module per stage, plain data between them:
+//!
+//! ```text
+//! ecole.yaml ─┐
+//! content ────┼─► config + content (load) ─► site model ─► render (tera) ─► output (atomic write)
+//! theme ──────┘
+//! ```
+//!
+//! [`site`] is the orchestrator; [`cmd`] holds one thin file per command.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostic;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod theme;
+pub mod yaml;
+

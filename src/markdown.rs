@@ -1,0 +1,250 @@
+//! Markdown to HTML with comrak: GFM tables, task lists, autolinks,
+//! footnotes, heading anchors, French typography, and links rewritten to
+//! site URLs. Raw HTML written in content is escaped, never rendered.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+
+use comrak::adapters::{HeadingAdapter, HeadingMeta};
+use comrak::nodes::{NodeValue, Sourcepos};
+use comrak::options::Plugins;
+use comrak::{Arena, Options};
+
+/// A problem found while rendering, at a position inside the markdown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// 1-based line inside the markdown text.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+    /// Blocks the build when true; a warning otherwise.
+    pub is_error: bool,
+}
+
+/// What a link or image points to, as the resolver sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[texte](…)`
+    Link,
+    /// `![alt](…)`
+    Image,
+}
+
+/// Turns a URL written in markdown into the URL to emit, or explains why
+/// it points nowhere: `(message, hint)`.
+pub type Resolver<'r> = dyn Fn(&str, LinkKind) -> Result<String, (String, String)> + 'r;
+
+/// The result of rendering one markdown text.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML fragment.
+    pub html: String,
+    /// Plain text of the first paragraph (for summaries).
+    pub first_paragraph: String,
+    /// Problems found (broken links, images without alt text).
+    pub issues: Vec<Issue>,
+}
+
+fn options() -> Options<'static> {
+    let mut options = Options::default();
+    options.extension.table = true;
+    options.extension.tasklist = true;
+    options.extension.autolink = true;
+    options.extension.footnotes = true;
+    options.extension.strikethrough = true;
+    options.render.r#unsafe = false;
+    options.render.escape = true;
+    options.render.tasklist_classes = true;
+    options
+}
+
+/// Renders `markdown`, resolving every link and image through `resolve`.
+pub fn render(markdown: &str, resolve: &Resolver<'_>) -> Rendered {
+    let options = options();
+    let arena = Arena::new();
+    let root = comrak::parse_document(&arena, markdown, &options);
+    let mut issues = Vec::new();
+    let mut first_paragraph = None;
+
+    for node in root.descendants() {
+        let mut data = node.data_mut();
+        let pos = data.sourcepos;
+        match &mut data.value {
+            NodeValue::Text(text) => {
+                let inside_code_or_link = node.ancestors().skip(1).any(|a| {
+                    matches!(a.data().value, NodeValue::Code(_) | NodeValue::CodeBlock(_))
+                });
+                if !inside_code_or_link {
+                    let fixed = typography(text);
+                    if fixed != **text {
+                        *text = fixed.into();
+                    }
+                }
+            }
+            NodeValue::Link(link) => match resolve(&link.url, LinkKind::Link) {
+                Ok(url) => link.url = url,
+                Err((message, hint)) => issues.push(issue(pos, message, hint, true)),
+            },
+            NodeValue::Image(link) => {
+                match resolve(&link.url, LinkKind::Image) {
+                    Ok(url) => link.url = url,
+                    Err((message, hint)) => issues.push(issue(pos, message, hint, true)),
+                }
+                drop(data);
+                if node.collect_text().trim().is_empty() {
+                    issues.push(issue(
+                        pos,
+                        "image sans texte alternatif".into(),
+                        "décrivez l'image entre les crochets : ![Les élèves plantent des bulbes](photo.jpg).".into(),
+                        false,
+                    ));
+                }
+                continue;
+            }
+            NodeValue::Paragraph if first_paragraph.is_none() => {
+                drop(data);
+                let text = node.collect_text();
+                if !text.trim().is_empty() {
+                    first_paragraph = Some(typography(text.trim()));
+                }
+                continue;
+            }
+            _ => {}
+        }
+    }
+
+    let adapter = Headings::default();
+    let mut plugins = Plugins::default();
+    plugins.render.heading_adapter = Some(&adapter);
+    let mut html = String::with_capacity(markdown.len() * 2);
+    comrak::format_html_with_plugins(root, &options, &mut html, &plugins).expect("writing to a String");
+    Rendered { html, first_paragraph: first_paragraph.unwrap_or_default(), issues }
+}
+
+fn issue(pos: Sourcepos, message: String, hint: String, is_error: bool) -> Issue {
+    Issue { line: pos.start.line, column: pos.start.column, message, hint, is_error }
+}
+
+/// Headings with a stable, unique `id` so that `page/#section` links work.
+#[derive(Default)]
+struct Headings {
+    seen: Mutex<HashMap<String, usize>>,
+}
+
+impl HeadingAdapter for Headings {
+    fn enter(&self, output: &mut dyn fmt::Write, heading: &HeadingMeta, _: Option<Sourcepos>) -> fmt::Result {
+        let base = crate::slug::slugify(&heading.content);
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let mut seen = self.seen.lock().expect("headings lock");
+        let count = seen.entry(base.clone()).or_insert(0);
+        *count += 1;
+        let id = if *count == 1 { base } else { format!("{base}-{count}") };
+        write!(output, "<h{} id=\"{}\">", heading.level, id)
+    }
+
+    fn exit(&self, output: &mut dyn fmt::Write, heading: &HeadingMeta) -> fmt::Result {
+        write!(output, "</h{}>", heading.level)
+    }
+}
+
+/// French typography: non-breaking spaces before `: ; ! ?` and inside « ».
+///
+/// Only spaces the author typed are replaced (so `10:30` and URLs stay as
+/// they are); a missing space inside guillemets is added.
+pub fn typography(text: &str) -> String {
+    const NBSP: char = '\u{a0}';
+    const NNBSP: char = '\u{202f}';
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            ' ' | NBSP | NNBSP if matches!(next, Some(':' | ';' | '!' | '?' | '»')) => {
+                let punct = next.unwrap_or(' ');
+                out.push(if matches!(punct, ':' | '»') { NBSP } else { NNBSP });
+            }
+            '«' => {
+                out.push('«');
+                if matches!(next, Some(' ' | NBSP | NNBSP)) {
+                    i += 1;
+                }
+                out.push(NBSP);
+            }
+            '»' => {
+                if !out.ends_with(NBSP) && !out.ends_with(NNBSP) {
+                    out.push(NBSP);
+                }
+                out.push('»');
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(md: &str) -> Rendered {
+        render(md, &|url, _| Ok(url.to_string()))
+    }
+
+    #[test]
+    fn french_spaces() {
+        assert_eq!(typography("Attention : il pleut !"), "Attention\u{a0}: il pleut\u{202f}!");
+        assert_eq!(typography("« Bonjour »"), "«\u{a0}Bonjour\u{a0}»");
+        assert_eq!(typography("«Bonjour»"), "«\u{a0}Bonjour\u{a0}»");
+        assert_eq!(typography("à 10:30"), "à 10:30");
+    }
+
+    #[test]
+    fn raw_html_is_escaped() {
+        let r = plain("<script>alert(1)</script>\n\nTexte <b>gras</b>");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(!r.html.contains("<b>"), "{}", r.html);
+    }
+
+    #[test]
+    fn gfm_features() {
+        let r = plain("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] fait\n- [ ] à faire\n\nvoir https://exemple.fr\n\nNote[^1].\n\n[^1]: La note.\n\n## Français\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("<a href=\"https://exemple.fr\">"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.html.contains("<h2 id=\"francais\">Français</h2>"), "{}", r.html);
+    }
+
+    #[test]
+    fn duplicate_headings_get_unique_ids() {
+        let r = plain("## Maths\n\n## Maths\n");
+        assert!(r.html.contains("id=\"maths\"") && r.html.contains("id=\"maths-2\""));
+    }
+
+    #[test]
+    fn broken_link_reported_with_position() {
+        let r = render("Texte\n\nvoir [ici](absent.md)", &|_, _| Err(("lien cassé".into(), "conseil".into())));
+        assert_eq!(r.issues.len(), 1);
+        assert_eq!((r.issues[0].line, r.issues[0].column), (3, 6));
+    }
+
+    #[test]
+    fn image_without_alt_is_a_warning() {
+        let r = plain("![](photo.jpg)");
+        assert_eq!(r.issues.len(), 1);
+        assert!(!r.issues[0].is_error);
+    }
+
+    #[test]
+    fn first_paragraph_for_summaries() {
+        assert_eq!(plain("## Titre\n\nPremier *paragraphe*.\n\nSecond.").first_paragraph, "Premier paragraphe.");
+    }
+}

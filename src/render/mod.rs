@@ -1,0 +1,115 @@
+//! Rendering the site model into files: Tera templates (compiled once,
+//! rendered in parallel), feeds, and the theme's static files.
+
+mod feeds;
+mod filters;
+mod views;
+
+use std::path::Path;
+
+use anyhow::{anyhow, Result};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use tera::Tera;
+
+use crate::config::{Audience, School};
+use crate::content::Content;
+use crate::dates::Date;
+use crate::output::Output;
+use crate::theme::Theme;
+
+pub use filters::file_size;
+
+/// One HTML page to render.
+struct Job {
+    /// Output file path (`classes/cm1/index.html`).
+    path: String,
+    /// Template name.
+    template: String,
+    /// Page-specific context (merged over the site context).
+    context: Value,
+    /// Who may read it.
+    audience: Audience,
+}
+
+/// Compiles the theme's templates; errors name the template file.
+fn compile(theme: &Theme) -> Result<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
+    filters::register(&mut tera);
+    let templates: Vec<(&str, &str)> = theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
+    tera.add_raw_templates(templates).map_err(|e| anyhow!("gabarit invalide : {}", chain(&e)))?;
+    Ok(tera)
+}
+
+/// Escapes text for HTML: `& < > " '` only (Tera's default also escapes
+/// `/`, which makes every URL unreadable in the output).
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every message of a Tera error chain, joined.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(" : ")
+}
+
+/// Renders the whole site into an [`Output`].
+pub fn render(school: &School, content: &Content, theme: &Theme, school_root: &Path, today: Date) -> Result<Output> {
+    let tera = compile(theme)?;
+    let site = views::site_context(school, content, today);
+    let mut output = Output::default();
+    let jobs = views::jobs(school, content, today);
+
+    let rendered: Vec<Result<(String, Audience, Vec<u8>)>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let mut ctx = tera::Context::from_value(json!({ "site": site }))?;
+            if let Value::Object(map) = job.context {
+                for (k, v) in map {
+                    ctx.insert(k, &v);
+                }
+            }
+            ctx.insert("chemin", &job.path.trim_end_matches("index.html"));
+            ctx.insert("restreint", &!job.audience.is_public());
+            ctx.insert("audience", &views::audience_label(school, &job.audience));
+            let html = tera
+                .render(&job.template, &ctx)
+                .map_err(|e| anyhow!("rendu de « {} » avec le gabarit « {} » : {}", job.path, job.template, chain(&e)))?;
+            Ok((job.path, job.audience, html.into_bytes()))
+        })
+        .collect();
+    for r in rendered {
+        let (path, audience, bytes) = r?;
+        output.add(path, audience, bytes);
+    }
+
+    views::feeds(school, content, today, &mut output);
+    for asset in &content.assets {
+        output.copy(asset.path.clone(), asset.audience.clone(), school_root.join(&asset.source));
+    }
+    for doc in &content.documents {
+        output.copy(doc.path.clone(), doc.audience.clone(), school_root.join(&doc.source));
+    }
+    for (name, data) in &theme.statics {
+        output.add(format!("static/{name}"), Audience::Public, data.to_vec());
+    }
+    Ok(output)
+}

@@ -1,0 +1,381 @@
+//! The views of the site: which page is rendered with which template and
+//! which data. Plain functions from the site model to [`Job`]s.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::{feeds, Job};
+use crate::config::{Audience, Class, School};
+use crate::content::{Content, Event, Kind, Page};
+use crate::dates::Date;
+use crate::output::Output;
+
+/// Data every template sees as `site`.
+pub fn site_context(school: &School, content: &Content, today: Date) -> Value {
+    let base = &school.base_path;
+    let mut menu = vec![
+        json!({"titre": "Accueil", "chemin": ""}),
+        json!({"titre": "Actualités", "chemin": "actualites/"}),
+        json!({"titre": "Les classes", "chemin": "classes/"}),
+        json!({"titre": "Agenda", "chemin": "agenda/"}),
+        json!({"titre": "Documents", "chemin": "documents/"}),
+    ];
+    let mut ordered: Vec<&Page> = content.of_kind(Kind::Page).filter(|p| p.order.is_some() && !p.path.is_empty()).collect();
+    ordered.sort_by_key(|p| (p.order, p.title.clone()));
+    menu.extend(ordered.iter().map(|p| json!({"titre": p.title, "chemin": p.path})));
+    let directeur_publication = match school.file.directeur_publication {
+        crate::config::PublicationDirector::Directeur => format!("{}, directeur·rice de l'école", school.file.directeur),
+        crate::config::PublicationDirector::Ien => format!("{}, inspecteur·rice de l'Éducation nationale de la circonscription {}", school.file.ien, school.file.circonscription),
+    };
+    json!({
+        "ecole": school,
+        "base": base,
+        "menu": menu,
+        "classes": school.class_list.iter().map(|c| class_json(c)).collect::<Vec<_>>(),
+        "aujourdhui": today,
+        "directeur_publication": directeur_publication,
+        "contact_accessibilite": school.file.accessibilite.contact.clone().or_else(|| school.file.courriel.clone()),
+    })
+}
+
+fn class_json(class: &Class) -> Value {
+    json!({
+        "id": class.id,
+        "nom": class.nom,
+        "niveau": class.niveau,
+        "enseignants": class.enseignants,
+        "chemin": format!("classes/{}/", class.id),
+    })
+}
+
+/// Who may read, in words (« aux familles de la classe … »), for banners.
+pub fn audience_label(school: &School, audience: &Audience) -> String {
+    match audience {
+        Audience::Public => "à tout le monde".into(),
+        Audience::Families => "aux familles de l'école".into(),
+        Audience::Class(id) => match school.class(id) {
+            Some(c) => format!("aux familles de la classe {}", c.nom),
+            None => format!("aux familles de la classe {id}"),
+        },
+        Audience::Staff => "à l'équipe de l'école".into(),
+    }
+}
+
+fn job(path: impl Into<String>, template: &str, context: Value, audience: &Audience) -> Job {
+    Job { path: path.into(), template: template.to_string(), context, audience: audience.clone() }
+}
+
+/// Newest first, then by title for a stable order.
+fn newest_first<'a>(pages: impl Iterator<Item = &'a Page>) -> Vec<&'a Page> {
+    let mut list: Vec<&Page> = pages.collect();
+    list.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
+    list
+}
+
+fn is_upcoming(event: &Event, today: Date) -> bool {
+    event.end.unwrap_or(event.date) >= today
+}
+
+/// Every page of the site, with its template and data.
+pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
+    let public = Audience::Public;
+    let mut jobs = Vec::new();
+    let school_audience = &school.default_audience;
+
+    // School home.
+    let news = newest_first(content.of_kind(Kind::News));
+    let school_events: Vec<&Event> = content.events.iter().filter(|e| e.class.is_none()).collect();
+    let upcoming: Vec<&&Event> = school_events.iter().filter(|e| is_upcoming(e, today)).take(5).collect();
+    let home = content.pages.iter().find(|p| p.kind == Kind::Page && p.path.is_empty());
+    jobs.push(job(
+        "index.html",
+        "home.html",
+        json!({"page": home, "actualites": news.iter().take(4).collect::<Vec<_>>(), "evenements": upcoming, "titre": school.file.nom}),
+        &public,
+    ));
+
+    // School news.
+    paginate(&mut jobs, "actualites/", "Actualités de l'école", &news, school.file.par_page, json!({}), school_audience);
+    posts(&mut jobs, &news, json!({"chemin": "actualites/", "titre": "Actualités"}), json!({}));
+
+    // School pages (legal pages have their own templates).
+    for page in content.of_kind(Kind::Page).filter(|p| !p.path.is_empty()) {
+        let template = format!("{}.html", page.slug);
+        let template = if ["mentions-legales", "accessibilite", "donnees-personnelles"].contains(&page.slug.as_str()) {
+            template
+        } else {
+            "page.html".to_string()
+        };
+        jobs.push(job(format!("{}index.html", page.path), &template, json!({"page": page, "titre": page.title}), &page.audience));
+    }
+
+    // Agenda and documents.
+    jobs.push(job(
+        "agenda/index.html",
+        "agenda.html",
+        json!({"titre": "Agenda", "mois": by_month(&school_events, today), "fil": [{"titre": "Agenda", "chemin": "agenda/"}]}),
+        school_audience,
+    ));
+    jobs.push(job(
+        "documents/index.html",
+        "documents.html",
+        json!({"titre": "Documents à télécharger", "documents": content.documents}),
+        school_audience,
+    ));
+    jobs.push(job("classes/index.html", "classes.html", json!({"titre": "Les classes"}), &public));
+    jobs.push(job("404.html", "404.html", json!({"titre": "Page introuvable"}), &public));
+
+    for class in &school.class_list {
+        class_jobs(&mut jobs, school, content, class, today);
+    }
+    jobs
+}
+
+fn paginate(jobs: &mut Vec<Job>, path: &str, title: &str, items: &[&Page], per_page: usize, extra: Value, audience: &Audience) {
+    let per_page = per_page.max(1);
+    let total = items.len().div_ceil(per_page).max(1);
+    let page_path = |n: usize| if n == 1 { path.to_string() } else { format!("{path}page/{n}/") };
+    for n in 1..=total {
+        let slice: Vec<&&Page> = items.iter().skip((n - 1) * per_page).take(per_page).collect();
+        let mut ctx = json!({
+            "titre": if n == 1 { title.to_string() } else { format!("{title} (page {n} sur {total})") },
+            "articles": slice,
+            "pagination": {
+                "courante": n,
+                "total": total,
+                "precedente": (n > 1).then(|| page_path(n - 1)),
+                "suivante": (n < total).then(|| page_path(n + 1)),
+            },
+        });
+        merge(&mut ctx, &extra);
+        jobs.push(job(format!("{}index.html", page_path(n)), "post_list.html", ctx, audience));
+    }
+}
+
+fn posts(jobs: &mut Vec<Job>, list: &[&Page], back: Value, extra: Value) {
+    for (i, post) in list.iter().enumerate() {
+        let newer = i.checked_sub(1).and_then(|j| list.get(j));
+        let older = list.get(i + 1);
+        let mut ctx = json!({
+            "page": post,
+            "titre": post.title,
+            "plus_recent": newer.map(|p| json!({"titre": p.title, "chemin": p.path})),
+            "plus_ancien": older.map(|p| json!({"titre": p.title, "chemin": p.path})),
+            "retour": back,
+        });
+        merge(&mut ctx, &extra);
+        jobs.push(job(format!("{}index.html", post.path), "post.html", ctx, &post.audience));
+    }
+}
+
+fn merge(target: &mut Value, extra: &Value) {
+    if let (Value::Object(t), Value::Object(e)) = (target, extra) {
+        for (k, v) in e {
+            t.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+fn by_month(events: &[&Event], today: Date) -> Vec<Value> {
+    let mut months: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for e in events {
+        let key = e.date.0.format("%Y-%m-01").to_string();
+        let mut v = serde_json::to_value(e).expect("events serialize");
+        v["passe"] = json!(!is_upcoming(e, today));
+        months.entry(key).or_default().push(v);
+    }
+    months.into_iter().map(|(m, items)| json!({"mois": m, "evenements": items})).collect()
+}
+
+fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &Class, today: Date) {
+    let id = &class.id;
+    let base = format!("classes/{id}/");
+    let audience = &class.acces;
+    let classe = class_json(class);
+    let crumbs = |title: &str, path: &str| json!([{"titre": "Les classes", "chemin": "classes/"}, {"titre": class.nom, "chemin": base}, {"titre": title, "chemin": path}]);
+    let in_class = |p: &&Page| p.class.as_deref() == Some(id.as_str());
+
+    let blog = newest_first(content.of_kind(Kind::Post).filter(in_class));
+    let mut days: Vec<&Page> = content.of_kind(Kind::CahierDay).filter(in_class).collect();
+    days.sort_by_key(|p| p.date);
+    let resources = content.of_kind(Kind::Resources).find(in_class);
+    let events: Vec<&Event> = content.events.iter().filter(|e| e.class.as_deref() == Some(id.as_str())).collect();
+    let todo = homework_due(&days, today, None);
+
+    // Class home.
+    jobs.push(job(
+        format!("{base}index.html"),
+        "class.html",
+        json!({
+            "titre": class.nom,
+            "classe": classe,
+            "articles": blog.iter().take(3).collect::<Vec<_>>(),
+            "a_faire": todo.iter().take(4).collect::<Vec<_>>(),
+            "derniers_jours": days.iter().rev().take(3).map(|d| day_summary(d)).collect::<Vec<_>>(),
+            "evenements": events.iter().filter(|e| is_upcoming(e, today)).collect::<Vec<_>>(),
+            "ressources": resources.map(|r| json!({"titre": r.title, "chemin": r.path})),
+            "fil": [{"titre": "Les classes", "chemin": "classes/"}, {"titre": class.nom, "chemin": base}],
+        }),
+        audience,
+    ));
+
+    // Blog.
+    let blog_title = format!("Actualités — {}", class.nom);
+    let extra = json!({"classe": classe, "fil": crumbs("Actualités", &format!("{base}blog/"))});
+    paginate(jobs, &format!("{base}blog/"), &blog_title, &blog, school.file.par_page, extra.clone(), audience);
+    posts(jobs, &blog, json!({"chemin": format!("{base}blog/"), "titre": "Actualités de la classe"}), extra);
+
+    // Cahier de textes: by day.
+    let mut months: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for d in days.iter().rev() {
+        let key = d.date.expect("day").0.format("%Y-%m-01").to_string();
+        months.entry(key).or_default().push(day_summary(d));
+    }
+    let months: Vec<Value> = months.into_iter().rev().map(|(m, jours)| json!({"mois": m, "jours": jours})).collect();
+    let cahier = format!("{base}cahier/");
+    jobs.push(job(
+        format!("{cahier}index.html"),
+        "cahier_days.html",
+        json!({"titre": format!("Cahier de textes — {}", class.nom), "classe": classe, "mois": months, "fil": crumbs("Cahier de textes", &cahier)}),
+        audience,
+    ));
+    for (i, day) in days.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|j| days.get(j));
+        let next = days.get(i + 1);
+        jobs.push(job(
+            format!("{}index.html", day.path),
+            "cahier_day.html",
+            json!({
+                "titre": format!("{} — {}", day.title, class.nom),
+                "page": day,
+                "classe": classe,
+                "precedent": prev.map(|p| json!({"date": p.date, "chemin": p.path})),
+                "suivant": next.map(|p| json!({"date": p.date, "chemin": p.path})),
+                "fil": crumbs("Cahier de textes", &cahier),
+            }),
+            &day.audience,
+        ));
+    }
+
+    // Cahier by discipline.
+    let mut subjects: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
+    for day in &days {
+        for s in day.sessions.iter().filter(|s| !s.slug.is_empty()) {
+            let entry = subjects.entry(s.slug.clone()).or_insert_with(|| (s.matiere.clone(), Vec::new()));
+            entry.1.push(json!({"date": day.date, "chemin": day.path, "html": without_heading(&s.html)}));
+        }
+    }
+    let list: Vec<Value> = subjects
+        .iter()
+        .map(|(slug, (name, sessions))| json!({"nom": name, "slug": slug, "seances": sessions.len(), "chemin": format!("{cahier}matieres/{slug}/")}))
+        .collect();
+    jobs.push(job(
+        format!("{cahier}matieres/index.html"),
+        "cahier_subjects.html",
+        json!({"titre": format!("Cahier de textes par matière — {}", class.nom), "classe": classe, "matieres": list, "fil": crumbs("Cahier de textes", &cahier)}),
+        audience,
+    ));
+    for (slug, (name, sessions)) in &subjects {
+        jobs.push(job(
+            format!("{cahier}matieres/{slug}/index.html"),
+            "cahier_subject.html",
+            json!({
+                "titre": format!("{name} — cahier de textes — {}", class.nom),
+                "classe": classe,
+                "matiere": name,
+                "seances": sessions,
+                "devoirs": homework_due(&days, Date(chrono::NaiveDate::MIN), Some(slug)),
+                "fil": crumbs("Cahier de textes", &cahier),
+            }),
+            audience,
+        ));
+    }
+
+    // Homework to do.
+    jobs.push(job(
+        format!("{cahier}a-faire/index.html"),
+        "cahier_todo.html",
+        json!({"titre": format!("À faire — {}", class.nom), "classe": classe, "groupes": todo, "fil": crumbs("Cahier de textes", &cahier)}),
+        audience,
+    ));
+
+    // Resources.
+    if let Some(r) = resources {
+        jobs.push(job(
+            format!("{}index.html", r.path),
+            "resources.html",
+            json!({"titre": format!("{} — {}", r.title, class.nom), "page": r, "classe": classe, "fil": crumbs(&r.title, &r.path)}),
+            &r.audience,
+        ));
+    }
+}
+
+/// A séance's HTML without its `<h2>` (the discipline view titles by date).
+fn without_heading(html: &str) -> &str {
+    match (html.starts_with("<h2"), html.find("</h2>")) {
+        (true, Some(end)) => html[end + 5..].trim_start(),
+        _ => html,
+    }
+}
+
+fn day_summary(day: &Page) -> Value {
+    let subjects: Vec<&str> = day.sessions.iter().filter(|s| !s.matiere.is_empty()).map(|s| s.matiere.as_str()).collect();
+    json!({"date": day.date, "chemin": day.path, "matieres": subjects, "devoirs": day.homework.len()})
+}
+
+/// Homework due on or after `from`, grouped by due date, nearest first;
+/// only one discipline when `subject` (a slug) is given.
+fn homework_due(days: &[&Page], from: Date, subject: Option<&str>) -> Vec<Value> {
+    let mut groups: BTreeMap<Date, Vec<Value>> = BTreeMap::new();
+    for day in days {
+        for hw in &day.homework {
+            if hw.pour < from || subject.is_some_and(|s| crate::slug::slugify(&hw.matiere) != s) {
+                continue;
+            }
+            groups.entry(hw.pour).or_default().push(json!({
+                "matiere": hw.matiere,
+                "travail": hw.travail,
+                "donne_le": day.date,
+                "chemin": day.path,
+            }));
+        }
+    }
+    groups.into_iter().map(|(pour, devoirs)| json!({"pour": pour, "devoirs": devoirs})).collect()
+}
+
+/// Atom, iCalendar feeds and the sitemap.
+pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Output) {
+    let public_news: Vec<&Page> = newest_first(content.pages.iter().filter(|p| matches!(p.kind, Kind::News | Kind::Post) && p.audience.is_public()))
+        .into_iter()
+        .take(30)
+        .collect();
+    output.add("atom.xml", Audience::Public, feeds::atom(school, &public_news).into_bytes());
+
+    let school_events: Vec<&Event> = content.events.iter().filter(|e| e.class.is_none() && e.audience == school.default_audience).collect();
+    let name = format!("{} — agenda", school.file.nom);
+    output.add("agenda.ics", school.default_audience.clone(), feeds::events_ics(&name, &school_events, today).into_bytes());
+
+    for class in &school.class_list {
+        let mut days: Vec<&Page> = content
+            .of_kind(Kind::CahierDay)
+            .filter(|p| p.class.as_deref() == Some(class.id.as_str()))
+            .collect();
+        days.sort_by_key(|p| p.date);
+        let name = format!("Devoirs — {}", class.nom);
+        output.add(
+            format!("classes/{}/devoirs.ics", class.id),
+            class.acces.clone(),
+            feeds::homework_ics(&name, &class.id, &days, today).into_bytes(),
+        );
+    }
+
+    let mut public_paths: Vec<String> = output
+        .files
+        .iter()
+        .filter(|(path, f)| f.audience.is_public() && path.ends_with("index.html"))
+        .map(|(path, _)| path.trim_end_matches("index.html").to_string())
+        .collect();
+    public_paths.sort();
+    output.add("sitemap.xml", Audience::Public, feeds::sitemap(school, &public_paths).into_bytes());
+}

@@ -1,0 +1,115 @@
+//! The orchestrator: load the school, render it, write it. Each step is a
+//! call into the stage that does the work; this file only says the order.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::config::School;
+use crate::content::Content;
+use crate::dates::{self, Date};
+use crate::diagnostic::{Diagnostic, Diagnostics, InvalidSchool, Severity};
+use crate::output::Output;
+use crate::theme::Theme;
+
+/// A loaded school: configuration, content and theme.
+#[derive(Debug)]
+pub struct Site {
+    /// The school folder.
+    pub root: PathBuf,
+    /// `ecole.yaml` and the classes.
+    pub school: School,
+    /// Pages, events, documents, assets.
+    pub content: Content,
+    /// Templates and static files.
+    pub theme: Theme,
+    /// The day the build considers "today".
+    pub today: Date,
+}
+
+/// What loading found: the site when it can be built, and every problem.
+pub struct Loaded {
+    /// `None` when an error prevents building.
+    pub site: Option<Site>,
+    /// Every problem, errors and warnings, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Site {
+    /// Reads and checks the whole school folder. `base_url` replaces the
+    /// one of `ecole.yaml` (the preview server uses its own address).
+    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded> {
+        let diags = Diagnostics::new();
+        let Some(mut school) = School::load(root, &diags) else {
+            return Ok(Loaded { site: None, diagnostics: diags.into_sorted() });
+        };
+        if let Some(url) = base_url {
+            school.set_base_url(url);
+        }
+        let theme = Theme::load(root)?;
+        let content = Content::load(root, &school, &diags);
+        let failed = diags.has_errors();
+        let site = Site { root: root.to_path_buf(), school, content, theme, today: dates::today() };
+        Ok(Loaded { site: (!failed).then_some(site), diagnostics: diags.into_sorted() })
+    }
+
+    /// Renders every page, feed and file into memory.
+    pub fn render(&self) -> Result<Output> {
+        crate::render::render(&self.school, &self.content, &self.theme, &self.root, self.today)
+    }
+}
+
+/// What a build did, for the one-line summary.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Where the site was written.
+    pub out: PathBuf,
+    /// HTML pages written.
+    pub pages: usize,
+    /// Files written.
+    pub files: usize,
+    /// Warnings found.
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// The site's base URL.
+    pub base_url: String,
+}
+
+/// Loads, renders and writes the school at `root` into `out`. On any error,
+/// prints nothing itself: the diagnostics are returned inside the error.
+pub fn build(root: &Path, out: &Path) -> std::result::Result<BuildReport, BuildError> {
+    let start = Instant::now();
+    let loaded = Site::load(root, None).map_err(BuildError::Other)?;
+    let (errors, warnings): (Vec<_>, Vec<_>) = loaded.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+    let Some(site) = loaded.site.filter(|_| errors.is_empty()) else {
+        return Err(BuildError::Invalid { errors, warnings });
+    };
+    let output = site.render().map_err(BuildError::Other)?;
+    output.write_atomically(out, root).map_err(BuildError::Other)?;
+    Ok(BuildReport {
+        out: out.to_path_buf(),
+        pages: output.page_count(),
+        files: output.files.len(),
+        warnings,
+        elapsed: start.elapsed(),
+        base_url: site.school.base_url.clone(),
+    })
+}
+
+/// Why a build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The school folder has errors (every one is listed).
+    #[error("{}", InvalidSchool { errors: errors.len() })]
+    Invalid {
+        /// The errors.
+        errors: Vec<Diagnostic>,
+        /// The warnings found alongside.
+        warnings: Vec<Diagnostic>,
+    },
+    /// Anything else (I/O, templates).
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}

@@ -1,0 +1,231 @@
+//! YAML parsing with French, located error messages.
+//!
+//! `serde_yaml` reports errors in English with a position inside the YAML
+//! fragment. This module turns them into [`Diagnostic`]s that name the file
+//! and the line in the school folder (front matter starts on line 2 of a
+//! markdown file), in French, with a hint — including the closest known key
+//! when a key is misspelt.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::Diagnostic;
+
+/// Parses `text` (which starts at line `first_line` of `file`) into `T`.
+pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
+    // An empty document is an empty mapping: every key optional or missing.
+    let source = if text.trim().is_empty() { "{}" } else { text };
+    serde_yaml::from_str(source).map_err(|err| to_diagnostic(&err, file, first_line))
+}
+
+fn to_diagnostic(err: &serde_yaml::Error, file: &Path, first_line: usize) -> Diagnostic {
+    let raw = strip_position(&err.to_string());
+    let (message, hint) = translate(&raw);
+    let mut diagnostic = Diagnostic::error(file, message);
+    if let Some(hint) = hint {
+        diagnostic = diagnostic.hint(hint);
+    }
+    match err.location() {
+        Some(loc) => diagnostic.at(first_line + loc.line() - 1, loc.column()),
+        None => diagnostic.at_line(first_line),
+    }
+}
+
+/// Removes serde_yaml's own "at line L column C" from a message.
+fn strip_position(message: &str) -> String {
+    let mut text = message.to_string();
+    if let Some(pos) = text.find(" at line ") {
+        text.truncate(pos);
+    }
+    // Nested errors are prefixed by the path of the key, e.g. "a_faire[0]: ".
+    text
+}
+
+/// Translates serde's English message into French, with a hint.
+fn translate(raw: &str) -> (String, Option<String>) {
+    let (path, msg) = split_key_path(raw);
+    let prefix = path.map(|p| format!("dans « {p} » : ")).unwrap_or_default();
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let names = backticked(rest);
+        let unknown = names.first().cloned().unwrap_or_default();
+        let expected: Vec<String> = names.into_iter().skip(1).collect();
+        let hint = match closest(&unknown, &expected) {
+            Some(best) => format!(
+                "vouliez-vous dire « {best} » ? Clés possibles : {}.",
+                expected.join(", ")
+            ),
+            None if expected.is_empty() => "retirez cette clé.".to_string(),
+            None => format!("clés possibles : {}.", expected.join(", ")),
+        };
+        return (format!("{prefix}clé inconnue « {unknown} »"), Some(hint));
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        let name = backticked(rest).first().cloned().unwrap_or_default();
+        return (
+            format!("{prefix}la clé obligatoire « {name} » manque"),
+            Some(format!("ajoutez une ligne « {name}: … » entre les lignes ---.")),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "autre chose"));
+        return (
+            format!(
+                "{prefix}valeur de type inattendu : {} alors qu'il faut {}",
+                french_type(found),
+                french_type(expected)
+            ),
+            Some("vérifiez la valeur et son indentation (deux espaces par niveau).".into()),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        let names = backticked(rest);
+        let unknown = names.first().cloned().unwrap_or_default();
+        let expected: Vec<String> = names.into_iter().skip(1).collect();
+        return (
+            format!("{prefix}valeur inconnue « {unknown} »"),
+            Some(format!("valeurs possibles : {}.", expected.join(", "))),
+        );
+    }
+    if msg.starts_with("duplicate entry") || msg.starts_with("duplicate field") {
+        let name = backticked(msg).first().cloned().unwrap_or_default();
+        return (
+            format!("{prefix}la clé « {name} » apparaît deux fois"),
+            Some("gardez une seule ligne pour cette clé.".into()),
+        );
+    }
+    // Messages raised by our own Deserialize impls are already French.
+    if msg.chars().next().is_some_and(|c| !c.is_ascii()) || is_french(msg) {
+        return (format!("{prefix}{msg}"), None);
+    }
+    (
+        format!("{prefix}YAML illisible : {msg}"),
+        Some(
+            "vérifiez l'indentation (des espaces, pas de tabulation) et mettez entre guillemets \
+             un texte qui contient « : » ou commence par un caractère spécial."
+                .into(),
+        ),
+    )
+}
+
+fn is_french(msg: &str) -> bool {
+    ["date ", "heure ", "accès ", "la ", "le ", "l'", "valeur "]
+        .iter()
+        .any(|p| msg.starts_with(p))
+}
+
+/// serde_yaml prefixes nested errors with the key path (`a_faire[0].pour: …`).
+fn split_key_path(raw: &str) -> (Option<&str>, &str) {
+    if let Some((path, rest)) = raw.split_once(": ") {
+        let looks_like_path = !path.is_empty()
+            && !path.contains(' ')
+            && path.chars().all(|c| c.is_alphanumeric() || "_.[]".contains(c));
+        if looks_like_path {
+            return (Some(path), rest);
+        }
+    }
+    (None, raw)
+}
+
+fn backticked(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+fn french_type(text: &str) -> String {
+    let text = text.trim();
+    let kind = text.split_whitespace().next().unwrap_or(text);
+    let label = match kind {
+        "string" | "a" if text.contains("string") => "un texte",
+        "sequence" | "a sequence" => "une liste",
+        "map" | "a map" => "des clés",
+        "boolean" => "vrai ou faux (true/false)",
+        "integer" | "u32" | "u64" | "usize" | "i64" => "un nombre entier",
+        "floating" => "un nombre",
+        "unit" => "une valeur vide",
+        _ => "",
+    };
+    if !label.is_empty() {
+        return label.to_string();
+    }
+    match text {
+        t if t.contains("sequence") => "une liste".into(),
+        t if t.contains("map") || t.contains("struct") => "des clés".into(),
+        t if t.contains("bool") => "vrai ou faux (true/false)".into(),
+        t if t.contains("integer") || t.contains("u32") || t.contains("usize") => "un nombre entier".into(),
+        t if t.contains("string") || t.contains("str") => "un texte".into(),
+        t => t.to_string(),
+    }
+}
+
+/// The known name closest to `word`, if it is close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.as_str())
+}
+
+/// The 1-based line of `key:` at the start of a line in a YAML text
+/// (`first_line` is the line of the text's first line in its file).
+pub fn key_line(text: &str, key: &str, first_line: usize) -> Option<usize> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let rest = trimmed.strip_prefix(key)?;
+        rest.trim_start().starts_with(':').then_some(first_line + i)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Sample {
+        titre: String,
+        date: Option<String>,
+        brouillon: Option<bool>,
+    }
+
+    #[test]
+    fn unknown_key_suggests_closest() {
+        let err = parse::<Sample>("titr: Bonjour\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(err.message, "clé inconnue « titr »");
+        assert!(err.hint.as_deref().unwrap().starts_with("vouliez-vous dire « titre » ?"));
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn missing_key_is_named() {
+        let err = parse::<Sample>("date: x\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(err.message, "la clé obligatoire « titre » manque");
+    }
+
+    #[test]
+    fn wrong_type_is_french() {
+        let err = parse::<Sample>("titre: x\nbrouillon: [1]\n", Path::new("a.md"), 2).unwrap_err();
+        assert!(err.message.contains("vrai ou faux"), "{}", err.message);
+        assert_eq!(err.line, Some(3));
+    }
+
+    #[test]
+    fn syntax_error_has_line() {
+        let err = parse::<Sample>("titre: x\n  : : y\n\tz", Path::new("a.md"), 2).unwrap_err();
+        assert!(err.message.contains("YAML illisible"), "{}", err.message);
+        assert!(err.line.unwrap() >= 3);
+    }
+
+    #[test]
+    fn finds_key_line() {
+        assert_eq!(key_line("titre: a\nacces: b\n", "acces", 2), Some(3));
+        assert_eq!(key_line("titre: a\n", "acces", 2), None);
+    }
+}
