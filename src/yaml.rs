@@ -16,20 +16,40 @@ use crate::diagnostic::Diagnostic;
 pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
     // An empty document is an empty mapping: every key optional or missing.
     let source = if text.trim().is_empty() { "{}" } else { text };
-    serde_yaml::from_str(source).map_err(|err| to_diagnostic(&err, file, first_line))
+    serde_yaml::from_str(source).map_err(|err| to_diagnostic(&err, text, file, first_line))
 }
 
-fn to_diagnostic(err: &serde_yaml::Error, file: &Path, first_line: usize) -> Diagnostic {
+fn to_diagnostic(err: &serde_yaml::Error, text: &str, file: &Path, first_line: usize) -> Diagnostic {
     let raw = strip_position(&err.to_string());
     let (message, hint) = translate(&raw);
     let mut diagnostic = Diagnostic::error(file, message);
     if let Some(hint) = hint {
         diagnostic = diagnostic.hint(hint);
     }
+    // Errors raised by our own value parsers (dates, times) are located by
+    // serde_yaml at the start of the mapping: point at the value instead.
+    if let Some(pos) = quoted_value(&diagnostic.message).and_then(|v| find_in(text, &v)) {
+        return diagnostic.at(first_line + pos.0, pos.1 + 1);
+    }
     match err.location() {
         Some(loc) => diagnostic.at(first_line + loc.line() - 1, loc.column()),
         None => diagnostic.at_line(first_line),
     }
+}
+
+/// The value quoted as « … » in a French message of ours.
+fn quoted_value(message: &str) -> Option<String> {
+    if !(message.contains("date ") || message.contains("heure ")) {
+        return None;
+    }
+    let start = message.find("« ")? + "« ".len();
+    let end = message[start..].find(" »")? + start;
+    Some(message[start..end].to_string()).filter(|v| !v.is_empty())
+}
+
+/// (0-based line, 0-based char column) of the first occurrence of `needle`.
+fn find_in(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| line.find(needle).map(|b| (i, line[..b].chars().count())))
 }
 
 /// Removes serde_yaml's own "at line L column C" from a message.
@@ -221,6 +241,18 @@ mod tests {
         let err = parse::<Sample>("titre: x\n  : : y\n\tz", Path::new("a.md"), 2).unwrap_err();
         assert!(err.message.contains("YAML illisible"), "{}", err.message);
         assert!(err.line.unwrap() >= 3);
+    }
+
+    #[test]
+    fn value_errors_point_at_the_value() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct WithDate {
+            titre: String,
+            date: crate::dates::Date,
+        }
+        let err = parse::<WithDate>("titre: x\ndate: 2026-02-30\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(3), Some(7)), "{}", err.message);
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub fn run(kind: NewKind, title: Option<&str>, class: Option<&str>, date: Option
                 None => PathBuf::from("actualites"),
             };
             let text = format!(
-                "---\ntitre: {}\ndate: {}\n# resume: Une phrase qui donne envie de lire (facultatif).\n# brouillon: true   # décommentez pour ne pas encore publier\n---\nÉcrivez ici votre article.\n\nPour une photo, placez le fichier à côté de cet article et écrivez :\n![Description de la photo pour les personnes qui ne la voient pas](photo.jpg)\n",
+                "---\ntitre: {}\ndate: {}\n# resume: Une phrase qui donne envie de lire (facultatif).\n# brouillon: true   # retirez le # pour ne pas encore publier\n# Pour une photo : placez le fichier à côté de cet article et écrivez dans le texte\n# ![Description de la photo pour qui ne la voit pas](photo.jpg)\n---\nÉcrivez ici votre article.\n",
                 yaml_string(title),
                 date.iso()
             );

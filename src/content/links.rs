@@ -44,6 +44,12 @@ impl<'a> LinkTable<'a> {
     /// Resolves `url` written in the page whose source is `source`.
     fn resolve(&self, source: &Path, url: &str, kind: LinkKind, base: &str) -> Result<Resolved, (String, String)> {
         if is_external(url) || url.is_empty() {
+            if kind == LinkKind::Image && !url.starts_with('#') {
+                return Err((
+                    format!("image hébergée sur un autre site : « {url} »"),
+                    "le site ne fait appel à aucun autre site (vie privée des familles) : enregistrez l'image et placez-la à côté de la page.".into(),
+                ));
+            }
             return Ok(Resolved::Url(url.to_string()));
         }
         let (path, fragment) = match url.find(['#', '?']) {

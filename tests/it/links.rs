@@ -1,0 +1,116 @@
+//! Every internal link and asset of the built example school resolves, and
+//! no emitted HTML, CSS or JS points to another host (links a teacher wrote
+//! in content excepted).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::common::{example_site, files, repo};
+
+/// Values of `href="…"`, `src="…"` and CSS `url(…)` in a text.
+fn references(text: &str) -> Vec<String> {
+    let mut refs = Vec::new();
+    for attr in ["href=\"", "src=\"", "srcset=\""] {
+        let mut rest = text;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            let value = &rest[..end];
+            if attr == "srcset=\"" {
+                refs.extend(value.split(',').filter_map(|c| c.split_whitespace().next()).map(str::to_string));
+            } else {
+                refs.push(value.to_string());
+            }
+        }
+    }
+    let mut rest = text;
+    while let Some(i) = rest.find("url(") {
+        rest = &rest[i + 4..];
+        let end = rest.find(')').unwrap_or(rest.len());
+        refs.push(rest[..end].trim_matches(['"', '\'']).to_string());
+    }
+    refs.into_iter().map(|r| r.replace("&amp;", "&")).collect()
+}
+
+fn decode(path: &str) -> String {
+    preau::slug::percent_decode(path)
+}
+
+#[test]
+fn every_internal_link_and_asset_resolves() {
+    let (out, base) = example_site();
+    let all: BTreeSet<String> = files(out).into_iter().collect();
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for file in all.iter().filter(|f| f.ends_with(".html") || f.ends_with(".css")) {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        for r in references(&text) {
+            if r.starts_with("http://") || r.starts_with("https://") || r.starts_with("mailto:") || r.starts_with("tel:") || r.starts_with('#') || r.starts_with("data:") {
+                continue;
+            }
+            let Some(rel) = r.strip_prefix(base.as_str()).or((r == base.trim_end_matches('/')).then_some("")) else {
+                broken.push(format!("{file}: « {r} » is not under the base path {base}"));
+                continue;
+            };
+            let rel = decode(rel.split(['#', '?']).next().unwrap());
+            let target = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.clone() };
+            checked += 1;
+            if !all.contains(&target) {
+                broken.push(format!("{file}: « {r} »"));
+            }
+        }
+    }
+    assert!(checked > 1000, "too few links checked ({checked}): is the example school complete?");
+    assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
+}
+
+/// External URLs written by teachers in the school's markdown and YAML.
+fn content_urls(school: &Path) -> BTreeSet<String> {
+    let mut urls = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(school).into_iter().filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy();
+        if !(name.ends_with(".md") || name.ends_with(".yaml")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for scheme in ["https://", "http://"] {
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find(scheme) {
+                rest = &rest[i..];
+                let end = rest.find(|c: char| c.is_whitespace() || ")>]\"'".contains(c)).unwrap_or(rest.len());
+                urls.insert(rest[..end].trim_end_matches(['.', ',', ';']).to_string());
+                rest = &rest[end..];
+            }
+        }
+    }
+    urls
+}
+
+#[test]
+fn no_request_to_another_host() {
+    let (out, _) = example_site();
+    let allowed = content_urls(&repo().join("example-school"));
+    let mut offenders = Vec::new();
+    for file in files(out).into_iter().filter(|f| f.ends_with(".html") || f.ends_with(".css") || f.ends_with(".js")) {
+        let text = std::fs::read_to_string(out.join(&file)).unwrap();
+        for r in references(&text) {
+            let external = r.starts_with("http://") || r.starts_with("https://") || r.starts_with("//");
+            if external && !allowed.contains(&r) {
+                offenders.push(format!("{file}: {r}"));
+            }
+        }
+        // Scripts, images, styles and frames never come from elsewhere, even from content.
+        for tag in ["<script src=\"http", "<img src=\"http", "<link rel=\"stylesheet\" href=\"http", "<iframe", "@import"] {
+            if text.contains(tag) {
+                offenders.push(format!("{file}: {tag}"));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+}
+
+#[test]
+fn reference_scanner_finds_all_forms() {
+    let refs = references("<a href=\"/a/\"><img src=\"/b.jpg\" srcset=\"/c.jpg 1x, /d.jpg 2x\"> body{background:url('/e.png')}");
+    assert_eq!(refs, vec!["/a/", "/b.jpg", "/c.jpg", "/d.jpg", "/e.png"]);
+}

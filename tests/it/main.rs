@@ -1,0 +1,9 @@
+//! Préau's integration tests: one binary, one module per feature. Each test
+//! runs the real `preau` binary on a copy of a fixture school.
+
+mod browser;
+mod build;
+mod commands;
+mod common;
+mod invalid;
+mod links;
