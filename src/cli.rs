@@ -64,6 +64,16 @@ pub enum Command {
         #[arg(short, long, default_value = ".", value_name = "DOSSIER")]
         ecole: PathBuf,
     },
+    /// Codes d'accès des familles : créer, renouveler, imprimer les lettres (alias : acces).
+    #[command(visible_alias = "acces")]
+    Access {
+        /// Ce qu'il faut faire.
+        #[command(subcommand)]
+        action: AccessAction,
+        /// Dossier de l'école (par défaut : le dossier courant).
+        #[arg(short, long, default_value = ".", value_name = "DOSSIER", global = true)]
+        ecole: PathBuf,
+    },
     /// Aperçu du site dans le navigateur, sur cet ordinateur (alias : apercu).
     #[command(visible_alias = "apercu")]
     Serve {
@@ -74,6 +84,26 @@ pub enum Command {
         #[arg(short, long, default_value_t = 1111)]
         port: u16,
     },
+}
+
+/// What `preau access` does.
+#[derive(Debug, Subcommand)]
+pub enum AccessAction {
+    /// Crée les codes qui manquent (tous, la première fois) sans changer les autres (alias : generer).
+    #[command(visible_alias = "generer")]
+    Generate,
+    /// Change le code d'une classe (ou de l'équipe) : l'ancien n'ouvrira plus rien de nouveau (alias : renouveler).
+    #[command(visible_alias = "renouveler")]
+    Rotate {
+        /// La classe (cp, cm1…) ou « equipe ».
+        #[arg(value_name = "CLASSE")]
+        role: String,
+    },
+    /// Écrit les lettres aux familles, à imprimer, dans .preau/lettres/ (alias : lettres).
+    #[command(visible_alias = "lettres")]
+    Letters,
+    /// Affiche les codes de chaque classe et de l'équipe.
+    Codes,
 }
 
 /// What `preau new` creates.

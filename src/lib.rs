@@ -4,12 +4,15 @@
 //!
 //! ```text
 //! ecole.yaml ─┐
-//! content ────┼─► config + content (load) ─► site model ─► render (tera) ─► output (atomic write)
-//! theme ──────┘
+//! content ────┼─► config + content (load) ─► site model ─► render (tera)
+//! theme ──────┘                                              │
+//!                      access (seal restricted audiences) ◄───┘
+//!                      output (write to a temp dir, swap in)
 //! ```
 //!
 //! [`site`] is the orchestrator; [`cmd`] holds one thin file per command.
 
+pub mod access;
 pub mod cli;
 pub mod cmd;
 pub mod config;

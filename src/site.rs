@@ -4,7 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use std::collections::BTreeSet;
+
+use anyhow::{bail, Result};
+
+use crate::access::{bundle, Secrets};
+use crate::config::Audience;
 
 use crate::config::School;
 use crate::content::Content;
@@ -54,9 +59,39 @@ impl Site {
         Ok(Loaded { site: (!failed).then_some(site), diagnostics: diags.into_sorted() })
     }
 
-    /// Renders every page, feed and file into memory.
+    /// Renders every page, feed and file into memory, restricted content
+    /// in clear (for the preview and for checks; never published as is).
     pub fn render(&self) -> Result<Output> {
         crate::render::render(&self.school, &self.content, &self.theme, &self.root, self.today)
+    }
+
+    /// Renders the site and seals every restricted audience: what `build`
+    /// publishes. Refuses when keys are missing or a secret would leak.
+    pub fn publish(&self) -> Result<Output> {
+        let output = self.render()?;
+        let restricted: BTreeSet<Audience> = output.files.values().map(|f| f.audience.clone()).filter(|a| !a.is_public()).collect();
+        if restricted.is_empty() {
+            return Ok(output);
+        }
+        let Some(secrets) = Secrets::load(&self.root)? else {
+            bail!(
+                "le site a des espaces réservés ({}) mais l'école n'a pas encore de codes d'accès\n  conseil : lancez « preau access generer » pour créer les codes et les lettres aux familles",
+                restricted.iter().map(|a| a.id()).collect::<Vec<_>>().join(", ")
+            );
+        };
+        let mut areas = Vec::new();
+        for audience in &restricted {
+            let Some(index) = bundle::index_blob(audience, &secrets) else {
+                bail!(
+                    "l'espace « {audience} » n'a pas encore de code d'accès\n  conseil : lancez « preau access generer » : il crée les codes qui manquent sans changer les autres"
+                );
+            };
+            areas.push((audience.clone(), index));
+        }
+        let shells = crate::render::shells(&self.school, &self.theme, &self.content, self.today, &areas)?;
+        let sealed = bundle::seal(output, &self.school, &secrets, &shells)?;
+        bundle::assert_no_secret(&sealed, &secrets)?;
+        Ok(sealed)
     }
 }
 
@@ -86,7 +121,7 @@ pub fn build(root: &Path, out: &Path) -> std::result::Result<BuildReport, BuildE
     let Some(site) = loaded.site.filter(|_| errors.is_empty()) else {
         return Err(BuildError::Invalid { errors, warnings });
     };
-    let output = site.render().map_err(BuildError::Other)?;
+    let output = site.publish().map_err(BuildError::Other)?;
     output.write_atomically(out, root).map_err(BuildError::Other)?;
     Ok(BuildReport {
         out: out.to_path_buf(),

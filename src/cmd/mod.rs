@@ -1,6 +1,7 @@
 //! One thin file per command: parse nothing, print for the user, call the
 //! library.
 
+mod access;
 mod build;
 mod check;
 mod init;
@@ -22,6 +23,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Init { dir } => init::run(&dir),
         Command::New { kind, title, classe, date, ecole } => new::run(kind, title.as_deref(), classe.as_deref(), date.as_deref(), &ecole),
         Command::Serve { dir, port } => serve::run(&dir, port),
+        Command::Access { action, ecole } => access::run(action, &ecole),
     }
 }
 

@@ -71,6 +71,39 @@ fn chain(err: &dyn std::error::Error) -> String {
     parts.join(" : ")
 }
 
+/// The public shell of each restricted area: the page at the area's
+/// address that asks for the code. `areas` gives each area's index blob
+/// (site path). Nothing of the area's content is in it.
+pub fn shells(school: &School, theme: &Theme, content: &Content, today: Date, areas: &[(Audience, String)]) -> Result<std::collections::BTreeMap<Audience, Vec<u8>>> {
+    let tera = compile(theme)?;
+    let site = views::site_context(school, content, today);
+    let mut shells = std::collections::BTreeMap::new();
+    for (audience, index) in areas {
+        let area = crate::access::bundle::area_path(audience);
+        let title = match audience {
+            Audience::Class(id) => format!("Espace de la classe {}", school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)),
+            Audience::Staff => "Espace de l'équipe".to_string(),
+            _ => "Espace des familles".to_string(),
+        };
+        let mut ctx = tera::Context::from_value(json!({ "site": site }))?;
+        ctx.insert("titre", &title);
+        ctx.insert("chemin", &area);
+        ctx.insert("restreint", &false);
+        ctx.insert("espace", &json!({
+            "id": audience.id(),
+            "index": format!("{}{index}", school.base_path),
+            "index_id": crate::access::bundle::index_id(audience),
+            "cles": format!("{}{}/cles.json", school.base_path, crate::access::bundle::BLOB_DIR),
+            "classe": matches!(audience, Audience::Class(_)),
+        }));
+        let html = tera
+            .render("shell.html", &ctx)
+            .map_err(|e| anyhow!("rendu de l'espace « {audience} » : {}", chain(&e)))?;
+        shells.insert(audience.clone(), html.into_bytes());
+    }
+    Ok(shells)
+}
+
 /// Renders the whole site into an [`Output`].
 pub fn render(school: &School, content: &Content, theme: &Theme, school_root: &Path, today: Date) -> Result<Output> {
     let tera = compile(theme)?;

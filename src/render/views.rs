@@ -21,9 +21,18 @@ pub fn site_context(school: &School, content: &Content, today: Date) -> Value {
         json!({"titre": "Agenda", "chemin": "agenda/"}),
         json!({"titre": "Documents", "chemin": "documents/"}),
     ];
-    let mut ordered: Vec<&Page> = content.of_kind(Kind::Page).filter(|p| p.order.is_some() && !p.path.is_empty()).collect();
+    let mut ordered: Vec<&Page> = content
+        .of_kind(Kind::Page)
+        .filter(|p| p.order.is_some() && !p.path.is_empty() && p.audience.is_public())
+        .collect();
     ordered.sort_by_key(|p| (p.order, p.title.clone()));
     menu.extend(ordered.iter().map(|p| json!({"titre": p.title, "chemin": p.path})));
+    let has_families_area = content.pages.iter().any(|p| p.audience == Audience::Families && p.class.is_none())
+        || content.events.iter().any(|e| e.audience == Audience::Families && e.class.is_none())
+        || content.documents.iter().any(|d| d.audience == Audience::Families);
+    if has_families_area {
+        menu.push(json!({"titre": "Espace des familles", "chemin": "familles/"}));
+    }
     let directeur_publication = match school.file.directeur_publication {
         crate::config::PublicationDirector::Directeur => format!("{}, directeur·rice de l'école", school.file.directeur),
         crate::config::PublicationDirector::Ien => format!("{}, inspecteur·rice de l'Éducation nationale de la circonscription {}", school.file.ien, school.file.circonscription),
@@ -77,27 +86,46 @@ fn is_upcoming(event: &Event, today: Date) -> bool {
     event.end.unwrap_or(event.date) >= today
 }
 
+/// True when readers of `view` may see an item of audience `item`.
+fn visible(item: &Audience, view: &Audience) -> bool {
+    item.is_public() || item == view
+}
+
+/// Calls `f` on each group of pages that share an audience, so that
+/// "previous/next" links never cross from one audience to another.
+fn by_audience<'a>(pages: &[&'a Page]) -> BTreeMap<Audience, Vec<&'a Page>> {
+    let mut groups: BTreeMap<Audience, Vec<&Page>> = BTreeMap::new();
+    for p in pages {
+        groups.entry(p.audience.clone()).or_default().push(p);
+    }
+    groups
+}
+
 /// Every page of the site, with its template and data.
 pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
     let public = Audience::Public;
     let mut jobs = Vec::new();
-    let school_audience = &school.default_audience;
+    let view = &school.default_audience;
 
-    // School home.
+    // School home: public content only.
     let news = newest_first(content.of_kind(Kind::News));
+    let public_news: Vec<&&Page> = news.iter().filter(|p| p.audience.is_public()).collect();
     let school_events: Vec<&Event> = content.events.iter().filter(|e| e.class.is_none()).collect();
-    let upcoming: Vec<&&Event> = school_events.iter().filter(|e| is_upcoming(e, today)).take(5).collect();
+    let upcoming: Vec<&&Event> = school_events.iter().filter(|e| e.audience.is_public() && is_upcoming(e, today)).take(5).collect();
     let home = content.pages.iter().find(|p| p.kind == Kind::Page && p.path.is_empty());
     jobs.push(job(
         "index.html",
         "home.html",
-        json!({"page": home, "actualites": news.iter().take(4).collect::<Vec<_>>(), "evenements": upcoming, "titre": school.file.nom}),
+        json!({"page": home, "actualites": public_news.iter().take(4).collect::<Vec<_>>(), "evenements": upcoming, "titre": school.file.nom}),
         &public,
     ));
 
     // School news.
-    paginate(&mut jobs, "actualites/", "Actualités de l'école", &news, school.file.par_page, json!({}), school_audience);
-    posts(&mut jobs, &news, json!({"chemin": "actualites/", "titre": "Actualités"}), json!({}));
+    let listed: Vec<&Page> = news.iter().copied().filter(|p| visible(&p.audience, view)).collect();
+    paginate(&mut jobs, "actualites/", "Actualités de l'école", &listed, school.file.par_page, json!({}), view);
+    for group in by_audience(&news).values() {
+        posts(&mut jobs, group, json!({"chemin": "actualites/", "titre": "Actualités"}), json!({}));
+    }
 
     // School pages (legal pages have their own templates).
     for page in content.of_kind(Kind::Page).filter(|p| !p.path.is_empty()) {
@@ -111,20 +139,42 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
     }
 
     // Agenda and documents.
+    let events: Vec<&Event> = school_events.iter().copied().filter(|e| visible(&e.audience, view)).collect();
     jobs.push(job(
         "agenda/index.html",
         "agenda.html",
-        json!({"titre": "Agenda", "mois": by_month(&school_events, today), "fil": [{"titre": "Agenda", "chemin": "agenda/"}]}),
-        school_audience,
+        json!({"titre": "Agenda", "mois": by_month(&events, today), "fil": [{"titre": "Agenda", "chemin": "agenda/"}]}),
+        view,
     ));
-    jobs.push(job(
-        "documents/index.html",
-        "documents.html",
-        json!({"titre": "Documents à télécharger", "documents": content.documents}),
-        school_audience,
-    ));
+    let documents: Vec<&crate::content::Document> = content.documents.iter().filter(|d| visible(&d.audience, view)).collect();
+    jobs.push(job("documents/index.html", "documents.html", json!({"titre": "Documents à télécharger", "documents": documents}), view));
     jobs.push(job("classes/index.html", "classes.html", json!({"titre": "Les classes"}), &public));
     jobs.push(job("404.html", "404.html", json!({"titre": "Page introuvable"}), &public));
+
+    // Areas of the families and of the staff, when they have content.
+    for area in [Audience::Families, Audience::Staff] {
+        if &area == view {
+            continue;
+        }
+        let mine = |a: &Audience| a == &area;
+        let area_news: Vec<&&Page> = news.iter().filter(|p| mine(&p.audience)).collect();
+        let area_pages: Vec<&Page> = content.of_kind(Kind::Page).filter(|p| mine(&p.audience)).collect();
+        let area_events: Vec<&&Event> = school_events.iter().filter(|e| mine(&e.audience)).collect();
+        let area_docs: Vec<&crate::content::Document> = content.documents.iter().filter(|d| mine(&d.audience)).collect();
+        if area_news.is_empty() && area_pages.is_empty() && area_events.is_empty() && area_docs.is_empty() {
+            continue;
+        }
+        let title = match area {
+            Audience::Staff => "Espace de l'équipe",
+            _ => "Espace des familles",
+        };
+        jobs.push(job(
+            format!("{}index.html", crate::access::bundle::area_path(&area)),
+            "area.html",
+            json!({"titre": title, "actualites": area_news, "pages": area_pages, "evenements": area_events, "documents": area_docs}),
+            &area,
+        ));
+    }
 
     for class in &school.class_list {
         class_jobs(&mut jobs, school, content, class, today);
@@ -196,12 +246,21 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
     let crumbs = |title: &str, path: &str| json!([{"titre": "Les classes", "chemin": "classes/"}, {"titre": class.nom, "chemin": base}, {"titre": title, "chemin": path}]);
     let in_class = |p: &&Page| p.class.as_deref() == Some(id.as_str());
 
-    let blog = newest_first(content.of_kind(Kind::Post).filter(in_class));
-    let mut days: Vec<&Page> = content.of_kind(Kind::CahierDay).filter(in_class).collect();
-    days.sort_by_key(|p| p.date);
+    let all_posts = newest_first(content.of_kind(Kind::Post).filter(in_class));
+    let blog: Vec<&Page> = all_posts.iter().copied().filter(|p| visible(&p.audience, audience)).collect();
+    let mut all_days: Vec<&Page> = content.of_kind(Kind::CahierDay).filter(in_class).collect();
+    all_days.sort_by_key(|p| p.date);
+    let days: Vec<&Page> = all_days.iter().copied().filter(|p| visible(&p.audience, audience)).collect();
     let resources = content.of_kind(Kind::Resources).find(in_class);
-    let events: Vec<&Event> = content.events.iter().filter(|e| e.class.as_deref() == Some(id.as_str())).collect();
+    let events: Vec<&Event> = content
+        .events
+        .iter()
+        .filter(|e| e.class.as_deref() == Some(id.as_str()) && visible(&e.audience, audience))
+        .collect();
     let todo = homework_due(&days, today, None);
+    // School news and documents addressed to this class only.
+    let from_school: Vec<&Page> = newest_first(content.of_kind(Kind::News).filter(|p| !p.audience.is_public() && &p.audience == audience));
+    let class_docs: Vec<&crate::content::Document> = content.documents.iter().filter(|d| !d.audience.is_public() && &d.audience == audience).collect();
 
     // Class home.
     jobs.push(job(
@@ -215,6 +274,8 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
             "derniers_jours": days.iter().rev().take(3).map(|d| day_summary(d)).collect::<Vec<_>>(),
             "evenements": events.iter().filter(|e| is_upcoming(e, today)).collect::<Vec<_>>(),
             "ressources": resources.map(|r| json!({"titre": r.title, "chemin": r.path})),
+            "de_l_ecole": from_school,
+            "documents": class_docs,
             "fil": [{"titre": "Les classes", "chemin": "classes/"}, {"titre": class.nom, "chemin": base}],
         }),
         audience,
@@ -224,7 +285,9 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
     let blog_title = format!("Actualités — {}", class.nom);
     let extra = json!({"classe": classe, "fil": crumbs("Actualités", &format!("{base}blog/"))});
     paginate(jobs, &format!("{base}blog/"), &blog_title, &blog, school.file.par_page, extra.clone(), audience);
-    posts(jobs, &blog, json!({"chemin": format!("{base}blog/"), "titre": "Actualités de la classe"}), extra);
+    for group in by_audience(&all_posts).values() {
+        posts(jobs, group, json!({"chemin": format!("{base}blog/"), "titre": "Actualités de la classe"}), extra.clone());
+    }
 
     // Cahier de textes: by day.
     let mut months: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -240,9 +303,10 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
         json!({"titre": format!("Cahier de textes — {}", class.nom), "classe": classe, "mois": months, "fil": crumbs("Cahier de textes", &cahier)}),
         audience,
     ));
-    for (i, day) in days.iter().enumerate() {
-        let prev = i.checked_sub(1).and_then(|j| days.get(j));
-        let next = days.get(i + 1);
+    for group in by_audience(&all_days).values() {
+    for (i, day) in group.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|j| group.get(j));
+        let next = group.get(i + 1);
         jobs.push(job(
             format!("{}index.html", day.path),
             "cahier_day.html",
@@ -256,6 +320,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
             }),
             &day.audience,
         ));
+    }
     }
 
     // Cahier by discipline.
@@ -352,14 +417,14 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
         .collect();
     output.add("atom.xml", Audience::Public, feeds::atom(school, &public_news).into_bytes());
 
-    let school_events: Vec<&Event> = content.events.iter().filter(|e| e.class.is_none() && e.audience == school.default_audience).collect();
+    let school_events: Vec<&Event> = content.events.iter().filter(|e| e.class.is_none() && e.audience.is_public()).collect();
     let name = format!("{} — agenda", school.file.nom);
-    output.add("agenda.ics", school.default_audience.clone(), feeds::events_ics(&name, &school_events, today).into_bytes());
+    output.add("agenda.ics", Audience::Public, feeds::events_ics(&name, &school_events, today).into_bytes());
 
     for class in &school.class_list {
         let mut days: Vec<&Page> = content
             .of_kind(Kind::CahierDay)
-            .filter(|p| p.class.as_deref() == Some(class.id.as_str()))
+            .filter(|p| p.class.as_deref() == Some(class.id.as_str()) && visible(&p.audience, &class.acces))
             .collect();
         days.sort_by_key(|p| p.date);
         let name = format!("Devoirs — {}", class.nom);

@@ -1,0 +1,290 @@
+//! Turning the rendered site into its published form: every file of a
+//! restricted audience is sealed into an opaque blob under `acces/`, each
+//! audience gets an encrypted index (its page list and routes), and the
+//! public page at the area's address becomes a shell that asks for the code.
+//!
+//! Nothing of a restricted page survives in clear: not its title, its path,
+//! its file names. Links that pointed to restricted pages or files are
+//! rewritten to routes of the area (`classes/cm1/#/blog/sortie/`) or to
+//! `data-chiffre` attributes the browser decrypts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{bail, Result};
+use serde::Serialize;
+
+use super::crypto;
+use super::secrets::Secrets;
+use crate::config::{Audience, School};
+use crate::output::{Data, Output};
+
+/// Folder of the site where blobs and the ring live.
+pub const BLOB_DIR: &str = "acces";
+
+/// The public address of an audience's area (its shell), as a site path.
+pub fn area_path(audience: &Audience) -> String {
+    match audience {
+        Audience::Public => String::new(),
+        Audience::Families => "familles/".into(),
+        Audience::Class(id) => format!("classes/{id}/"),
+        Audience::Staff => "equipe/".into(),
+    }
+}
+
+/// Where a restricted file went.
+#[derive(Debug, Clone)]
+struct Sealed {
+    audience: Audience,
+    /// Item id, the associated data of its blob.
+    id: String,
+    /// Site path of its blob.
+    blob: String,
+    /// For pages: the route inside its area.
+    route: Option<String>,
+}
+
+/// One entry of an area's index.
+#[derive(Debug, Serialize)]
+struct IndexEntry {
+    blob: String,
+    id: String,
+}
+
+/// An area's encrypted index.
+#[derive(Debug, Serialize)]
+struct Index {
+    version: u32,
+    espace: String,
+    pages: BTreeMap<String, IndexEntry>,
+}
+
+/// A restricted page, as sealed: what the browser puts in the shell.
+#[derive(Debug, Serialize)]
+struct PageItem<'a> {
+    titre: &'a str,
+    html: String,
+}
+
+/// Seals every restricted file of `output`; `shells` are the rendered
+/// public shells of each area (site path → HTML), made by the caller with
+/// the theme. Fails when a restricted audience has no keys.
+pub fn seal(output: Output, school: &School, secrets: &Secrets, shells: &BTreeMap<Audience, Vec<u8>>) -> Result<Output> {
+    let base = school.base_path.as_str();
+    // 1. Decide where every restricted file goes.
+    let mut sealed: HashMap<String, Sealed> = HashMap::new();
+    for (path, file) in &output.files {
+        if file.audience.is_public() {
+            continue;
+        }
+        let Some(nonce_key) = secrets.nonce_key(&file.audience) else {
+            bail!(
+                "l'espace « {} » n'a pas encore de clés\n  conseil : lancez « preau access generer » pour créer les codes qui manquent",
+                file.audience
+            );
+        };
+        let (id, route) = if path.ends_with(".html") {
+            let page = path.trim_end_matches("index.html");
+            let area = area_path(&file.audience);
+            let route = page.strip_prefix(area.as_str()).unwrap_or(page).to_string();
+            (format!("{}/page/{route}", file.audience), Some(route))
+        } else {
+            (format!("{}/fichier/{path}", file.audience), None)
+        };
+        let blob = format!("{BLOB_DIR}/{}.bin", crypto::opaque_name(&nonce_key, &id));
+        sealed.insert(path.clone(), Sealed { audience: file.audience.clone(), id, blob, route });
+    }
+
+    // 2. Rewrite references in every HTML file (public pages too: a public
+    //    page may link to a restricted one) and seal restricted files.
+    let mut out = Output::default();
+    let mut indexes: BTreeMap<Audience, Index> = BTreeMap::new();
+    for (path, file) in output.files {
+        let Some(target) = sealed.get(&path) else {
+            let data = match file.data {
+                Data::Bytes(bytes) if path.ends_with(".html") => {
+                    Data::Bytes(rewrite_references(&String::from_utf8_lossy(&bytes), base, &sealed, true).into_bytes())
+                }
+                other => other,
+            };
+            out.files.insert(path, crate::output::OutputFile { audience: file.audience, data });
+            continue;
+        };
+        let key = secrets.content_key(&target.audience).expect("checked above");
+        let nonce_key = secrets.nonce_key(&target.audience).expect("checked above");
+        let bytes = match &file.data {
+            Data::Bytes(b) => b.clone(),
+            Data::Copy(p) => std::fs::read(p).map_err(|e| anyhow::anyhow!("lecture de « {} » : {e}", p.display()))?,
+        };
+        let (plaintext, compress) = match &target.route {
+            Some(route) => {
+                let html = String::from_utf8_lossy(&bytes);
+                let title = unescape(between(&html, "<title>", "</title>").unwrap_or_default());
+                let main = main_inner(&html);
+                let item = PageItem { titre: &title, html: rewrite_references(main, base, &sealed, false) };
+                indexes
+                    .entry(target.audience.clone())
+                    .or_insert_with(|| Index { version: 1, espace: target.audience.id(), pages: BTreeMap::new() })
+                    .pages
+                    .insert(route.clone(), IndexEntry { blob: format!("{base}{}", target.blob), id: target.id.clone() });
+                (serde_json::to_vec(&item).expect("page item serializes"), true)
+            }
+            None => (bytes, !is_compressed(&path)),
+        };
+        let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
+        out.add(target.blob.clone(), Audience::Public, blob);
+    }
+
+    // 3. Each area: its sealed index and its public shell.
+    for (audience, index) in &indexes {
+        let key = secrets.content_key(audience).expect("checked above");
+        let nonce_key = secrets.nonce_key(audience).expect("checked above");
+        let id = index_id(audience);
+        let name = format!("{BLOB_DIR}/{}.bin", crypto::opaque_name(&nonce_key, &id));
+        out.add(name, Audience::Public, crypto::seal(&key, &nonce_key, &id, &serde_json::to_vec(index).expect("index serializes"), true));
+        let shell = shells.get(audience).cloned().unwrap_or_default();
+        out.add(format!("{}index.html", area_path(audience)), Audience::Public, shell);
+    }
+    out.add(format!("{BLOB_DIR}/cles.json"), Audience::Public, serde_json::to_vec_pretty(&secrets.ring).expect("ring serializes"));
+    Ok(out)
+}
+
+/// Item id of an area's index.
+pub fn index_id(audience: &Audience) -> String {
+    format!("{audience}/index")
+}
+
+/// Site path of an area's index blob.
+pub fn index_blob(audience: &Audience, secrets: &Secrets) -> Option<String> {
+    let nonce_key = secrets.nonce_key(audience)?;
+    Some(format!("{BLOB_DIR}/{}.bin", crypto::opaque_name(&nonce_key, &index_id(audience))))
+}
+
+fn is_compressed(path: &str) -> bool {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp" | "avif" | "gif" | "zip" | "woff2" | "mp3" | "mp4")
+}
+
+/// Text between two markers.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let to = text[from..].find(end)? + from;
+    Some(&text[from..to])
+}
+
+/// The inside of `<main …>…</main>` (the whole text when there is none).
+fn main_inner(html: &str) -> &str {
+    let Some(open) = html.find("<main") else { return html };
+    let Some(gt) = html[open..].find('>') else { return html };
+    let start = open + gt + 1;
+    let end = html.rfind("</main>").filter(|e| *e >= start).unwrap_or(html.len());
+    &html[start..end]
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+/// Rewrites `href="…"` and `src="…"` that point to sealed files. In public
+/// pages a link to a restricted page only names its area (never its route,
+/// which carries a slug); inside an area the route is kept.
+fn rewrite_references(html: &str, base: &str, sealed: &HashMap<String, Sealed>, public_page: bool) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = ["href=\"", "src=\""].iter().filter_map(|a| rest.find(a).map(|i| (i, *a))).min();
+        let Some((i, attr)) = next else { break };
+        let value_start = i + attr.len();
+        let Some(len) = rest[value_start..].find('"') else { break };
+        let value = &rest[value_start..value_start + len];
+        out.push_str(&rest[..i]);
+        match lookup(value, base, sealed) {
+            Some(target) => match &target.route {
+                Some(route) => {
+                    let area = format!("{base}{}", area_path(&target.audience));
+                    if public_page {
+                        out.push_str(&format!("href=\"{area}\""));
+                    } else {
+                        out.push_str(&format!("href=\"{area}#/{route}\""));
+                    }
+                }
+                None if public_page => out.push_str(&format!("{attr}{base}{}\"", area_path(&target.audience))),
+                None => {
+                    let kind = if attr == "src=\"" { "data-chiffre-src" } else { "href=\"#\" data-chiffre-href" };
+                    let name = value.rsplit('/').next().unwrap_or("fichier");
+                    out.push_str(&format!(
+                        "{kind}=\"{base}{}\" data-chiffre-id=\"{}\" data-espace=\"{}\" data-nom=\"{}\"",
+                        target.blob, target.id, target.audience, name
+                    ));
+                }
+            },
+            None => {
+                out.push_str(attr);
+                out.push_str(value);
+                out.push('"');
+            }
+        }
+        rest = &rest[value_start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn lookup<'a>(value: &str, base: &str, sealed: &'a HashMap<String, Sealed>) -> Option<&'a Sealed> {
+    let value = value.replace("&amp;", "&");
+    let path = value.strip_prefix(base)?.split(['#', '?']).next()?;
+    let path = crate::slug::percent_decode(path);
+    if path.is_empty() || path.ends_with('/') {
+        sealed.get(&format!("{path}index.html"))
+    } else {
+        sealed.get(&path)
+    }
+}
+
+/// Fails when any secret of `secrets` appears in any file of `output`.
+pub fn assert_no_secret(output: &Output, secrets: &Secrets) -> Result<()> {
+    let needles: Vec<String> = secrets.needles().into_iter().filter(|n| n.len() >= 12).collect();
+    let finders: Vec<memchr::memmem::Finder> = needles.iter().map(|n| memchr::memmem::Finder::new(n.as_bytes())).collect();
+    for (path, file) in &output.files {
+        let bytes = match &file.data {
+            Data::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
+            Data::Copy(p) => std::borrow::Cow::Owned(std::fs::read(p).unwrap_or_default()),
+        };
+        if finders.iter().any(|f| f.find(&bytes).is_some()) {
+            bail!(
+                "un secret (code d'accès ou clé) se trouve dans « {path} » : la construction est arrêtée pour ne pas le publier\n  conseil : retirez le code de ce fichier, puis changez-le avec « preau access renouveler »"
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extracts_main() {
+        assert_eq!(main_inner("<body><main id=\"contenu\" tabindex=\"-1\">X<p>y</p></main></body>"), "X<p>y</p>");
+    }
+
+    #[test]
+    fn rewrites_links_to_sealed_pages_and_files() {
+        let mut sealed = HashMap::new();
+        sealed.insert(
+            "classes/cm1/blog/sortie/index.html".to_string(),
+            Sealed { audience: Audience::Class("cm1".into()), id: "classe:cm1/page/blog/sortie/".into(), blob: "acces/aa.bin".into(), route: Some("blog/sortie/".into()) },
+        );
+        sealed.insert(
+            "classes/cm1/blog/sortie/photo.jpg".to_string(),
+            Sealed { audience: Audience::Class("cm1".into()), id: "classe:cm1/fichier/x".into(), blob: "acces/bb.bin".into(), route: None },
+        );
+        let html = r#"<a href="/b/classes/cm1/blog/sortie/">Sortie</a><img src="/b/classes/cm1/blog/sortie/photo.jpg" alt="x"><a href="/b/agenda/">A</a>"#;
+        let inside = rewrite_references(html, "/b/", &sealed, false);
+        assert!(inside.contains(r#"href="/b/classes/cm1/#/blog/sortie/""#), "{inside}");
+        assert!(inside.contains(r#"data-chiffre-src="/b/acces/bb.bin""#), "{inside}");
+        assert!(!inside.contains("photo.jpg\""), "{inside}");
+        assert!(inside.contains(r#"href="/b/agenda/""#));
+        let public = rewrite_references(html, "/b/", &sealed, true);
+        assert!(!public.contains("sortie/\""), "{public}");
+    }
+}
