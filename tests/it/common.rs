@@ -88,3 +88,60 @@ pub fn files(dir: &Path) -> Vec<String> {
     list.sort();
     list
 }
+
+/// A restricted page, opened with the school's secrets.
+#[derive(Debug, Clone)]
+pub struct OpenedPage {
+    /// Audience id (`classe:cm1`).
+    pub audience: String,
+    /// Route inside its area (`blog/sortie/`).
+    pub route: String,
+    /// Page title.
+    pub title: String,
+    /// HTML fragment.
+    pub html: String,
+}
+
+/// Opens every area of a built site with the keys in `school/.preau`:
+/// what a family (or the staff) sees after typing the code.
+pub fn open_areas(out: &Path, school: &Path) -> Vec<OpenedPage> {
+    use preau::access::{bundle, crypto, Secrets};
+    let secrets = Secrets::load(school).unwrap().expect("school has secrets");
+    let base = base_path(school);
+    let mut pages = Vec::new();
+    for (audience_id, _) in &secrets.audiences {
+        let audience = match audience_id.as_str() {
+            "familles" => preau::config::Audience::Families,
+            "equipe" => preau::config::Audience::Staff,
+            other => preau::config::Audience::Class(other.trim_start_matches("classe:").to_string()),
+        };
+        let index_path = out.join(bundle::index_blob(&audience, &secrets).unwrap());
+        let Ok(blob) = std::fs::read(&index_path) else { continue };
+        let key = secrets.content_key(&audience).unwrap();
+        let index: serde_json::Value = serde_json::from_slice(&crypto::open(&key, &bundle::index_id(&audience), &blob).unwrap()).unwrap();
+        for (route, entry) in index["pages"].as_object().unwrap() {
+            let blob_path = entry["blob"].as_str().unwrap().strip_prefix(base.as_str()).unwrap();
+            let item = crypto::open(&key, entry["id"].as_str().unwrap(), &std::fs::read(out.join(blob_path)).unwrap()).unwrap();
+            let item: serde_json::Value = serde_json::from_slice(&item).unwrap();
+            pages.push(OpenedPage {
+                audience: audience_id.clone(),
+                route: route.clone(),
+                title: item["titre"].as_str().unwrap().to_string(),
+                html: item["html"].as_str().unwrap().to_string(),
+            });
+        }
+    }
+    pages
+}
+
+/// Opens one sealed file (image, PDF) given the attributes of its reference.
+pub fn open_file(out: &Path, school: &Path, blob_url: &str, id: &str) -> Vec<u8> {
+    use preau::access::{crypto, Secrets};
+    let secrets = Secrets::load(school).unwrap().unwrap();
+    let audience_id = id.split('/').next().unwrap();
+    let keys = &secrets.audiences[audience_id];
+    use base64::Engine;
+    let key: [u8; 32] = base64::engine::general_purpose::STANDARD.decode(&keys.content_key).unwrap().try_into().unwrap();
+    let path = blob_url.strip_prefix(base_path(school).as_str()).unwrap();
+    crypto::open(&key, id, &std::fs::read(out.join(path)).unwrap()).unwrap()
+}

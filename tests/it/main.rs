@@ -1,6 +1,7 @@
 //! Préau's integration tests: one binary, one module per feature. Each test
 //! runs the real `preau` binary on a copy of a fixture school.
 
+mod access;
 mod browser;
 mod build;
 mod commands;
