@@ -2,14 +2,13 @@
 //! byte-identical from one build to the next, and output folders the build
 //! did not make are never replaced.
 
-use super::common::{example_site, files, preau, repo, school_copy, text};
+use super::common::{example_site, files, open_areas, preau, repo, school_copy, text};
 
 #[test]
 fn example_school_has_every_page_type() {
     let (out, _) = example_site();
     let all = files(out);
     let has = |p: &str| all.iter().any(|f| f == p);
-    let has_match = |prefix: &str, suffix: &str| all.iter().any(|f| f.starts_with(prefix) && f.ends_with(suffix) && f.len() > prefix.len() + suffix.len());
     for page in [
         "index.html",
         "actualites/index.html",
@@ -24,19 +23,26 @@ fn example_school_has_every_page_type() {
         "sitemap.xml",
         "404.html",
         "static/style.css",
+        "acces/cles.json",
     ] {
         assert!(has(page), "missing {page}");
     }
-    assert!(has_match("actualites/", "/index.html"), "no news post");
+    assert!(all.iter().any(|f| f.starts_with("actualites/") && f.ends_with("/index.html") && f != "actualites/index.html"), "no news post");
+    assert!(all.iter().any(|f| f.starts_with("documents/") && f.ends_with(".pdf")), "no public document");
+    // Class pages live in the sealed class areas: open them as a family would.
+    let opened = open_areas(out, &repo().join("example-school"));
     for class in ["cp", "ce1", "ce2", "cm1", "cm2"] {
-        for view in ["index.html", "blog/index.html", "cahier/index.html", "cahier/matieres/index.html", "cahier/a-faire/index.html", "ressources/index.html", "devoirs.ics"] {
-            assert!(has(&format!("classes/{class}/{view}")), "missing classes/{class}/{view}");
+        assert!(has(&format!("classes/{class}/index.html")), "no shell for {class}");
+        let audience = format!("classe:{class}");
+        let routes: Vec<&str> = opened.iter().filter(|p| p.audience == audience).map(|p| p.route.as_str()).collect();
+        for view in ["", "blog/", "cahier/", "cahier/matieres/", "cahier/a-faire/", "ressources/"] {
+            assert!(routes.contains(&view), "{class}: no « {view} » in the area ({routes:?})");
         }
-        assert!(has_match(&format!("classes/{class}/blog/"), "/index.html"), "{class}: no post");
-        assert!(has_match(&format!("classes/{class}/cahier/20"), "/index.html"), "{class}: no cahier day");
-        assert!(has_match(&format!("classes/{class}/cahier/matieres/"), "/index.html"), "{class}: no discipline");
+        let count = |prefix: &str| routes.iter().filter(|r| r.starts_with(prefix) && r.len() > prefix.len()).count();
+        assert!(count("blog/") >= 7, "{class}: fewer than 7 posts");
+        assert!(count("cahier/20") >= 40, "{class}: less than a trimester of cahier");
+        assert!(count("cahier/matieres/") >= 3, "{class}: fewer than 3 disciplines");
     }
-    assert!(all.iter().any(|f| f.starts_with("documents/") && f.ends_with(".pdf")), "no document");
 }
 
 #[test]
@@ -44,9 +50,9 @@ fn pages_are_in_french_with_french_dates() {
     let (out, _) = example_site();
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("<html lang=\"fr\">"));
-    let day = files(out).into_iter().find(|f| f.starts_with("classes/cm1/cahier/2026-11-") && f.ends_with("index.html")).expect("a November day");
-    let html = std::fs::read_to_string(out.join(&day)).unwrap();
-    assert!(html.contains(" novembre 2026"), "{day}");
+    let opened = open_areas(out, &repo().join("example-school"));
+    let day = opened.iter().find(|p| p.audience == "classe:cm1" && p.route.starts_with("cahier/2026-11-")).expect("a November day");
+    assert!(day.title.contains(" novembre 2026"), "{}", day.title);
     let legal = std::fs::read_to_string(out.join("mentions-legales/index.html")).unwrap();
     assert!(legal.contains("Directeur de la publication") && legal.contains("Hébergeur"));
 }

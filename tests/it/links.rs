@@ -5,15 +5,19 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::common::{example_site, files, repo};
+use super::common::{example_site, files, open_areas, repo};
 
 /// Values of `href="…"`, `src="…"` and CSS `url(…)` in a text.
 fn references(text: &str) -> Vec<String> {
     let mut refs = Vec::new();
-    for attr in ["href=\"", "src=\"", "srcset=\""] {
+    for attr in ["href=\"", "src=\"", "srcset=\"", "data-chiffre-src=\"", "data-chiffre-href=\""] {
         let mut rest = text;
         while let Some(i) = rest.find(attr) {
+            let standalone = i > 0 && rest.as_bytes()[i - 1].is_ascii_whitespace();
             rest = &rest[i + attr.len()..];
+            if !standalone {
+                continue;
+            }
             let end = rest.find('"').unwrap_or(rest.len());
             let value = &rest[..end];
             if attr == "srcset=\"" {
@@ -40,28 +44,52 @@ fn decode(path: &str) -> String {
 fn every_internal_link_and_asset_resolves() {
     let (out, base) = example_site();
     let all: BTreeSet<String> = files(out).into_iter().collect();
+    let opened = open_areas(out, &repo().join("example-school"));
+    let routes: BTreeSet<(String, String)> = opened.iter().map(|p| (area_of(&p.audience), p.route.clone())).collect();
+    // Public pages and styles, then every page of every area once opened.
+    let mut documents: Vec<(String, String)> = all
+        .iter()
+        .filter(|f| f.ends_with(".html") || f.ends_with(".css"))
+        .map(|f| (f.clone(), std::fs::read_to_string(out.join(f)).unwrap()))
+        .collect();
+    documents.extend(opened.iter().map(|p| (format!("{}#/{}", p.audience, p.route), p.html.clone())));
     let mut broken = Vec::new();
     let mut checked = 0;
-    for file in all.iter().filter(|f| f.ends_with(".html") || f.ends_with(".css")) {
-        let text = std::fs::read_to_string(out.join(file)).unwrap();
-        for r in references(&text) {
+    for (name, text) in &documents {
+        for r in references(text) {
             if r.starts_with("http://") || r.starts_with("https://") || r.starts_with("mailto:") || r.starts_with("tel:") || r.starts_with('#') || r.starts_with("data:") {
                 continue;
             }
             let Some(rel) = r.strip_prefix(base.as_str()).or((r == base.trim_end_matches('/')).then_some("")) else {
-                broken.push(format!("{file}: « {r} » is not under the base path {base}"));
+                broken.push(format!("{name}: « {r} » is not under the base path {base}"));
                 continue;
             };
+            checked += 1;
+            // A route inside an area: the area's index must have it.
+            if let Some((area, route)) = rel.split_once("#/") {
+                if !routes.contains(&(area.to_string(), decode(route))) {
+                    broken.push(format!("{name}: route « {r} »"));
+                }
+                continue;
+            }
             let rel = decode(rel.split(['#', '?']).next().unwrap());
             let target = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.clone() };
-            checked += 1;
             if !all.contains(&target) {
-                broken.push(format!("{file}: « {r} »"));
+                broken.push(format!("{name}: « {r} »"));
             }
         }
     }
     assert!(checked > 1000, "too few links checked ({checked}): is the example school complete?");
     assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
+}
+
+/// The site path of an audience's area.
+fn area_of(audience: &str) -> String {
+    match audience {
+        "familles" => "familles/".into(),
+        "equipe" => "equipe/".into(),
+        c => format!("classes/{}/", c.trim_start_matches("classe:")),
+    }
 }
 
 /// External URLs written by teachers in the school's markdown and YAML.
@@ -111,6 +139,6 @@ fn no_request_to_another_host() {
 
 #[test]
 fn reference_scanner_finds_all_forms() {
-    let refs = references("<a href=\"/a/\"><img src=\"/b.jpg\" srcset=\"/c.jpg 1x, /d.jpg 2x\"> body{background:url('/e.png')}");
-    assert_eq!(refs, vec!["/a/", "/b.jpg", "/c.jpg", "/d.jpg", "/e.png"]);
+    let refs = references("<a href=\"/a/\"><img src=\"/b.jpg\" srcset=\"/c.jpg 1x, /d.jpg 2x\" data-chiffre-src=\"/f.bin\"> body{background:url('/e.png')}");
+    assert_eq!(refs, vec!["/a/", "/b.jpg", "/c.jpg", "/d.jpg", "/f.bin", "/e.png"]);
 }
