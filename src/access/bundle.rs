@@ -191,7 +191,7 @@ fn rewrite_references(html: &str, base: &str, sealed: &HashMap<String, Sealed>, 
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
-        let next = ["href=\"", "src=\""].iter().filter_map(|a| rest.find(a).map(|i| (i, *a))).min();
+        let next = ["href=\"", "src=\""].iter().filter_map(|a| find_attr(rest, a).map(|i| (i, *a))).min();
         let Some((i, attr)) = next else { break };
         let value_start = i + attr.len();
         let Some(len) = rest[value_start..].find('"') else { break };
@@ -227,6 +227,20 @@ fn rewrite_references(html: &str, base: &str, sealed: &HashMap<String, Sealed>, 
     }
     out.push_str(rest);
     out
+}
+
+/// Position of attribute `attr` (`href="`) standing alone, not as the end
+/// of a longer name such as `data-href="`.
+fn find_attr(text: &str, attr: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(attr) {
+        let at = from + i;
+        if at > 0 && text.as_bytes()[at - 1].is_ascii_whitespace() {
+            return Some(at);
+        }
+        from = at + attr.len();
+    }
+    None
 }
 
 fn lookup<'a>(value: &str, base: &str, sealed: &'a HashMap<String, Sealed>) -> Option<&'a Sealed> {
@@ -282,7 +296,7 @@ mod tests {
         let inside = rewrite_references(html, "/b/", &sealed, false);
         assert!(inside.contains(r#"href="/b/classes/cm1/#/blog/sortie/""#), "{inside}");
         assert!(inside.contains(r#"data-chiffre-src="/b/acces/bb.bin""#), "{inside}");
-        assert!(!inside.contains("photo.jpg\""), "{inside}");
+        assert!(!inside.contains("src=\"/b/classes"), "{inside}");
         assert!(inside.contains(r#"href="/b/agenda/""#));
         let public = rewrite_references(html, "/b/", &sealed, true);
         assert!(!public.contains("sortie/\""), "{public}");

@@ -1,8 +1,8 @@
 //! The cryptography of audience bundles, in one place.
 //!
 //! - Items (pages, images, files, indexes) are sealed with AES-256-GCM under
-//!   the audience's content key, with the item's id as associated data, so
-//!   a blob moved to another id does not open.
+//!   the audience's content key, with the blob header and the item's id as
+//!   associated data, so a blob moved to another id does not open.
 //! - Nonces are synthetic: HMAC-SHA256(nonce key, id ‖ 0 ‖ plaintext),
 //!   truncated to 96 bits. Two different messages never share a nonce, and
 //!   the same input gives the same bytes (reproducible builds).
@@ -90,7 +90,7 @@ pub fn seal(key: &Key, nonce_key: &Key, id: &str, plaintext: &[u8], compress: bo
     let nonce = synthetic_nonce(nonce_key, id, plaintext);
     let cipher = Aes256Gcm::new(key.into());
     let ciphertext = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: &body, aad: id.as_bytes() })
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg: &body, aad: &blob_aad(flag, id) })
         .expect("AES-GCM encryption of an in-memory buffer");
     let mut out = Vec::with_capacity(HEADER_LEN + ciphertext.len());
     out.extend_from_slice(MAGIC);
@@ -98,6 +98,16 @@ pub fn seal(key: &Key, nonce_key: &Key, id: &str, plaintext: &[u8], compress: bo
     out.extend_from_slice(&nonce);
     out.extend_from_slice(&ciphertext);
     out
+}
+
+/// Associated data of a blob: its header (magic, version, flag) and the
+/// item id, so that neither the format flag nor the place can be changed.
+fn blob_aad(flag: u8, id: &str) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(MAGIC.len() + 1 + id.len());
+    aad.extend_from_slice(MAGIC);
+    aad.push(flag);
+    aad.extend_from_slice(id.as_bytes());
+    aad
 }
 
 /// Opens a blob sealed by [`seal`] as item `id`.
@@ -109,7 +119,7 @@ pub fn open(key: &Key, id: &str, blob: &[u8]) -> Result<Vec<u8>, AccessError> {
     let nonce = &blob[MAGIC.len() + 1..HEADER_LEN];
     let cipher = Aes256Gcm::new(key.into());
     let body = cipher
-        .decrypt(Nonce::from_slice(nonce), Payload { msg: &blob[HEADER_LEN..], aad: id.as_bytes() })
+        .decrypt(Nonce::from_slice(nonce), Payload { msg: &blob[HEADER_LEN..], aad: &blob_aad(flag, id) })
         .map_err(|_| AccessError::Corrupted)?;
     match flag {
         FLAG_STORED => Ok(body),

@@ -52,12 +52,17 @@
   }
 
   // Blob: "PREAU" 0x01 | flag (0 stored, 1 deflate-raw) | nonce (12) | ciphertext+tag.
+  // Associated data: the first 7 bytes (header) followed by the item id.
   function openBlob(key, id, buffer) {
     var b = new Uint8Array(buffer);
     var magic = [80, 82, 69, 65, 85, 1];
     for (var i = 0; i < 6; i++) { if (b[i] !== magic[i]) { return Promise.reject(new Error("format")); } }
     var flag = b[6];
-    return subtle.decrypt({ name: "AES-GCM", iv: b.slice(7, 19), additionalData: enc.encode(id) }, key, b.slice(19))
+    var idBytes = enc.encode(id);
+    var aad = new Uint8Array(7 + idBytes.length);
+    aad.set(b.slice(0, 7), 0);
+    aad.set(idBytes, 7);
+    return subtle.decrypt({ name: "AES-GCM", iv: b.slice(7, 19), additionalData: aad }, key, b.slice(19))
       .then(function (plain) { return flag === 1 ? inflate(plain) : plain; });
   }
 
