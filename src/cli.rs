@@ -83,6 +83,9 @@ pub enum Command {
         /// Port d'écoute sur 127.0.0.1.
         #[arg(short, long, default_value_t = 1111)]
         port: u16,
+        /// Montre le site tel que les familles le verront : espaces chiffrés, avec demande du code (alias : --chiffre).
+        #[arg(long, visible_alias = "chiffre")]
+        encrypted: bool,
     },
 }
 

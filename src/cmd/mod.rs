@@ -22,7 +22,7 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Check { dir } => check::run(&dir),
         Command::Init { dir } => init::run(&dir),
         Command::New { kind, title, classe, date, ecole } => new::run(kind, title.as_deref(), classe.as_deref(), date.as_deref(), &ecole),
-        Command::Serve { dir, port } => serve::run(&dir, port),
+        Command::Serve { dir, port, encrypted } => serve::run(&dir, port, encrypted),
         Command::Access { action, ecole } => access::run(action, &ecole),
     }
 }

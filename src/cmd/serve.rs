@@ -1,7 +1,8 @@
 //! `preau serve`: a local preview on 127.0.0.1, served from memory.
 //!
-//! This version builds once at start; live reload and errors in the page
-//! come with the preview issue.
+//! Restricted pages are shown in clear with a banner naming who may read
+//! them (`--chiffre` shows the sealed site). This version builds once at
+//! start; live reload and errors in the page come with the preview issue.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,7 +13,7 @@ use anyhow::{anyhow, Result};
 use crate::site::Site;
 
 /// Builds the site in memory and serves it until interrupted.
-pub fn run(dir: &Path, port: u16) -> Result<ExitCode> {
+pub fn run(dir: &Path, port: u16, encrypted: bool) -> Result<ExitCode> {
     let probe = Site::load(dir, None)?;
     let base_path = match &probe.site {
         Some(site) => site.school.base_path.clone(),
@@ -25,7 +26,7 @@ pub fn run(dir: &Path, port: u16) -> Result<ExitCode> {
     let address = format!("http://127.0.0.1:{port}{base_path}");
     let loaded = Site::load(dir, Some(&address))?;
     let site = loaded.site.ok_or_else(|| anyhow!("le site n'a pas pu être chargé"))?;
-    let output = site.render()?;
+    let output = if encrypted { site.publish()? } else { site.render()? };
     let files: HashMap<String, Vec<u8>> = output
         .files
         .keys()
@@ -34,6 +35,11 @@ pub fn run(dir: &Path, port: u16) -> Result<ExitCode> {
     let server = tiny_http::Server::http(("127.0.0.1", port))
         .map_err(|e| anyhow!("impossible d'écouter sur 127.0.0.1:{port} : {e}\n  conseil : choisissez un autre port avec --port"))?;
     println!("Aperçu de l'école : {address}");
+    if encrypted {
+        println!("Espaces des classes chiffrés, comme en ligne : « preau access codes » affiche les codes.");
+    } else {
+        println!("Les pages réservées sont montrées en clair, avec un bandeau (--chiffre pour voir le site comme les familles).");
+    }
     println!("(Ctrl+C pour arrêter ; relancez la commande après une modification.)");
     for request in server.incoming_requests() {
         let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
