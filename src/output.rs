@@ -40,6 +40,8 @@ pub struct OutputFile {
 pub struct Output {
     /// Path (`classes/cm1/index.html`) → file.
     pub files: BTreeMap<String, OutputFile>,
+    /// Pages sealed into restricted areas (they are no longer `.html` files).
+    pub sealed_pages: usize,
 }
 
 impl Output {
@@ -70,9 +72,20 @@ impl Output {
         }
     }
 
-    /// Number of HTML pages.
+    /// Number of public HTML pages.
     pub fn page_count(&self) -> usize {
         self.files.keys().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// Bytes of every file.
+    pub fn total_bytes(&self) -> u64 {
+        self.files
+            .values()
+            .map(|f| match &f.data {
+                Data::Bytes(b) => b.len() as u64,
+                Data::Copy(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            })
+            .sum()
     }
 
     /// Writes every file into `out`, replacing its previous content only

@@ -100,8 +100,12 @@ impl Site {
 pub struct BuildReport {
     /// Where the site was written.
     pub out: PathBuf,
-    /// HTML pages written.
+    /// Public HTML pages written.
     pub pages: usize,
+    /// Pages sealed into restricted areas.
+    pub sealed_pages: usize,
+    /// Bytes written.
+    pub bytes: u64,
     /// Files written.
     pub files: usize,
     /// Warnings found.
@@ -126,6 +130,8 @@ pub fn build(root: &Path, out: &Path) -> std::result::Result<BuildReport, BuildE
     Ok(BuildReport {
         out: out.to_path_buf(),
         pages: output.page_count(),
+        sealed_pages: output.sealed_pages,
+        bytes: output.total_bytes(),
         files: output.files.len(),
         warnings,
         elapsed: start.elapsed(),

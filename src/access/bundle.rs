@@ -126,6 +126,7 @@ pub fn seal(output: Output, school: &School, secrets: &Secrets, shells: &BTreeMa
                     .or_insert_with(|| Index { version: 1, espace: target.audience.id(), pages: BTreeMap::new() })
                     .pages
                     .insert(route.clone(), IndexEntry { blob: format!("{base}{}", target.blob), id: target.id.clone() });
+                out.sealed_pages += 1;
                 (serde_json::to_vec(&item).expect("page item serializes"), true)
             }
             None => (bytes, !is_compressed(&path)),

@@ -15,13 +15,15 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
             super::print_diagnostics(dir, &report.warnings);
             let seconds = format!("{:.2}", report.elapsed.as_secs_f64()).replace('.', ",");
             println!(
-                "Site construit dans « {} » : {} pages, {} fichiers, en {seconds} s{}.",
+                "Site construit dans « {} » : {} pages publiques, {} pages dans les espaces réservés, {} fichiers ({}), en {seconds} s{}.",
                 report.out.display(),
                 report.pages,
+                report.sealed_pages,
                 report.files,
+                crate::render::file_size(report.bytes),
                 if report.warnings.is_empty() { String::new() } else { format!(" ({})", super::count_words(&report.warnings)) }
             );
-            println!("Pour le voir : preau serve {}", dir.display());
+            println!("Pour le voir comme les familles : preau serve {} --chiffre", dir.display());
             Ok(ExitCode::SUCCESS)
         }
         Err(BuildError::Invalid { errors, warnings }) => {

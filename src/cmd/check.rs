@@ -8,13 +8,15 @@ use anyhow::Result;
 use crate::diagnostic::Severity;
 use crate::site::Site;
 
-/// Loads the school, renders it in memory (templates included), prints
-/// every problem; exit code 1 when there is an error.
+/// Loads the school, renders and seals it in memory (templates, access
+/// codes and the secret scan included), prints every problem; exit code 1
+/// when there is an error.
 pub fn run(dir: &Path) -> Result<ExitCode> {
     let loaded = Site::load(dir, None)?;
     let mut diagnostics = loaded.diagnostics;
     if let Some(site) = &loaded.site {
-        if let Err(e) = site.render() {
+        if let Err(e) = site.publish() {
+            super::print_diagnostics(dir, &diagnostics);
             eprintln!("erreur : {e:#}");
             return Ok(ExitCode::from(1));
         }
