@@ -145,3 +145,60 @@ pub fn open_file(out: &Path, school: &Path, blob_url: &str, id: &str) -> Vec<u8>
     let path = blob_url.strip_prefix(base_path(school).as_str()).unwrap();
     crypto::open(&key, id, &std::fs::read(out.join(path)).unwrap()).unwrap()
 }
+
+/// True when Debian's Chromium and the Node packages of `tests/browser`
+/// are installed. When they are not: in CI (`CI` set) the test fails; on a
+/// developer's machine it says loudly that it did not run.
+pub fn browser_ready(test: &str) -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let modules = repo().join("tests/browser/node_modules/puppeteer-core");
+    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let missing: Vec<&str> = [
+        (!Path::new(&chromium).exists()).then_some("chromium (apt-get install chromium)"),
+        (!modules.exists()).then_some("tests/browser/node_modules (npm ci --prefix tests/browser)"),
+        (!node).then_some("node"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let message = format!(
+        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+         !!! {test} N'A PAS TOURNÉ / DID NOT RUN: missing {}\n\
+         !!! bash .ci/run installs them.\n\
+         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n",
+        missing.join(", ")
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("{message}");
+    }
+    eprintln!("{message}");
+    false
+}
+
+/// Runs a Node script of `tests/browser` with a time bound; (success, stdout+stderr).
+pub fn node_script(script: &str, args: &[&str], seconds: u64) -> (bool, String) {
+    let mut child = Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start node");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Some(_status) = child.try_wait().expect("wait node") {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let output = child.wait_with_output().expect("node output");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}

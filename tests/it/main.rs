@@ -3,6 +3,7 @@
 
 mod access;
 mod browser;
+mod browser_access;
 mod build;
 mod commands;
 mod common;

@@ -187,6 +187,7 @@
   }
 
   function start(raw, where) {
+    say("");
     return useKeys(raw).then(function () {
       if (where) { remember(raw, where); }
       return show();

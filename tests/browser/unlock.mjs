@@ -1,0 +1,79 @@
+// Opens a restricted area of a built Préau site in headless Chromium, the
+// way a family does: types the code (or follows the QR link), and reports
+// what the page shows. Loopback only, bounded in time, cleans up.
+//
+// node tests/browser/unlock.mjs --site DIR --base /ecole/ --area classes/cm1/
+//      [--route blog/sortie/] (--code CODE | --qr CODE) [--expect TEXT]... [--absent TEXT]...
+//      [--images N] [--denied]
+// --denied: the code must be refused (area closed, a message says so).
+// Exit 0 when every expectation holds, 1 otherwise, 3 on timeout.
+import { launch, serve } from "./lib.mjs";
+
+const args = process.argv.slice(2);
+const opt = { expect: [], absent: [] };
+for (let i = 0; i < args.length; i++) {
+  const k = args[i].replace(/^--/, "");
+  if (k === "expect" || k === "absent") { opt[k].push(args[++i]); } else if (k === "denied") { opt.denied = true; } else { opt[k] = args[++i]; }
+}
+const timeout = Number(opt.timeout || 90) * 1000;
+const timer = setTimeout(() => { console.error("unlock: timeout"); process.exit(3); }, timeout);
+
+const server = await serve(opt.site, opt.base);
+const { browser, cleanup } = await launch();
+let failures = [];
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const route = opt.route ? `#/${opt.route}` : "";
+  const areaUrl = `${server.url}${opt.base}${opt.area}`;
+  const started = Date.now();
+  if (opt.qr) {
+    await page.goto(`${areaUrl}#code=${encodeURIComponent(opt.qr)}`);
+  } else {
+    await page.goto(areaUrl + route);
+    await page.waitForSelector("#connexion:not([hidden])", { timeout: 20000 });
+    await page.type("#code", opt.code);
+    await page.click("#connexion button[type=submit]");
+  }
+  // Either the area opens or a message says why not.
+  await page.waitForFunction(() => {
+    const inside = document.getElementById("dedans");
+    const msg = document.getElementById("message").textContent;
+    return (inside && !inside.hidden) || /n'ouvre pas|n'a pas pu|ne peut pas/i.test(msg);
+  }, { timeout: 30000 });
+  const unlockMs = Date.now() - started;
+  if (opt.qr && opt.route) {
+    await page.evaluate((r) => { location.hash = "#/" + r; }, opt.route);
+    await page.waitForFunction((r) => document.title && location.hash === "#/" + r, { timeout: 10000 }, opt.route);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const wanted = Number(opt.images || 0);
+  if (wanted > 0) {
+    await page.waitForFunction((n) => [...document.querySelectorAll("#contenu-espace img")].filter((i) => i.src.startsWith("blob:") && i.naturalWidth > 0).length >= n, { timeout: 20000 }, wanted).catch(() => {});
+  }
+  const state = await page.evaluate(() => ({
+    open: !document.getElementById("dedans").hidden,
+    text: document.body.innerText,
+    html: document.documentElement.outerHTML,
+    message: document.getElementById("message").textContent,
+    href: location.href,
+    images: [...document.querySelectorAll("#contenu-espace img")].filter((i) => i.src.startsWith("blob:") && i.naturalWidth > 0).length,
+  }));
+  for (const t of opt.expect) { if (!state.text.includes(t) && !state.html.includes(t)) { failures.push(`expected « ${t} » on the page`); } }
+  for (const t of opt.absent) { if (state.html.includes(t)) { failures.push(`« ${t} » must not be on the page`); } }
+  if (opt.denied && (state.open || !/n'ouvre pas/.test(state.message))) { failures.push(`the code must be refused: open=${state.open}, message « ${state.message} »`); }
+  if (!opt.denied && !state.open) { failures.push(`the area did not open: « ${state.message} »`); }
+  if (state.images < wanted) { failures.push(`expected ${wanted} decrypted image(s), found ${state.images}`); }
+  if (opt.qr && state.href.includes("code=")) { failures.push(`the code is still in the address bar: ${state.href}`); }
+  if (errors.length) { failures.push(`page errors: ${errors.join(" | ")}`); }
+  console.log(JSON.stringify({ open: state.open, message: state.message, images: state.images, unlock_ms: unlockMs, failures }));
+} catch (e) {
+  failures.push(String(e && e.stack || e));
+  console.log(JSON.stringify({ failures }));
+} finally {
+  clearTimeout(timer);
+  await cleanup();
+  server.close();
+}
+process.exit(failures.length ? 1 : 0);
