@@ -94,7 +94,7 @@ impl<'a> LinkTable<'a> {
                     "publiez cette page (retirez « brouillon: true ») ou retirez le lien.".into(),
                 ));
             }
-            return Err((format!("lien vers une page qui n'existe pas : « {url} »"), self.suggest(&key)));
+            return Err((format!("lien vers une page qui n'existe pas : « {url} »"), self.suggest(&key, source)));
         }
         let full = self.root.join(&target);
         if full.is_file() {
@@ -111,9 +111,15 @@ impl<'a> LinkTable<'a> {
         Err((format!("{what} : « {url} »"), self.suggest_file(&target)))
     }
 
-    fn suggest(&self, key: &str) -> String {
+    fn suggest(&self, key: &str, source: &Path) -> String {
+        // A page of the same name near the linking file is the likeliest target.
+        let name = key.rsplit('/').next().unwrap_or(key);
+        let from = slashed(source);
+        let shared = |c: &str| c.bytes().zip(from.bytes()).take_while(|(a, b)| a == b).count();
+        let same_name = self.by_source.keys().filter(|c| c.rsplit('/').next() == Some(name)).max_by_key(|c| (shared(c), std::cmp::Reverse((*c).clone())));
         let candidates: Vec<String> = self.by_source.keys().cloned().collect();
-        match crate::yaml::closest(key, &candidates) {
+        let best = same_name.map(String::as_str).or_else(|| crate::yaml::closest(key, &candidates));
+        match best {
             Some(best) => format!("vouliez-vous dire « {best} » (depuis la racine : « @/{best} ») ?"),
             None => "vérifiez le nom du fichier ; un lien .md est relatif au fichier qui l'écrit, ou commence par « @/ » depuis la racine de l'école.".into(),
         }
