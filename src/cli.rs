@@ -71,7 +71,13 @@ pub enum Command {
         #[command(subcommand)]
         action: AccessAction,
         /// Dossier de l'école (par défaut : le dossier courant).
-        #[arg(short, long, default_value = ".", value_name = "DOSSIER", global = true)]
+        #[arg(
+            short,
+            long,
+            default_value = ".",
+            value_name = "DOSSIER",
+            global = true
+        )]
         ecole: PathBuf,
     },
     /// Aperçu du site dans le navigateur, sur cet ordinateur (alias : apercu).

@@ -26,7 +26,9 @@ impl Date {
         }
         NaiveDate::parse_from_str(text, "%Y-%m-%d")
             .map(Date)
-            .map_err(|_| format!("date impossible « {text} » : ce jour n'existe pas dans le calendrier"))
+            .map_err(|_| {
+                format!("date impossible « {text} » : ce jour n'existe pas dans le calendrier")
+            })
     }
 
     /// `2026-11-20`.
@@ -36,12 +38,20 @@ impl Date {
 
     /// « jeudi 20 novembre 2026 » (« 1er » for the first of the month).
     pub fn long_fr(&self) -> String {
-        format!("{} {}", self.0.format_localized("%A", Locale::fr_FR), self.day_month_year())
+        format!(
+            "{} {}",
+            self.0.format_localized("%A", Locale::fr_FR),
+            self.day_month_year()
+        )
     }
 
     /// « 20 novembre 2026 ».
     pub fn day_month_year(&self) -> String {
-        format!("{} {}", self.day_fr(), self.0.format_localized("%B %Y", Locale::fr_FR))
+        format!(
+            "{} {}",
+            self.day_fr(),
+            self.0.format_localized("%B %Y", Locale::fr_FR)
+        )
     }
 
     /// « jeudi 20 novembre ».
@@ -63,7 +73,11 @@ impl Date {
 
     /// The school year (« 2026-2027 ») this day belongs to: it starts in August.
     pub fn school_year(&self) -> String {
-        let start = if self.0.month() >= 8 { self.0.year() } else { self.0.year() - 1 };
+        let start = if self.0.month() >= 8 {
+            self.0.year()
+        } else {
+            self.0.year() - 1
+        };
         format!("{start}-{}", start + 1)
     }
 }
@@ -80,7 +94,11 @@ impl<'de> Deserialize<'de> for Date {
         let text = match &value {
             serde_yaml::Value::String(s) => s.clone(),
             serde_yaml::Value::Number(n) => n.to_string(),
-            _ => return Err(serde::de::Error::custom("date invalide : attendu AAAA-MM-JJ, par exemple 2026-11-20")),
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "date invalide : attendu AAAA-MM-JJ, par exemple 2026-11-20",
+                ))
+            }
         };
         Date::parse(&text).map_err(serde::de::Error::custom)
     }
@@ -95,7 +113,10 @@ impl Serialize for Date {
 /// The day the build considers "today": `SOURCE_DATE_EPOCH` when set (for
 /// reproducible builds), else the local date.
 pub fn today() -> Date {
-    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<i64>().ok()) {
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+    {
         if let Some(dt) = chrono::DateTime::from_timestamp(epoch, 0) {
             return Date(dt.date_naive());
         }
@@ -154,19 +175,32 @@ mod tests {
     fn french_long_date() {
         let d = Date::parse("2026-11-20").unwrap();
         assert_eq!(d.long_fr(), "vendredi 20 novembre 2026");
-        assert_eq!(Date::parse("2026-10-01").unwrap().long_fr(), "jeudi 1er octobre 2026");
+        assert_eq!(
+            Date::parse("2026-10-01").unwrap().long_fr(),
+            "jeudi 1er octobre 2026"
+        );
     }
 
     #[test]
     fn impossible_and_malformed_dates() {
-        assert!(Date::parse("2026-02-30").unwrap_err().starts_with("date impossible"));
-        assert!(Date::parse("20/11/2026").unwrap_err().starts_with("date invalide"));
+        assert!(Date::parse("2026-02-30")
+            .unwrap_err()
+            .starts_with("date impossible"));
+        assert!(Date::parse("20/11/2026")
+            .unwrap_err()
+            .starts_with("date invalide"));
     }
 
     #[test]
     fn school_year_starts_in_august() {
-        assert_eq!(Date::parse("2027-03-01").unwrap().school_year(), "2026-2027");
-        assert_eq!(Date::parse("2026-09-01").unwrap().school_year(), "2026-2027");
+        assert_eq!(
+            Date::parse("2027-03-01").unwrap().school_year(),
+            "2026-2027"
+        );
+        assert_eq!(
+            Date::parse("2026-09-01").unwrap().school_year(),
+            "2026-2027"
+        );
     }
 
     #[test]

@@ -108,7 +108,10 @@ impl Diagnostics {
 
     /// Records one problem.
     pub fn push(&self, diagnostic: Diagnostic) {
-        self.items.lock().expect("diagnostics lock").push(diagnostic);
+        self.items
+            .lock()
+            .expect("diagnostics lock")
+            .push(diagnostic);
     }
 
     /// True when at least one error (not warning) was recorded.

@@ -26,4 +26,3 @@ pub mod site;
 pub mod slug;
 pub mod theme;
 pub mod yaml;
-

@@ -122,12 +122,23 @@ pub fn render(markdown: &str, resolve: &Resolver<'_>) -> Rendered {
     let mut plugins = Plugins::default();
     plugins.render.heading_adapter = Some(&adapter);
     let mut html = String::with_capacity(markdown.len() * 2);
-    comrak::format_html_with_plugins(root, &options, &mut html, &plugins).expect("writing to a String");
-    Rendered { html, first_paragraph: first_paragraph.unwrap_or_default(), issues }
+    comrak::format_html_with_plugins(root, &options, &mut html, &plugins)
+        .expect("writing to a String");
+    Rendered {
+        html,
+        first_paragraph: first_paragraph.unwrap_or_default(),
+        issues,
+    }
 }
 
 fn issue(pos: Sourcepos, message: String, hint: String, is_error: bool) -> Issue {
-    Issue { line: pos.start.line, column: pos.start.column, message, hint, is_error }
+    Issue {
+        line: pos.start.line,
+        column: pos.start.column,
+        message,
+        hint,
+        is_error,
+    }
 }
 
 /// Headings with a stable, unique `id` so that `page/#section` links work.
@@ -137,13 +148,26 @@ struct Headings {
 }
 
 impl HeadingAdapter for Headings {
-    fn enter(&self, output: &mut dyn fmt::Write, heading: &HeadingMeta, _: Option<Sourcepos>) -> fmt::Result {
+    fn enter(
+        &self,
+        output: &mut dyn fmt::Write,
+        heading: &HeadingMeta,
+        _: Option<Sourcepos>,
+    ) -> fmt::Result {
         let base = crate::slug::slugify(&heading.content);
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let mut seen = self.seen.lock().expect("headings lock");
         let count = seen.entry(base.clone()).or_insert(0);
         *count += 1;
-        let id = if *count == 1 { base } else { format!("{base}-{count}") };
+        let id = if *count == 1 {
+            base
+        } else {
+            format!("{base}-{count}")
+        };
         write!(output, "<h{} id=\"{}\">", heading.level, id)
     }
 
@@ -168,7 +192,11 @@ pub fn typography(text: &str) -> String {
         match c {
             ' ' | NBSP | NNBSP if matches!(next, Some(':' | ';' | '!' | '?' | '»')) => {
                 let punct = next.unwrap_or(' ');
-                out.push(if matches!(punct, ':' | '»') { NBSP } else { NNBSP });
+                out.push(if matches!(punct, ':' | '»') {
+                    NBSP
+                } else {
+                    NNBSP
+                });
             }
             '«' => {
                 out.push('«');
@@ -200,7 +228,10 @@ mod tests {
 
     #[test]
     fn french_spaces() {
-        assert_eq!(typography("Attention : il pleut !"), "Attention\u{a0}: il pleut\u{202f}!");
+        assert_eq!(
+            typography("Attention : il pleut !"),
+            "Attention\u{a0}: il pleut\u{202f}!"
+        );
         assert_eq!(typography("« Bonjour »"), "«\u{a0}Bonjour\u{a0}»");
         assert_eq!(typography("«Bonjour»"), "«\u{a0}Bonjour\u{a0}»");
         assert_eq!(typography("à 10:30"), "à 10:30");
@@ -220,7 +251,11 @@ mod tests {
         assert!(r.html.contains("type=\"checkbox\""));
         assert!(r.html.contains("<a href=\"https://exemple.fr\">"));
         assert!(r.html.contains("footnote"));
-        assert!(r.html.contains("<h2 id=\"francais\">Français</h2>"), "{}", r.html);
+        assert!(
+            r.html.contains("<h2 id=\"francais\">Français</h2>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -231,7 +266,9 @@ mod tests {
 
     #[test]
     fn broken_link_reported_with_position() {
-        let r = render("Texte\n\nvoir [ici](absent.md)", &|_, _| Err(("lien cassé".into(), "conseil".into())));
+        let r = render("Texte\n\nvoir [ici](absent.md)", &|_, _| {
+            Err(("lien cassé".into(), "conseil".into()))
+        });
         assert_eq!(r.issues.len(), 1);
         assert_eq!((r.issues[0].line, r.issues[0].column), (3, 6));
     }
@@ -245,6 +282,9 @@ mod tests {
 
     #[test]
     fn first_paragraph_for_summaries() {
-        assert_eq!(plain("## Titre\n\nPremier *paragraphe*.\n\nSecond.").first_paragraph, "Premier paragraphe.");
+        assert_eq!(
+            plain("## Titre\n\nPremier *paragraphe*.\n\nSecond.").first_paragraph,
+            "Premier paragraphe."
+        );
     }
 }

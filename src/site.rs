@@ -47,7 +47,10 @@ impl Site {
     pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded> {
         let diags = Diagnostics::new();
         let Some(mut school) = School::load(root, &diags) else {
-            return Ok(Loaded { site: None, diagnostics: diags.into_sorted() });
+            return Ok(Loaded {
+                site: None,
+                diagnostics: diags.into_sorted(),
+            });
         };
         if let Some(url) = base_url {
             school.set_base_url(url);
@@ -55,21 +58,41 @@ impl Site {
         let theme = Theme::load(root)?;
         let content = Content::load(root, &school, &diags);
         let failed = diags.has_errors();
-        let site = Site { root: root.to_path_buf(), school, content, theme, today: dates::today() };
-        Ok(Loaded { site: (!failed).then_some(site), diagnostics: diags.into_sorted() })
+        let site = Site {
+            root: root.to_path_buf(),
+            school,
+            content,
+            theme,
+            today: dates::today(),
+        };
+        Ok(Loaded {
+            site: (!failed).then_some(site),
+            diagnostics: diags.into_sorted(),
+        })
     }
 
     /// Renders every page, feed and file into memory, restricted content
     /// in clear (for the preview and for checks; never published as is).
     pub fn render(&self) -> Result<Output> {
-        crate::render::render(&self.school, &self.content, &self.theme, &self.root, self.today)
+        crate::render::render(
+            &self.school,
+            &self.content,
+            &self.theme,
+            &self.root,
+            self.today,
+        )
     }
 
     /// Renders the site and seals every restricted audience: what `build`
     /// publishes. Refuses when keys are missing or a secret would leak.
     pub fn publish(&self) -> Result<Output> {
         let output = self.render()?;
-        let restricted: BTreeSet<Audience> = output.files.values().map(|f| f.audience.clone()).filter(|a| !a.is_public()).collect();
+        let restricted: BTreeSet<Audience> = output
+            .files
+            .values()
+            .map(|f| f.audience.clone())
+            .filter(|a| !a.is_public())
+            .collect();
         if restricted.is_empty() {
             return Ok(output);
         }
@@ -88,7 +111,8 @@ impl Site {
             };
             areas.push((audience.clone(), index));
         }
-        let shells = crate::render::shells(&self.school, &self.theme, &self.content, self.today, &areas)?;
+        let shells =
+            crate::render::shells(&self.school, &self.theme, &self.content, self.today, &areas)?;
         let sealed = bundle::seal(output, &self.school, &secrets, &shells)?;
         bundle::assert_no_secret(&sealed, &secrets)?;
         Ok(sealed)
@@ -121,12 +145,17 @@ pub struct BuildReport {
 pub fn build(root: &Path, out: &Path) -> std::result::Result<BuildReport, BuildError> {
     let start = Instant::now();
     let loaded = Site::load(root, None).map_err(BuildError::Other)?;
-    let (errors, warnings): (Vec<_>, Vec<_>) = loaded.diagnostics.into_iter().partition(|d| d.severity == Severity::Error);
+    let (errors, warnings): (Vec<_>, Vec<_>) = loaded
+        .diagnostics
+        .into_iter()
+        .partition(|d| d.severity == Severity::Error);
     let Some(site) = loaded.site.filter(|_| errors.is_empty()) else {
         return Err(BuildError::Invalid { errors, warnings });
     };
     let output = site.publish().map_err(BuildError::Other)?;
-    output.write_atomically(out, root).map_err(BuildError::Other)?;
+    output
+        .write_atomically(out, root)
+        .map_err(BuildError::Other)?;
     Ok(BuildReport {
         out: out.to_path_buf(),
         pages: output.page_count(),

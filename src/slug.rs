@@ -64,6 +64,9 @@ mod tests {
 
     #[test]
     fn encodes_spaces_and_accents() {
-        assert_eq!(encode_path("documents/menu cantine é.pdf"), "documents/menu%20cantine%20%C3%A9.pdf");
+        assert_eq!(
+            encode_path("documents/menu cantine é.pdf"),
+            "documents/menu%20cantine%20%C3%A9.pdf"
+        );
     }
 }

@@ -36,13 +36,24 @@ impl Theme {
         }
         let overrides = school_root.join("theme");
         if overrides.is_dir() {
-            for entry in WalkDir::new(&overrides).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
-                if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            for entry in WalkDir::new(&overrides)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(|e| e.ok())
+            {
+                if !entry.file_type().is_file()
+                    || entry.file_name().to_string_lossy().starts_with('.')
+                {
                     continue;
                 }
                 let rel = entry.path().strip_prefix(&overrides).expect("under theme/");
-                let name = rel.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/");
-                let data = std::fs::read(entry.path()).with_context(|| format!("lecture de theme/{name}"))?;
+                let name = rel
+                    .iter()
+                    .map(|p| p.to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let data = std::fs::read(entry.path())
+                    .with_context(|| format!("lecture de theme/{name}"))?;
                 theme.insert(&name, Cow::Owned(data))?;
             }
         }

@@ -13,13 +13,22 @@ use serde::de::DeserializeOwned;
 use crate::diagnostic::Diagnostic;
 
 /// Parses `text` (which starts at line `first_line` of `file`) into `T`.
-pub fn parse<T: DeserializeOwned>(text: &str, file: &Path, first_line: usize) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
     // An empty document is an empty mapping: every key optional or missing.
     let source = if text.trim().is_empty() { "{}" } else { text };
     serde_yaml::from_str(source).map_err(|err| to_diagnostic(&err, text, file, first_line))
 }
 
-fn to_diagnostic(err: &serde_yaml::Error, text: &str, file: &Path, first_line: usize) -> Diagnostic {
+fn to_diagnostic(
+    err: &serde_yaml::Error,
+    text: &str,
+    file: &Path,
+    first_line: usize,
+) -> Diagnostic {
     let raw = strip_position(&err.to_string());
     let (message, hint) = translate(&raw);
     let mut diagnostic = Diagnostic::error(file, message);
@@ -49,7 +58,9 @@ fn quoted_value(message: &str) -> Option<String> {
 
 /// (0-based line, 0-based char column) of the first occurrence of `needle`.
 fn find_in(text: &str, needle: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(i, line)| line.find(needle).map(|b| (i, line[..b].chars().count())))
+    text.lines()
+        .enumerate()
+        .find_map(|(i, line)| line.find(needle).map(|b| (i, line[..b].chars().count())))
 }
 
 /// Removes serde_yaml's own "at line L column C" from a message.
@@ -84,11 +95,15 @@ fn translate(raw: &str) -> (String, Option<String>) {
         let name = backticked(rest).first().cloned().unwrap_or_default();
         return (
             format!("{prefix}la clé obligatoire « {name} » manque"),
-            Some(format!("ajoutez une ligne « {name}: … » entre les lignes ---.")),
+            Some(format!(
+                "ajoutez une ligne « {name}: … » entre les lignes ---."
+            )),
         );
     }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "autre chose"));
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "autre chose"));
         return (
             format!(
                 "{prefix}valeur de type inattendu : {} alors qu'il faut {}",
@@ -139,7 +154,9 @@ fn split_key_path(raw: &str) -> (Option<&str>, &str) {
     if let Some((path, rest)) = raw.split_once(": ") {
         let looks_like_path = !path.is_empty()
             && !path.contains(' ')
-            && path.chars().all(|c| c.is_alphanumeric() || "_.[]".contains(c));
+            && path
+                .chars()
+                .all(|c| c.is_alphanumeric() || "_.[]".contains(c));
         if looks_like_path {
             return (Some(path), rest);
         }
@@ -175,7 +192,9 @@ fn french_type(text: &str) -> String {
         t if t.contains("sequence") => "une liste".into(),
         t if t.contains("map") || t.contains("struct") => "des clés".into(),
         t if t.contains("bool") => "vrai ou faux (true/false)".into(),
-        t if t.contains("integer") || t.contains("u32") || t.contains("usize") => "un nombre entier".into(),
+        t if t.contains("integer") || t.contains("u32") || t.contains("usize") => {
+            "un nombre entier".into()
+        }
         t if t.contains("string") || t.contains("str") => "un texte".into(),
         t => t.to_string(),
     }
@@ -219,7 +238,11 @@ mod tests {
     fn unknown_key_suggests_closest() {
         let err = parse::<Sample>("titr: Bonjour\n", Path::new("a.md"), 2).unwrap_err();
         assert_eq!(err.message, "clé inconnue « titr »");
-        assert!(err.hint.as_deref().unwrap().starts_with("vouliez-vous dire « titre » ?"));
+        assert!(err
+            .hint
+            .as_deref()
+            .unwrap()
+            .starts_with("vouliez-vous dire « titre » ?"));
         assert_eq!(err.line, Some(2));
     }
 
@@ -251,8 +274,14 @@ mod tests {
             titre: String,
             date: crate::dates::Date,
         }
-        let err = parse::<WithDate>("titre: x\ndate: 2026-02-30\n", Path::new("a.md"), 2).unwrap_err();
-        assert_eq!((err.line, err.column), (Some(3), Some(7)), "{}", err.message);
+        let err =
+            parse::<WithDate>("titre: x\ndate: 2026-02-30\n", Path::new("a.md"), 2).unwrap_err();
+        assert_eq!(
+            (err.line, err.column),
+            (Some(3), Some(7)),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

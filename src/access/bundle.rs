@@ -68,7 +68,12 @@ struct PageItem<'a> {
 /// Seals every restricted file of `output`; `shells` are the rendered
 /// public shells of each area (site path → HTML), made by the caller with
 /// the theme. Fails when a restricted audience has no keys.
-pub fn seal(output: Output, school: &School, secrets: &Secrets, shells: &BTreeMap<Audience, Vec<u8>>) -> Result<Output> {
+pub fn seal(
+    output: Output,
+    school: &School,
+    secrets: &Secrets,
+    shells: &BTreeMap<Audience, Vec<u8>>,
+) -> Result<Output> {
     let base = school.base_path.as_str();
     // 1. Decide where every restricted file goes.
     let mut sealed: HashMap<String, Sealed> = HashMap::new();
@@ -91,7 +96,15 @@ pub fn seal(output: Output, school: &School, secrets: &Secrets, shells: &BTreeMa
             (format!("{}/fichier/{path}", file.audience), None)
         };
         let blob = format!("{BLOB_DIR}/{}.bin", crypto::opaque_name(&nonce_key, &id));
-        sealed.insert(path.clone(), Sealed { audience: file.audience.clone(), id, blob, route });
+        sealed.insert(
+            path.clone(),
+            Sealed {
+                audience: file.audience.clone(),
+                id,
+                blob,
+                route,
+            },
+        );
     }
 
     // 2. Rewrite references in every HTML file (public pages too: a public
@@ -101,33 +114,59 @@ pub fn seal(output: Output, school: &School, secrets: &Secrets, shells: &BTreeMa
     for (path, file) in output.files {
         let Some(target) = sealed.get(&path) else {
             let data = match file.data {
-                Data::Bytes(bytes) if path.ends_with(".html") => {
-                    Data::Bytes(rewrite_references(&String::from_utf8_lossy(&bytes), base, &sealed, true).into_bytes())
-                }
+                Data::Bytes(bytes) if path.ends_with(".html") => Data::Bytes(
+                    rewrite_references(&String::from_utf8_lossy(&bytes), base, &sealed, true)
+                        .into_bytes(),
+                ),
                 other => other,
             };
-            out.files.insert(path, crate::output::OutputFile { audience: file.audience, data });
+            out.files.insert(
+                path,
+                crate::output::OutputFile {
+                    audience: file.audience,
+                    data,
+                },
+            );
             continue;
         };
-        let key = secrets.content_key(&target.audience).expect("checked above");
+        let key = secrets
+            .content_key(&target.audience)
+            .expect("checked above");
         let nonce_key = secrets.nonce_key(&target.audience).expect("checked above");
         let bytes = match &file.data {
             Data::Bytes(b) => b.clone(),
-            Data::Copy(p) => std::fs::read(p).map_err(|e| anyhow::anyhow!("lecture de « {} » : {e}", p.display()))?,
+            Data::Copy(p) => std::fs::read(p)
+                .map_err(|e| anyhow::anyhow!("lecture de « {} » : {e}", p.display()))?,
         };
         let (plaintext, compress) = match &target.route {
             Some(route) => {
                 let html = String::from_utf8_lossy(&bytes);
                 let title = unescape(between(&html, "<title>", "</title>").unwrap_or_default());
                 let main = main_inner(&html);
-                let item = PageItem { titre: &title, html: rewrite_references(main, base, &sealed, false) };
+                let item = PageItem {
+                    titre: &title,
+                    html: rewrite_references(main, base, &sealed, false),
+                };
                 indexes
                     .entry(target.audience.clone())
-                    .or_insert_with(|| Index { version: 1, espace: target.audience.id(), pages: BTreeMap::new() })
+                    .or_insert_with(|| Index {
+                        version: 1,
+                        espace: target.audience.id(),
+                        pages: BTreeMap::new(),
+                    })
                     .pages
-                    .insert(route.clone(), IndexEntry { blob: format!("{base}{}", target.blob), id: target.id.clone() });
+                    .insert(
+                        route.clone(),
+                        IndexEntry {
+                            blob: format!("{base}{}", target.blob),
+                            id: target.id.clone(),
+                        },
+                    );
                 out.sealed_pages += 1;
-                (serde_json::to_vec(&item).expect("page item serializes"), true)
+                (
+                    serde_json::to_vec(&item).expect("page item serializes"),
+                    true,
+                )
             }
             None => (bytes, !is_compressed(&path)),
         };
@@ -141,11 +180,29 @@ pub fn seal(output: Output, school: &School, secrets: &Secrets, shells: &BTreeMa
         let nonce_key = secrets.nonce_key(audience).expect("checked above");
         let id = index_id(audience);
         let name = format!("{BLOB_DIR}/{}.bin", crypto::opaque_name(&nonce_key, &id));
-        out.add(name, Audience::Public, crypto::seal(&key, &nonce_key, &id, &serde_json::to_vec(index).expect("index serializes"), true));
+        out.add(
+            name,
+            Audience::Public,
+            crypto::seal(
+                &key,
+                &nonce_key,
+                &id,
+                &serde_json::to_vec(index).expect("index serializes"),
+                true,
+            ),
+        );
         let shell = shells.get(audience).cloned().unwrap_or_default();
-        out.add(format!("{}index.html", area_path(audience)), Audience::Public, shell);
+        out.add(
+            format!("{}index.html", area_path(audience)),
+            Audience::Public,
+            shell,
+        );
     }
-    out.add(format!("{BLOB_DIR}/cles.json"), Audience::Public, serde_json::to_vec_pretty(&secrets.ring).expect("ring serializes"));
+    out.add(
+        format!("{BLOB_DIR}/cles.json"),
+        Audience::Public,
+        serde_json::to_vec_pretty(&secrets.ring).expect("ring serializes"),
+    );
     Ok(out)
 }
 
@@ -157,12 +214,18 @@ pub fn index_id(audience: &Audience) -> String {
 /// Site path of an area's index blob.
 pub fn index_blob(audience: &Audience, secrets: &Secrets) -> Option<String> {
     let nonce_key = secrets.nonce_key(audience)?;
-    Some(format!("{BLOB_DIR}/{}.bin", crypto::opaque_name(&nonce_key, &index_id(audience))))
+    Some(format!(
+        "{BLOB_DIR}/{}.bin",
+        crypto::opaque_name(&nonce_key, &index_id(audience))
+    ))
 }
 
 fn is_compressed(path: &str) -> bool {
     let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp" | "avif" | "gif" | "zip" | "woff2" | "mp3" | "mp4")
+    matches!(
+        ext.as_str(),
+        "jpg" | "jpeg" | "png" | "webp" | "avif" | "gif" | "zip" | "woff2" | "mp3" | "mp4"
+    )
 }
 
 /// Text between two markers.
@@ -174,28 +237,49 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 /// The inside of `<main …>…</main>` (the whole text when there is none).
 fn main_inner(html: &str) -> &str {
-    let Some(open) = html.find("<main") else { return html };
-    let Some(gt) = html[open..].find('>') else { return html };
+    let Some(open) = html.find("<main") else {
+        return html;
+    };
+    let Some(gt) = html[open..].find('>') else {
+        return html;
+    };
     let start = open + gt + 1;
-    let end = html.rfind("</main>").filter(|e| *e >= start).unwrap_or(html.len());
+    let end = html
+        .rfind("</main>")
+        .filter(|e| *e >= start)
+        .unwrap_or(html.len());
     &html[start..end]
 }
 
 fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Rewrites `href="…"` and `src="…"` that point to sealed files. In public
 /// pages a link to a restricted page only names its area (never its route,
 /// which carries a slug); inside an area the route is kept.
-fn rewrite_references(html: &str, base: &str, sealed: &HashMap<String, Sealed>, public_page: bool) -> String {
+fn rewrite_references(
+    html: &str,
+    base: &str,
+    sealed: &HashMap<String, Sealed>,
+    public_page: bool,
+) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
-        let next = ["href=\"", "src=\""].iter().filter_map(|a| find_attr(rest, a).map(|i| (i, *a))).min();
+        let next = ["href=\"", "src=\""]
+            .iter()
+            .filter_map(|a| find_attr(rest, a).map(|i| (i, *a)))
+            .min();
         let Some((i, attr)) = next else { break };
         let value_start = i + attr.len();
-        let Some(len) = rest[value_start..].find('"') else { break };
+        let Some(len) = rest[value_start..].find('"') else {
+            break;
+        };
         let value = &rest[value_start..value_start + len];
         out.push_str(&rest[..i]);
         match lookup(value, base, sealed) {
@@ -208,9 +292,15 @@ fn rewrite_references(html: &str, base: &str, sealed: &HashMap<String, Sealed>, 
                         out.push_str(&format!("href=\"{area}#/{route}\""));
                     }
                 }
-                None if public_page => out.push_str(&format!("{attr}{base}{}\"", area_path(&target.audience))),
+                None if public_page => {
+                    out.push_str(&format!("{attr}{base}{}\"", area_path(&target.audience)))
+                }
                 None => {
-                    let kind = if attr == "src=\"" { "data-chiffre-src" } else { "href=\"#\" data-chiffre-href" };
+                    let kind = if attr == "src=\"" {
+                        "data-chiffre-src"
+                    } else {
+                        "href=\"#\" data-chiffre-href"
+                    };
                     let name = value.rsplit('/').next().unwrap_or("fichier");
                     out.push_str(&format!(
                         "{kind}=\"{base}{}\" data-chiffre-id=\"{}\" data-espace=\"{}\" data-nom=\"{}\"",
@@ -257,8 +347,15 @@ fn lookup<'a>(value: &str, base: &str, sealed: &'a HashMap<String, Sealed>) -> O
 
 /// Fails when any secret of `secrets` appears in any file of `output`.
 pub fn assert_no_secret(output: &Output, secrets: &Secrets) -> Result<()> {
-    let needles: Vec<String> = secrets.needles().into_iter().filter(|n| n.len() >= 12).collect();
-    let finders: Vec<memchr::memmem::Finder> = needles.iter().map(|n| memchr::memmem::Finder::new(n.as_bytes())).collect();
+    let needles: Vec<String> = secrets
+        .needles()
+        .into_iter()
+        .filter(|n| n.len() >= 12)
+        .collect();
+    let finders: Vec<memchr::memmem::Finder> = needles
+        .iter()
+        .map(|n| memchr::memmem::Finder::new(n.as_bytes()))
+        .collect();
     for (path, file) in &output.files {
         let bytes = match &file.data {
             Data::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
@@ -279,7 +376,10 @@ mod tests {
 
     #[test]
     fn extracts_main() {
-        assert_eq!(main_inner("<body><main id=\"contenu\" tabindex=\"-1\">X<p>y</p></main></body>"), "X<p>y</p>");
+        assert_eq!(
+            main_inner("<body><main id=\"contenu\" tabindex=\"-1\">X<p>y</p></main></body>"),
+            "X<p>y</p>"
+        );
     }
 
     #[test]
@@ -287,16 +387,32 @@ mod tests {
         let mut sealed = HashMap::new();
         sealed.insert(
             "classes/cm1/blog/sortie/index.html".to_string(),
-            Sealed { audience: Audience::Class("cm1".into()), id: "classe:cm1/page/blog/sortie/".into(), blob: "acces/aa.bin".into(), route: Some("blog/sortie/".into()) },
+            Sealed {
+                audience: Audience::Class("cm1".into()),
+                id: "classe:cm1/page/blog/sortie/".into(),
+                blob: "acces/aa.bin".into(),
+                route: Some("blog/sortie/".into()),
+            },
         );
         sealed.insert(
             "classes/cm1/blog/sortie/photo.jpg".to_string(),
-            Sealed { audience: Audience::Class("cm1".into()), id: "classe:cm1/fichier/x".into(), blob: "acces/bb.bin".into(), route: None },
+            Sealed {
+                audience: Audience::Class("cm1".into()),
+                id: "classe:cm1/fichier/x".into(),
+                blob: "acces/bb.bin".into(),
+                route: None,
+            },
         );
         let html = r#"<a href="/b/classes/cm1/blog/sortie/">Sortie</a><img src="/b/classes/cm1/blog/sortie/photo.jpg" alt="x"><a href="/b/agenda/">A</a>"#;
         let inside = rewrite_references(html, "/b/", &sealed, false);
-        assert!(inside.contains(r#"href="/b/classes/cm1/#/blog/sortie/""#), "{inside}");
-        assert!(inside.contains(r#"data-chiffre-src="/b/acces/bb.bin""#), "{inside}");
+        assert!(
+            inside.contains(r#"href="/b/classes/cm1/#/blog/sortie/""#),
+            "{inside}"
+        );
+        assert!(
+            inside.contains(r#"data-chiffre-src="/b/acces/bb.bin""#),
+            "{inside}"
+        );
         assert!(!inside.contains("src=\"/b/classes"), "{inside}");
         assert!(inside.contains(r#"href="/b/agenda/""#));
         let public = rewrite_references(html, "/b/", &sealed, true);

@@ -59,7 +59,8 @@ pub fn random<const N: usize>() -> [u8; N] {
 
 /// The synthetic nonce of `plaintext` under `id`.
 pub fn synthetic_nonce(nonce_key: &Key, id: &str, plaintext: &[u8]) -> [u8; NONCE_LEN] {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(nonce_key).expect("HMAC takes any key length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(nonce_key).expect("HMAC takes any key length");
     mac.update(id.as_bytes());
     mac.update(&[0]);
     mac.update(plaintext);
@@ -71,17 +72,24 @@ pub fn synthetic_nonce(nonce_key: &Key, id: &str, plaintext: &[u8]) -> [u8; NONC
 
 /// An opaque, stable name for an item: 32 hex characters.
 pub fn opaque_name(nonce_key: &Key, id: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(nonce_key).expect("HMAC takes any key length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(nonce_key).expect("HMAC takes any key length");
     mac.update(b"name\0");
     mac.update(id.as_bytes());
-    mac.finalize().into_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    mac.finalize().into_bytes()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Seals `plaintext` as item `id`: `MAGIC ‖ flag ‖ nonce ‖ ciphertext+tag`.
 /// Compresses first when `compress` (never for JPEG and the like).
 pub fn seal(key: &Key, nonce_key: &Key, id: &str, plaintext: &[u8], compress: bool) -> Vec<u8> {
     let (flag, body) = if compress {
-        let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(plaintext.len() / 3), flate2::Compression::best());
+        let mut enc = flate2::write::DeflateEncoder::new(
+            Vec::with_capacity(plaintext.len() / 3),
+            flate2::Compression::best(),
+        );
         enc.write_all(plaintext).expect("writing to memory");
         (FLAG_DEFLATE, enc.finish().expect("writing to memory"))
     } else {
@@ -90,7 +98,13 @@ pub fn seal(key: &Key, nonce_key: &Key, id: &str, plaintext: &[u8], compress: bo
     let nonce = synthetic_nonce(nonce_key, id, plaintext);
     let cipher = Aes256Gcm::new(key.into());
     let ciphertext = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: &body, aad: &blob_aad(flag, id) })
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: &body,
+                aad: &blob_aad(flag, id),
+            },
+        )
         .expect("AES-GCM encryption of an in-memory buffer");
     let mut out = Vec::with_capacity(HEADER_LEN + ciphertext.len());
     out.extend_from_slice(MAGIC);
@@ -113,19 +127,31 @@ fn blob_aad(flag: u8, id: &str) -> Vec<u8> {
 /// Opens a blob sealed by [`seal`] as item `id`.
 pub fn open(key: &Key, id: &str, blob: &[u8]) -> Result<Vec<u8>, AccessError> {
     if blob.len() < HEADER_LEN + 16 || &blob[..MAGIC.len()] != MAGIC {
-        return Err(if blob.starts_with(b"PREAU") { AccessError::UnknownFormat } else { AccessError::Corrupted });
+        return Err(if blob.starts_with(b"PREAU") {
+            AccessError::UnknownFormat
+        } else {
+            AccessError::Corrupted
+        });
     }
     let flag = blob[MAGIC.len()];
     let nonce = &blob[MAGIC.len() + 1..HEADER_LEN];
     let cipher = Aes256Gcm::new(key.into());
     let body = cipher
-        .decrypt(Nonce::from_slice(nonce), Payload { msg: &blob[HEADER_LEN..], aad: &blob_aad(flag, id) })
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: &blob[HEADER_LEN..],
+                aad: &blob_aad(flag, id),
+            },
+        )
         .map_err(|_| AccessError::Corrupted)?;
     match flag {
         FLAG_STORED => Ok(body),
         FLAG_DEFLATE => {
             let mut out = Vec::with_capacity(body.len() * 3);
-            flate2::read::DeflateDecoder::new(&body[..]).read_to_end(&mut out).map_err(|_| AccessError::Corrupted)?;
+            flate2::read::DeflateDecoder::new(&body[..])
+                .read_to_end(&mut out)
+                .map_err(|_| AccessError::Corrupted)?;
             Ok(out)
         }
         _ => Err(AccessError::UnknownFormat),
@@ -135,13 +161,22 @@ pub fn open(key: &Key, id: &str, blob: &[u8]) -> Result<Vec<u8>, AccessError> {
 /// Passphrases are compared after this: lower case, letters and digits only,
 /// so that « Bakoti-Lumipa rosufa » and « bakotilumiparosufa » are the same.
 pub fn normalize_passphrase(passphrase: &str) -> String {
-    deunicode::deunicode(passphrase).to_lowercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    deunicode::deunicode(passphrase)
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 /// The key-encryption key of a passphrase.
 pub fn derive_kek(passphrase: &str, salt: &[u8], iterations: u32) -> Key {
     let mut kek = [0u8; KEY_LEN];
-    pbkdf2::pbkdf2_hmac::<Sha256>(normalize_passphrase(passphrase).as_bytes(), salt, iterations, &mut kek);
+    pbkdf2::pbkdf2_hmac::<Sha256>(
+        normalize_passphrase(passphrase).as_bytes(),
+        salt,
+        iterations,
+        &mut kek,
+    );
     kek
 }
 
@@ -156,7 +191,13 @@ pub fn wrap(kek: &Key, audience: &str, content_key: &Key) -> Vec<u8> {
     let nonce = random::<NONCE_LEN>();
     let cipher = Aes256Gcm::new(kek.into());
     let ct = cipher
-        .encrypt(Nonce::from_slice(&nonce), Payload { msg: content_key, aad: &wrap_aad(audience) })
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: content_key,
+                aad: &wrap_aad(audience),
+            },
+        )
         .expect("AES-GCM encryption of an in-memory buffer");
     [nonce.as_slice(), &ct].concat()
 }
@@ -168,7 +209,13 @@ pub fn unwrap(kek: &Key, audience: &str, wrapped: &[u8]) -> Result<Key, AccessEr
     }
     let cipher = Aes256Gcm::new(kek.into());
     let key = cipher
-        .decrypt(Nonce::from_slice(&wrapped[..NONCE_LEN]), Payload { msg: &wrapped[NONCE_LEN..], aad: &wrap_aad(audience) })
+        .decrypt(
+            Nonce::from_slice(&wrapped[..NONCE_LEN]),
+            Payload {
+                msg: &wrapped[NONCE_LEN..],
+                aad: &wrap_aad(audience),
+            },
+        )
         .map_err(|_| AccessError::WrongPassphrase)?;
     key.try_into().map_err(|_| AccessError::Corrupted)
 }
@@ -183,8 +230,17 @@ mod tests {
     #[test]
     fn round_trip_compressed_and_stored() {
         for compress in [true, false] {
-            let blob = seal(&KEY, &NKEY, "classe:cm1/page/blog/", b"<p>Bonjour les CM1</p>", compress);
-            assert_eq!(open(&KEY, "classe:cm1/page/blog/", &blob).unwrap(), b"<p>Bonjour les CM1</p>");
+            let blob = seal(
+                &KEY,
+                &NKEY,
+                "classe:cm1/page/blog/",
+                b"<p>Bonjour les CM1</p>",
+                compress,
+            );
+            assert_eq!(
+                open(&KEY, "classe:cm1/page/blog/", &blob).unwrap(),
+                b"<p>Bonjour les CM1</p>"
+            );
         }
     }
 
@@ -205,7 +261,10 @@ mod tests {
             for bit in 0..8 {
                 let mut bad = blob.clone();
                 bad[byte] ^= 1 << bit;
-                assert!(open(&KEY, "id", &bad).is_err(), "flip at byte {byte} bit {bit} not detected");
+                assert!(
+                    open(&KEY, "id", &bad).is_err(),
+                    "flip at byte {byte} bit {bit} not detected"
+                );
             }
         }
     }
@@ -213,9 +272,18 @@ mod tests {
     #[test]
     fn moved_blob_and_wrong_key_are_rejected() {
         let blob = seal(&KEY, &NKEY, "classe:cm1/page/a/", b"secret", true);
-        assert_eq!(open(&KEY, "classe:cm1/page/b/", &blob), Err(AccessError::Corrupted));
-        assert_eq!(open(&[8; 32], "classe:cm1/page/a/", &blob), Err(AccessError::Corrupted));
-        assert_eq!(open(&KEY, "x", b"PREAU\x02aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), Err(AccessError::UnknownFormat));
+        assert_eq!(
+            open(&KEY, "classe:cm1/page/b/", &blob),
+            Err(AccessError::Corrupted)
+        );
+        assert_eq!(
+            open(&[8; 32], "classe:cm1/page/a/", &blob),
+            Err(AccessError::Corrupted)
+        );
+        assert_eq!(
+            open(&KEY, "x", b"PREAU\x02aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            Err(AccessError::UnknownFormat)
+        );
         assert_eq!(open(&KEY, "x", b"court"), Err(AccessError::Corrupted));
     }
 
@@ -224,10 +292,24 @@ mod tests {
         let salt = [1u8; 16];
         let kek = derive_kek("bakoti-lumipa-rosufa", &salt, 1000);
         let wrapped = wrap(&kek, "classe:cm1", &KEY);
-        assert_eq!(unwrap(&derive_kek("Bakoti Lumipa Rosufa", &salt, 1000), "classe:cm1", &wrapped), Ok(KEY));
+        assert_eq!(
+            unwrap(
+                &derive_kek("Bakoti Lumipa Rosufa", &salt, 1000),
+                "classe:cm1",
+                &wrapped
+            ),
+            Ok(KEY)
+        );
         let wrong = derive_kek("bakoti-lumipa-rosufo", &salt, 1000);
-        assert_eq!(unwrap(&wrong, "classe:cm1", &wrapped), Err(AccessError::WrongPassphrase));
-        assert_eq!(unwrap(&kek, "classe:cm2", &wrapped), Err(AccessError::WrongPassphrase), "bound to its audience");
+        assert_eq!(
+            unwrap(&wrong, "classe:cm1", &wrapped),
+            Err(AccessError::WrongPassphrase)
+        );
+        assert_eq!(
+            unwrap(&kek, "classe:cm2", &wrapped),
+            Err(AccessError::WrongPassphrase),
+            "bound to its audience"
+        );
     }
 
     #[test]

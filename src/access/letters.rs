@@ -20,17 +20,27 @@ pub fn login_url(school: &School, class_id: &str, code: &str) -> String {
 
 /// An SVG QR code for `text`.
 pub fn qr_svg(text: &str) -> String {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).expect("a URL fits in a QR code");
-    code.render::<svg::Color<'_>>().min_dimensions(220, 220).quiet_zone(true).build()
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        .expect("a URL fits in a QR code");
+    code.render::<svg::Color<'_>>()
+        .min_dimensions(220, 220)
+        .quiet_zone(true)
+        .build()
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The letter of one class, as a standalone HTML page (styles inline, for printing).
 pub fn letter(school: &School, class_id: &str, code: &str) -> String {
-    let class = school.class(class_id).map(|c| c.nom.as_str()).unwrap_or(class_id);
+    let class = school
+        .class(class_id)
+        .map(|c| c.nom.as_str())
+        .unwrap_or(class_id);
     let url = login_url(school, class_id, code);
     let area = format!("{}classes/{class_id}/", school.base_url);
     let s = &school.file;
@@ -92,7 +102,9 @@ pub fn write_all(root: &Path, school: &School, secrets: &Secrets) -> Result<Vec<
     super::secrets::set_mode(&dir, 0o700)?;
     let mut written = Vec::new();
     for class in &school.class_list {
-        let Some(code) = secrets.code(&Role::Class(class.id.clone())) else { continue };
+        let Some(code) = secrets.code(&Role::Class(class.id.clone())) else {
+            continue;
+        };
         let path = dir.join(format!("lettre-{}.html", class.id));
         write_private(&path, letter(school, &class.id, code).as_bytes())?;
         written.push(path);

@@ -5,7 +5,9 @@
 //! no accents, capitals or look-alike characters to get wrong.
 
 /// Consonants of the syllables (« ch » is one sound).
-pub const CONSONANTS: [&str; 15] = ["b", "ch", "d", "f", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z"];
+pub const CONSONANTS: [&str; 15] = [
+    "b", "ch", "d", "f", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z",
+];
 /// Vowels of the syllables.
 pub const VOWELS: [&str; 4] = ["a", "i", "o", "u"];
 /// Syllables per group.
@@ -74,7 +76,10 @@ mod tests {
         for code in &codes {
             let groups: Vec<&str> = code.split('-').collect();
             assert_eq!(groups.len(), GROUPS, "{code}");
-            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{code}");
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{code}"
+            );
         }
     }
 }

@@ -41,7 +41,9 @@ impl Role {
     pub fn parse(text: &str) -> Option<Role> {
         match text {
             "equipe" | "équipe" => Some(Role::Staff),
-            _ => text.strip_prefix("classe:").map(|id| Role::Class(id.to_string())),
+            _ => text
+                .strip_prefix("classe:")
+                .map(|id| Role::Class(id.to_string())),
         }
     }
 
@@ -56,7 +58,11 @@ impl Role {
 
 /// Every restricted audience of a school.
 pub fn all_audiences(school: &School) -> Vec<Audience> {
-    let mut all: Vec<Audience> = school.class_list.iter().map(|c| Audience::Class(c.id.clone())).collect();
+    let mut all: Vec<Audience> = school
+        .class_list
+        .iter()
+        .map(|c| Audience::Class(c.id.clone()))
+        .collect();
     all.push(Audience::Families);
     all.push(Audience::Staff);
     all
@@ -64,7 +70,11 @@ pub fn all_audiences(school: &School) -> Vec<Audience> {
 
 /// Every role of a school.
 pub fn all_roles(school: &School) -> Vec<Role> {
-    let mut roles: Vec<Role> = school.class_list.iter().map(|c| Role::Class(c.id.clone())).collect();
+    let mut roles: Vec<Role> = school
+        .class_list
+        .iter()
+        .map(|c| Role::Class(c.id.clone()))
+        .collect();
     roles.push(Role::Staff);
     roles
 }
@@ -151,9 +161,13 @@ impl Secrets {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("lecture de « {} »", path.display())),
         };
-        let secrets: Secrets = serde_json::from_str(&text).with_context(|| format!("« {} » est illisible", path.display()))?;
+        let secrets: Secrets = serde_json::from_str(&text)
+            .with_context(|| format!("« {} » est illisible", path.display()))?;
         if secrets.format != "preau-secrets" || secrets.version != 1 {
-            bail!("« {} » n'est pas un fichier de secrets Préau de version 1", path.display());
+            bail!(
+                "« {} » n'est pas un fichier de secrets Préau de version 1",
+                path.display()
+            );
         }
         Ok(Some(secrets))
     }
@@ -176,13 +190,17 @@ impl Secrets {
     pub fn add_missing(&mut self, school: &School) -> Vec<Role> {
         let mut added = Vec::new();
         for role in all_roles(school) {
-            if !self.roles.contains_key(&role.id()) {
-                self.roles.insert(role.id(), RoleSecret { code: passphrase::generate() });
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.roles.entry(role.id()) {
+                slot.insert(RoleSecret {
+                    code: passphrase::generate(),
+                });
                 added.push(role);
             }
         }
         for audience in all_audiences(school) {
-            self.audiences.entry(audience.id()).or_insert_with(|| new_keys(1));
+            self.audiences
+                .entry(audience.id())
+                .or_insert_with(|| new_keys(1));
         }
         if !added.is_empty() || self.ring.roles.is_empty() {
             self.rebuild_ring(school);
@@ -193,9 +211,18 @@ impl Secrets {
     /// A new code for `role`, and new content keys for every audience it
     /// opened, so that the old code opens nothing built from now on.
     pub fn rotate(&mut self, role: &Role, school: &School) {
-        self.roles.insert(role.id(), RoleSecret { code: passphrase::generate() });
+        self.roles.insert(
+            role.id(),
+            RoleSecret {
+                code: passphrase::generate(),
+            },
+        );
         for audience in role.opens(school) {
-            let generation = self.audiences.get(&audience.id()).map(|k| k.generation + 1).unwrap_or(1);
+            let generation = self
+                .audiences
+                .get(&audience.id())
+                .map(|k| k.generation + 1)
+                .unwrap_or(1);
             self.audiences.insert(audience.id(), new_keys(generation));
         }
         self.rebuild_ring(school);
@@ -206,19 +233,31 @@ impl Secrets {
         let salt = crypto::random::<16>();
         let mut roles = Vec::new();
         for role in all_roles(school) {
-            let Some(secret) = self.roles.get(&role.id()) else { continue };
+            let Some(secret) = self.roles.get(&role.id()) else {
+                continue;
+            };
             let kek = crypto::derive_kek(&secret.code, &salt, PBKDF2_ITERATIONS);
             let entries = role
                 .opens(school)
                 .into_iter()
                 .filter_map(|audience| {
                     let key = self.content_key(&audience)?;
-                    Some(Wrapped { audience: audience.id(), key: B64.encode(crypto::wrap(&kek, &audience.id(), &key)) })
+                    Some(Wrapped {
+                        audience: audience.id(),
+                        key: B64.encode(crypto::wrap(&kek, &audience.id(), &key)),
+                    })
                 })
                 .collect();
             roles.push(entries);
         }
-        self.ring = Ring { kdf: Kdf { salt: B64.encode(salt), ..empty_ring().kdf }, roles, ..empty_ring() };
+        self.ring = Ring {
+            kdf: Kdf {
+                salt: B64.encode(salt),
+                ..empty_ring().kdf
+            },
+            roles,
+            ..empty_ring()
+        };
     }
 
     /// The content key of an audience.
@@ -260,13 +299,15 @@ impl Secrets {
     /// sure the school's `.gitignore` covers them.
     pub fn save(&self, root: &Path) -> Result<()> {
         let dir = root.join(SECRETS_DIR);
-        std::fs::create_dir_all(&dir).with_context(|| format!("création de « {} »", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("création de « {} »", dir.display()))?;
         set_mode(&dir, 0o700)?;
         let path = Secrets::path(root);
         let tmp = dir.join(format!(".{SECRETS_FILE}.tmp"));
         let text = serde_json::to_string_pretty(self).expect("secrets serialize");
         write_private(&tmp, text.as_bytes())?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("écriture de « {} »", path.display()))?;
+        std::fs::rename(&tmp, &path)
+            .with_context(|| format!("écriture de « {} »", path.display()))?;
         ensure_gitignored(root)
     }
 }
@@ -275,7 +316,12 @@ fn empty_ring() -> Ring {
     Ring {
         format: "preau-acces".into(),
         version: 1,
-        kdf: Kdf { name: "PBKDF2".into(), hash: "SHA-256".into(), iterations: PBKDF2_ITERATIONS, salt: String::new() },
+        kdf: Kdf {
+            name: "PBKDF2".into(),
+            hash: "SHA-256".into(),
+            iterations: PBKDF2_ITERATIONS,
+            salt: String::new(),
+        },
         roles: Vec::new(),
     }
 }
@@ -302,8 +348,11 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).with_context(|| format!("écriture de « {} »", path.display()))?;
-    file.write_all(bytes).with_context(|| format!("écriture de « {} »", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("écriture de « {} »", path.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("écriture de « {} »", path.display()))?;
     set_mode(path, 0o600)
 }
 
@@ -322,14 +371,17 @@ pub fn set_mode(path: &Path, mode: u32) -> Result<()> {
 fn ensure_gitignored(root: &Path) -> Result<()> {
     let path = root.join(".gitignore");
     let current = std::fs::read_to_string(&path).unwrap_or_default();
-    let covered = current.lines().any(|l| matches!(l.trim(), ".preau" | ".preau/" | "/.preau" | "/.preau/"));
+    let covered = current
+        .lines()
+        .any(|l| matches!(l.trim(), ".preau" | ".preau/" | "/.preau" | "/.preau/"));
     if !covered {
         let mut text = current;
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
         }
         text.push_str("# Secrets de Préau (codes des familles, clés) : ne jamais publier ni partager.\n.preau/\n");
-        std::fs::write(&path, text).with_context(|| format!("écriture de « {} »", path.display()))?;
+        std::fs::write(&path, text)
+            .with_context(|| format!("écriture de « {} »", path.display()))?;
     }
     Ok(())
 }

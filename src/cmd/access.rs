@@ -24,35 +24,56 @@ pub fn run(action: AccessAction, dir: &Path) -> Result<ExitCode> {
                 Some(s) => (s, false),
                 None => (Secrets::generate(&school), true),
             };
-            let added = if fresh { crate::access::secrets::all_roles(&school) } else { secrets.add_missing(&school) };
+            let added = if fresh {
+                crate::access::secrets::all_roles(&school)
+            } else {
+                secrets.add_missing(&school)
+            };
             if added.is_empty() {
                 println!("Chaque classe a déjà son code : rien n'a changé. (« preau access codes » les affiche.)");
                 return Ok(ExitCode::SUCCESS);
             }
             secrets.save(dir)?;
-            println!("Codes créés pour : {}.", added.iter().map(label).collect::<Vec<_>>().join(", "));
+            println!(
+                "Codes créés pour : {}.",
+                added.iter().map(label).collect::<Vec<_>>().join(", ")
+            );
             print_codes(&school, &secrets, &added);
             let written = letters::write_all(dir, &school, &secrets)?;
-            println!("Lettres aux familles : {} (à imprimer et distribuer).", dir.join(".preau/lettres").display());
-            println!("Les secrets sont dans {} : ne publiez et ne partagez jamais ce dossier.", dir.join(".preau").display());
+            println!(
+                "Lettres aux familles : {} (à imprimer et distribuer).",
+                dir.join(".preau/lettres").display()
+            );
+            println!(
+                "Les secrets sont dans {} : ne publiez et ne partagez jamais ce dossier.",
+                dir.join(".preau").display()
+            );
             let _ = written;
         }
         AccessAction::Rotate { role } => {
             let Some(mut secrets) = existing else {
                 bail!("l'école n'a pas encore de codes\n  conseil : lancez d'abord « preau access generer »");
             };
-            let Some(role) = Role::parse(&role).or_else(|| Role::parse(&format!("classe:{role}"))) else {
+            let Some(role) = Role::parse(&role).or_else(|| Role::parse(&format!("classe:{role}")))
+            else {
                 bail!("« {role} » n'est ni une classe ni « equipe »");
             };
             if let Role::Class(id) = &role {
                 if school.class(id).is_none() {
-                    bail!("classe inconnue « {id} »\n  conseil : classes de l'école : {}", school.class_ids().join(", "));
+                    bail!(
+                        "classe inconnue « {id} »\n  conseil : classes de l'école : {}",
+                        school.class_ids().join(", ")
+                    );
                 }
             }
             secrets.rotate(&role, &school);
             secrets.save(dir)?;
             letters::write_all(dir, &school, &secrets)?;
-            println!("Nouveau code pour {} : {}", label(&role), secrets.code(&role).unwrap_or_default());
+            println!(
+                "Nouveau code pour {} : {}",
+                label(&role),
+                secrets.code(&role).unwrap_or_default()
+            );
             println!("L'ancien code n'ouvrira rien du site reconstruit. Reconstruisez et publiez le site, puis distribuez la nouvelle lettre ({}).", dir.join(".preau/lettres").display());
             if role == Role::Staff {
                 println!("Le code de l'équipe ouvrait tout : toutes les clés ont changé ; les familles gardent leur code.");
@@ -68,13 +89,20 @@ pub fn run(action: AccessAction, dir: &Path) -> Result<ExitCode> {
             for path in &written {
                 println!("{}", path.display());
             }
-            println!("{} lettres écrites : ouvrez-les dans un navigateur et imprimez-les.", written.len());
+            println!(
+                "{} lettres écrites : ouvrez-les dans un navigateur et imprimez-les.",
+                written.len()
+            );
         }
         AccessAction::Codes => {
             let Some(secrets) = existing else {
                 bail!("l'école n'a pas encore de codes\n  conseil : lancez d'abord « preau access generer »");
             };
-            print_codes(&school, &secrets, &crate::access::secrets::all_roles(&school));
+            print_codes(
+                &school,
+                &secrets,
+                &crate::access::secrets::all_roles(&school),
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -90,7 +118,10 @@ fn label(role: &Role) -> String {
 fn print_codes(school: &School, secrets: &Secrets, roles: &[Role]) {
     for role in roles {
         let name = match role {
-            Role::Class(id) => school.class(id).map(|c| c.nom.clone()).unwrap_or_else(|| id.clone()),
+            Role::Class(id) => school
+                .class(id)
+                .map(|c| c.nom.clone())
+                .unwrap_or_else(|| id.clone()),
             Role::Staff => "Équipe (ouvre tous les espaces)".into(),
         };
         println!("  {name} : {}", secrets.code(role).unwrap_or("?"));

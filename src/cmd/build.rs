@@ -9,7 +9,9 @@ use crate::site::{self, BuildError};
 
 /// Builds and prints a one-line French summary.
 pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
-    let out = out.map(Path::to_path_buf).unwrap_or_else(|| dir.join("public"));
+    let out = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| dir.join("public"));
     match site::build(dir, &out) {
         Ok(report) => {
             super::print_diagnostics(dir, &report.warnings);
@@ -23,7 +25,10 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
                 crate::render::file_size(report.bytes),
                 if report.warnings.is_empty() { String::new() } else { format!(" ({})", super::count_words(&report.warnings)) }
             );
-            println!("Pour le voir comme les familles : preau serve {} --chiffre", dir.display());
+            println!(
+                "Pour le voir comme les familles : preau serve {} --chiffre",
+                dir.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(BuildError::Invalid { errors, warnings }) => {
@@ -37,6 +42,8 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
             );
             Ok(ExitCode::from(1))
         }
-        Err(BuildError::Other(e)) => Err(e.context("la construction a échoué ; le site précédent n'a pas été modifié")),
+        Err(BuildError::Other(e)) => {
+            Err(e.context("la construction a échoué ; le site précédent n'a pas été modifié"))
+        }
     }
 }

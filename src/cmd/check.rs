@@ -26,7 +26,9 @@ pub fn run(dir: &Path) -> Result<ExitCode> {
     let summary = super::count_words(&diagnostics);
     diagnostics.clear();
     if has_errors {
-        eprintln!("\nContrôle terminé : {summary}. Corrigez les erreurs puis relancez « preau check ».");
+        eprintln!(
+            "\nContrôle terminé : {summary}. Corrigez les erreurs puis relancez « preau check »."
+        );
         Ok(ExitCode::from(1))
     } else {
         println!("Contrôle terminé : {summary}. Le site peut être construit.");

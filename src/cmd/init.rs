@@ -23,21 +23,33 @@ pub fn run(dir: &Path) -> Result<ExitCode> {
     for (name, data) in &files {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("création de « {} »", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("création de « {} »", parent.display()))?;
         }
-        std::fs::write(&path, data).with_context(|| format!("écriture de « {} »", path.display()))?;
+        std::fs::write(&path, data)
+            .with_context(|| format!("écriture de « {} »", path.display()))?;
     }
-    println!("École créée dans « {} » ({} fichiers).", dir.display(), files.len());
+    println!(
+        "École créée dans « {} » ({} fichiers).",
+        dir.display(),
+        files.len()
+    );
     // Codes for the class areas, so that the new school builds at once.
     let diags = crate::diagnostic::Diagnostics::new();
     if let Some(school) = crate::config::School::load(dir, &diags) {
         let secrets = crate::access::Secrets::generate(&school);
         secrets.save(dir)?;
         crate::access::letters::write_all(dir, &school, &secrets)?;
-        println!("Codes d'accès des familles créés dans {} (à ne jamais publier).", dir.join(".preau").display());
+        println!(
+            "Codes d'accès des familles créés dans {} (à ne jamais publier).",
+            dir.join(".preau").display()
+        );
     }
     println!("Ensuite :");
-    println!("  1. complétez {}/ecole.yaml (nom, UAI, adresse, IEN, hébergeur…) ;", dir.display());
+    println!(
+        "  1. complétez {}/ecole.yaml (nom, UAI, adresse, IEN, hébergeur…) ;",
+        dir.display()
+    );
     println!("  2. vérifiez avec : preau check {}", dir.display());
     println!("  3. construisez avec : preau build {}", dir.display());
     Ok(ExitCode::SUCCESS)

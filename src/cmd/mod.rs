@@ -21,8 +21,24 @@ pub fn run(command: Command) -> Result<ExitCode> {
         Command::Build { dir, out } => build::run(&dir, out.as_deref()),
         Command::Check { dir } => check::run(&dir),
         Command::Init { dir } => init::run(&dir),
-        Command::New { kind, title, classe, date, ecole } => new::run(kind, title.as_deref(), classe.as_deref(), date.as_deref(), &ecole),
-        Command::Serve { dir, port, encrypted } => serve::run(&dir, port, encrypted),
+        Command::New {
+            kind,
+            title,
+            classe,
+            date,
+            ecole,
+        } => new::run(
+            kind,
+            title.as_deref(),
+            classe.as_deref(),
+            date.as_deref(),
+            &ecole,
+        ),
+        Command::Serve {
+            dir,
+            port,
+            encrypted,
+        } => serve::run(&dir, port, encrypted),
         Command::Access { action, ecole } => access::run(action, &ecole),
     }
 }
@@ -40,13 +56,21 @@ fn print_diagnostics(root: &std::path::Path, diagnostics: &[Diagnostic]) {
 
 /// « 3 erreurs et 1 avertissement ».
 fn count_words(diagnostics: &[Diagnostic]) -> String {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
     match (errors, warnings) {
         (0, 0) => "aucun problème".into(),
         (e, 0) => plural(e, "erreur", "erreurs"),
         (0, w) => plural(w, "avertissement", "avertissements"),
-        (e, w) => format!("{} et {}", plural(e, "erreur", "erreurs"), plural(w, "avertissement", "avertissements")),
+        (e, w) => format!(
+            "{} et {}",
+            plural(e, "erreur", "erreurs"),
+            plural(w, "avertissement", "avertissements")
+        ),
     }
 }

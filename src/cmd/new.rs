@@ -12,7 +12,13 @@ use crate::dates::{self, Date};
 use crate::diagnostic::Diagnostics;
 
 /// Creates the file and prints its path.
-pub fn run(kind: NewKind, title: Option<&str>, class: Option<&str>, date: Option<&str>, school_dir: &Path) -> Result<ExitCode> {
+pub fn run(
+    kind: NewKind,
+    title: Option<&str>,
+    class: Option<&str>,
+    date: Option<&str>,
+    school_dir: &Path,
+) -> Result<ExitCode> {
     let diags = Diagnostics::new();
     let Some(school) = crate::config::School::load(school_dir, &diags) else {
         for d in diags.into_sorted() {
@@ -34,13 +40,22 @@ pub fn run(kind: NewKind, title: Option<&str>, class: Option<&str>, date: Option
         }
     }
     let need_class = || -> Result<&str> {
-        class.ok_or_else(|| anyhow::anyhow!("indiquez la classe avec --classe (classes : {})", school.class_ids().join(", ")))
+        class.ok_or_else(|| {
+            anyhow::anyhow!(
+                "indiquez la classe avec --classe (classes : {})",
+                school.class_ids().join(", ")
+            )
+        })
     };
     let (path, text): (PathBuf, String) = match kind {
         NewKind::Article => {
             let title = title.unwrap_or("Nouvel article");
             let slug = crate::slug::slugify(title);
-            let slug = if slug.is_empty() { "article".to_string() } else { slug };
+            let slug = if slug.is_empty() {
+                "article".to_string()
+            } else {
+                slug
+            };
             let dir = match class {
                 Some(id) => Path::new("classes").join(id).join("blog"),
                 None => PathBuf::from("actualites"),
@@ -58,7 +73,13 @@ pub fn run(kind: NewKind, title: Option<&str>, class: Option<&str>, date: Option
                 "---\na_faire:\n  - pour: {}\n    matiere: Français\n    travail: Décrivez ici le travail à faire.\n---\n## Français\nCe qui a été fait en classe.\n\n## Mathématiques\nCe qui a été fait en classe.\n",
                 next_school_day(date).iso()
             );
-            (Path::new("classes").join(id).join("cahier").join(format!("{}.md", date.iso())), text)
+            (
+                Path::new("classes")
+                    .join(id)
+                    .join("cahier")
+                    .join(format!("{}.md", date.iso())),
+                text,
+            )
         }
         NewKind::Ressource => {
             let id = need_class()?;
@@ -68,23 +89,31 @@ pub fn run(kind: NewKind, title: Option<&str>, class: Option<&str>, date: Option
     };
     let full = school_dir.join(&path);
     if let Some(parent) = full.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("création de « {} »", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("création de « {} »", parent.display()))?;
     }
-    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&full) {
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&full)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             bail!("« {} » existe déjà : il n'a pas été modifié\n  conseil : ouvrez-le pour le compléter, ou choisissez un autre titre ou une autre date", full.display())
         }
         Err(e) => return Err(e).with_context(|| format!("création de « {} »", full.display())),
     };
-    file.write_all(text.as_bytes()).with_context(|| format!("écriture de « {} »", full.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("écriture de « {} »", full.display()))?;
     println!("Fichier créé : {}", full.display());
     Ok(ExitCode::SUCCESS)
 }
 
 /// Quotes a title when YAML would misread it.
 fn yaml_string(text: &str) -> String {
-    let needs_quotes = text.contains(": ") || text.contains(" #") || text.starts_with(|c: char| "!&*[]{}|>'\"%@`#-?,".contains(c));
+    let needs_quotes = text.contains(": ")
+        || text.contains(" #")
+        || text.starts_with(|c: char| "!&*[]{}|>'\"%@`#-?,".contains(c));
     if needs_quotes {
         format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
     } else {

@@ -52,7 +52,10 @@ impl Audience {
                         Some(best) => format!("vouliez-vous dire « classe:{best} » ? Les classes sont déclarées dans ecole.yaml (clé « classes »)."),
                         None => format!("classes connues : {}.", known_classes.join(", ")),
                     };
-                    return Err((format!("classe inconnue « {id} » dans l'accès « {raw} »"), hint));
+                    return Err((
+                        format!("classe inconnue « {id} » dans l'accès « {raw} »"),
+                        hint,
+                    ));
                 }
                 let choices = valid();
                 let hint = match crate::yaml::closest(raw, &choices) {
@@ -102,10 +105,22 @@ mod tests {
 
     #[test]
     fn parses_every_form() {
-        assert_eq!(Audience::parse("public", None, &classes()).unwrap(), Audience::Public);
-        assert_eq!(Audience::parse("classe", Some("cp"), &classes()).unwrap(), Audience::Class("cp".into()));
-        assert_eq!(Audience::parse("classe:cm1", None, &classes()).unwrap(), Audience::Class("cm1".into()));
-        assert_eq!(Audience::parse("equipe", None, &classes()).unwrap(), Audience::Staff);
+        assert_eq!(
+            Audience::parse("public", None, &classes()).unwrap(),
+            Audience::Public
+        );
+        assert_eq!(
+            Audience::parse("classe", Some("cp"), &classes()).unwrap(),
+            Audience::Class("cp".into())
+        );
+        assert_eq!(
+            Audience::parse("classe:cm1", None, &classes()).unwrap(),
+            Audience::Class("cm1".into())
+        );
+        assert_eq!(
+            Audience::parse("equipe", None, &classes()).unwrap(),
+            Audience::Staff
+        );
     }
 
     #[test]

@@ -108,7 +108,11 @@ pub struct Accessibility {
 
 impl Default for Accessibility {
     fn default() -> Self {
-        Accessibility { statut: default_status(), date: None, contact: None }
+        Accessibility {
+            statut: default_status(),
+            date: None,
+            contact: None,
+        }
     }
 }
 
@@ -233,7 +237,10 @@ impl School {
         for id in &file.classes {
             let line = class_line(&text, id);
             if !seen.insert(id.clone()) {
-                diags.push(Diagnostic::error(rel, format!("la classe « {id} » est déclarée deux fois")).at_line(line));
+                diags.push(
+                    Diagnostic::error(rel, format!("la classe « {id} » est déclarée deux fois"))
+                        .at_line(line),
+                );
                 continue;
             }
             if !is_valid_id(id) {
@@ -286,7 +293,13 @@ impl School {
                 }
             },
         };
-        Some(School { file, class_list, default_audience, base_path, base_url })
+        Some(School {
+            file,
+            class_list,
+            default_audience,
+            base_path,
+            base_url,
+        })
     }
 
     /// The class with this id.
@@ -322,7 +335,11 @@ fn class_line(text: &str, id: &str) -> usize {
     text.lines()
         .position(|l| {
             let l = l.trim_start_matches([' ', '-']).trim();
-            l == id || l.contains(&format!("[{id}")) || l.contains(&format!(" {id},")) || l.contains(&format!(" {id}]")) || l.contains(&format!(",{id}"))
+            l == id
+                || l.contains(&format!("[{id}"))
+                || l.contains(&format!(" {id},"))
+                || l.contains(&format!(" {id}]"))
+                || l.contains(&format!(",{id}"))
         })
         .map(|i| i + 1)
         .or_else(|| crate::yaml::key_line(text, "classes", 1))
@@ -332,7 +349,9 @@ fn class_line(text: &str, id: &str) -> usize {
 /// A class id: lower-case ASCII letters, digits and dashes.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
 }
 
@@ -357,7 +376,13 @@ fn load_class(root: &Path, id: &str, known: &[String], diags: &Diagnostics) -> O
             }
         },
     };
-    Some(Class { id: id.to_string(), nom: file.nom, niveau: file.niveau, enseignants: file.enseignants, acces })
+    Some(Class {
+        id: id.to_string(),
+        nom: file.nom,
+        niveau: file.niveau,
+        enseignants: file.enseignants,
+        acces,
+    })
 }
 
 /// Splits `https://host/sub/` into (base URL with trailing slash, base path).
@@ -368,7 +393,8 @@ fn parse_base_url(url: &str) -> Result<(String, String), (String, String)> {
         .ok_or_else(|| {
             (
                 format!("adresse du site invalide « {url} »"),
-                "écrivez l'adresse complète, par exemple « https://ecoles.ville.fr/jean-jaures/ ».".to_string(),
+                "écrivez l'adresse complète, par exemple « https://ecoles.ville.fr/jean-jaures/ »."
+                    .to_string(),
             )
         })?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
@@ -379,8 +405,16 @@ fn parse_base_url(url: &str) -> Result<(String, String), (String, String)> {
         ));
     }
     let path = path.trim_matches('/');
-    let base_path = if path.is_empty() { "/".to_string() } else { format!("/{path}/") };
-    let scheme = if url.starts_with("https://") { "https" } else { "http" };
+    let base_path = if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    };
+    let scheme = if url.starts_with("https://") {
+        "https"
+    } else {
+        "http"
+    };
     Ok((format!("{scheme}://{host}{base_path}"), base_path))
 }
 
@@ -388,7 +422,9 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
     let rel = Path::new("ecole.yaml");
     let line = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
     let uai = file.uai.trim();
-    let uai_ok = uai.len() == 8 && uai[..7].bytes().all(|b| b.is_ascii_digit()) && uai.as_bytes()[7].is_ascii_alphabetic();
+    let uai_ok = uai.len() == 8
+        && uai[..7].bytes().all(|b| b.is_ascii_digit())
+        && uai.as_bytes()[7].is_ascii_alphabetic();
     if !uai_ok {
         diags.push(
             Diagnostic::error(rel, format!("UAI invalide « {uai} »"))
@@ -403,9 +439,12 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
         .is_some_and(|(a, b)| b == a + 1);
     if !year_ok {
         diags.push(
-            Diagnostic::error(rel, format!("année scolaire invalide « {} »", file.annee_scolaire))
-                .hint("écrivez-la sous la forme « 2026-2027 ».")
-                .at_line(line("annee_scolaire")),
+            Diagnostic::error(
+                rel,
+                format!("année scolaire invalide « {} »", file.annee_scolaire),
+            )
+            .hint("écrivez-la sous la forme « 2026-2027 ».")
+            .at_line(line("annee_scolaire")),
         );
     } else if file.annee_scolaire < crate::dates::today().school_year() {
         diags.push(
@@ -414,7 +453,14 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
                 .at_line(line("annee_scolaire")),
         );
     }
-    for (key, value) in [("nom", &file.nom), ("adresse", &file.adresse), ("commune", &file.commune), ("ien", &file.ien), ("directeur", &file.directeur), ("circonscription", &file.circonscription)] {
+    for (key, value) in [
+        ("nom", &file.nom),
+        ("adresse", &file.adresse),
+        ("commune", &file.commune),
+        ("ien", &file.ien),
+        ("directeur", &file.directeur),
+        ("circonscription", &file.circonscription),
+    ] {
         if value.trim().is_empty() {
             diags.push(
                 Diagnostic::error(rel, format!("« {key} » est vide"))
@@ -424,13 +470,18 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
         }
     }
     if file.par_page == 0 {
-        diags.push(Diagnostic::error(rel, "« par_page » doit être au moins 1").at_line(line("par_page")));
+        diags.push(
+            Diagnostic::error(rel, "« par_page » doit être au moins 1").at_line(line("par_page")),
+        );
     }
     if file.accessibilite.date.is_none() {
         diags.push(
-            Diagnostic::warning(rel, "la date de la déclaration d'accessibilité n'est pas renseignée")
-                .hint("ajoutez « date: AAAA-MM-JJ » sous « accessibilite ».")
-                .at_line(crate::yaml::key_line(text, "accessibilite", 1).unwrap_or(1)),
+            Diagnostic::warning(
+                rel,
+                "la date de la déclaration d'accessibilité n'est pas renseignée",
+            )
+            .hint("ajoutez « date: AAAA-MM-JJ » sous « accessibilite ».")
+            .at_line(crate::yaml::key_line(text, "accessibilite", 1).unwrap_or(1)),
         );
     }
 }

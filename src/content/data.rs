@@ -16,12 +16,19 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 pub fn load_events(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Event> {
     let mut files: Vec<(PathBuf, Option<String>)> = vec![(PathBuf::from("agenda.yaml"), None)];
     for class in &school.class_list {
-        files.push((Path::new("classes").join(&class.id).join("agenda.yaml"), Some(class.id.clone())));
+        files.push((
+            Path::new("classes").join(&class.id).join("agenda.yaml"),
+            Some(class.id.clone()),
+        ));
     }
     let mut events = Vec::new();
     for (rel, class) in files {
-        let Ok(text) = std::fs::read_to_string(root.join(&rel)) else { continue };
-        let metas: Vec<EventMeta> = match crate::yaml::parse::<Option<Vec<EventMeta>>>(&text, &rel, 1) {
+        let Ok(text) = std::fs::read_to_string(root.join(&rel)) else {
+            continue;
+        };
+        let metas: Vec<EventMeta> = match crate::yaml::parse::<Option<Vec<EventMeta>>>(
+            &text, &rel, 1,
+        ) {
             Ok(m) => m.unwrap_or_default(),
             Err(d) => {
                 diags.push(d.hint("agenda.yaml est une liste d'événements : chaque événement commence par « - titre: … » suivi de « date: AAAA-MM-JJ »."));
@@ -33,17 +40,45 @@ pub fn load_events(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Eve
             if let Some(end) = m.fin {
                 if end < m.date {
                     diags.push(
-                        Diagnostic::error(&rel, format!("l'événement « {} » finit ({end}) avant de commencer ({})", m.titre, m.date))
-                            .hint("« fin » est le dernier jour, à partir de « date ».")
-                            .at_line(line),
+                        Diagnostic::error(
+                            &rel,
+                            format!(
+                                "l'événement « {} » finit ({end}) avant de commencer ({})",
+                                m.titre, m.date
+                            ),
+                        )
+                        .hint("« fin » est le dernier jour, à partir de « date ».")
+                        .at_line(line),
                     );
                 }
             }
             if m.heure_fin.is_some() && m.heure.is_none() {
-                diags.push(Diagnostic::error(&rel, format!("l'événement « {} » a une « heure_fin » sans « heure »", m.titre)).at_line(line));
+                diags.push(
+                    Diagnostic::error(
+                        &rel,
+                        format!(
+                            "l'événement « {} » a une « heure_fin » sans « heure »",
+                            m.titre
+                        ),
+                    )
+                    .at_line(line),
+                );
             }
-            let audience = resolve_audience(m.acces.as_deref(), class.as_deref(), school, "", line, &rel, diags);
-            let uid = format!("{}-{}-{}@preau", class.as_deref().unwrap_or("ecole"), m.date, crate::slug::slugify(&m.titre));
+            let audience = resolve_audience(
+                m.acces.as_deref(),
+                class.as_deref(),
+                school,
+                "",
+                line,
+                &rel,
+                diags,
+            );
+            let uid = format!(
+                "{}-{}-{}@preau",
+                class.as_deref().unwrap_or("ecole"),
+                m.date,
+                crate::slug::slugify(&m.titre)
+            );
             events.push(Event {
                 title: crate::markdown::typography(m.titre.trim()),
                 date: m.date,
@@ -78,11 +113,20 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
     let dir = root.join("documents");
     let mut files: BTreeSet<String> = BTreeSet::new();
     if dir.is_dir() {
-        for entry in WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
+        for entry in WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
             let name = entry.file_name().to_string_lossy();
             if entry.file_type().is_file() && !name.starts_with('.') {
                 let rel = entry.path().strip_prefix(&dir).expect("under dir");
-                files.insert(rel.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/"));
+                files.insert(
+                    rel.iter()
+                        .map(|p| p.to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
             }
         }
     }
@@ -95,20 +139,32 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
                     described.push((m, item_line(&text, i)));
                 }
             }
-            Err(d) => diags.push(d.hint("documents.yaml est une liste : « - fichier: menu.pdf » puis « titre: … »."))
+            Err(d) => diags.push(
+                d.hint("documents.yaml est une liste : « - fichier: menu.pdf » puis « titre: … »."),
+            ),
         }
     }
     let mut documents = Vec::new();
     let mut seen = BTreeSet::new();
     for (m, line) in described {
-        let name = m.fichier.trim().trim_start_matches("documents/").to_string();
+        let name = m
+            .fichier
+            .trim()
+            .trim_start_matches("documents/")
+            .to_string();
         if !files.contains(&name) {
             let candidates: Vec<String> = files.iter().cloned().collect();
             let hint = match crate::yaml::closest(&name, &candidates) {
                 Some(best) => format!("vouliez-vous dire « {best} » ?"),
-                None => "placez le fichier dans le dossier documents/ ou retirez cette entrée.".into(),
+                None => {
+                    "placez le fichier dans le dossier documents/ ou retirez cette entrée.".into()
+                }
             };
-            diags.push(Diagnostic::error(&rel, format!("document introuvable : « documents/{name} »")).hint(hint).at_line(line));
+            diags.push(
+                Diagnostic::error(&rel, format!("document introuvable : « documents/{name} »"))
+                    .hint(hint)
+                    .at_line(line),
+            );
             continue;
         }
         seen.insert(name.clone());
@@ -116,15 +172,29 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
         documents.push(document(root, &name, m.titre, m.description, audience));
     }
     for name in files.difference(&seen) {
-        documents.push(document(root, name, name.clone(), None, school.default_audience.clone()));
+        documents.push(document(
+            root,
+            name,
+            name.clone(),
+            None,
+            school.default_audience.clone(),
+        ));
     }
-    documents.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+    documents.sort_by_key(|d| d.title.to_lowercase());
     documents
 }
 
-fn document(root: &Path, name: &str, title: String, description: Option<String>, audience: crate::config::Audience) -> Document {
+fn document(
+    root: &Path,
+    name: &str,
+    title: String,
+    description: Option<String>,
+    audience: crate::config::Audience,
+) -> Document {
     let source = Path::new("documents").join(name);
-    let size = std::fs::metadata(root.join(&source)).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(root.join(&source))
+        .map(|m| m.len())
+        .unwrap_or(0);
     Document {
         title: crate::markdown::typography(title.trim()),
         description: description.map(|d| crate::markdown::typography(d.trim())),

@@ -24,12 +24,20 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
-        return Ok(Split { yaml: "", yaml_line: 1, body: text, body_line: 1 });
+        return Ok(Split {
+            yaml: "",
+            yaml_line: 1,
+            body: text,
+            body_line: 1,
+        });
     }
     let mut offset = first_end;
     let mut line = 2;
     while offset < text.len() {
-        let end = text[offset..].find('\n').map(|i| offset + i + 1).unwrap_or(text.len());
+        let end = text[offset..]
+            .find('\n')
+            .map(|i| offset + i + 1)
+            .unwrap_or(text.len());
         if text[offset..end].trim_end() == "---" {
             return Ok(Split {
                 yaml: &text[first_end..offset],

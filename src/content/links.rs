@@ -28,8 +28,17 @@ pub struct LinkTable<'a> {
 
 impl<'a> LinkTable<'a> {
     /// Indexes the pages, documents and generated views of the site.
-    pub fn new(root: &'a Path, school: &School, pages: &[Page], documents: &[Document], sources: &[Source]) -> Self {
-        let by_source: HashMap<String, String> = pages.iter().map(|p| (slashed(&p.source), p.path.clone())).collect();
+    pub fn new(
+        root: &'a Path,
+        school: &School,
+        pages: &[Page],
+        documents: &[Document],
+        sources: &[Source],
+    ) -> Self {
+        let by_source: HashMap<String, String> = pages
+            .iter()
+            .map(|p| (slashed(&p.source), p.path.clone()))
+            .collect();
         let unbuilt = sources
             .iter()
             .map(|s| slashed(&s.rel))
@@ -38,11 +47,22 @@ impl<'a> LinkTable<'a> {
         let mut site_paths: HashSet<String> = pages.iter().map(|p| p.path.clone()).collect();
         site_paths.extend(documents.iter().map(|d| d.path.clone()));
         site_paths.extend(generated_paths(school));
-        LinkTable { root, by_source, unbuilt, site_paths }
+        LinkTable {
+            root,
+            by_source,
+            unbuilt,
+            site_paths,
+        }
     }
 
     /// Resolves `url` written in the page whose source is `source`.
-    fn resolve(&self, source: &Path, url: &str, kind: LinkKind, base: &str) -> Result<Resolved, (String, String)> {
+    fn resolve(
+        &self,
+        source: &Path,
+        url: &str,
+        kind: LinkKind,
+        base: &str,
+    ) -> Result<Resolved, (String, String)> {
         if is_external(url) || url.is_empty() {
             if kind == LinkKind::Image && !url.starts_with('#') {
                 return Err((
@@ -61,14 +81,19 @@ impl<'a> LinkTable<'a> {
             let site = site.trim_start_matches('/');
             let known = self.site_paths.contains(site)
                 || self.site_paths.contains(&format!("{site}/"))
-                || site.strip_suffix("index.html").is_some_and(|d| self.site_paths.contains(d));
+                || site
+                    .strip_suffix("index.html")
+                    .is_some_and(|d| self.site_paths.contains(d));
             if !known {
                 return Err((
                     format!("lien vers une page du site qui n'existe pas : « {url} »"),
                     "vérifiez l'adresse ; pour une page de l'école, vous pouvez aussi lier son fichier, par exemple « @/pages/infos-pratiques.md ».".into(),
                 ));
             }
-            return Ok(Resolved::Url(format!("{base}{}{fragment}", encode_path(site))));
+            return Ok(Resolved::Url(format!(
+                "{base}{}{fragment}",
+                encode_path(site)
+            )));
         }
         let target = match path.strip_prefix("@/") {
             Some(from_root) => normalize(Path::new(from_root)),
@@ -84,9 +109,15 @@ impl<'a> LinkTable<'a> {
         if key.ends_with(".md") {
             if let Some(page) = self.by_source.get(&key) {
                 if kind == LinkKind::Image {
-                    return Err((format!("« {url} » est une page, pas une image"), "une image doit viser un fichier .jpg, .png ou .webp.".into()));
+                    return Err((
+                        format!("« {url} » est une page, pas une image"),
+                        "une image doit viser un fichier .jpg, .png ou .webp.".into(),
+                    ));
                 }
-                return Ok(Resolved::Url(format!("{base}{}{fragment}", encode_path(page))));
+                return Ok(Resolved::Url(format!(
+                    "{base}{}{fragment}",
+                    encode_path(page)
+                )));
             }
             if self.unbuilt.contains(&key) {
                 return Err((
@@ -94,20 +125,40 @@ impl<'a> LinkTable<'a> {
                     "publiez cette page (retirez « brouillon: true ») ou retirez le lien.".into(),
                 ));
             }
-            return Err((format!("lien vers une page qui n'existe pas : « {url} »"), self.suggest(&key, source)));
+            return Err((
+                format!("lien vers une page qui n'existe pas : « {url} »"),
+                self.suggest(&key, source),
+            ));
         }
         let full = self.root.join(&target);
         if full.is_file() {
-            let parts: Vec<String> = target.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-            if parts.first().is_some_and(|p| super::walk::is_ignored_dir(p)) || key == "ecole.yaml" {
-                return Err((format!("« {url} » ne peut pas être publié"), "placez le fichier à côté de la page ou dans documents/.".into()));
+            let parts: Vec<String> = target
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            if parts
+                .first()
+                .is_some_and(|p| super::walk::is_ignored_dir(p))
+                || key == "ecole.yaml"
+            {
+                return Err((
+                    format!("« {url} » ne peut pas être publié"),
+                    "placez le fichier à côté de la page ou dans documents/.".into(),
+                ));
             }
             return Ok(Resolved::Asset(key, fragment.to_string()));
         }
         if full.is_dir() {
-            return Err((format!("« {url} » est un dossier, pas un fichier"), "visez un fichier précis, ou la page .md de ce dossier.".into()));
+            return Err((
+                format!("« {url} » est un dossier, pas un fichier"),
+                "visez un fichier précis, ou la page .md de ce dossier.".into(),
+            ));
         }
-        let what = if kind == LinkKind::Image { "image introuvable" } else { "fichier introuvable" };
+        let what = if kind == LinkKind::Image {
+            "image introuvable"
+        } else {
+            "fichier introuvable"
+        };
         Err((format!("{what} : « {url} »"), self.suggest_file(&target)))
     }
 
@@ -115,10 +166,21 @@ impl<'a> LinkTable<'a> {
         // A page of the same name near the linking file is the likeliest target.
         let name = key.rsplit('/').next().unwrap_or(key);
         let from = slashed(source);
-        let shared = |c: &str| c.bytes().zip(from.bytes()).take_while(|(a, b)| a == b).count();
-        let same_name = self.by_source.keys().filter(|c| c.rsplit('/').next() == Some(name)).max_by_key(|c| (shared(c), std::cmp::Reverse((*c).clone())));
+        let shared = |c: &str| {
+            c.bytes()
+                .zip(from.bytes())
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        let same_name = self
+            .by_source
+            .keys()
+            .filter(|c| c.rsplit('/').next() == Some(name))
+            .max_by_key(|c| (shared(c), std::cmp::Reverse((*c).clone())));
         let candidates: Vec<String> = self.by_source.keys().cloned().collect();
-        let best = same_name.map(String::as_str).or_else(|| crate::yaml::closest(key, &candidates));
+        let best = same_name
+            .map(String::as_str)
+            .or_else(|| crate::yaml::closest(key, &candidates));
         match best {
             Some(best) => format!("vouliez-vous dire « {best} » (depuis la racine : « @/{best} ») ?"),
             None => "vérifiez le nom du fichier ; un lien .md est relatif au fichier qui l'écrit, ou commence par « @/ » depuis la racine de l'école.".into(),
@@ -127,9 +189,16 @@ impl<'a> LinkTable<'a> {
 
     fn suggest_file(&self, target: &Path) -> String {
         let dir = self.root.join(target.parent().unwrap_or(Path::new("")));
-        let wanted = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let wanted = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let names: Vec<String> = std::fs::read_dir(dir)
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         match crate::yaml::closest(&wanted, &names) {
             Some(best) => format!("vouliez-vous dire « {best} » ? Attention aux majuscules et aux accents."),
@@ -146,7 +215,12 @@ enum Resolved {
 /// Renders the markdown of every page in parallel; returns the assets the
 /// pages use, each with the audience of the first page that uses it in
 /// this order: public pages first (an asset used by a public page is public).
-pub fn render_all(pages: &mut [Page], table: &LinkTable<'_>, school: &School, diags: &Diagnostics) -> Vec<Asset> {
+pub fn render_all(
+    pages: &mut [Page],
+    table: &LinkTable<'_>,
+    school: &School,
+    diags: &Diagnostics,
+) -> Vec<Asset> {
     let used: Mutex<Vec<Asset>> = Mutex::new(Vec::new());
     let base = school.base_path.as_str();
     pages.par_iter_mut().for_each(|page| {
@@ -170,7 +244,10 @@ pub fn render_all(pages: &mut [Page], table: &LinkTable<'_>, school: &School, di
                 } else {
                     Diagnostic::warning(&page.source, issue.message)
                 };
-                diags.push(d.hint(issue.hint).at(first_line + issue.line - 1, issue.column));
+                diags.push(
+                    d.hint(issue.hint)
+                        .at(first_line + issue.line - 1, issue.column),
+                );
             }
         };
         if page.kind == Kind::CahierDay {
@@ -179,7 +256,11 @@ pub fn render_all(pages: &mut [Page], table: &LinkTable<'_>, school: &School, di
                 let rendered = markdown::render(&body, &resolve);
                 report(rendered.issues, line);
                 html.push_str(&rendered.html);
-                page.sessions.push(Session { slug: slugify(&matiere), matiere, html: rendered.html });
+                page.sessions.push(Session {
+                    slug: slugify(&matiere),
+                    matiere,
+                    html: rendered.html,
+                });
             }
             page.content = html;
         } else {
@@ -240,17 +321,37 @@ fn truncate(text: &str, max_chars: usize) -> String {
     }
     let cut: String = text.chars().take(max_chars).collect();
     let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
-    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ', '\u{a0}', '\u{202f}']))
+    format!(
+        "{}…",
+        cut.trim_end_matches([',', ';', ':', '.', ' ', '\u{a0}', '\u{202f}'])
+    )
 }
 
 /// Output paths of the views Préau generates (so `/agenda/` links check).
 pub fn generated_paths(school: &School) -> Vec<String> {
-    let mut paths: Vec<String> = ["", "actualites/", "agenda/", "agenda.ics", "documents/", "classes/", "atom.xml", "sitemap.xml"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut paths: Vec<String> = [
+        "",
+        "actualites/",
+        "agenda/",
+        "agenda.ics",
+        "documents/",
+        "classes/",
+        "atom.xml",
+        "sitemap.xml",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for class in &school.class_list {
-        for view in ["", "blog/", "cahier/", "cahier/matieres/", "cahier/a-faire/", "ressources/", "devoirs.ics"] {
+        for view in [
+            "",
+            "blog/",
+            "cahier/",
+            "cahier/matieres/",
+            "cahier/a-faire/",
+            "ressources/",
+            "devoirs.ics",
+        ] {
             paths.push(format!("classes/{}/{view}", class.id));
         }
     }
@@ -261,7 +362,11 @@ fn is_external(url: &str) -> bool {
     url.starts_with('#')
         || url.starts_with("//")
         || url.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && scheme != "@"
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && scheme != "@"
         })
 }
 
@@ -284,9 +389,11 @@ fn normalize(path: &Path) -> Option<PathBuf> {
 }
 
 fn slashed(path: &Path) -> String {
-    path.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/")
+    path.iter()
+        .map(|p| p.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -294,7 +401,10 @@ mod tests {
 
     #[test]
     fn normalizes_and_refuses_traversal() {
-        assert_eq!(normalize(Path::new("classes/cm1/blog/../cahier/x.md")), Some(PathBuf::from("classes/cm1/cahier/x.md")));
+        assert_eq!(
+            normalize(Path::new("classes/cm1/blog/../cahier/x.md")),
+            Some(PathBuf::from("classes/cm1/cahier/x.md"))
+        );
         assert_eq!(normalize(Path::new("../../etc/passwd")), None);
         assert_eq!(normalize(Path::new("/etc/passwd")), None);
     }
@@ -310,12 +420,14 @@ mod tests {
 
     #[test]
     fn sessions_split_at_h2() {
-        let s = split_sessions("Intro\n## Français\nLecture\n### Détail\n## Maths\nCalcul\n", 5);
+        let s = split_sessions(
+            "Intro\n## Français\nLecture\n### Détail\n## Maths\nCalcul\n",
+            5,
+        );
         assert_eq!(s.len(), 3);
         assert_eq!(s[1].0, "Français");
         assert_eq!(s[1].2, 6);
         assert!(s[1].1.contains("### Détail"));
         assert_eq!(s[2].0, "Maths");
     }
-
 }

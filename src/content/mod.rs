@@ -174,7 +174,12 @@ impl Content {
 
         let table = links::LinkTable::new(root, school, &pages, &documents, &sources);
         let assets = links::render_all(&mut pages, &table, school, diags);
-        Content { pages, events, documents, assets }
+        Content {
+            pages,
+            events,
+            documents,
+            assets,
+        }
     }
 
     /// Pages of one kind, in output-path order.
@@ -190,12 +195,21 @@ fn check_duplicate_paths(pages: &[Page], diags: &Diagnostics) {
     }
     for (path, same) in by_path {
         if same.len() > 1 {
-            let names: Vec<String> = same.iter().map(|p| p.source.display().to_string()).collect();
+            let names: Vec<String> = same
+                .iter()
+                .map(|p| p.source.display().to_string())
+                .collect();
             for page in &same[1..] {
                 diags.push(
-                    Diagnostic::error(&page.source, format!("deux fichiers donnent la même page « /{path} » : {}", names.join(" et ")))
-                        .hint("renommez l'un des deux fichiers.")
-                        .at_line(1),
+                    Diagnostic::error(
+                        &page.source,
+                        format!(
+                            "deux fichiers donnent la même page « /{path} » : {}",
+                            names.join(" et ")
+                        ),
+                    )
+                    .hint("renommez l'un des deux fichiers.")
+                    .at_line(1),
                 );
             }
         }

@@ -14,7 +14,14 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::slug::slugify;
 
 /// Page slugs that would hide a generated view.
-const RESERVED: [&str; 6] = ["actualites", "agenda", "documents", "classes", "static", "recherche"];
+const RESERVED: [&str; 6] = [
+    "actualites",
+    "agenda",
+    "documents",
+    "classes",
+    "static",
+    "recherche",
+];
 
 /// Parses one source; `None` for drafts and unreadable files (reported).
 pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics) -> Option<Page> {
@@ -24,7 +31,10 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
         None => match std::fs::read_to_string(root.join(rel)) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diagnostic::error(rel, format!("impossible de lire le fichier : {e}")).hint("vérifiez qu'il est enregistré en UTF-8."));
+                diags.push(
+                    Diagnostic::error(rel, format!("impossible de lire le fichier : {e}"))
+                        .hint("vérifiez qu'il est enregistré en UTF-8."),
+                );
                 return None;
             }
         },
@@ -32,7 +42,11 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
     let split = match frontmatter::split(&text) {
         Ok(s) => s,
         Err(msg) => {
-            diags.push(Diagnostic::error(rel, msg).hint("ajoutez une ligne « --- » après les clés de l'en-tête.").at_line(1));
+            diags.push(
+                Diagnostic::error(rel, msg)
+                    .hint("ajoutez une ligne « --- » après les clés de l'en-tête.")
+                    .at_line(1),
+            );
             return None;
         }
     };
@@ -78,11 +92,20 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
             }
             if RESERVED.contains(&slug.as_str()) {
                 diags.push(
-                    Diagnostic::error(rel, format!("le nom de page « {slug} » est réservé à une page que Préau fabrique"))
-                        .hint("renommez le fichier, par exemple « infos-{slug}.md »."),
+                    Diagnostic::error(
+                        rel,
+                        format!(
+                            "le nom de page « {slug} » est réservé à une page que Préau fabrique"
+                        ),
+                    )
+                    .hint("renommez le fichier, par exemple « infos-{slug}.md »."),
                 );
             }
-            page.path = if slug == "accueil" { String::new() } else { format!("{slug}/") };
+            page.path = if slug == "accueil" {
+                String::new()
+            } else {
+                format!("{slug}/")
+            };
             page.title = m.titre;
             page.order = m.ordre;
             m.acces
@@ -101,7 +124,10 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
             };
             page.title = m.titre;
             page.date = Some(m.date);
-            page.summary = m.resume.map(|r| crate::markdown::typography(r.trim())).unwrap_or_default();
+            page.summary = m
+                .resume
+                .map(|r| crate::markdown::typography(r.trim()))
+                .unwrap_or_default();
             page.author = m.auteur;
             m.acces
         }
@@ -110,20 +136,27 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
             if m.brouillon {
                 return None;
             }
-            let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = rel
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let day = match Date::parse(&stem) {
                 Ok(d) => d,
                 Err(msg) => {
                     diags.push(
-                        Diagnostic::error(rel, format!("nom de fichier du cahier invalide : {msg}"))
-                            .hint("nommez chaque jour du cahier d'après sa date : 2026-11-20.md."),
+                        Diagnostic::error(
+                            rel,
+                            format!("nom de fichier du cahier invalide : {msg}"),
+                        )
+                        .hint("nommez chaque jour du cahier d'après sa date : 2026-11-20.md."),
                     );
                     return None;
                 }
             };
             if let Some(date) = m.date {
                 if date != day {
-                    let line = crate::yaml::key_line(split.yaml, "date", split.yaml_line).unwrap_or(1);
+                    let line =
+                        crate::yaml::key_line(split.yaml, "date", split.yaml_line).unwrap_or(1);
                     diags.push(
                         Diagnostic::error(rel, format!("la date « {date} » ne correspond pas au nom du fichier « {stem}.md »"))
                             .hint("retirez la clé « date » (le nom du fichier suffit) ou corrigez-la.")
@@ -177,13 +210,30 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
     page.title = crate::markdown::typography(page.title.trim());
     if page.title.is_empty() && page.kind != Kind::CahierDay {
         let line = crate::yaml::key_line(split.yaml, "titre", split.yaml_line).unwrap_or(1);
-        diags.push(Diagnostic::error(rel, "le titre est vide").hint("écrivez un titre après « titre: ».").at_line(line));
+        diags.push(
+            Diagnostic::error(rel, "le titre est vide")
+                .hint("écrivez un titre après « titre: ».")
+                .at_line(line),
+        );
     }
-    page.audience = resolve_audience(acces.as_deref(), class, school, split.yaml, split.yaml_line, rel, diags);
+    page.audience = resolve_audience(
+        acces.as_deref(),
+        class,
+        school,
+        split.yaml,
+        split.yaml_line,
+        rel,
+        diags,
+    );
     Some(page)
 }
 
-fn parse_meta<T: DeserializeOwned>(yaml: &str, rel: &Path, line: usize, diags: &Diagnostics) -> Option<T> {
+fn parse_meta<T: DeserializeOwned>(
+    yaml: &str,
+    rel: &Path,
+    line: usize,
+    diags: &Diagnostics,
+) -> Option<T> {
     match crate::yaml::parse(yaml, rel, line) {
         Ok(m) => Some(m),
         Err(d) => {
@@ -228,7 +278,11 @@ fn page_slug(rel: &Path, kind: Kind) -> String {
     } else {
         rel.file_stem()
     };
-    slugify(&name.map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+    slugify(
+        &name
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    )
 }
 
 fn homework_line(yaml: &str, hw: &super::Homework, first_line: usize) -> usize {

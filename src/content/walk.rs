@@ -37,19 +37,30 @@ pub fn discover(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Source
         .min_depth(1)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !(e.file_type().is_dir() && is_ignored_dir(&e.file_name().to_string_lossy())));
+        .filter_entry(|e| {
+            !(e.file_type().is_dir() && is_ignored_dir(&e.file_name().to_string_lossy()))
+        });
     for entry in walker.filter_map(|e| e.ok()) {
         if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "md") {
             continue;
         }
-        let rel = entry.path().strip_prefix(root).expect("walked under root").to_path_buf();
-        let parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .expect("walked under root")
+            .to_path_buf();
+        let parts: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         let classified = match parts.as_slice() {
             [_] => continue, // README.md and the like at the root are not pages
             ["pages", _] => Some((Kind::Page, None)),
             ["actualites", _] | ["actualites", _, "index.md"] => Some((Kind::News, None)),
-            ["classes", id, "blog", _] | ["classes", id, "blog", _, "index.md"] => Some((Kind::Post, Some(*id))),
+            ["classes", id, "blog", _] | ["classes", id, "blog", _, "index.md"] => {
+                Some((Kind::Post, Some(*id)))
+            }
             ["classes", id, "cahier", _] => Some((Kind::CahierDay, Some(*id))),
             ["classes", id, "ressources.md"] => Some((Kind::Resources, Some(*id))),
             _ => None,
@@ -75,7 +86,12 @@ pub fn discover(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Source
         let rel = PathBuf::from("pages").join(format!("{slug}.md"));
         if !root.join(&rel).exists() {
             let text = crate::theme::starter_page(slug).expect("legal pages are embedded");
-            sources.push(Source { kind: Kind::Page, rel, class: None, embedded: Some(text) });
+            sources.push(Source {
+                kind: Kind::Page,
+                rel,
+                class: None,
+                embedded: Some(text),
+            });
         }
     }
     sources

@@ -7,28 +7,60 @@ use crate::content::{Event, Homework, Page};
 use crate::dates::Date;
 
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Atom feed of the given posts (newest first).
 pub fn atom(school: &School, posts: &[&Page]) -> String {
-    let updated = posts.first().and_then(|p| p.date).map(|d| d.iso()).unwrap_or_else(|| "2000-01-01".into());
+    let updated = posts
+        .first()
+        .and_then(|p| p.date)
+        .map(|d| d.iso())
+        .unwrap_or_else(|| "2000-01-01".into());
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n");
-    out.push_str(&format!("  <title>{} — Actualités</title>\n", xml_escape(&school.file.nom)));
-    out.push_str(&format!("  <link href=\"{}\"/>\n", xml_escape(&school.permalink(""))));
-    out.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml_escape(&school.permalink("atom.xml"))));
-    out.push_str(&format!("  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n", xml_escape(&school.permalink(""))));
-    out.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&school.file.nom)));
+    out.push_str(&format!(
+        "  <title>{} — Actualités</title>\n",
+        xml_escape(&school.file.nom)
+    ));
+    out.push_str(&format!(
+        "  <link href=\"{}\"/>\n",
+        xml_escape(&school.permalink(""))
+    ));
+    out.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}\"/>\n",
+        xml_escape(&school.permalink("atom.xml"))
+    ));
+    out.push_str(&format!(
+        "  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n",
+        xml_escape(&school.permalink(""))
+    ));
+    out.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(&school.file.nom)
+    ));
     for post in posts {
         let link = school.permalink(&post.path);
         let date = post.date.map(|d| d.iso()).unwrap_or_default();
         out.push_str("  <entry>\n");
         out.push_str(&format!("    <title>{}</title>\n", xml_escape(&post.title)));
-        out.push_str(&format!("    <link href=\"{}\"/>\n    <id>{}</id>\n", xml_escape(&link), xml_escape(&link)));
+        out.push_str(&format!(
+            "    <link href=\"{}\"/>\n    <id>{}</id>\n",
+            xml_escape(&link),
+            xml_escape(&link)
+        ));
         out.push_str(&format!("    <updated>{date}T00:00:00Z</updated>\n"));
-        out.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&post.summary)));
-        out.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&post.content)));
+        out.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml_escape(&post.summary)
+        ));
+        out.push_str(&format!(
+            "    <content type=\"html\">{}</content>\n",
+            xml_escape(&post.content)
+        ));
         out.push_str("  </entry>\n");
     }
     out.push_str("</feed>\n");
@@ -37,7 +69,11 @@ pub fn atom(school: &School, posts: &[&Page]) -> String {
 
 /// Escapes a text value for iCalendar and folds long lines at 75 octets.
 fn ics_line(name: &str, value: &str) -> String {
-    let escaped = value.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n");
+    let escaped = value
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n");
     let line = format!("{name}:{escaped}");
     let mut out = String::new();
     let mut count = 0;
@@ -59,7 +95,9 @@ fn ics_date(d: Date) -> String {
 }
 
 fn calendar(name: &str, body: String) -> String {
-    let mut out = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Preau//Preau//FR\r\nCALSCALE:GREGORIAN\r\n");
+    let mut out = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Preau//Preau//FR\r\nCALSCALE:GREGORIAN\r\n",
+    );
     out.push_str(&ics_line("X-WR-CALNAME", name));
     out.push_str("X-WR-TIMEZONE:Europe/Paris\r\n");
     out.push_str(&body);
@@ -81,12 +119,22 @@ pub fn events_ics(name: &str, events: &[&Event], stamp: Date) -> String {
                 body.push_str(&format!("DTSTART:{}T{hm}00\r\n", ics_date(e.date)));
                 let end_day = e.end.unwrap_or(e.date);
                 if let Some(et) = &e.end_time {
-                    body.push_str(&format!("DTEND:{}T{}00\r\n", ics_date(end_day), et.0.replace(':', "")));
+                    body.push_str(&format!(
+                        "DTEND:{}T{}00\r\n",
+                        ics_date(end_day),
+                        et.0.replace(':', "")
+                    ));
                 }
             }
             None => {
                 body.push_str(&format!("DTSTART;VALUE=DATE:{}\r\n", ics_date(e.date)));
-                let after = e.end.unwrap_or(e.date).0.succ_opt().map(Date).unwrap_or(e.date);
+                let after = e
+                    .end
+                    .unwrap_or(e.date)
+                    .0
+                    .succ_opt()
+                    .map(Date)
+                    .unwrap_or(e.date);
                 body.push_str(&format!("DTEND;VALUE=DATE:{}\r\n", ics_date(after)));
             }
         }
@@ -108,15 +156,25 @@ pub fn homework_ics(name: &str, class_id: &str, days: &[&Page], stamp: Date) -> 
     for day in days {
         let given = day.date.expect("cahier days have a date");
         for (i, hw) in day.homework.iter().enumerate() {
-            let Homework { pour, matiere, travail } = hw;
+            let Homework {
+                pour,
+                matiere,
+                travail,
+            } = hw;
             body.push_str("BEGIN:VEVENT\r\n");
-            body.push_str(&ics_line("UID", &format!("{class_id}-{}-{i}@preau", given.iso())));
+            body.push_str(&ics_line(
+                "UID",
+                &format!("{class_id}-{}-{i}@preau", given.iso()),
+            ));
             body.push_str(&format!("DTSTAMP:{}T000000Z\r\n", ics_date(stamp)));
             body.push_str(&format!("DTSTART;VALUE=DATE:{}\r\n", ics_date(*pour)));
             let after = pour.0.succ_opt().map(Date).unwrap_or(*pour);
             body.push_str(&format!("DTEND;VALUE=DATE:{}\r\n", ics_date(after)));
             body.push_str(&ics_line("SUMMARY", &format!("{matiere} : {travail}")));
-            body.push_str(&ics_line("DESCRIPTION", &format!("Donné le {}.", given.long_fr())));
+            body.push_str(&ics_line(
+                "DESCRIPTION",
+                &format!("Donné le {}.", given.long_fr()),
+            ));
             body.push_str("END:VEVENT\r\n");
         }
     }
@@ -127,7 +185,10 @@ pub fn homework_ics(name: &str, class_id: &str, days: &[&Page], stamp: Date) -> 
 pub fn sitemap(school: &School, paths: &[String]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for path in paths {
-        out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&school.permalink(&crate::slug::encode_path(path)))));
+        out.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            xml_escape(&school.permalink(&crate::slug::encode_path(path)))
+        ));
     }
     out.push_str("</urlset>\n");
     out

@@ -11,23 +11,38 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("date_longue", date_filter(|d| d.long_fr()));
     tera.register_filter("jour_mois", date_filter(|d| d.weekday_day_month()));
     tera.register_filter("date_courte", date_filter(|d| d.day_month_year()));
-    tera.register_filter("mois", date_filter(|d| {
-        let m = d.0.format_localized("%B %Y", chrono::Locale::fr_FR).to_string();
-        let mut c = m.chars();
-        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-    }));
-    tera.register_filter("heure", |value: &Value, _: &HashMap<String, Value>| -> Result<Value> {
-        let text = value.as_str().unwrap_or_default();
-        Ok(Value::String(Time(text.to_string()).fr()))
-    });
-    tera.register_filter("taille", |value: &Value, _: &HashMap<String, Value>| -> Result<Value> {
-        Ok(Value::String(file_size(value.as_u64().unwrap_or(0))))
-    });
+    tera.register_filter(
+        "mois",
+        date_filter(|d| {
+            let m =
+                d.0.format_localized("%B %Y", chrono::Locale::fr_FR)
+                    .to_string();
+            let mut c = m.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }),
+    );
+    tera.register_filter(
+        "heure",
+        |value: &Value, _: &HashMap<String, Value>| -> Result<Value> {
+            let text = value.as_str().unwrap_or_default();
+            Ok(Value::String(Time(text.to_string()).fr()))
+        },
+    );
+    tera.register_filter(
+        "taille",
+        |value: &Value, _: &HashMap<String, Value>| -> Result<Value> {
+            Ok(Value::String(file_size(value.as_u64().unwrap_or(0))))
+        },
+    );
 }
 
 fn date_filter(f: fn(&Date) -> String) -> impl tera::Filter {
     move |value: &Value, _: &HashMap<String, Value>| -> Result<Value> {
-        let text = value.as_str().ok_or_else(|| tera::Error::msg("date attendue"))?;
+        let text = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("date attendue"))?;
         let date = Date::parse(text).map_err(tera::Error::msg)?;
         Ok(Value::String(f(&date)))
     }

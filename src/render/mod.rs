@@ -38,8 +38,13 @@ fn compile(theme: &Theme) -> Result<Tera> {
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
     filters::register(&mut tera);
-    let templates: Vec<(&str, &str)> = theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
-    tera.add_raw_templates(templates).map_err(|e| anyhow!("gabarit invalide : {}", chain(&e)))?;
+    let templates: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(n, s)| (n.as_str(), s.as_str()))
+        .collect();
+    tera.add_raw_templates(templates)
+        .map_err(|e| anyhow!("gabarit invalide : {}", chain(&e)))?;
     Ok(tera)
 }
 
@@ -74,14 +79,23 @@ fn chain(err: &dyn std::error::Error) -> String {
 /// The public shell of each restricted area: the page at the area's
 /// address that asks for the code. `areas` gives each area's index blob
 /// (site path). Nothing of the area's content is in it.
-pub fn shells(school: &School, theme: &Theme, content: &Content, today: Date, areas: &[(Audience, String)]) -> Result<std::collections::BTreeMap<Audience, Vec<u8>>> {
+pub fn shells(
+    school: &School,
+    theme: &Theme,
+    content: &Content,
+    today: Date,
+    areas: &[(Audience, String)],
+) -> Result<std::collections::BTreeMap<Audience, Vec<u8>>> {
     let tera = compile(theme)?;
     let site = views::site_context(school, content, today);
     let mut shells = std::collections::BTreeMap::new();
     for (audience, index) in areas {
         let area = crate::access::bundle::area_path(audience);
         let title = match audience {
-            Audience::Class(id) => format!("Espace de la classe {}", school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)),
+            Audience::Class(id) => format!(
+                "Espace de la classe {}",
+                school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)
+            ),
             Audience::Staff => "Espace de l'équipe".to_string(),
             _ => "Espace des familles".to_string(),
         };
@@ -105,7 +119,13 @@ pub fn shells(school: &School, theme: &Theme, content: &Content, today: Date, ar
 }
 
 /// Renders the whole site into an [`Output`].
-pub fn render(school: &School, content: &Content, theme: &Theme, school_root: &Path, today: Date) -> Result<Output> {
+pub fn render(
+    school: &School,
+    content: &Content,
+    theme: &Theme,
+    school_root: &Path,
+    today: Date,
+) -> Result<Output> {
     let tera = compile(theme)?;
     let site = views::site_context(school, content, today);
     let mut output = Output::default();
@@ -123,9 +143,14 @@ pub fn render(school: &School, content: &Content, theme: &Theme, school_root: &P
             ctx.insert("chemin", &job.path.trim_end_matches("index.html"));
             ctx.insert("restreint", &!job.audience.is_public());
             ctx.insert("audience", &views::audience_label(school, &job.audience));
-            let html = tera
-                .render(&job.template, &ctx)
-                .map_err(|e| anyhow!("rendu de « {} » avec le gabarit « {} » : {}", job.path, job.template, chain(&e)))?;
+            let html = tera.render(&job.template, &ctx).map_err(|e| {
+                anyhow!(
+                    "rendu de « {} » avec le gabarit « {} » : {}",
+                    job.path,
+                    job.template,
+                    chain(&e)
+                )
+            })?;
             Ok((job.path, job.audience, html.into_bytes()))
         })
         .collect();
@@ -136,10 +161,18 @@ pub fn render(school: &School, content: &Content, theme: &Theme, school_root: &P
 
     views::feeds(school, content, today, &mut output);
     for asset in &content.assets {
-        output.copy(asset.path.clone(), asset.audience.clone(), school_root.join(&asset.source));
+        output.copy(
+            asset.path.clone(),
+            asset.audience.clone(),
+            school_root.join(&asset.source),
+        );
     }
     for doc in &content.documents {
-        output.copy(doc.path.clone(), doc.audience.clone(), school_root.join(&doc.source));
+        output.copy(
+            doc.path.clone(),
+            doc.audience.clone(),
+            school_root.join(&doc.source),
+        );
     }
     for (name, data) in &theme.statics {
         output.add(format!("static/{name}"), Audience::Public, data.to_vec());

@@ -26,22 +26,40 @@ pub fn site_context(school: &School, content: &Content, today: Date) -> Value {
         .filter(|p| p.order.is_some() && !p.path.is_empty() && p.audience.is_public())
         .collect();
     ordered.sort_by_key(|p| (p.order, p.title.clone()));
-    menu.extend(ordered.iter().map(|p| json!({"titre": p.title, "chemin": p.path})));
-    let has_families_area = content.pages.iter().any(|p| p.audience == Audience::Families && p.class.is_none())
-        || content.events.iter().any(|e| e.audience == Audience::Families && e.class.is_none())
-        || content.documents.iter().any(|d| d.audience == Audience::Families);
+    menu.extend(
+        ordered
+            .iter()
+            .map(|p| json!({"titre": p.title, "chemin": p.path})),
+    );
+    let has_families_area = content
+        .pages
+        .iter()
+        .any(|p| p.audience == Audience::Families && p.class.is_none())
+        || content
+            .events
+            .iter()
+            .any(|e| e.audience == Audience::Families && e.class.is_none())
+        || content
+            .documents
+            .iter()
+            .any(|d| d.audience == Audience::Families);
     if has_families_area {
         menu.push(json!({"titre": "Espace des familles", "chemin": "familles/"}));
     }
     let directeur_publication = match school.file.directeur_publication {
-        crate::config::PublicationDirector::Directeur => format!("{}, directeur·rice de l'école", school.file.directeur),
-        crate::config::PublicationDirector::Ien => format!("{}, inspecteur·rice de l'Éducation nationale de la circonscription {}", school.file.ien, school.file.circonscription),
+        crate::config::PublicationDirector::Directeur => {
+            format!("{}, directeur·rice de l'école", school.file.directeur)
+        }
+        crate::config::PublicationDirector::Ien => format!(
+            "{}, inspecteur·rice de l'Éducation nationale de la circonscription {}",
+            school.file.ien, school.file.circonscription
+        ),
     };
     json!({
         "ecole": school,
         "base": base,
         "menu": menu,
-        "classes": school.class_list.iter().map(|c| class_json(c)).collect::<Vec<_>>(),
+        "classes": school.class_list.iter().map(class_json).collect::<Vec<_>>(),
         "aujourdhui": today,
         "directeur_publication": directeur_publication,
         "contact_accessibilite": school.file.accessibilite.contact.clone().or_else(|| school.file.courriel.clone()),
@@ -72,7 +90,12 @@ pub fn audience_label(school: &School, audience: &Audience) -> String {
 }
 
 fn job(path: impl Into<String>, template: &str, context: Value, audience: &Audience) -> Job {
-    Job { path: path.into(), template: template.to_string(), context, audience: audience.clone() }
+    Job {
+        path: path.into(),
+        template: template.to_string(),
+        context,
+        audience: audience.clone(),
+    }
 }
 
 /// Newest first, then by title for a stable order.
@@ -110,9 +133,20 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
     // School home: public content only.
     let news = newest_first(content.of_kind(Kind::News));
     let public_news: Vec<&&Page> = news.iter().filter(|p| p.audience.is_public()).collect();
-    let school_events: Vec<&Event> = content.events.iter().filter(|e| e.class.is_none()).collect();
-    let upcoming: Vec<&&Event> = school_events.iter().filter(|e| e.audience.is_public() && is_upcoming(e, today)).take(5).collect();
-    let home = content.pages.iter().find(|p| p.kind == Kind::Page && p.path.is_empty());
+    let school_events: Vec<&Event> = content
+        .events
+        .iter()
+        .filter(|e| e.class.is_none())
+        .collect();
+    let upcoming: Vec<&&Event> = school_events
+        .iter()
+        .filter(|e| e.audience.is_public() && is_upcoming(e, today))
+        .take(5)
+        .collect();
+    let home = content
+        .pages
+        .iter()
+        .find(|p| p.kind == Kind::Page && p.path.is_empty());
     jobs.push(job(
         "index.html",
         "home.html",
@@ -121,35 +155,82 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
     ));
 
     // School news.
-    let listed: Vec<&Page> = news.iter().copied().filter(|p| visible(&p.audience, view)).collect();
-    paginate(&mut jobs, "actualites/", "Actualités de l'école", &listed, school.file.par_page, json!({}), view);
+    let listed: Vec<&Page> = news
+        .iter()
+        .copied()
+        .filter(|p| visible(&p.audience, view))
+        .collect();
+    paginate(
+        &mut jobs,
+        "actualites/",
+        "Actualités de l'école",
+        &listed,
+        school.file.par_page,
+        json!({}),
+        view,
+    );
     for group in by_audience(&news).values() {
-        posts(&mut jobs, group, json!({"chemin": "actualites/", "titre": "Actualités"}), json!({}));
+        posts(
+            &mut jobs,
+            group,
+            json!({"chemin": "actualites/", "titre": "Actualités"}),
+            json!({}),
+        );
     }
 
     // School pages (legal pages have their own templates).
     for page in content.of_kind(Kind::Page).filter(|p| !p.path.is_empty()) {
         let template = format!("{}.html", page.slug);
-        let template = if ["mentions-legales", "accessibilite", "donnees-personnelles"].contains(&page.slug.as_str()) {
+        let template = if ["mentions-legales", "accessibilite", "donnees-personnelles"]
+            .contains(&page.slug.as_str())
+        {
             template
         } else {
             "page.html".to_string()
         };
-        jobs.push(job(format!("{}index.html", page.path), &template, json!({"page": page, "titre": page.title}), &page.audience));
+        jobs.push(job(
+            format!("{}index.html", page.path),
+            &template,
+            json!({"page": page, "titre": page.title}),
+            &page.audience,
+        ));
     }
 
     // Agenda and documents.
-    let events: Vec<&Event> = school_events.iter().copied().filter(|e| visible(&e.audience, view)).collect();
+    let events: Vec<&Event> = school_events
+        .iter()
+        .copied()
+        .filter(|e| visible(&e.audience, view))
+        .collect();
     jobs.push(job(
         "agenda/index.html",
         "agenda.html",
         json!({"titre": "Agenda", "mois": by_month(&events, today), "fil": [{"titre": "Agenda", "chemin": "agenda/"}]}),
         view,
     ));
-    let documents: Vec<&crate::content::Document> = content.documents.iter().filter(|d| visible(&d.audience, view)).collect();
-    jobs.push(job("documents/index.html", "documents.html", json!({"titre": "Documents à télécharger", "documents": documents}), view));
-    jobs.push(job("classes/index.html", "classes.html", json!({"titre": "Les classes"}), &public));
-    jobs.push(job("404.html", "404.html", json!({"titre": "Page introuvable"}), &public));
+    let documents: Vec<&crate::content::Document> = content
+        .documents
+        .iter()
+        .filter(|d| visible(&d.audience, view))
+        .collect();
+    jobs.push(job(
+        "documents/index.html",
+        "documents.html",
+        json!({"titre": "Documents à télécharger", "documents": documents}),
+        view,
+    ));
+    jobs.push(job(
+        "classes/index.html",
+        "classes.html",
+        json!({"titre": "Les classes"}),
+        &public,
+    ));
+    jobs.push(job(
+        "404.html",
+        "404.html",
+        json!({"titre": "Page introuvable"}),
+        &public,
+    ));
 
     // Areas of the families and of the staff, when they have content.
     for area in [Audience::Families, Audience::Staff] {
@@ -158,10 +239,22 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         }
         let mine = |a: &Audience| a == &area;
         let area_news: Vec<&&Page> = news.iter().filter(|p| mine(&p.audience)).collect();
-        let area_pages: Vec<&Page> = content.of_kind(Kind::Page).filter(|p| mine(&p.audience)).collect();
-        let area_events: Vec<&&Event> = school_events.iter().filter(|e| mine(&e.audience)).collect();
-        let area_docs: Vec<&crate::content::Document> = content.documents.iter().filter(|d| mine(&d.audience)).collect();
-        if area_news.is_empty() && area_pages.is_empty() && area_events.is_empty() && area_docs.is_empty() {
+        let area_pages: Vec<&Page> = content
+            .of_kind(Kind::Page)
+            .filter(|p| mine(&p.audience))
+            .collect();
+        let area_events: Vec<&&Event> =
+            school_events.iter().filter(|e| mine(&e.audience)).collect();
+        let area_docs: Vec<&crate::content::Document> = content
+            .documents
+            .iter()
+            .filter(|d| mine(&d.audience))
+            .collect();
+        if area_news.is_empty()
+            && area_pages.is_empty()
+            && area_events.is_empty()
+            && area_docs.is_empty()
+        {
             continue;
         }
         let title = match area {
@@ -182,12 +275,30 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
     jobs
 }
 
-fn paginate(jobs: &mut Vec<Job>, path: &str, title: &str, items: &[&Page], per_page: usize, extra: Value, audience: &Audience) {
+fn paginate(
+    jobs: &mut Vec<Job>,
+    path: &str,
+    title: &str,
+    items: &[&Page],
+    per_page: usize,
+    extra: Value,
+    audience: &Audience,
+) {
     let per_page = per_page.max(1);
     let total = items.len().div_ceil(per_page).max(1);
-    let page_path = |n: usize| if n == 1 { path.to_string() } else { format!("{path}page/{n}/") };
+    let page_path = |n: usize| {
+        if n == 1 {
+            path.to_string()
+        } else {
+            format!("{path}page/{n}/")
+        }
+    };
     for n in 1..=total {
-        let slice: Vec<&&Page> = items.iter().skip((n - 1) * per_page).take(per_page).collect();
+        let slice: Vec<&&Page> = items
+            .iter()
+            .skip((n - 1) * per_page)
+            .take(per_page)
+            .collect();
         let mut ctx = json!({
             "titre": if n == 1 { title.to_string() } else { format!("{title} (page {n} sur {total})") },
             "articles": slice,
@@ -199,7 +310,12 @@ fn paginate(jobs: &mut Vec<Job>, path: &str, title: &str, items: &[&Page], per_p
             },
         });
         merge(&mut ctx, &extra);
-        jobs.push(job(format!("{}index.html", page_path(n)), "post_list.html", ctx, audience));
+        jobs.push(job(
+            format!("{}index.html", page_path(n)),
+            "post_list.html",
+            ctx,
+            audience,
+        ));
     }
 }
 
@@ -215,7 +331,12 @@ fn posts(jobs: &mut Vec<Job>, list: &[&Page], back: Value, extra: Value) {
             "retour": back,
         });
         merge(&mut ctx, &extra);
-        jobs.push(job(format!("{}index.html", post.path), "post.html", ctx, &post.audience));
+        jobs.push(job(
+            format!("{}index.html", post.path),
+            "post.html",
+            ctx,
+            &post.audience,
+        ));
     }
 }
 
@@ -235,7 +356,10 @@ fn by_month(events: &[&Event], today: Date) -> Vec<Value> {
         v["passe"] = json!(!is_upcoming(e, today));
         months.entry(key).or_default().push(v);
     }
-    months.into_iter().map(|(m, items)| json!({"mois": m, "evenements": items})).collect()
+    months
+        .into_iter()
+        .map(|(m, items)| json!({"mois": m, "evenements": items}))
+        .collect()
 }
 
 fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &Class, today: Date) {
@@ -247,10 +371,18 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
     let in_class = |p: &&Page| p.class.as_deref() == Some(id.as_str());
 
     let all_posts = newest_first(content.of_kind(Kind::Post).filter(in_class));
-    let blog: Vec<&Page> = all_posts.iter().copied().filter(|p| visible(&p.audience, audience)).collect();
+    let blog: Vec<&Page> = all_posts
+        .iter()
+        .copied()
+        .filter(|p| visible(&p.audience, audience))
+        .collect();
     let mut all_days: Vec<&Page> = content.of_kind(Kind::CahierDay).filter(in_class).collect();
     all_days.sort_by_key(|p| p.date);
-    let days: Vec<&Page> = all_days.iter().copied().filter(|p| visible(&p.audience, audience)).collect();
+    let days: Vec<&Page> = all_days
+        .iter()
+        .copied()
+        .filter(|p| visible(&p.audience, audience))
+        .collect();
     let resources = content.of_kind(Kind::Resources).find(in_class);
     let events: Vec<&Event> = content
         .events
@@ -259,8 +391,16 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
         .collect();
     let todo = homework_due(&days, today, None);
     // School news and documents addressed to this class only.
-    let from_school: Vec<&Page> = newest_first(content.of_kind(Kind::News).filter(|p| !p.audience.is_public() && &p.audience == audience));
-    let class_docs: Vec<&crate::content::Document> = content.documents.iter().filter(|d| !d.audience.is_public() && &d.audience == audience).collect();
+    let from_school: Vec<&Page> = newest_first(
+        content
+            .of_kind(Kind::News)
+            .filter(|p| !p.audience.is_public() && &p.audience == audience),
+    );
+    let class_docs: Vec<&crate::content::Document> = content
+        .documents
+        .iter()
+        .filter(|d| !d.audience.is_public() && &d.audience == audience)
+        .collect();
 
     // Class home.
     jobs.push(job(
@@ -284,9 +424,22 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
     // Blog.
     let blog_title = format!("Actualités — {}", class.nom);
     let extra = json!({"classe": classe, "fil": crumbs("Actualités", &format!("{base}blog/"))});
-    paginate(jobs, &format!("{base}blog/"), &blog_title, &blog, school.file.par_page, extra.clone(), audience);
+    paginate(
+        jobs,
+        &format!("{base}blog/"),
+        &blog_title,
+        &blog,
+        school.file.par_page,
+        extra.clone(),
+        audience,
+    );
     for group in by_audience(&all_posts).values() {
-        posts(jobs, group, json!({"chemin": format!("{base}blog/"), "titre": "Actualités de la classe"}), extra.clone());
+        posts(
+            jobs,
+            group,
+            json!({"chemin": format!("{base}blog/"), "titre": "Actualités de la classe"}),
+            extra.clone(),
+        );
     }
 
     // Cahier de textes: by day.
@@ -295,7 +448,11 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
         let key = d.date.expect("day").0.format("%Y-%m-01").to_string();
         months.entry(key).or_default().push(day_summary(d));
     }
-    let months: Vec<Value> = months.into_iter().rev().map(|(m, jours)| json!({"mois": m, "jours": jours})).collect();
+    let months: Vec<Value> = months
+        .into_iter()
+        .rev()
+        .map(|(m, jours)| json!({"mois": m, "jours": jours}))
+        .collect();
     let cahier = format!("{base}cahier/");
     jobs.push(job(
         format!("{cahier}index.html"),
@@ -304,31 +461,35 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
         audience,
     ));
     for group in by_audience(&all_days).values() {
-    for (i, day) in group.iter().enumerate() {
-        let prev = i.checked_sub(1).and_then(|j| group.get(j));
-        let next = group.get(i + 1);
-        jobs.push(job(
-            format!("{}index.html", day.path),
-            "cahier_day.html",
-            json!({
-                "titre": format!("{} — {}", day.title, class.nom),
-                "page": day,
-                "classe": classe,
-                "precedent": prev.map(|p| json!({"date": p.date, "chemin": p.path})),
-                "suivant": next.map(|p| json!({"date": p.date, "chemin": p.path})),
-                "fil": crumbs("Cahier de textes", &cahier),
-            }),
-            &day.audience,
-        ));
-    }
+        for (i, day) in group.iter().enumerate() {
+            let prev = i.checked_sub(1).and_then(|j| group.get(j));
+            let next = group.get(i + 1);
+            jobs.push(job(
+                format!("{}index.html", day.path),
+                "cahier_day.html",
+                json!({
+                    "titre": format!("{} — {}", day.title, class.nom),
+                    "page": day,
+                    "classe": classe,
+                    "precedent": prev.map(|p| json!({"date": p.date, "chemin": p.path})),
+                    "suivant": next.map(|p| json!({"date": p.date, "chemin": p.path})),
+                    "fil": crumbs("Cahier de textes", &cahier),
+                }),
+                &day.audience,
+            ));
+        }
     }
 
     // Cahier by discipline.
     let mut subjects: BTreeMap<String, (String, Vec<Value>)> = BTreeMap::new();
     for day in &days {
         for s in day.sessions.iter().filter(|s| !s.slug.is_empty()) {
-            let entry = subjects.entry(s.slug.clone()).or_insert_with(|| (s.matiere.clone(), Vec::new()));
-            entry.1.push(json!({"date": day.date, "chemin": day.path, "html": without_heading(&s.html)}));
+            let entry = subjects
+                .entry(s.slug.clone())
+                .or_insert_with(|| (s.matiere.clone(), Vec::new()));
+            entry.1.push(
+                json!({"date": day.date, "chemin": day.path, "html": without_heading(&s.html)}),
+            );
         }
     }
     let list: Vec<Value> = subjects
@@ -385,7 +546,12 @@ fn without_heading(html: &str) -> &str {
 }
 
 fn day_summary(day: &Page) -> Value {
-    let subjects: Vec<&str> = day.sessions.iter().filter(|s| !s.matiere.is_empty()).map(|s| s.matiere.as_str()).collect();
+    let subjects: Vec<&str> = day
+        .sessions
+        .iter()
+        .filter(|s| !s.matiere.is_empty())
+        .map(|s| s.matiere.as_str())
+        .collect();
     json!({"date": day.date, "chemin": day.path, "matieres": subjects, "devoirs": day.homework.len()})
 }
 
@@ -406,25 +572,47 @@ fn homework_due(days: &[&Page], from: Date, subject: Option<&str>) -> Vec<Value>
             }));
         }
     }
-    groups.into_iter().map(|(pour, devoirs)| json!({"pour": pour, "devoirs": devoirs})).collect()
+    groups
+        .into_iter()
+        .map(|(pour, devoirs)| json!({"pour": pour, "devoirs": devoirs}))
+        .collect()
 }
 
 /// Atom, iCalendar feeds and the sitemap.
 pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Output) {
-    let public_news: Vec<&Page> = newest_first(content.pages.iter().filter(|p| matches!(p.kind, Kind::News | Kind::Post) && p.audience.is_public()))
-        .into_iter()
-        .take(30)
-        .collect();
-    output.add("atom.xml", Audience::Public, feeds::atom(school, &public_news).into_bytes());
+    let public_news: Vec<&Page> = newest_first(
+        content
+            .pages
+            .iter()
+            .filter(|p| matches!(p.kind, Kind::News | Kind::Post) && p.audience.is_public()),
+    )
+    .into_iter()
+    .take(30)
+    .collect();
+    output.add(
+        "atom.xml",
+        Audience::Public,
+        feeds::atom(school, &public_news).into_bytes(),
+    );
 
-    let school_events: Vec<&Event> = content.events.iter().filter(|e| e.class.is_none() && e.audience.is_public()).collect();
+    let school_events: Vec<&Event> = content
+        .events
+        .iter()
+        .filter(|e| e.class.is_none() && e.audience.is_public())
+        .collect();
     let name = format!("{} — agenda", school.file.nom);
-    output.add("agenda.ics", Audience::Public, feeds::events_ics(&name, &school_events, today).into_bytes());
+    output.add(
+        "agenda.ics",
+        Audience::Public,
+        feeds::events_ics(&name, &school_events, today).into_bytes(),
+    );
 
     for class in &school.class_list {
         let mut days: Vec<&Page> = content
             .of_kind(Kind::CahierDay)
-            .filter(|p| p.class.as_deref() == Some(class.id.as_str()) && visible(&p.audience, &class.acces))
+            .filter(|p| {
+                p.class.as_deref() == Some(class.id.as_str()) && visible(&p.audience, &class.acces)
+            })
             .collect();
         days.sort_by_key(|p| p.date);
         let name = format!("Devoirs — {}", class.nom);
@@ -442,5 +630,9 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
         .map(|(path, _)| path.trim_end_matches("index.html").to_string())
         .collect();
     public_paths.sort();
-    output.add("sitemap.xml", Audience::Public, feeds::sitemap(school, &public_paths).into_bytes());
+    output.add(
+        "sitemap.xml",
+        Audience::Public,
+        feeds::sitemap(school, &public_paths).into_bytes(),
+    );
 }

@@ -19,18 +19,25 @@ fn build(school: &Path, out: &Path) {
 /// Every form the canary could leak in.
 fn canary_forms() -> Vec<Vec<u8>> {
     let mut forms: Vec<Vec<u8>> = Vec::new();
-    for word in [CANARY.to_string(), CANARY.to_lowercase(), CANARY.to_uppercase()] {
+    for word in [
+        CANARY.to_string(),
+        CANARY.to_lowercase(),
+        CANARY.to_uppercase(),
+    ] {
         forms.push(word.as_bytes().to_vec());
         // base64 at the three alignments, standard and URL-safe, of the word
         // inside any text: drop the edge characters that depend on neighbours.
         for pad in 0..3 {
             let shifted = format!("{}{word}", "x".repeat(pad));
-            for engine in [&base64::engine::general_purpose::STANDARD, &base64::engine::general_purpose::URL_SAFE] {
+            for engine in [
+                &base64::engine::general_purpose::STANDARD,
+                &base64::engine::general_purpose::URL_SAFE,
+            ] {
                 let enc = engine.encode(shifted.as_bytes());
                 let start = (pad * 4).div_ceil(3) + 1;
                 let end = enc.trim_end_matches('=').len().saturating_sub(2);
                 if end > start + 6 {
-                    forms.push(enc[start..end].as_bytes().to_vec());
+                    forms.push(enc.as_bytes()[start..end].to_vec());
                 }
             }
         }
@@ -38,7 +45,10 @@ fn canary_forms() -> Vec<Vec<u8>> {
         forms.push(url.into_bytes());
         let entities: String = word.chars().map(|c| format!("&#{};", c as u32)).collect();
         forms.push(entities.into_bytes());
-        let hex_entities: String = word.chars().map(|c| format!("&#x{:x};", c as u32)).collect();
+        let hex_entities: String = word
+            .chars()
+            .map(|c| format!("&#x{:x};", c as u32))
+            .collect();
         forms.push(hex_entities.into_bytes());
     }
     forms
@@ -57,33 +67,52 @@ fn canary_is_nowhere_in_the_output_and_everywhere_once_opened() {
     build(&school, &out);
     let forms = canary_forms();
     for file in files(&out) {
-        assert!(!file.to_lowercase().contains(&CANARY.to_lowercase()), "canary in a file name: {file}");
+        assert!(
+            !file.to_lowercase().contains(&CANARY.to_lowercase()),
+            "canary in a file name: {file}"
+        );
         let bytes = std::fs::read(out.join(&file)).unwrap();
         for form in &forms {
-            assert!(memchr::memmem::find(&bytes, form).is_none(), "canary form {:?} found in {file}", String::from_utf8_lossy(form));
+            assert!(
+                memchr::memmem::find(&bytes, form).is_none(),
+                "canary form {:?} found in {file}",
+                String::from_utf8_lossy(form)
+            );
         }
     }
     // Once opened with the class keys, it is in every place it was written.
     let pages = open_areas(&out, &school);
-    let all_html: String = pages.iter().map(|p| format!("{}\n{}", p.title, p.html)).collect();
+    let all_html: String = pages
+        .iter()
+        .map(|p| format!("{}\n{}", p.title, p.html))
+        .collect();
     for expected in [
-        "Sortie Kanarizq7 au parc",             // post title
-        "Nous avons vu le Kanarizq7",           // body
-        "Photo du Kanarizq7 sur sa branche",    // photo alt text
-        "Dessiner le Kanarizq7",                // homework
-        "Tout sur le Kanarizq7",                // resource title
-        "https://oiseaux.example/kanarizq7",    // resource URL
-        "Visite de la volière du Kanarizq7",    // class agenda entry
-        "kanarizq7-branche.jpg",                // photo file name (data-nom)
-        "fiche-kanarizq7.pdf",                  // attached document name
-        "Autorisation Kanarizq7",               // document addressed to the class
-        "Réunion des familles Kanarizq7",       // families-only school news
+        "Sortie Kanarizq7 au parc",          // post title
+        "Nous avons vu le Kanarizq7",        // body
+        "Photo du Kanarizq7 sur sa branche", // photo alt text
+        "Dessiner le Kanarizq7",             // homework
+        "Tout sur le Kanarizq7",             // resource title
+        "https://oiseaux.example/kanarizq7", // resource URL
+        "Visite de la volière du Kanarizq7", // class agenda entry
+        "kanarizq7-branche.jpg",             // photo file name (data-nom)
+        "fiche-kanarizq7.pdf",               // attached document name
+        "Autorisation Kanarizq7",            // document addressed to the class
+        "Réunion des familles Kanarizq7",    // families-only school news
     ] {
-        assert!(all_html.contains(expected), "« {expected} » missing once opened");
+        assert!(
+            all_html.contains(expected),
+            "« {expected} » missing once opened"
+        );
     }
     // The attached document's content opens too.
-    let pdf = pages.iter().find_map(|p| attr_pair(&p.html, "fiche-kanarizq7.pdf")).expect("sealed link to the PDF");
-    assert!(String::from_utf8_lossy(&open_file(&out, &school, &pdf.0, &pdf.1)).contains("le secret de la fiche"));
+    let pdf = pages
+        .iter()
+        .find_map(|p| attr_pair(&p.html, "fiche-kanarizq7.pdf"))
+        .expect("sealed link to the PDF");
+    assert!(
+        String::from_utf8_lossy(&open_file(&out, &school, &pdf.0, &pdf.1))
+            .contains("le secret de la fiche")
+    );
 }
 
 /// (blob URL, item id) of the sealed reference whose data-nom is `name`.
@@ -95,20 +124,39 @@ fn attr_pair(html: &str, name: &str) -> Option<(String, String)> {
         let i = tag.find(attr)? + attr.len();
         Some(tag[i..i + tag[i..].find('"')?].to_string())
     };
-    Some((value("data-chiffre-href=\"").or_else(|| value("data-chiffre-src=\""))?, value("data-chiffre-id=\"")?))
+    Some((
+        value("data-chiffre-href=\"").or_else(|| value("data-chiffre-src=\""))?,
+        value("data-chiffre-id=\"")?,
+    ))
 }
 
 fn ring(out: &Path) -> preau::access::secrets::Ring {
     serde_json::from_slice(&std::fs::read(out.join("acces/cles.json")).unwrap()).unwrap()
 }
 
-fn unwrap_all(ring: &preau::access::secrets::Ring, code: &str) -> Result<BTreeMap<String, crypto::Key>, AccessError> {
-    let salt = base64::engine::general_purpose::STANDARD.decode(&ring.kdf.salt).unwrap();
+fn unwrap_all(
+    ring: &preau::access::secrets::Ring,
+    code: &str,
+) -> Result<BTreeMap<String, crypto::Key>, AccessError> {
+    let salt = base64::engine::general_purpose::STANDARD
+        .decode(&ring.kdf.salt)
+        .unwrap();
     let kek = crypto::derive_kek(code, &salt, ring.kdf.iterations);
     for role in &ring.roles {
         let opened: Result<BTreeMap<String, crypto::Key>, AccessError> = role
             .iter()
-            .map(|w| Ok((w.audience.clone(), crypto::unwrap(&kek, &w.audience, &base64::engine::general_purpose::STANDARD.decode(&w.key).unwrap())?)))
+            .map(|w| {
+                Ok((
+                    w.audience.clone(),
+                    crypto::unwrap(
+                        &kek,
+                        &w.audience,
+                        &base64::engine::general_purpose::STANDARD
+                            .decode(&w.key)
+                            .unwrap(),
+                    )?,
+                ))
+            })
             .collect();
         if opened.is_ok() {
             return opened;
@@ -125,11 +173,25 @@ fn the_right_code_opens_its_class_and_a_wrong_code_nothing() {
     let secrets = Secrets::load(&school).unwrap().unwrap();
     let ring = ring(&out);
     assert!(ring.kdf.iterations >= 600_000);
-    assert_eq!(base64::engine::general_purpose::STANDARD.decode(&ring.kdf.salt).unwrap().len(), 16);
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(&ring.kdf.salt)
+            .unwrap()
+            .len(),
+        16
+    );
     let code = secrets.code(&Role::Class("cm1".into())).unwrap();
     let keys = unwrap_all(&ring, code).expect("the class code opens");
-    assert_eq!(keys.keys().cloned().collect::<Vec<_>>(), vec!["classe:cm1", "familles"]);
-    assert_eq!(keys["classe:cm1"], secrets.content_key(&preau::config::Audience::Class("cm1".into())).unwrap());
+    assert_eq!(
+        keys.keys().cloned().collect::<Vec<_>>(),
+        vec!["classe:cm1", "familles"]
+    );
+    assert_eq!(
+        keys["classe:cm1"],
+        secrets
+            .content_key(&preau::config::Audience::Class("cm1".into()))
+            .unwrap()
+    );
     // Typed spaced and in capitals: still the same code.
     assert!(unwrap_all(&ring, &code.to_uppercase().replace('-', " ")).is_ok());
     // One letter off: a typed error, nothing opens.
@@ -149,9 +211,14 @@ fn every_flipped_bit_and_every_moved_blob_is_rejected() {
     let pages = open_areas(&out, &school);
     assert!(pages.len() > 5, "the class area has its pages");
     let secrets = Secrets::load(&school).unwrap().unwrap();
-    let key = secrets.content_key(&preau::config::Audience::Class("cm1".into())).unwrap();
+    let key = secrets
+        .content_key(&preau::config::Audience::Class("cm1".into()))
+        .unwrap();
     let index_id = "classe:cm1/index";
-    let index_path = out.join(preau::access::bundle::index_blob(&preau::config::Audience::Class("cm1".into()), &secrets).unwrap());
+    let index_path = out.join(
+        preau::access::bundle::index_blob(&preau::config::Audience::Class("cm1".into()), &secrets)
+            .unwrap(),
+    );
     let blob = std::fs::read(&index_path).unwrap();
     assert!(crypto::open(&key, index_id, &blob).is_ok());
     // A flipped bit anywhere in any sealed file.
@@ -159,15 +226,26 @@ fn every_flipped_bit_and_every_moved_blob_is_rejected() {
         let bytes = std::fs::read(out.join(&file)).unwrap();
         let mut seed = bytes.len();
         for _ in 0..16 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let mut bad = bytes.clone();
             let i = seed % bad.len();
             bad[i] ^= 1 << (seed % 8);
             for audience in ["classe:cm1", "familles", "equipe"] {
-                let k = base64::engine::general_purpose::STANDARD.decode(&secrets.audiences[audience].content_key).unwrap();
+                let k = base64::engine::general_purpose::STANDARD
+                    .decode(&secrets.audiences[audience].content_key)
+                    .unwrap();
                 let k: crypto::Key = k.try_into().unwrap();
-                for id in [index_id.to_string()].into_iter().chain(pages.iter().map(|p| format!("{}/page/{}", p.audience, p.route))) {
-                    assert!(crypto::open(&k, &id, &bad).is_err(), "{file}: a flipped bit opened as {id}");
+                for id in [index_id.to_string()].into_iter().chain(
+                    pages
+                        .iter()
+                        .map(|p| format!("{}/page/{}", p.audience, p.route)),
+                ) {
+                    assert!(
+                        crypto::open(&k, &id, &bad).is_err(),
+                        "{file}: a flipped bit opened as {id}"
+                    );
                 }
             }
         }
@@ -176,7 +254,10 @@ fn every_flipped_bit_and_every_moved_blob_is_rejected() {
     let a = &pages[0];
     let b = &pages[1];
     let a_blob = std::fs::read(out.join(find_blob(&out, &school, a))).unwrap();
-    assert_eq!(crypto::open(&key, &format!("{}/page/{}", b.audience, b.route), &a_blob), Err(AccessError::Corrupted));
+    assert_eq!(
+        crypto::open(&key, &format!("{}/page/{}", b.audience, b.route), &a_blob),
+        Err(AccessError::Corrupted)
+    );
 }
 
 fn find_blob(out: &Path, school: &Path, page: &super::common::OpenedPage) -> String {
@@ -184,9 +265,19 @@ fn find_blob(out: &Path, school: &Path, page: &super::common::OpenedPage) -> Str
     let audience = preau::config::Audience::Class("cm1".into());
     let key = secrets.content_key(&audience).unwrap();
     let index_path = out.join(preau::access::bundle::index_blob(&audience, &secrets).unwrap());
-    let index: serde_json::Value = serde_json::from_slice(&crypto::open(&key, "classe:cm1/index", &std::fs::read(index_path).unwrap()).unwrap()).unwrap();
+    let index: serde_json::Value = serde_json::from_slice(
+        &crypto::open(
+            &key,
+            "classe:cm1/index",
+            &std::fs::read(index_path).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
     let blob = index["pages"][&page.route]["blob"].as_str().unwrap();
-    blob.strip_prefix(&super::common::base_path(school)).unwrap().to_string()
+    blob.strip_prefix(&super::common::base_path(school))
+        .unwrap()
+        .to_string()
 }
 
 #[test]
@@ -196,10 +287,23 @@ fn changing_one_post_changes_only_the_files_that_carry_it() {
     build(&school, &a);
     let post = school.join("classes/cm1/blog/sortie/index.md");
     let text = std::fs::read_to_string(&post).unwrap();
-    std::fs::write(&post, text.replace("résume la sortie.", "résume la sortie, et les élèves l'ont aimée.")).unwrap();
+    std::fs::write(
+        &post,
+        text.replace(
+            "résume la sortie.",
+            "résume la sortie, et les élèves l'ont aimée.",
+        ),
+    )
+    .unwrap();
     build(&school, &b);
     let (fa, fb) = (files(&a), files(&b));
-    let changed: Vec<&String> = fb.iter().filter(|f| !fa.contains(f) || std::fs::read(a.join(f)).unwrap() != std::fs::read(b.join(f)).unwrap()).collect();
+    let changed: Vec<&String> = fb
+        .iter()
+        .filter(|f| {
+            !fa.contains(f)
+                || std::fs::read(a.join(f)).unwrap() != std::fs::read(b.join(f)).unwrap()
+        })
+        .collect();
     let removed: Vec<&String> = fa.iter().filter(|f| !fb.contains(f)).collect();
     // The post's blob gets a new name? No: names depend on the id only, so
     // exactly one file changes in place.
@@ -221,15 +325,25 @@ fn after_a_rotation_the_old_code_opens_nothing_new() {
     let out = tmp.path().join("site");
     build(&school, &out);
     let ring = ring(&out);
-    assert_eq!(unwrap_all(&ring, &old_code), Err(AccessError::WrongPassphrase));
+    assert_eq!(
+        unwrap_all(&ring, &old_code),
+        Err(AccessError::WrongPassphrase)
+    );
     assert!(unwrap_all(&ring, new_code).is_ok());
     // The old content keys (a family that kept them) open no file of the new site.
     for audience in ["classe:cm1", "familles"] {
-        let k: crypto::Key = base64::engine::general_purpose::STANDARD.decode(&old.audiences[audience].content_key).unwrap().try_into().unwrap();
+        let k: crypto::Key = base64::engine::general_purpose::STANDARD
+            .decode(&old.audiences[audience].content_key)
+            .unwrap()
+            .try_into()
+            .unwrap();
         for page in open_areas(&out, &school) {
             let id = format!("{}/page/{}", page.audience, page.route);
             let path = find_blob_any(&out, &school, &page);
-            assert!(crypto::open(&k, &id, &std::fs::read(out.join(path)).unwrap()).is_err(), "old {audience} key opens {id}");
+            assert!(
+                crypto::open(&k, &id, &std::fs::read(out.join(path)).unwrap()).is_err(),
+                "old {audience} key opens {id}"
+            );
         }
     }
     // Other roles keep their code.
@@ -245,18 +359,46 @@ fn find_blob_any(out: &Path, school: &Path, page: &super::common::OpenedPage) ->
     };
     let key = secrets.content_key(&audience).unwrap();
     let index_path = out.join(preau::access::bundle::index_blob(&audience, &secrets).unwrap());
-    let index: serde_json::Value = serde_json::from_slice(&crypto::open(&key, &preau::access::bundle::index_id(&audience), &std::fs::read(index_path).unwrap()).unwrap()).unwrap();
-    index["pages"][&page.route]["blob"].as_str().unwrap().strip_prefix(&super::common::base_path(school)).unwrap().to_string()
+    let index: serde_json::Value = serde_json::from_slice(
+        &crypto::open(
+            &key,
+            &preau::access::bundle::index_id(&audience),
+            &std::fs::read(index_path).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    index["pages"][&page.route]["blob"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&super::common::base_path(school))
+        .unwrap()
+        .to_string()
 }
 
 #[test]
 fn a_secret_written_in_content_stops_the_build() {
     let (_tmp, school) = school_copy("minimal");
-    let code = Secrets::load(&school).unwrap().unwrap().code(&Role::Class("cm1".into())).unwrap().to_string();
-    std::fs::write(school.join("actualites/code.md"), format!("---\ntitre: Oups\ndate: 2026-11-01\n---\nLe code de la classe est {code}.\n")).unwrap();
+    let code = Secrets::load(&school)
+        .unwrap()
+        .unwrap()
+        .code(&Role::Class("cm1".into()))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        school.join("actualites/code.md"),
+        format!("---\ntitre: Oups\ndate: 2026-11-01\n---\nLe code de la classe est {code}.\n"),
+    )
+    .unwrap();
     let r = preau(&school, &["build"]);
     assert!(!r.status.success());
-    assert!(text(&r).1.contains("un secret (code d'accès ou clé) se trouve dans « actualites/code/index.html »"), "{:?}", text(&r));
+    assert!(
+        text(&r).1.contains(
+            "un secret (code d'accès ou clé) se trouve dans « actualites/code/index.html »"
+        ),
+        "{:?}",
+        text(&r)
+    );
     assert!(!school.join("public").exists());
 }
 
@@ -266,26 +408,49 @@ fn restricted_content_without_codes_is_refused_with_advice() {
     std::fs::remove_dir_all(school.join(".preau")).unwrap();
     let r = preau(&school, &["build"]);
     assert!(!r.status.success());
-    assert!(text(&r).1.contains("preau access generer"), "{:?}", text(&r));
+    assert!(
+        text(&r).1.contains("preau access generer"),
+        "{:?}",
+        text(&r)
+    );
     let r = preau(&school, &["acces", "generer"]);
     assert!(r.status.success(), "{:?}", text(&r));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(school.join(".preau/acces.json")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(school.join(".preau/acces.json"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
-        let mode = std::fs::metadata(school.join(".preau/lettres/lettre-cm1.html")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(school.join(".preau/lettres/lettre-cm1.html"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    assert!(std::fs::read_to_string(school.join(".gitignore")).unwrap().contains(".preau/"));
+    assert!(std::fs::read_to_string(school.join(".gitignore"))
+        .unwrap()
+        .contains(".preau/"));
     let letter = std::fs::read_to_string(school.join(".preau/lettres/lettre-cm1.html")).unwrap();
-    let code = Secrets::load(&school).unwrap().unwrap().code(&Role::Class("cm1".into())).unwrap().to_string();
-    assert!(letter.contains(&code) && letter.contains("<svg"), "the letter has the code and its QR code");
+    let code = Secrets::load(&school)
+        .unwrap()
+        .unwrap()
+        .code(&Role::Class("cm1".into()))
+        .unwrap()
+        .to_string();
+    assert!(
+        letter.contains(&code) && letter.contains("<svg"),
+        "the letter has the code and its QR code"
+    );
     assert!(preau(&school, &["build"]).status.success());
     // A second « generer » changes nothing.
     let before = std::fs::read(school.join(".preau/acces.json")).unwrap();
     assert!(preau(&school, &["acces", "generer"]).status.success());
-    assert_eq!(before, std::fs::read(school.join(".preau/acces.json")).unwrap());
+    assert_eq!(
+        before,
+        std::fs::read(school.join(".preau/acces.json")).unwrap()
+    );
 }
 
 #[test]
@@ -294,13 +459,26 @@ fn the_public_shell_says_nothing_of_the_content() {
     let out = tmp.path().join("site");
     build(&school, &out);
     let shell = std::fs::read_to_string(out.join("classes/cm1/index.html")).unwrap();
-    for secret in ["Sortie au musée", "fractions", "Relire le chapitre", "Lumni", "tableau.jpg", "sortie"] {
+    for secret in [
+        "Sortie au musée",
+        "fractions",
+        "Relire le chapitre",
+        "Lumni",
+        "tableau.jpg",
+        "sortie",
+    ] {
         assert!(!shell.contains(secret), "shell reveals « {secret} »");
     }
     assert!(shell.contains("Espace de la classe CM1 de Mme Martin"));
     // Public lists do not name restricted pages either.
-    for file in files(&out).into_iter().filter(|f| f.ends_with(".html") || f.ends_with(".xml") || f.ends_with(".ics")) {
+    for file in files(&out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html") || f.ends_with(".xml") || f.ends_with(".ics"))
+    {
         let html = std::fs::read_to_string(out.join(&file)).unwrap();
-        assert!(!html.contains("Sortie au musée") && !html.contains("blog/sortie"), "{file} names a restricted post");
+        assert!(
+            !html.contains("Sortie au musée") && !html.contains("blog/sortie"),
+            "{file} names a restricted post"
+        );
     }
 }

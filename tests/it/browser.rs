@@ -1,1 +1,98 @@
-//! Browser tests (being written).
+//! axe-core in Debian's Chromium on every page type of the example school,
+//! public pages and the pages of a class area once its code is typed. Also
+//! fails on any request to another host and on any missing file.
+
+use preau::access::{Role, Secrets};
+
+use super::common::{browser_ready, example_site, files, node_script, open_areas, repo};
+
+#[test]
+fn axe_core_finds_no_violation_on_every_page_type() {
+    if !browser_ready("axe_core_finds_no_violation_on_every_page_type") {
+        return;
+    }
+    let (out, base) = example_site();
+    let school = repo().join("example-school");
+    let all = files(out);
+    let first = |prefix: &str| -> String {
+        all.iter()
+            .filter(|f| {
+                f.starts_with(prefix)
+                    && f.ends_with("/index.html")
+                    && f.matches('/').count() == prefix.matches('/').count() + 1
+            })
+            .map(|f| f.trim_end_matches("index.html").to_string())
+            .next()
+            .unwrap_or_else(|| panic!("no page under {prefix}"))
+    };
+    let mut paths: Vec<String> = [
+        "",
+        "actualites/",
+        "agenda/",
+        "documents/",
+        "mentions-legales/",
+        "accessibilite/",
+        "donnees-personnelles/",
+        "classes/",
+        "classes/cm1/",
+        "404.html",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    paths.push(first("actualites/"));
+    // Routes of the CM1 area, found by opening it.
+    let opened = open_areas(out, &school);
+    let routes: Vec<&str> = opened
+        .iter()
+        .filter(|p| p.audience == "classe:cm1")
+        .map(|p| p.route.as_str())
+        .collect();
+    let pick = |prefix: &str, depth: usize| -> String {
+        routes
+            .iter()
+            .find(|r| {
+                r.starts_with(prefix) && r.len() > prefix.len() && r.matches('/').count() == depth
+            })
+            .unwrap_or_else(|| panic!("no route under {prefix}"))
+            .to_string()
+    };
+    let mut area: Vec<String> = [
+        "",
+        "blog/",
+        "cahier/",
+        "cahier/matieres/",
+        "cahier/a-faire/",
+        "ressources/",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    area.push(pick("blog/", 2));
+    area.push(pick("cahier/20", 2));
+    area.push(pick("cahier/matieres/", 3));
+    paths.extend(area.iter().map(|r| format!("#/{r}")));
+    let code = Secrets::load(&school)
+        .unwrap()
+        .unwrap()
+        .code(&Role::Class("cm1".into()))
+        .unwrap()
+        .to_string();
+    let mut args: Vec<&str> = vec![
+        "--site",
+        out.to_str().unwrap(),
+        "--base",
+        base.as_str(),
+        "--area",
+        "classes/cm1/",
+        "--code",
+        &code,
+    ];
+    args.extend(paths.iter().map(String::as_str));
+    let (ok, log) = node_script("axe.mjs", &args, 240);
+    assert!(ok, "axe-core found problems:\n{log}");
+    assert!(
+        log.contains(&format!("axe: {} pages, 0 violations", paths.len())),
+        "{log}"
+    );
+}

@@ -6,13 +6,23 @@ use preau::access::{Role, Secrets};
 
 use super::common::{browser_ready, copy_tree, fixture, node_script, preau, school_copy, text};
 
-fn built_canary_school() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf, String) {
+fn built_canary_school() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    String,
+) {
     let (tmp, school) = school_copy("minimal");
     copy_tree(&fixture("canary"), &school);
     let out = tmp.path().join("site");
     let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
     assert!(r.status.success(), "{:?}", text(&r));
-    let code = Secrets::load(&school).unwrap().unwrap().code(&Role::Class("cm1".into())).unwrap().to_string();
+    let code = Secrets::load(&school)
+        .unwrap()
+        .unwrap()
+        .code(&Role::Class("cm1".into()))
+        .unwrap()
+        .to_string();
     (tmp, school, out, code)
 }
 
@@ -25,14 +35,45 @@ fn right_code_shows_posts_homework_and_photos_in_chromium() {
     let site = out.to_str().unwrap();
     let (ok, log) = node_script(
         "unlock.mjs",
-        &["--site", site, "--base", "/tilleuls/", "--area", "classes/cm1/", "--route", "blog/sortie-kanarizq7/", "--code", &code,
-          "--expect", "Nous avons vu le Kanarizq7", "--expect", "Sortie Kanarizq7 au parc", "--expect", "Photo du Kanarizq7 sur sa branche", "--images", "1"],
+        &[
+            "--site",
+            site,
+            "--base",
+            "/tilleuls/",
+            "--area",
+            "classes/cm1/",
+            "--route",
+            "blog/sortie-kanarizq7/",
+            "--code",
+            &code,
+            "--expect",
+            "Nous avons vu le Kanarizq7",
+            "--expect",
+            "Sortie Kanarizq7 au parc",
+            "--expect",
+            "Photo du Kanarizq7 sur sa branche",
+            "--images",
+            "1",
+        ],
         120,
     );
     assert!(ok, "{log}");
     let (ok, log) = node_script(
         "unlock.mjs",
-        &["--site", site, "--base", "/tilleuls/", "--area", "classes/cm1/", "--route", "cahier/a-faire/", "--code", &code, "--expect", "Dessiner le Kanarizq7"],
+        &[
+            "--site",
+            site,
+            "--base",
+            "/tilleuls/",
+            "--area",
+            "classes/cm1/",
+            "--route",
+            "cahier/a-faire/",
+            "--code",
+            &code,
+            "--expect",
+            "Dessiner le Kanarizq7",
+        ],
         120,
     );
     assert!(ok, "{log}");
@@ -48,7 +89,23 @@ fn wrong_code_shows_nothing_in_chromium() {
     wrong.replace_range(0..1, if code.starts_with('b') { "d" } else { "b" });
     let (ok, log) = node_script(
         "unlock.mjs",
-        &["--site", out.to_str().unwrap(), "--base", "/tilleuls/", "--area", "classes/cm1/", "--route", "blog/sortie-kanarizq7/", "--code", &wrong, "--denied", "--absent", "Kanarizq7", "--absent", "kanarizq7"],
+        &[
+            "--site",
+            out.to_str().unwrap(),
+            "--base",
+            "/tilleuls/",
+            "--area",
+            "classes/cm1/",
+            "--route",
+            "blog/sortie-kanarizq7/",
+            "--code",
+            &wrong,
+            "--denied",
+            "--absent",
+            "Kanarizq7",
+            "--absent",
+            "kanarizq7",
+        ],
         120,
     );
     assert!(ok, "{log}");
@@ -62,7 +119,22 @@ fn qr_link_logs_in_and_clears_the_address_bar() {
     let (_tmp, _school, out, code) = built_canary_school();
     let (ok, log) = node_script(
         "unlock.mjs",
-        &["--site", out.to_str().unwrap(), "--base", "/tilleuls/", "--area", "classes/cm1/", "--route", "blog/sortie-kanarizq7/", "--qr", &code, "--expect", "Nous avons vu le Kanarizq7", "--images", "1"],
+        &[
+            "--site",
+            out.to_str().unwrap(),
+            "--base",
+            "/tilleuls/",
+            "--area",
+            "classes/cm1/",
+            "--route",
+            "blog/sortie-kanarizq7/",
+            "--qr",
+            &code,
+            "--expect",
+            "Nous avons vu le Kanarizq7",
+            "--images",
+            "1",
+        ],
         120,
     );
     assert!(ok, "{log}");

@@ -8,7 +8,12 @@ fn init_creates_a_school_that_builds_straight_away() {
     let r = preau(tmp.path(), &["init", "mon-ecole"]);
     assert!(r.status.success(), "{:?}", text(&r));
     let school = tmp.path().join("mon-ecole");
-    for f in ["ecole.yaml", "pages/accueil.md", "pages/mentions-legales.md", ".gitignore"] {
+    for f in [
+        "ecole.yaml",
+        "pages/accueil.md",
+        "pages/mentions-legales.md",
+        ".gitignore",
+    ] {
         assert!(school.join(f).exists(), "init did not write {f}");
     }
     let r = preau(&school, &["check"]);
@@ -31,13 +36,22 @@ fn init_never_writes_into_a_folder_with_files() {
 #[test]
 fn new_article_has_front_matter_and_never_overwrites() {
     let (_tmp, school) = school_copy("minimal");
-    let r = preau(&school, &["new", "article", "--classe", "cm1", "Sciences : l'eau"]);
+    let r = preau(
+        &school,
+        &["new", "article", "--classe", "cm1", "Sciences : l'eau"],
+    );
     assert!(r.status.success(), "{:?}", text(&r));
     let file = school.join("classes/cm1/blog/sciences-l-eau.md");
     let content = std::fs::read_to_string(&file).unwrap();
-    assert!(content.starts_with("---\ntitre: \"Sciences : l'eau\"\ndate: 2026-11-24\n"), "{content}");
+    assert!(
+        content.starts_with("---\ntitre: \"Sciences : l'eau\"\ndate: 2026-11-24\n"),
+        "{content}"
+    );
     std::fs::write(&file, "mon texte").unwrap();
-    let r = preau(&school, &["nouveau", "article", "--classe", "cm1", "Sciences : l'eau"]);
+    let r = preau(
+        &school,
+        &["nouveau", "article", "--classe", "cm1", "Sciences : l'eau"],
+    );
     assert!(!r.status.success());
     assert!(text(&r).1.contains("existe déjà"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mon texte");
@@ -52,12 +66,22 @@ fn new_cahier_day_and_resources() {
     let r = preau(&school, &["new", "cahier", "--classe", "cm1"]);
     assert!(r.status.success(), "{:?}", text(&r));
     let day = std::fs::read_to_string(school.join("classes/cm1/cahier/2026-11-24.md")).unwrap();
-    assert!(day.contains("a_faire:") && day.contains("pour: 2026-11-26"), "{day}");
+    assert!(
+        day.contains("a_faire:") && day.contains("pour: 2026-11-26"),
+        "{day}"
+    );
     let r = preau(&school, &["new", "ressource", "--classe", "cm1"]);
-    assert!(!r.status.success(), "ressources.md exists in the fixture and must not be replaced");
+    assert!(
+        !r.status.success(),
+        "ressources.md exists in the fixture and must not be replaced"
+    );
     let r = preau(&school, &["new", "cahier", "--classe", "cm2"]);
     assert!(!r.status.success());
-    assert!(text(&r).1.contains("classe inconnue « cm2 »"), "{:?}", text(&r));
+    assert!(
+        text(&r).1.contains("classe inconnue « cm2 »"),
+        "{:?}",
+        text(&r)
+    );
     let r = preau(&school, &["new", "cahier"]);
     assert!(!r.status.success());
     assert!(preau(&school, &["check"]).status.success());
@@ -70,7 +94,10 @@ fn help_is_in_french_with_aliases() {
     let (stdout, _) = text(&r);
     assert!(stdout.contains("Construit le site"), "{stdout}");
     for alias in ["construire", "controler", "creer", "nouveau", "apercu"] {
-        assert!(stdout.contains(alias), "alias {alias} missing from help:\n{stdout}");
+        assert!(
+            stdout.contains(alias),
+            "alias {alias} missing from help:\n{stdout}"
+        );
     }
 }
 
@@ -80,5 +107,8 @@ fn check_outside_a_school_says_what_to_do() {
     let r = preau(tmp.path(), &["check"]);
     assert_eq!(r.status.code(), Some(1));
     let (_, stderr) = text(&r);
-    assert!(stderr.contains("ecole.yaml") && stderr.contains("conseil : "), "{stderr}");
+    assert!(
+        stderr.contains("ecole.yaml") && stderr.contains("conseil : "),
+        "{stderr}"
+    );
 }

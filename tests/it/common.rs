@@ -17,7 +17,10 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Copies `from` into `to` (merging, files of `from` win).
 pub fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().map(|e| e.expect("walk fixture")) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .map(|e| e.expect("walk fixture"))
+    {
         let rel = entry.path().strip_prefix(from).unwrap();
         let dest = to.join(rel);
         if entry.file_type().is_dir() {
@@ -49,7 +52,10 @@ pub fn preau(cwd: &Path, args: &[&str]) -> Output {
 
 /// Text of stdout and stderr.
 pub fn text(output: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 /// The example school, built once into a temporary folder shared by the
@@ -60,9 +66,20 @@ pub fn example_site() -> &'static (PathBuf, String) {
         let out = std::env::temp_dir().join(format!("preau-it-example-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&out);
         let school = repo().join("example-school");
-        let result = preau(&repo(), &["build", school.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let result = preau(
+            &repo(),
+            &[
+                "build",
+                school.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
         let (stdout, stderr) = text(&result);
-        assert!(result.status.success(), "example school build failed:\n{stdout}\n{stderr}");
+        assert!(
+            result.status.success(),
+            "example school build failed:\n{stdout}\n{stderr}"
+        );
         (out, base_path(&school))
     })
 }
@@ -73,8 +90,16 @@ pub fn base_path(school: &Path) -> String {
     let value: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
     let url = value["url"].as_str().unwrap();
     let rest = url.split_once("://").unwrap().1;
-    let path = rest.split_once('/').map(|(_, p)| p).unwrap_or("").trim_matches('/');
-    if path.is_empty() { "/".into() } else { format!("/{path}/") }
+    let path = rest
+        .split_once('/')
+        .map(|(_, p)| p)
+        .unwrap_or("")
+        .trim_matches('/');
+    if path.is_empty() {
+        "/".into()
+    } else {
+        format!("/{path}/")
+    }
 }
 
 /// Every file under `dir`, as paths relative to it with `/`.
@@ -83,7 +108,15 @@ pub fn files(dir: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(dir).unwrap().iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .iter()
+                .map(|p| p.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
         .collect();
     list.sort();
     list
@@ -109,19 +142,35 @@ pub fn open_areas(out: &Path, school: &Path) -> Vec<OpenedPage> {
     let secrets = Secrets::load(school).unwrap().expect("school has secrets");
     let base = base_path(school);
     let mut pages = Vec::new();
-    for (audience_id, _) in &secrets.audiences {
+    for audience_id in secrets.audiences.keys() {
         let audience = match audience_id.as_str() {
             "familles" => preau::config::Audience::Families,
             "equipe" => preau::config::Audience::Staff,
-            other => preau::config::Audience::Class(other.trim_start_matches("classe:").to_string()),
+            other => {
+                preau::config::Audience::Class(other.trim_start_matches("classe:").to_string())
+            }
         };
         let index_path = out.join(bundle::index_blob(&audience, &secrets).unwrap());
-        let Ok(blob) = std::fs::read(&index_path) else { continue };
+        let Ok(blob) = std::fs::read(&index_path) else {
+            continue;
+        };
         let key = secrets.content_key(&audience).unwrap();
-        let index: serde_json::Value = serde_json::from_slice(&crypto::open(&key, &bundle::index_id(&audience), &blob).unwrap()).unwrap();
+        let index: serde_json::Value = serde_json::from_slice(
+            &crypto::open(&key, &bundle::index_id(&audience), &blob).unwrap(),
+        )
+        .unwrap();
         for (route, entry) in index["pages"].as_object().unwrap() {
-            let blob_path = entry["blob"].as_str().unwrap().strip_prefix(base.as_str()).unwrap();
-            let item = crypto::open(&key, entry["id"].as_str().unwrap(), &std::fs::read(out.join(blob_path)).unwrap()).unwrap();
+            let blob_path = entry["blob"]
+                .as_str()
+                .unwrap()
+                .strip_prefix(base.as_str())
+                .unwrap();
+            let item = crypto::open(
+                &key,
+                entry["id"].as_str().unwrap(),
+                &std::fs::read(out.join(blob_path)).unwrap(),
+            )
+            .unwrap();
             let item: serde_json::Value = serde_json::from_slice(&item).unwrap();
             pages.push(OpenedPage {
                 audience: audience_id.clone(),
@@ -141,7 +190,11 @@ pub fn open_file(out: &Path, school: &Path, blob_url: &str, id: &str) -> Vec<u8>
     let audience_id = id.split('/').next().unwrap();
     let keys = &secrets.audiences[audience_id];
     use base64::Engine;
-    let key: [u8; 32] = base64::engine::general_purpose::STANDARD.decode(&keys.content_key).unwrap().try_into().unwrap();
+    let key: [u8; 32] = base64::engine::general_purpose::STANDARD
+        .decode(&keys.content_key)
+        .unwrap()
+        .try_into()
+        .unwrap();
     let path = blob_url.strip_prefix(base_path(school).as_str()).unwrap();
     crypto::open(&key, id, &std::fs::read(out.join(path)).unwrap()).unwrap()
 }
@@ -152,7 +205,10 @@ pub fn open_file(out: &Path, school: &Path, blob_url: &str, id: &str) -> Vec<u8>
 pub fn browser_ready(test: &str) -> bool {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let modules = repo().join("tests/browser/node_modules/puppeteer-core");
-    let node = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     let missing: Vec<&str> = [
         (!Path::new(&chromium).exists()).then_some("chromium (apt-get install chromium)"),
         (!modules.exists()).then_some("tests/browser/node_modules (npm ci --prefix tests/browser)"),
@@ -199,6 +255,10 @@ pub fn node_script(script: &str, args: &[&str], seconds: u64) -> (bool, String) 
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let output = child.wait_with_output().expect("node output");
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     (output.status.success(), text)
 }

@@ -13,20 +13,37 @@ fn check_case(case: &str) {
 
     let result = preau(&school, &["check"]);
     let (stdout, stderr) = text(&result);
-    assert_eq!(result.status.code(), Some(1), "case {case}: check must fail\n{stdout}\n{stderr}");
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "case {case}: check must fail\n{stdout}\n{stderr}"
+    );
     for line in expected.lines().filter(|l| !l.trim().is_empty()) {
-        assert!(stderr.contains(line), "case {case}: expected «{line}» in:\n{stderr}");
+        assert!(
+            stderr.contains(line),
+            "case {case}: expected «{line}» in:\n{stderr}"
+        );
     }
     assert!(!stderr.contains("panicked"), "case {case}: {stderr}");
 
     // build reports the same problems and writes nothing.
     let result = preau(&school, &["build"]);
     let (_, build_err) = text(&result);
-    assert_eq!(result.status.code(), Some(1), "case {case}: build must fail\n{build_err}");
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "case {case}: build must fail\n{build_err}"
+    );
     for line in expected.lines().filter(|l| !l.trim().is_empty()) {
-        assert!(build_err.contains(line), "case {case}: build: expected «{line}» in:\n{build_err}");
+        assert!(
+            build_err.contains(line),
+            "case {case}: build: expected «{line}» in:\n{build_err}"
+        );
     }
-    assert!(!school.join("public").exists(), "case {case}: a failed build wrote output");
+    assert!(
+        !school.join("public").exists(),
+        "case {case}: a failed build wrote output"
+    );
 }
 
 macro_rules! cases {
@@ -77,9 +94,18 @@ fn failed_build_leaves_previous_output_untouched() {
     assert!(preau(&school, &["build"]).status.success());
     let before = std::fs::read(school.join("public/index.html")).unwrap();
     copy_tree(&fixture("invalid/cle-inconnue"), &school);
-    std::fs::write(school.join("pages/accueil.md"), "---\ntitre: Accueil modifié\n---\nNouveau texte.\n").unwrap();
+    std::fs::write(
+        school.join("pages/accueil.md"),
+        "---\ntitre: Accueil modifié\n---\nNouveau texte.\n",
+    )
+    .unwrap();
     let result = preau(&school, &["build"]);
     assert_eq!(result.status.code(), Some(1));
-    assert!(text(&result).1.contains("Le site précédent n'a pas été modifié"));
-    assert_eq!(std::fs::read(school.join("public/index.html")).unwrap(), before);
+    assert!(text(&result)
+        .1
+        .contains("Le site précédent n'a pas été modifié"));
+    assert_eq!(
+        std::fs::read(school.join("public/index.html")).unwrap(),
+        before
+    );
 }

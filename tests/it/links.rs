@@ -10,7 +10,13 @@ use super::common::{example_site, files, open_areas, repo};
 /// Values of `href="…"`, `src="…"` and CSS `url(…)` in a text.
 fn references(text: &str) -> Vec<String> {
     let mut refs = Vec::new();
-    for attr in ["href=\"", "src=\"", "srcset=\"", "data-chiffre-src=\"", "data-chiffre-href=\""] {
+    for attr in [
+        "href=\"",
+        "src=\"",
+        "srcset=\"",
+        "data-chiffre-src=\"",
+        "data-chiffre-href=\"",
+    ] {
         let mut rest = text;
         while let Some(i) = rest.find(attr) {
             let standalone = i > 0 && rest.as_bytes()[i - 1].is_ascii_whitespace();
@@ -21,7 +27,12 @@ fn references(text: &str) -> Vec<String> {
             let end = rest.find('"').unwrap_or(rest.len());
             let value = &rest[..end];
             if attr == "srcset=\"" {
-                refs.extend(value.split(',').filter_map(|c| c.split_whitespace().next()).map(str::to_string));
+                refs.extend(
+                    value
+                        .split(',')
+                        .filter_map(|c| c.split_whitespace().next())
+                        .map(str::to_string),
+                );
             } else {
                 refs.push(value.to_string());
             }
@@ -45,22 +56,38 @@ fn every_internal_link_and_asset_resolves() {
     let (out, base) = example_site();
     let all: BTreeSet<String> = files(out).into_iter().collect();
     let opened = open_areas(out, &repo().join("example-school"));
-    let routes: BTreeSet<(String, String)> = opened.iter().map(|p| (area_of(&p.audience), p.route.clone())).collect();
+    let routes: BTreeSet<(String, String)> = opened
+        .iter()
+        .map(|p| (area_of(&p.audience), p.route.clone()))
+        .collect();
     // Public pages and styles, then every page of every area once opened.
     let mut documents: Vec<(String, String)> = all
         .iter()
         .filter(|f| f.ends_with(".html") || f.ends_with(".css"))
         .map(|f| (f.clone(), std::fs::read_to_string(out.join(f)).unwrap()))
         .collect();
-    documents.extend(opened.iter().map(|p| (format!("{}#/{}", p.audience, p.route), p.html.clone())));
+    documents.extend(
+        opened
+            .iter()
+            .map(|p| (format!("{}#/{}", p.audience, p.route), p.html.clone())),
+    );
     let mut broken = Vec::new();
     let mut checked = 0;
     for (name, text) in &documents {
         for r in references(text) {
-            if r.starts_with("http://") || r.starts_with("https://") || r.starts_with("mailto:") || r.starts_with("tel:") || r.starts_with('#') || r.starts_with("data:") {
+            if r.starts_with("http://")
+                || r.starts_with("https://")
+                || r.starts_with("mailto:")
+                || r.starts_with("tel:")
+                || r.starts_with('#')
+                || r.starts_with("data:")
+            {
                 continue;
             }
-            let Some(rel) = r.strip_prefix(base.as_str()).or((r == base.trim_end_matches('/')).then_some("")) else {
+            let Some(rel) = r
+                .strip_prefix(base.as_str())
+                .or((r == base.trim_end_matches('/')).then_some(""))
+            else {
                 broken.push(format!("{name}: « {r} » is not under the base path {base}"));
                 continue;
             };
@@ -73,14 +100,26 @@ fn every_internal_link_and_asset_resolves() {
                 continue;
             }
             let rel = decode(rel.split(['#', '?']).next().unwrap());
-            let target = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.clone() };
+            let target = if rel.is_empty() || rel.ends_with('/') {
+                format!("{rel}index.html")
+            } else {
+                rel.clone()
+            };
             if !all.contains(&target) {
                 broken.push(format!("{name}: « {r} »"));
             }
         }
     }
-    assert!(checked > 1000, "too few links checked ({checked}): is the example school complete?");
-    assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
+    assert!(
+        checked > 1000,
+        "too few links checked ({checked}): is the example school complete?"
+    );
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
 }
 
 /// The site path of an audience's area.
@@ -95,7 +134,10 @@ fn area_of(audience: &str) -> String {
 /// External URLs written by teachers in the school's markdown and YAML.
 fn content_urls(school: &Path) -> BTreeSet<String> {
     let mut urls = BTreeSet::new();
-    for entry in walkdir::WalkDir::new(school).into_iter().filter_map(|e| e.ok()) {
+    for entry in walkdir::WalkDir::new(school)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
         let name = entry.file_name().to_string_lossy();
         if !(name.ends_with(".md") || name.ends_with(".yaml")) {
             continue;
@@ -105,7 +147,9 @@ fn content_urls(school: &Path) -> BTreeSet<String> {
             let mut rest = text.as_str();
             while let Some(i) = rest.find(scheme) {
                 rest = &rest[i..];
-                let end = rest.find(|c: char| c.is_whitespace() || ")>]\"'".contains(c)).unwrap_or(rest.len());
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || ")>]\"'".contains(c))
+                    .unwrap_or(rest.len());
                 urls.insert(rest[..end].trim_end_matches(['.', ',', ';']).to_string());
                 rest = &rest[end..];
             }
@@ -121,16 +165,26 @@ fn no_request_to_another_host() {
     let mut allowed = content_urls(&repo().join("example-school"));
     allowed.extend(content_urls(&repo().join("content")));
     let mut offenders = Vec::new();
-    for file in files(out).into_iter().filter(|f| f.ends_with(".html") || f.ends_with(".css") || f.ends_with(".js")) {
+    for file in files(out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html") || f.ends_with(".css") || f.ends_with(".js"))
+    {
         let text = std::fs::read_to_string(out.join(&file)).unwrap();
         for r in references(&text) {
-            let external = r.starts_with("http://") || r.starts_with("https://") || r.starts_with("//");
+            let external =
+                r.starts_with("http://") || r.starts_with("https://") || r.starts_with("//");
             if external && !allowed.contains(&r) {
                 offenders.push(format!("{file}: {r}"));
             }
         }
         // Scripts, images, styles and frames never come from elsewhere, even from content.
-        for tag in ["<script src=\"http", "<img src=\"http", "<link rel=\"stylesheet\" href=\"http", "<iframe", "@import"] {
+        for tag in [
+            "<script src=\"http",
+            "<img src=\"http",
+            "<link rel=\"stylesheet\" href=\"http",
+            "<iframe",
+            "@import",
+        ] {
             if text.contains(tag) {
                 offenders.push(format!("{file}: {tag}"));
             }
@@ -142,5 +196,8 @@ fn no_request_to_another_host() {
 #[test]
 fn reference_scanner_finds_all_forms() {
     let refs = references("<a href=\"/a/\"><img src=\"/b.jpg\" srcset=\"/c.jpg 1x, /d.jpg 2x\" data-chiffre-src=\"/f.bin\"> body{background:url('/e.png')}");
-    assert_eq!(refs, vec!["/a/", "/b.jpg", "/c.jpg", "/d.jpg", "/f.bin", "/e.png"]);
+    assert_eq!(
+        refs,
+        vec!["/a/", "/b.jpg", "/c.jpg", "/d.jpg", "/f.bin", "/e.png"]
+    );
 }

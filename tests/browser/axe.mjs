@@ -1,0 +1,77 @@
+// Runs axe-core (WCAG 2.1 A/AA and best practices) in Debian's Chromium on
+// pages of a built Préau site, public pages and, after typing the code,
+// routes of a class area. Also fails on any request to another host and on
+// any missing file. Loopback only, bounded in time, cleans up.
+//
+// node tests/browser/axe.mjs --site DIR --base /ecole/ [--area classes/cm1/ --code CODE] PATH...
+// A PATH starting with "#/" is a route of the area. Exit 0 clean, 1 problems, 3 timeout.
+import { createRequire } from "node:module";
+import { launch, serve } from "./lib.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core/axe.min.js");
+const args = process.argv.slice(2);
+const opt = { paths: [] };
+for (let i = 0; i < args.length; i++) {
+  if (args[i].startsWith("--")) { opt[args[i].slice(2)] = args[++i]; } else { opt.paths.push(args[i]); }
+}
+const timer = setTimeout(() => { console.error("axe: timeout"); process.exit(3); }, Number(opt.timeout || 150) * 1000);
+const server = await serve(opt.site, opt.base);
+const { browser, cleanup } = await launch();
+const problems = [];
+let pages = 0;
+let violations = 0;
+
+async function audit(page, label) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} → ${n.html.slice(0, 160)}`) }));
+  });
+  pages++;
+  if (result.length === 0) { console.log(`ok ${label}`); return; }
+  violations += result.length;
+  for (const v of result) { problems.push(`${label}: [${v.impact}] ${v.id} — ${v.help}\n    ${v.nodes.join("\n    ")}`); }
+}
+
+try {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 390, height: 844 }); // a phone
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    if (!["127.0.0.1", ""].includes(url.hostname) && !["data:", "blob:"].includes(url.protocol)) { problems.push(`external request: ${req.url()}`); }
+  });
+  page.on("response", (res) => { if (res.status() >= 400 && !res.url().endsWith("404.html")) { problems.push(`HTTP ${res.status()}: ${res.url()}`); } });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const publicPaths = opt.paths.filter((p) => !p.startsWith("#/"));
+  const routes = opt.paths.filter((p) => p.startsWith("#/"));
+  for (const p of publicPaths) {
+    await page.goto(`${server.url}${opt.base}${p}`, { waitUntil: "load" });
+    await audit(page, p || "/");
+  }
+  if (routes.length) {
+    await page.goto(`${server.url}${opt.base}${opt.area}`, { waitUntil: "load" });
+    await page.waitForSelector("#connexion:not([hidden])", { timeout: 20000 });
+    await page.type("#code", opt.code);
+    await page.click("#connexion button[type=submit]");
+    await page.waitForFunction(() => !document.getElementById("dedans").hidden, { timeout: 30000 });
+    for (const r of routes) {
+      await page.evaluate((h) => { location.hash = h; }, r === "#/" ? "#/" : r);
+      await page.waitForFunction((h) => location.hash === h && document.querySelector("#contenu-espace h1"), { timeout: 15000 }, r);
+      await new Promise((res) => setTimeout(res, 150));
+      await audit(page, `${opt.area}${r}`);
+    }
+  }
+} catch (e) {
+  problems.push(String(e && e.stack || e));
+} finally {
+  clearTimeout(timer);
+  await cleanup();
+  server.close();
+}
+for (const p of problems) { console.log(p); }
+const external = problems.filter((p) => p.startsWith("external")).length;
+const errors = problems.filter((p) => p.startsWith("HTTP") || p.startsWith("page error")).length;
+console.log(`axe: ${pages} pages, ${violations} violations, ${external} external requests, ${errors} errors`);
+process.exit(problems.length ? 1 : 0);
