@@ -12,6 +12,8 @@
 //!
 //! [`site`] is the orchestrator; [`cmd`] holds one thin file per command.
 
+#![warn(missing_docs)]
+
 pub mod access;
 pub mod cli;
 pub mod cmd;

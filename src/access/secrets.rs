@@ -356,6 +356,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     set_mode(path, 0o600)
 }
 
+/// Sets Unix permissions (no-op elsewhere).
 pub fn set_mode(path: &Path, mode: u32) -> Result<()> {
     #[cfg(unix)]
     {

@@ -67,6 +67,20 @@ impl Audience {
         }
     }
 
+    /// Parses a stable identifier written by [`Audience::id`] (no check that
+    /// the class exists).
+    pub fn from_id(id: &str) -> Option<Audience> {
+        match id {
+            "public" => Some(Audience::Public),
+            "familles" => Some(Audience::Families),
+            "equipe" => Some(Audience::Staff),
+            _ => id
+                .strip_prefix("classe:")
+                .filter(|c| !c.is_empty())
+                .map(|c| Audience::Class(c.to_string())),
+        }
+    }
+
     /// True for content anyone may read.
     pub fn is_public(&self) -> bool {
         matches!(self, Audience::Public)
@@ -121,6 +135,19 @@ mod tests {
             Audience::parse("equipe", None, &classes()).unwrap(),
             Audience::Staff
         );
+    }
+
+    #[test]
+    fn ids_round_trip() {
+        for a in [
+            Audience::Public,
+            Audience::Families,
+            Audience::Class("cm1".into()),
+            Audience::Staff,
+        ] {
+            assert_eq!(Audience::from_id(&a.id()), Some(a));
+        }
+        assert_eq!(Audience::from_id("classe:"), None);
     }
 
     #[test]

@@ -7,7 +7,10 @@ use std::path::Path;
 use base64::Engine;
 use preau::access::{crypto, AccessError, Role, Secrets};
 
-use super::common::{copy_tree, files, fixture, open_areas, open_file, preau, school_copy, text};
+use super::common::{
+    class_code, copy_tree, files, fixture, open_areas, open_file, page_blob, preau, school_copy,
+    text,
+};
 
 const CANARY: &str = "Kanarizq7";
 
@@ -253,31 +256,11 @@ fn every_flipped_bit_and_every_moved_blob_is_rejected() {
     // A page's blob under another page's id (swapped files on the server).
     let a = &pages[0];
     let b = &pages[1];
-    let a_blob = std::fs::read(out.join(find_blob(&out, &school, a))).unwrap();
+    let a_blob = std::fs::read(out.join(page_blob(&out, &school, a))).unwrap();
     assert_eq!(
         crypto::open(&key, &format!("{}/page/{}", b.audience, b.route), &a_blob),
         Err(AccessError::Corrupted)
     );
-}
-
-fn find_blob(out: &Path, school: &Path, page: &super::common::OpenedPage) -> String {
-    let secrets = Secrets::load(school).unwrap().unwrap();
-    let audience = preau::config::Audience::Class("cm1".into());
-    let key = secrets.content_key(&audience).unwrap();
-    let index_path = out.join(preau::access::bundle::index_blob(&audience, &secrets).unwrap());
-    let index: serde_json::Value = serde_json::from_slice(
-        &crypto::open(
-            &key,
-            "classe:cm1/index",
-            &std::fs::read(index_path).unwrap(),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let blob = index["pages"][&page.route]["blob"].as_str().unwrap();
-    blob.strip_prefix(&super::common::base_path(school))
-        .unwrap()
-        .to_string()
 }
 
 #[test]
@@ -339,7 +322,7 @@ fn after_a_rotation_the_old_code_opens_nothing_new() {
             .unwrap();
         for page in open_areas(&out, &school) {
             let id = format!("{}/page/{}", page.audience, page.route);
-            let path = find_blob_any(&out, &school, &page);
+            let path = page_blob(&out, &school, &page);
             assert!(
                 crypto::open(&k, &id, &std::fs::read(out.join(path)).unwrap()).is_err(),
                 "old {audience} key opens {id}"
@@ -350,41 +333,10 @@ fn after_a_rotation_the_old_code_opens_nothing_new() {
     assert_eq!(old.code(&Role::Staff), new.code(&Role::Staff));
 }
 
-fn find_blob_any(out: &Path, school: &Path, page: &super::common::OpenedPage) -> String {
-    let secrets = Secrets::load(school).unwrap().unwrap();
-    let audience = match page.audience.as_str() {
-        "familles" => preau::config::Audience::Families,
-        "equipe" => preau::config::Audience::Staff,
-        c => preau::config::Audience::Class(c.trim_start_matches("classe:").into()),
-    };
-    let key = secrets.content_key(&audience).unwrap();
-    let index_path = out.join(preau::access::bundle::index_blob(&audience, &secrets).unwrap());
-    let index: serde_json::Value = serde_json::from_slice(
-        &crypto::open(
-            &key,
-            &preau::access::bundle::index_id(&audience),
-            &std::fs::read(index_path).unwrap(),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    index["pages"][&page.route]["blob"]
-        .as_str()
-        .unwrap()
-        .strip_prefix(&super::common::base_path(school))
-        .unwrap()
-        .to_string()
-}
-
 #[test]
 fn a_secret_written_in_content_stops_the_build() {
     let (_tmp, school) = school_copy("minimal");
-    let code = Secrets::load(&school)
-        .unwrap()
-        .unwrap()
-        .code(&Role::Class("cm1".into()))
-        .unwrap()
-        .to_string();
+    let code = class_code(&school, "cm1");
     std::fs::write(
         school.join("actualites/code.md"),
         format!("---\ntitre: Oups\ndate: 2026-11-01\n---\nLe code de la classe est {code}.\n"),
@@ -433,12 +385,7 @@ fn restricted_content_without_codes_is_refused_with_advice() {
         .unwrap()
         .contains(".preau/"));
     let letter = std::fs::read_to_string(school.join(".preau/lettres/lettre-cm1.html")).unwrap();
-    let code = Secrets::load(&school)
-        .unwrap()
-        .unwrap()
-        .code(&Role::Class("cm1".into()))
-        .unwrap()
-        .to_string();
+    let code = class_code(&school, "cm1");
     assert!(
         letter.contains(&code) && letter.contains("<svg"),
         "the letter has the code and its QR code"

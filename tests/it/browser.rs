@@ -2,9 +2,9 @@
 //! public pages and the pages of a class area once its code is typed. Also
 //! fails on any request to another host and on any missing file.
 
-use preau::access::{Role, Secrets};
-
-use super::common::{browser_ready, example_site, files, node_script, open_areas, repo};
+use super::common::{
+    browser_ready, class_code, example_site, files, node_script, open_areas, repo,
+};
 
 #[test]
 fn axe_core_finds_no_violation_on_every_page_type() {
@@ -72,12 +72,7 @@ fn axe_core_finds_no_violation_on_every_page_type() {
     area.push(pick("cahier/20", 2));
     area.push(pick("cahier/matieres/", 3));
     paths.extend(area.iter().map(|r| format!("#/{r}")));
-    let code = Secrets::load(&school)
-        .unwrap()
-        .unwrap()
-        .code(&Role::Class("cm1".into()))
-        .unwrap()
-        .to_string();
+    let code = class_code(&school, "cm1");
     let mut args: Vec<&str> = vec![
         "--site",
         out.to_str().unwrap(),

@@ -2,9 +2,9 @@
 //! class's posts, homework and photos; a wrong code shows nothing; the QR
 //! link logs in and leaves the address bar clean; the canary comes back.
 
-use preau::access::{Role, Secrets};
-
-use super::common::{browser_ready, copy_tree, fixture, node_script, preau, school_copy, text};
+use super::common::{
+    browser_ready, class_code, copy_tree, fixture, node_script, preau, school_copy, text,
+};
 
 fn built_canary_school() -> (
     tempfile::TempDir,
@@ -17,12 +17,7 @@ fn built_canary_school() -> (
     let out = tmp.path().join("site");
     let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
     assert!(r.status.success(), "{:?}", text(&r));
-    let code = Secrets::load(&school)
-        .unwrap()
-        .unwrap()
-        .code(&Role::Class("cm1".into()))
-        .unwrap()
-        .to_string();
+    let code = class_code(&school, "cm1");
     (tmp, school, out, code)
 }
 

@@ -262,3 +262,38 @@ pub fn node_script(script: &str, args: &[&str], seconds: u64) -> (bool, String) 
     );
     (output.status.success(), text)
 }
+
+/// The code of a class in a school's secrets.
+pub fn class_code(school: &Path, class: &str) -> String {
+    let secrets = preau::access::Secrets::load(school)
+        .unwrap()
+        .expect("school has secrets");
+    secrets
+        .code(&preau::access::Role::Class(class.into()))
+        .unwrap()
+        .to_string()
+}
+
+/// Site path of the blob of an opened page (from its area's index).
+pub fn page_blob(out: &Path, school: &Path, page: &OpenedPage) -> String {
+    use preau::access::{bundle, crypto, Secrets};
+    let secrets = Secrets::load(school).unwrap().unwrap();
+    let audience = preau::config::Audience::from_id(&page.audience).unwrap();
+    let key = secrets.content_key(&audience).unwrap();
+    let index_path = out.join(bundle::index_blob(&audience, &secrets).unwrap());
+    let index: serde_json::Value = serde_json::from_slice(
+        &crypto::open(
+            &key,
+            &bundle::index_id(&audience),
+            &std::fs::read(index_path).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    index["pages"][&page.route]["blob"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&base_path(school))
+        .unwrap()
+        .to_string()
+}
