@@ -124,7 +124,8 @@ impl Output {
         }
         std::fs::create_dir_all(&tmp)
             .with_context(|| format!("création de « {} »", tmp.display()))?;
-        let written = self.write_into(&tmp);
+        let previous = out.join(MARKER).exists().then_some(out);
+        let written = self.write_into(&tmp, previous);
         if let Err(e) = written {
             let _ = std::fs::remove_dir_all(&tmp);
             return Err(e);
@@ -145,7 +146,10 @@ impl Output {
         Ok(())
     }
 
-    fn write_into(&self, dir: &Path) -> Result<()> {
+    /// Writes every file into the empty folder `dir`. A file identical to
+    /// the one in `previous` (the site being replaced) is hard-linked
+    /// instead of written: a rebuild then costs metadata, not data.
+    fn write_into(&self, dir: &Path, previous: Option<&Path>) -> Result<()> {
         std::fs::write(
             dir.join(MARKER),
             "Dossier fabriqué par preau : il est remplacé à chaque construction.\n",
@@ -161,6 +165,15 @@ impl Output {
         }
         self.files.par_iter().try_for_each(|(path, file)| {
             let dest = dir.join(path);
+            if let Some(old) = previous.map(|p| p.join(path)) {
+                let same = match &file.data {
+                    Data::Bytes(b) => std::fs::read(&old).is_ok_and(|o| o == *b),
+                    Data::Copy(src) => same_file_content(src, &old),
+                };
+                if same && std::fs::hard_link(&old, &dest).is_ok() {
+                    return Ok(());
+                }
+            }
             match &file.data {
                 Data::Bytes(b) => std::fs::write(&dest, b).map(|_| ()),
                 Data::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
@@ -168,6 +181,14 @@ impl Output {
             .with_context(|| format!("écriture de « {} »", dest.display()))
         })
     }
+}
+
+/// True when two files have the same size and bytes.
+fn same_file_content(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    ma.len() == mb.len() && std::fs::read(a).ok() == std::fs::read(b).ok()
 }
 
 /// Refuses to replace a folder that a build did not make, or the school itself.

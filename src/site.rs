@@ -86,7 +86,7 @@ impl Site {
     /// Renders the site and seals every restricted audience: what `build`
     /// publishes. Refuses when keys are missing or a secret would leak.
     pub fn publish(&self) -> Result<Output> {
-        let output = self.render()?;
+        let output = timed("rendu des pages", || self.render())?;
         let restricted: BTreeSet<Audience> = output
             .files
             .values()
@@ -113,10 +113,22 @@ impl Site {
         }
         let shells =
             crate::render::shells(&self.school, &self.theme, &self.content, self.today, &areas)?;
-        let sealed = bundle::seal(output, &self.school, &secrets, &shells)?;
-        bundle::assert_no_secret(&sealed, &secrets)?;
+        let sealed = timed("chiffrement des espaces réservés", || {
+            bundle::seal(output, &self.school, &secrets, &shells)
+        })?;
+        timed("recherche de secrets dans le site", || {
+            bundle::assert_no_secret(&sealed, &secrets)
+        })?;
         Ok(sealed)
     }
+}
+
+/// Runs one step of the build and logs its duration (`preau -v build`).
+fn timed<T>(step: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let result = f();
+    log::info!("{step} : {} ms", start.elapsed().as_millis());
+    result
 }
 
 /// What a build did, for the one-line summary.
@@ -144,7 +156,8 @@ pub struct BuildReport {
 /// prints nothing itself: the diagnostics are returned inside the error.
 pub fn build(root: &Path, out: &Path) -> std::result::Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let loaded = Site::load(root, None).map_err(BuildError::Other)?;
+    let loaded =
+        timed("lecture de l'école", || Site::load(root, None)).map_err(BuildError::Other)?;
     let (errors, warnings): (Vec<_>, Vec<_>) = loaded
         .diagnostics
         .into_iter()
@@ -153,9 +166,7 @@ pub fn build(root: &Path, out: &Path) -> std::result::Result<BuildReport, BuildE
         return Err(BuildError::Invalid { errors, warnings });
     };
     let output = site.publish().map_err(BuildError::Other)?;
-    output
-        .write_atomically(out, root)
-        .map_err(BuildError::Other)?;
+    timed("écriture du site", || output.write_atomically(out, root)).map_err(BuildError::Other)?;
     Ok(BuildReport {
         out: out.to_path_buf(),
         pages: output.page_count(),

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{bail, Result};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::crypto;
@@ -95,7 +96,7 @@ pub fn seal(
         } else {
             (format!("{}/fichier/{path}", file.audience), None)
         };
-        let blob = format!("{BLOB_DIR}/{}.bin", crypto::opaque_name(&nonce_key, &id));
+        let blob = blob_path(&crypto::opaque_name(&nonce_key, &id));
         sealed.insert(
             path.clone(),
             Sealed {
@@ -108,70 +109,36 @@ pub fn seal(
     }
 
     // 2. Rewrite references in every HTML file (public pages too: a public
-    //    page may link to a restricted one) and seal restricted files.
+    //    page may link to a restricted one) and seal restricted files, in
+    //    parallel: each file is independent.
+    let pieces: Vec<Result<Piece>> = output
+        .files
+        .into_par_iter()
+        .map(|(path, file)| seal_one(path, file, base, &sealed, secrets))
+        .collect();
     let mut out = Output::default();
     let mut indexes: BTreeMap<Audience, Index> = BTreeMap::new();
-    for (path, file) in output.files {
-        let Some(target) = sealed.get(&path) else {
-            let data = match file.data {
-                Data::Bytes(bytes) if path.ends_with(".html") => Data::Bytes(
-                    rewrite_references(&String::from_utf8_lossy(&bytes), base, &sealed, true)
-                        .into_bytes(),
-                ),
-                other => other,
-            };
-            out.files.insert(
-                path,
-                crate::output::OutputFile {
-                    audience: file.audience,
-                    data,
-                },
-            );
-            continue;
-        };
-        let key = secrets
-            .content_key(&target.audience)
-            .expect("checked above");
-        let nonce_key = secrets.nonce_key(&target.audience).expect("checked above");
-        let bytes = match &file.data {
-            Data::Bytes(b) => b.clone(),
-            Data::Copy(p) => std::fs::read(p)
-                .map_err(|e| anyhow::anyhow!("lecture de « {} » : {e}", p.display()))?,
-        };
-        let (plaintext, compress) = match &target.route {
-            Some(route) => {
-                let html = String::from_utf8_lossy(&bytes);
-                let title = unescape(between(&html, "<title>", "</title>").unwrap_or_default());
-                let main = main_inner(&html);
-                let item = PageItem {
-                    titre: &title,
-                    html: rewrite_references(main, base, &sealed, false),
-                };
-                indexes
-                    .entry(target.audience.clone())
-                    .or_insert_with(|| Index {
-                        version: 1,
-                        espace: target.audience.id(),
-                        pages: BTreeMap::new(),
-                    })
-                    .pages
-                    .insert(
-                        route.clone(),
-                        IndexEntry {
-                            blob: format!("{base}{}", target.blob),
-                            id: target.id.clone(),
-                        },
-                    );
-                out.sealed_pages += 1;
-                (
-                    serde_json::to_vec(&item).expect("page item serializes"),
-                    true,
-                )
+    for piece in pieces {
+        match piece? {
+            Piece::Kept(path, file) => {
+                out.files.insert(path, file);
             }
-            None => (bytes, !is_compressed(&path)),
-        };
-        let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
-        out.add(target.blob.clone(), Audience::Public, blob);
+            Piece::Sealed { blob, bytes, page } => {
+                if let Some((audience, route, entry)) = page {
+                    out.sealed_pages += 1;
+                    indexes
+                        .entry(audience.clone())
+                        .or_insert_with(|| Index {
+                            version: 1,
+                            espace: audience.id(),
+                            pages: BTreeMap::new(),
+                        })
+                        .pages
+                        .insert(route, entry);
+                }
+                out.add(blob, Audience::Public, bytes);
+            }
+        }
     }
 
     // 3. Each area: its sealed index and its public shell.
@@ -179,7 +146,7 @@ pub fn seal(
         let key = secrets.content_key(audience).expect("checked above");
         let nonce_key = secrets.nonce_key(audience).expect("checked above");
         let id = index_id(audience);
-        let name = format!("{BLOB_DIR}/{}.bin", crypto::opaque_name(&nonce_key, &id));
+        let name = blob_path(&crypto::opaque_name(&nonce_key, &id));
         out.add(
             name,
             Audience::Public,
@@ -206,18 +173,99 @@ pub fn seal(
     Ok(out)
 }
 
+/// A file of the site after sealing.
+enum Piece {
+    /// A public file, references rewritten.
+    Kept(String, crate::output::OutputFile),
+    /// A restricted file, now a blob; pages also give their index entry.
+    Sealed {
+        blob: String,
+        bytes: Vec<u8>,
+        page: Option<(Audience, String, IndexEntry)>,
+    },
+}
+
+fn seal_one(
+    path: String,
+    file: crate::output::OutputFile,
+    base: &str,
+    sealed: &HashMap<String, Sealed>,
+    secrets: &Secrets,
+) -> Result<Piece> {
+    let Some(target) = sealed.get(&path) else {
+        let data = match file.data {
+            Data::Bytes(bytes) if path.ends_with(".html") => Data::Bytes(
+                rewrite_references(&String::from_utf8_lossy(&bytes), base, sealed, true)
+                    .into_bytes(),
+            ),
+            other => other,
+        };
+        return Ok(Piece::Kept(
+            path,
+            crate::output::OutputFile {
+                audience: file.audience,
+                data,
+            },
+        ));
+    };
+    let key = secrets
+        .content_key(&target.audience)
+        .expect("checked by the caller");
+    let nonce_key = secrets
+        .nonce_key(&target.audience)
+        .expect("checked by the caller");
+    let bytes = match file.data {
+        Data::Bytes(b) => b,
+        Data::Copy(p) => std::fs::read(&p)
+            .map_err(|e| anyhow::anyhow!("lecture de « {} » : {e}", p.display()))?,
+    };
+    let (plaintext, compress, page) = match &target.route {
+        Some(route) => {
+            let html = String::from_utf8_lossy(&bytes);
+            let title = unescape(between(&html, "<title>", "</title>").unwrap_or_default());
+            let item = PageItem {
+                titre: &title,
+                html: rewrite_references(main_inner(&html), base, sealed, false),
+            };
+            let entry = IndexEntry {
+                blob: format!("{base}{}", target.blob),
+                id: target.id.clone(),
+            };
+            (
+                serde_json::to_vec(&item).expect("page item serializes"),
+                true,
+                Some((target.audience.clone(), route.clone(), entry)),
+            )
+        }
+        None => (bytes, !is_compressed(&path), None),
+    };
+    let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
+    Ok(Piece::Sealed {
+        blob: target.blob.clone(),
+        bytes: blob,
+        page,
+    })
+}
+
 /// Item id of an area's index.
 pub fn index_id(audience: &Audience) -> String {
     format!("{audience}/index")
 }
 
+/// Site path of a blob: `acces/ab/cdef….bin`, spread over 256 folders so
+/// that no folder holds thousands of files (slow to create on many file
+/// systems and to list on FTP servers).
+fn blob_path(name: &str) -> String {
+    format!("{BLOB_DIR}/{}/{}.bin", &name[..2], &name[2..])
+}
+
 /// Site path of an area's index blob.
 pub fn index_blob(audience: &Audience, secrets: &Secrets) -> Option<String> {
     let nonce_key = secrets.nonce_key(audience)?;
-    Some(format!(
-        "{BLOB_DIR}/{}.bin",
-        crypto::opaque_name(&nonce_key, &index_id(audience))
-    ))
+    Some(blob_path(&crypto::opaque_name(
+        &nonce_key,
+        &index_id(audience),
+    )))
 }
 
 fn is_compressed(path: &str) -> bool {

@@ -88,7 +88,7 @@ pub fn seal(key: &Key, nonce_key: &Key, id: &str, plaintext: &[u8], compress: bo
     let (flag, body) = if compress {
         let mut enc = flate2::write::DeflateEncoder::new(
             Vec::with_capacity(plaintext.len() / 3),
-            flate2::Compression::best(),
+            flate2::Compression::default(),
         );
         enc.write_all(plaintext).expect("writing to memory");
         (FLAG_DEFLATE, enc.finish().expect("writing to memory"))

@@ -129,17 +129,24 @@ pub fn render(
     let tera = compile(theme)?;
     let site = views::site_context(school, content, today);
     let mut output = Output::default();
+    let start = std::time::Instant::now();
     let jobs = views::jobs(school, content, today);
+    log::debug!(
+        "vues préparées : {} pages en {} ms",
+        jobs.len(),
+        start.elapsed().as_millis()
+    );
 
     let rendered: Vec<Result<(String, Audience, Vec<u8>)>> = jobs
         .into_par_iter()
         .map(|job| {
-            let mut ctx = tera::Context::from_value(json!({ "site": site }))?;
-            if let Value::Object(map) = job.context {
-                for (k, v) in map {
-                    ctx.insert(k, &v);
-                }
-            }
+            // The page's own data is moved, not copied; only `site` is cloned.
+            let mut map = match job.context {
+                Value::Object(map) => map,
+                _ => serde_json::Map::new(),
+            };
+            map.insert("site".into(), site.clone());
+            let mut ctx = tera::Context::from_value(Value::Object(map))?;
             ctx.insert("chemin", &job.path.trim_end_matches("index.html"));
             ctx.insert("restreint", &!job.audience.is_public());
             ctx.insert("audience", &views::audience_label(school, &job.audience));
