@@ -134,3 +134,118 @@ fn qr_link_logs_in_and_clears_the_address_bar() {
     );
     assert!(ok, "{log}");
 }
+
+#[test]
+fn example_school_class_area_opens_in_chromium() {
+    if !browser_ready("example_school_class_area_opens_in_chromium") {
+        return;
+    }
+    let (out, base) = super::common::example_site();
+    let school = super::common::repo().join("example-school");
+    let code = class_code(&school, "cm1");
+    let site = out.to_str().unwrap();
+    // A post with its photo.
+    let (ok, log) = node_script(
+        "unlock.mjs",
+        &[
+            "--site",
+            site,
+            "--base",
+            base,
+            "--area",
+            "classes/cm1/",
+            "--route",
+            "blog/sortie-au-musee/",
+            "--code",
+            &code,
+            "--expect",
+            "la classe a visité le musée gallo-romain",
+            "--expect",
+            "Une mosaïque romaine aux motifs géométriques",
+            "--images",
+            "1",
+        ],
+        120,
+    );
+    assert!(ok, "{log}");
+    // A cahier day with its homework (the « à faire » view hides what is past on the device's date).
+    let day = super::common::open_areas(out, &school)
+        .into_iter()
+        .find(|p| p.audience == "classe:cm1" && p.route == "cahier/2026-11-20/")
+        .expect("the CM1 cahier of 20 November");
+    let homework = day
+        .html
+        .split("<strong>Pour le")
+        .nth(1)
+        .and_then(|s| s.split(" : ").nth(1))
+        .and_then(|s| s.split('<').next())
+        .expect("homework on that day")
+        .split(['&', '.'])
+        .next()
+        .unwrap()
+        .to_string();
+    let (ok, log) = node_script(
+        "unlock.mjs",
+        &[
+            "--site",
+            site,
+            "--base",
+            base,
+            "--area",
+            "classes/cm1/",
+            "--route",
+            "cahier/2026-11-20/",
+            "--code",
+            &code,
+            "--expect",
+            "Travail à faire",
+            "--expect",
+            &homework,
+        ],
+        120,
+    );
+    assert!(ok, "{log}");
+    // The CE1 code does not open the CM1 area; a made-up code opens nothing.
+    let (ok, log) = node_script(
+        "unlock.mjs",
+        &[
+            "--site",
+            site,
+            "--base",
+            base,
+            "--area",
+            "classes/cm1/",
+            "--route",
+            "blog/sortie-au-musee/",
+            "--code",
+            "bakoti-lumipa-rosufa",
+            "--denied",
+            "--absent",
+            "gallo-romain",
+        ],
+        120,
+    );
+    assert!(ok, "{log}");
+    // The QR link of the letter.
+    let (ok, log) = node_script(
+        "unlock.mjs",
+        &[
+            "--site",
+            site,
+            "--base",
+            base,
+            "--area",
+            "classes/cm1/",
+            "--route",
+            "blog/sortie-au-musee/",
+            "--qr",
+            &code,
+            "--expect",
+            "la classe a visité le musée gallo-romain",
+            "--images",
+            "1",
+        ],
+        120,
+    );
+    assert!(ok, "{log}");
+}
