@@ -119,6 +119,84 @@ pub enum Command {
         )]
         ecole: PathBuf,
     },
+    /// Clés de signature du directeur et de l'IEN (alias : cles).
+    #[command(
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
+        alias = "cles"
+    )]
+    Keys {
+        /// Ce qu'il faut faire.
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+    /// Directeur : construit, signe et prépare la soumission à l'IEN (alias : soumettre).
+    #[command(
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
+        alias = "soumettre"
+    )]
+    Submit {
+        /// Dossier de l'école (par défaut : le dossier courant).
+        #[arg(default_value = ".", hide_default_value = true, value_name = "DOSSIER")]
+        dir: PathBuf,
+        /// Clé secrète du directeur (par défaut : DOSSIER/.preau/cles/directeur.key).
+        #[arg(long, value_name = "CLÉ")]
+        cle: Option<PathBuf>,
+    },
+    /// IEN : vérifie une soumission, montre le rapport, signe l'approbation ou le refus (alias : approuver).
+    #[command(
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
+        alias = "approuver"
+    )]
+    Approve {
+        /// Le fichier de soumission reçu du directeur.
+        #[arg(value_name = "SOUMISSION")]
+        submission: PathBuf,
+        /// Clé secrète de l'IEN.
+        #[arg(long, value_name = "CLÉ", default_value = ".preau/cles/ien.key")]
+        cle: PathBuf,
+        /// Dossier de l'école, pour les clés de « confiance » de ecole.yaml.
+        #[arg(long, value_name = "DOSSIER")]
+        ecole: Option<PathBuf>,
+        /// Clé publique du directeur (fichier .pub ou ligne de la clé), à défaut de --ecole.
+        #[arg(long, value_name = "CLÉ")]
+        directeur: Option<String>,
+        /// Refuse la version, avec son motif (alias : --refuser).
+        #[arg(long, visible_alias = "refuser", value_name = "MOTIF")]
+        refuse: Option<String>,
+        /// Approuve sans poser la question (alias : --oui).
+        #[arg(long, visible_alias = "oui")]
+        yes: bool,
+    },
+    /// Vérifie un site : fichiers, manifeste, signatures, expiration, version (alias : verifier).
+    #[command(
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
+        alias = "verifier"
+    )]
+    Verify {
+        /// Dossier du site à vérifier.
+        #[arg(value_name = "SITE")]
+        site: PathBuf,
+        /// Dossier de l'école, pour les clés de « confiance » et la dernière version connue.
+        #[arg(long, value_name = "DOSSIER")]
+        ecole: Option<PathBuf>,
+        /// Clé publique du directeur (fichier .pub ou ligne de la clé).
+        #[arg(long, value_name = "CLÉ")]
+        directeur: Option<String>,
+        /// Clé publique de l'IEN (fichier .pub ou ligne de la clé).
+        #[arg(long, value_name = "CLÉ")]
+        ien: Option<String>,
+        /// Refuse une version plus ancienne que celle-ci (alias : --version-min).
+        #[arg(
+            long = "version-minimale",
+            visible_alias = "version-min",
+            value_name = "N"
+        )]
+        version_min: Option<u64>,
+    },
     /// Aperçu du site dans le navigateur, sur cet ordinateur (alias : apercu).
     #[command(
         disable_help_flag = true,
@@ -168,6 +246,28 @@ pub enum AccessAction {
     Letters,
     /// Affiche les codes de chaque classe et de l'équipe.
     Codes,
+}
+
+/// What `preau keys` does.
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Crée une paire de clés minisign (alias : generer).
+    #[command(
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
+        alias = "generer"
+    )]
+    Generate {
+        /// Pour qui : directeur ou ien.
+        #[arg(long, value_name = "RÔLE")]
+        role: String,
+        /// Dossier où écrire les clés.
+        #[arg(long, default_value = ".preau/cles", value_name = "DOSSIER")]
+        dossier: PathBuf,
+        /// Clé secrète sans mot de passe (protégée seulement par les droits du fichier).
+        #[arg(long)]
+        sans_mot_de_passe: bool,
+    },
 }
 
 /// What `preau new` creates.

@@ -2,11 +2,15 @@
 //! library.
 
 mod access;
+mod approve;
 mod build;
 mod check;
 mod init;
+mod keys;
 mod new;
 mod serve;
+mod submit;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -40,6 +44,43 @@ pub fn run(command: Command) -> Result<ExitCode> {
             encrypted,
         } => serve::run(&dir, port, encrypted),
         Command::Access { action, ecole } => access::run(action, &ecole),
+        Command::Keys {
+            action:
+                crate::cli::KeysAction::Generate {
+                    role,
+                    dossier,
+                    sans_mot_de_passe,
+                },
+        } => keys::run(&role, &dossier, sans_mot_de_passe),
+        Command::Submit { dir, cle } => submit::run(&dir, cle.as_deref()),
+        Command::Approve {
+            submission,
+            cle,
+            ecole,
+            directeur,
+            refuse,
+            yes,
+        } => approve::run(approve::Options {
+            submission: &submission,
+            key: &cle,
+            school: ecole.as_deref(),
+            director_key: directeur.as_deref(),
+            refuse: refuse.as_deref(),
+            yes,
+        }),
+        Command::Verify {
+            site,
+            ecole,
+            directeur,
+            ien,
+            version_min,
+        } => verify::run(
+            &site,
+            ecole.as_deref(),
+            directeur.as_deref(),
+            ien.as_deref(),
+            version_min,
+        ),
     }
 }
 

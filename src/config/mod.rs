@@ -62,6 +62,28 @@ pub struct SchoolFile {
     pub par_page: usize,
     /// Class ids in display order.
     pub classes: Vec<String>,
+    /// Who signs the site, with which public keys.
+    #[serde(default)]
+    pub confiance: Option<TrustFile>,
+}
+
+/// `confiance:` in `ecole.yaml`: the public keys of the directeur and the
+/// IEN (the base64 line of their `.pub` files) and who must sign.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustFile {
+    /// Public key of the directeur·rice.
+    #[serde(default)]
+    pub directeur: Option<String>,
+    /// Public key of the IEN.
+    #[serde(default)]
+    pub ien: Option<String>,
+    /// Roles that must sign (default: directeur and ien).
+    #[serde(default)]
+    pub signataires: Option<Vec<String>>,
+    /// Last day an approval is valid (default: 31 August, end of the school year).
+    #[serde(default)]
+    pub expiration: Option<Date>,
 }
 
 fn default_per_page() -> usize {

@@ -60,7 +60,7 @@ fn keys_of<T: serde::de::DeserializeOwned>() -> Vec<String> {
 
 #[test]
 fn the_reference_names_every_key() {
-    use preau::config::{Accessibility, ClassFile, Dpo, Host, SchoolFile};
+    use preau::config::{Accessibility, ClassFile, Dpo, Host, SchoolFile, TrustFile};
     use preau::content::frontmatter::{
         CahierMeta, DocumentMeta, EventMeta, Homework, PageMeta, PostMeta, ResourcesMeta,
     };
@@ -82,6 +82,7 @@ fn the_reference_names_every_key() {
     check(&config, "accessibilite.", keys_of::<Accessibility>());
     check(&config, "dpo.", keys_of::<Dpo>());
     check(&config, "", keys_of::<ClassFile>());
+    check(&config, "confiance.", keys_of::<TrustFile>());
     check(&headers, "", keys_of::<PageMeta>());
     check(&headers, "", keys_of::<PostMeta>());
     check(&headers, "", keys_of::<CahierMeta>());
@@ -109,30 +110,32 @@ fn the_reference_names_every_command() {
         .skip_while(|l| !l.starts_with("Commandes"))
         .skip(1)
     {
-        let Some(name) = line.split_whitespace().next() else {
-            break;
-        };
-        if name.starts_with('-') || line.trim().is_empty() {
+        if line.trim().is_empty() {
             break;
         }
+        if line.starts_with("   ") {
+            continue; // the wrapped end of a description
+        }
+        let name = line.split_whitespace().next().unwrap();
         assert!(
             commands.contains(&format!("preau {name}")),
             "the book does not describe « preau {name} »"
         );
-        let alias = line
-            .split("(alias : ")
-            .nth(1)
-            .map(|a| a.trim_end_matches(')').to_string());
-        if let Some(alias) = alias {
-            assert!(
-                commands.contains(&format!("`{alias}")),
-                "the book does not give the alias « {alias} »"
-            );
-        }
         seen += 1;
     }
     assert!(
         seen >= 6,
         "could not read the commands from --help:\n{help}"
     );
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for alias in flat
+        .split("(alias : ")
+        .skip(1)
+        .map(|rest| rest.split(')').next().unwrap())
+    {
+        assert!(
+            commands.contains(&format!("`{alias}")),
+            "the book does not give the alias « {alias} »"
+        );
+    }
 }

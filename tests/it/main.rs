@@ -2,6 +2,7 @@
 //! runs the real `preau` binary on a copy of a fixture school.
 
 mod access;
+mod approval;
 mod book;
 mod browser;
 mod browser_access;

@@ -16,6 +16,18 @@
     });
   }
   improve();
+  // L'approbation de l'IEN : sa signature du manifeste porte un commentaire
+  // signé (« version:3 role:ien approuve_le:2026-11-24 … ») que l'on affiche.
+  var approval = document.getElementById("approbation");
+  if (approval && window.fetch) {
+    fetch(approval.getAttribute("data-signature")).then(function (r) { return r.ok ? r.text() : ""; }).then(function (text) {
+      var m = /trusted comment: .*version:(\d+) role:ien approuve_le:(\d{4})-(\d{2})-(\d{2})/.exec(text);
+      if (!m) { return; }
+      var day = new Date(Number(m[2]), Number(m[3]) - 1, Number(m[4])).toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+      approval.querySelector("span").textContent = "Version " + m[1] + " du site, approuvée par " + approval.getAttribute("data-ien") + " (IEN) le " + day + ".";
+      approval.hidden = false;
+    }).catch(function () {});
+  }
   // Le contenu d'un espace réservé arrive après le déchiffrement.
   document.addEventListener("preau:contenu", improve);
 })();

@@ -1,0 +1,28 @@
+//! `preau keys generate`: a minisign key pair for the directeur or the IEN.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Result};
+
+use crate::manifest::keys;
+use crate::manifest::Role;
+
+/// Writes the pair and says what to do with the public key.
+pub fn run(role: &str, dir: &Path, no_password: bool) -> Result<ExitCode> {
+    let role = Role::parse(role).ok_or_else(|| {
+        anyhow!("rôle inconnu « {role} »\n  conseil : --role directeur ou --role ien")
+    })?;
+    let generated = keys::generate(role, dir, no_password)?;
+    println!(
+        "Clé secrète : {} (à garder pour vous seul·e, jamais dans le site)",
+        generated.secret.display()
+    );
+    println!("Clé publique : {}", generated.public.display());
+    println!(
+        "Ajoutez la clé publique dans ecole.yaml :\n\nconfiance:\n  {}: {}\n",
+        role.id(),
+        generated.public_base64
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,151 @@
+//! `preau submit` (directeur): build, sign, and write a submission for the
+//! IEN with a review report.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::manifest::{self, keys, report, state, Manifest, Role};
+use crate::site::{self, BuildError};
+
+/// Builds into `DIR/public`, signs the manifest, writes `.preau/soumissions/soumission-vN.tar`.
+pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
+    let key_path = key
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| dir.join(".preau/cles/directeur.key"));
+    let secret = keys::load_secret(&key_path).context("la clé du directeur est nécessaire pour soumettre\n  conseil : créez-la avec « preau keys generate --role directeur » (une fois pour toutes)")?;
+    let out = dir.join("public");
+    let report_build = match site::build(dir, &out) {
+        Ok(r) => r,
+        Err(BuildError::Invalid { errors, warnings }) => {
+            let mut all = errors;
+            all.extend(warnings);
+            super::print_diagnostics(dir, &all);
+            eprintln!("\nSoumission impossible : {}.", super::count_words(&all));
+            return Ok(ExitCode::from(1));
+        }
+        Err(BuildError::Other(e)) => return Err(e),
+    };
+    let loaded = crate::site::Site::load(dir, None)?;
+    let site = loaded
+        .site
+        .ok_or_else(|| anyhow!("le site n'a pas pu être relu"))?;
+    let school = &site.school.file;
+    let mut st = state::State::load(dir)?;
+    let version = st.derniere_soumise + 1;
+    let expiry = school
+        .confiance
+        .as_ref()
+        .and_then(|c| c.expiration)
+        .map(|d| d.iso())
+        .unwrap_or_else(|| {
+            format!(
+                "{}-08-31",
+                school.annee_scolaire.split('-').nth(1).unwrap_or("2100")
+            )
+        });
+    let manifest = Manifest {
+        format: "preau-manifeste".into(),
+        version_format: 1,
+        ecole: school.nom.clone(),
+        uai: school.uai.clone(),
+        version,
+        construit_le: build_time(),
+        expire_le: expiry,
+        precedent_approuve: st.approuvee.as_ref().map(|a| a.manifeste_sha256.clone()),
+        fichiers: manifest::hash_site(&out)?,
+    };
+    let bytes = manifest.to_bytes();
+    std::fs::create_dir_all(out.join(manifest::DIR))?;
+    std::fs::write(out.join(manifest::MANIFEST), &bytes)?;
+    let comment = format!(
+        "version:{version} role:directeur nom:{} ecole:{} signe_le:{}",
+        school.directeur, school.uai, manifest.construit_le
+    );
+    std::fs::write(
+        out.join(manifest::signature_path(Role::Directeur)),
+        keys::sign(&secret, &bytes, &comment)?,
+    )?;
+
+    // The text of this version, and the report against the last approved one.
+    let now = state::snapshot(&site.content);
+    state::save_snapshot(dir, version, &now)?;
+    let previous = st
+        .approuvee
+        .as_ref()
+        .and_then(|a| state::load_snapshot(dir, a.version).map(|s| (a.version, s)));
+    let (html, summary) = report::build(
+        &school.nom,
+        version,
+        &now,
+        previous.as_ref().map(|(v, s)| (*v, s)),
+    );
+    let submission = write_submission(dir, version, &out, &html, &summary)?;
+    st.derniere_soumise = version;
+    st.save(dir)?;
+    println!(
+        "Version {version} soumise : {} pages publiques, {} pages réservées ; {} nouveauté(s), {} modification(s), {} retrait(s).",
+        report_build.pages,
+        report_build.sealed_pages,
+        summary.nouvelles.len(),
+        summary.modifiees.len(),
+        summary.supprimees.len()
+    );
+    println!("Envoyez à l'IEN le fichier : {}", submission.display());
+    println!("(Il contient le rapport de relecture avec les espaces réservés en clair : ne le diffusez pas ailleurs.)");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The build time, UTC, from `SOURCE_DATE_EPOCH` when set.
+fn build_time() -> String {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn write_submission(
+    dir: &Path,
+    version: u64,
+    site: &Path,
+    report: &str,
+    summary: &report::Summary,
+) -> Result<PathBuf> {
+    let folder = dir.join(".preau/soumissions");
+    std::fs::create_dir_all(&folder)?;
+    let path = folder.join(format!("soumission-v{version}.tar"));
+    if path.exists() {
+        bail!(
+            "« {} » existe déjà : il n'a pas été remplacé",
+            path.display()
+        );
+    }
+    let mut bytes = Vec::new();
+    {
+        let mut tar = tar::Builder::new(&mut bytes);
+        tar.mode(tar::HeaderMode::Deterministic);
+        tar.append_dir_all("site", site)
+            .context("archive du site")?;
+        append(&mut tar, "rapport.html", report.as_bytes())?;
+        append(
+            &mut tar,
+            "resume.json",
+            &serde_json::to_vec_pretty(summary).expect("summary serializes"),
+        )?;
+        tar.finish()?;
+    }
+    crate::access::secrets::write_private(&path, &bytes)?;
+    Ok(path)
+}
+
+fn append(tar: &mut tar::Builder<&mut Vec<u8>>, name: &str, data: &[u8]) -> Result<()> {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(data.len() as u64);
+    header.set_mode(0o600);
+    header.set_cksum();
+    tar.append_data(&mut header, name, data)
+        .with_context(|| format!("archive de « {name} »"))
+}

@@ -1,0 +1,72 @@
+//! `preau verify`: may this site folder go online?
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::manifest::policy::{self, Trust};
+use crate::manifest::state::{Approved, State};
+
+/// Checks `site` against the trust of `school` (or the keys given);
+/// records the version as approved in the school's state when it passes.
+pub fn run(
+    site: &Path,
+    school: Option<&Path>,
+    directeur: Option<&str>,
+    ien: Option<&str>,
+    min_version: Option<u64>,
+) -> Result<ExitCode> {
+    let confiance = match school {
+        Some(dir) => {
+            let text = std::fs::read_to_string(dir.join("ecole.yaml"))
+                .with_context(|| format!("lecture de « {} »", dir.join("ecole.yaml").display()))?;
+            serde_yaml::from_str::<crate::config::SchoolFile>(&text)
+                .ok()
+                .and_then(|f| f.confiance)
+        }
+        None => None,
+    };
+    let trust = Trust::from_school(confiance.as_ref(), directeur, ien)?;
+    let state = match school {
+        Some(dir) => State::load(dir)?,
+        None => State::default(),
+    };
+    let known = state.approuvee.as_ref().map(|a| a.version);
+    let min = match (min_version, known) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    match policy::verify(site, &trust, min, crate::dates::today()) {
+        Ok(v) => {
+            println!(
+                "Site vérifié : version {} de « {} », {} fichiers conformes au manifeste, signé par {}, valable jusqu'au {}.",
+                v.manifest.version,
+                v.manifest.ecole,
+                v.manifest.fichiers.len(),
+                trust.required.iter().map(|r| r.label()).collect::<Vec<_>>().join(" et "),
+                crate::dates::Date::parse(&v.manifest.expire_le).map(|d| d.long_fr()).unwrap_or(v.manifest.expire_le.clone())
+            );
+            if let Some(dir) = school {
+                if known.is_none_or(|k| v.manifest.version >= k)
+                    && trust.required.contains(&crate::manifest::Role::Ien)
+                {
+                    let mut state = state;
+                    state.approuvee = Some(Approved {
+                        version: v.manifest.version,
+                        manifeste_sha256: v.manifest_sha256,
+                    });
+                    state.save(dir)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            eprintln!("Le site « {} » ne doit pas être publié :", site.display());
+            for p in &problems {
+                eprintln!("  - {p}");
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The manifest of a built site and the signatures that approve it.
+//!
+//! The manifest lists every published file with its size and SHA-256, the
+//! site's version (a number that only grows), its build time, an expiry
+//! date and the hash of the previously approved manifest. The directeur
+//! signs it when submitting, the IEN when approving, both with minisign
+//! (Ed25519), so that anyone can check a site with the standalone
+//! `minisign` tool. [`policy`] decides whether a site may go online.
+
+pub mod keys;
+pub mod policy;
+pub mod report;
+pub mod state;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use walkdir::WalkDir;
+
+/// Folder of the site that holds the manifest and its signatures.
+pub const DIR: &str = "preau";
+/// The manifest, relative to the site root.
+pub const MANIFEST: &str = "preau/manifeste.json";
+
+/// Path of a role's signature of the manifest, relative to the site root.
+pub fn signature_path(role: Role) -> String {
+    format!("{MANIFEST}.{}.minisig", role.id())
+}
+
+/// Who signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The directeur·rice, who submits.
+    Directeur,
+    /// The IEN, who approves.
+    Ien,
+}
+
+impl Role {
+    /// `directeur` or `ien`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Directeur => "directeur",
+            Role::Ien => "ien",
+        }
+    }
+
+    /// « le directeur » / « l'IEN », for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Directeur => "le directeur ou la directrice",
+            Role::Ien => "l'IEN",
+        }
+    }
+
+    /// Parses `directeur` or `ien`.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "directeur" | "directrice" => Some(Role::Directeur),
+            "ien" | "IEN" => Some(Role::Ien),
+            _ => None,
+        }
+    }
+}
+
+/// One file of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Bytes.
+    pub taille: u64,
+    /// SHA-256, hex.
+    pub sha256: String,
+}
+
+/// The manifest (`preau/manifeste.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always `preau-manifeste`.
+    pub format: String,
+    /// Format version (1).
+    pub version_format: u32,
+    /// The school's name.
+    pub ecole: String,
+    /// The school's UAI.
+    pub uai: String,
+    /// The site's version: grows at each submission.
+    pub version: u64,
+    /// When the site was built (RFC 3339, UTC).
+    pub construit_le: String,
+    /// After this day the site must be approved again.
+    pub expire_le: String,
+    /// SHA-256 of the previously approved manifest, if any.
+    pub precedent_approuve: Option<String>,
+    /// Every published file but the manifest and its signatures.
+    pub fichiers: BTreeMap<String, FileEntry>,
+}
+
+impl Manifest {
+    /// Reads a manifest file.
+    pub fn read(site: &Path) -> Result<(Manifest, Vec<u8>)> {
+        let path = site.join(MANIFEST);
+        let bytes = std::fs::read(&path)
+            .with_context(|| format!("le manifeste « {} » est introuvable", path.display()))?;
+        let manifest: Manifest = serde_json::from_slice(&bytes)
+            .with_context(|| format!("le manifeste « {} » est illisible", path.display()))?;
+        if manifest.format != "preau-manifeste" || manifest.version_format != 1 {
+            bail!(
+                "« {} » n'est pas un manifeste Préau de version 1",
+                path.display()
+            );
+        }
+        Ok((manifest, bytes))
+    }
+
+    /// The bytes written to disk (and signed).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("manifest serializes");
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+/// True for the files that are not listed in the manifest: the manifest
+/// itself, its signatures, and the build marker.
+pub fn is_unlisted(path: &str) -> bool {
+    path == MANIFEST
+        || path == crate::output::MARKER
+        || (path.starts_with("preau/manifeste.json.") && path.ends_with(".minisig"))
+}
+
+/// Every file of a site folder with its size and SHA-256, in parallel.
+pub fn hash_site(site: &Path) -> Result<BTreeMap<String, FileEntry>> {
+    let paths: Vec<String> = WalkDir::new(site)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(site)
+                .expect("under site")
+                .iter()
+                .map(|p| p.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .filter(|p| !is_unlisted(p))
+        .collect();
+    paths
+        .into_par_iter()
+        .map(|p| {
+            let bytes =
+                std::fs::read(site.join(&p)).with_context(|| format!("lecture de « {p} »"))?;
+            Ok((
+                p,
+                FileEntry {
+                    taille: bytes.len() as u64,
+                    sha256: sha256_hex(&bytes),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// SHA-256 in lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

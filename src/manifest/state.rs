@@ -1,0 +1,164 @@
+//! What the directeur's machine remembers between submissions, in
+//! `.preau/`: the last submitted and last approved versions, and the text
+//! of every submitted version (to show the IEN what changed).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::access::secrets::{write_private, SECRETS_DIR};
+use crate::content::{Content, Kind};
+
+/// `.preau/etat.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct State {
+    /// The last version submitted.
+    #[serde(default)]
+    pub derniere_soumise: u64,
+    /// The last version known to be approved.
+    #[serde(default)]
+    pub approuvee: Option<Approved>,
+}
+
+/// An approved version.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Approved {
+    /// Its version number.
+    pub version: u64,
+    /// SHA-256 of its manifest.
+    pub manifeste_sha256: String,
+}
+
+impl State {
+    fn path(root: &Path) -> PathBuf {
+        root.join(SECRETS_DIR).join("etat.json")
+    }
+
+    /// Reads the state (empty when there is none).
+    pub fn load(root: &Path) -> Result<State> {
+        match std::fs::read(State::path(root)) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .with_context(|| format!("« {} » est illisible", State::path(root).display())),
+            Err(_) => Ok(State::default()),
+        }
+    }
+
+    /// Writes the state.
+    pub fn save(&self, root: &Path) -> Result<()> {
+        std::fs::create_dir_all(root.join(SECRETS_DIR))?;
+        write_private(
+            &State::path(root),
+            &serde_json::to_vec_pretty(self).expect("state serializes"),
+        )
+    }
+}
+
+/// The text of one page, as the IEN reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageText {
+    /// Title.
+    pub titre: String,
+    /// Who may read it.
+    pub acces: String,
+    /// Its kind, in French.
+    pub genre: String,
+    /// Markdown source, homework included.
+    pub texte: String,
+}
+
+/// Every page of a version, by source path.
+pub type Snapshot = BTreeMap<String, PageText>;
+
+/// The text of every page of the site.
+pub fn snapshot(content: &Content) -> Snapshot {
+    let mut all = Snapshot::new();
+    for page in &content.pages {
+        let genre = match page.kind {
+            Kind::Page => "page de l'école",
+            Kind::News => "actualité de l'école",
+            Kind::Post => "actualité de classe",
+            Kind::CahierDay => "cahier de textes",
+            Kind::Resources => "ressources",
+        };
+        let mut texte = page.body.trim().to_string();
+        for hw in &page.homework {
+            texte.push_str(&format!(
+                "\n\nÀ faire pour le {} — {} : {}",
+                hw.pour.long_fr(),
+                hw.matiere,
+                hw.travail
+            ));
+        }
+        let key = page
+            .source
+            .iter()
+            .map(|p| p.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        all.insert(
+            key,
+            PageText {
+                titre: page.title.clone(),
+                acces: page.audience.id(),
+                genre: genre.into(),
+                texte,
+            },
+        );
+    }
+    for event in &content.events {
+        let key = format!(
+            "agenda/{}/{}",
+            event.date,
+            crate::slug::slugify(&event.title)
+        );
+        let texte = [event.place.clone(), event.description.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n");
+        all.insert(
+            key,
+            PageText {
+                titre: format!("{} ({})", event.title, event.date.long_fr()),
+                acces: event.audience.id(),
+                genre: "agenda".into(),
+                texte,
+            },
+        );
+    }
+    for doc in &content.documents {
+        all.insert(
+            doc.path.clone(),
+            PageText {
+                titre: doc.title.clone(),
+                acces: doc.audience.id(),
+                genre: "document".into(),
+                texte: doc.description.clone().unwrap_or_default(),
+            },
+        );
+    }
+    all
+}
+
+fn snapshot_path(root: &Path, version: u64) -> PathBuf {
+    root.join(SECRETS_DIR)
+        .join("versions")
+        .join(format!("v{version}.json"))
+}
+
+/// Keeps the text of a submitted version (mode 0600: it holds restricted text).
+pub fn save_snapshot(root: &Path, version: u64, snapshot: &Snapshot) -> Result<()> {
+    let path = snapshot_path(root, version);
+    std::fs::create_dir_all(path.parent().expect("has a parent"))?;
+    write_private(
+        &path,
+        &serde_json::to_vec(snapshot).expect("snapshot serializes"),
+    )
+}
+
+/// The text of a submitted version, when kept.
+pub fn load_snapshot(root: &Path, version: u64) -> Option<Snapshot> {
+    serde_json::from_slice(&std::fs::read(snapshot_path(root, version)).ok()?).ok()
+}
