@@ -213,6 +213,9 @@ pub enum Command {
         /// Montre le site tel que les familles le verront : espaces chiffrés, avec demande du code (alias : --chiffre).
         #[arg(long, visible_alias = "chiffre")]
         encrypted: bool,
+        /// Ouvre l'aperçu dans le navigateur (alias : --ouvrir).
+        #[arg(long, visible_alias = "ouvrir")]
+        open: bool,
     },
 }
 

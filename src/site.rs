@@ -12,7 +12,7 @@ use crate::access::{bundle, Secrets};
 use crate::config::Audience;
 
 use crate::config::School;
-use crate::content::Content;
+use crate::content::{Content, ContentCache};
 use crate::dates::{self, Date};
 use crate::diagnostic::{Diagnostic, Diagnostics, InvalidSchool, Severity};
 use crate::output::Output;
@@ -31,6 +31,8 @@ pub struct Site {
     pub theme: Theme,
     /// The day the build considers "today".
     pub today: Date,
+    /// Rendered for the preview server: restricted pages say so in a banner.
+    pub preview: bool,
 }
 
 /// What loading found: the site when it can be built, and every problem.
@@ -45,6 +47,15 @@ impl Site {
     /// Reads and checks the whole school folder. `base_url` replaces the
     /// one of `ecole.yaml` (the preview server uses its own address).
     pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded> {
+        Site::load_cached(root, base_url, &mut ContentCache::default())
+    }
+
+    /// Like [`Site::load`], reusing the pages of unchanged files (preview).
+    pub fn load_cached(
+        root: &Path,
+        base_url: Option<&str>,
+        cache: &mut ContentCache,
+    ) -> Result<Loaded> {
         let diags = Diagnostics::new();
         let Some(mut school) = School::load(root, &diags) else {
             return Ok(Loaded {
@@ -56,7 +67,7 @@ impl Site {
             school.set_base_url(url);
         }
         let theme = Theme::load(root)?;
-        let content = Content::load(root, &school, &diags);
+        let content = Content::load_cached(root, &school, &diags, cache);
         let failed = diags.has_errors();
         let site = Site {
             root: root.to_path_buf(),
@@ -64,6 +75,7 @@ impl Site {
             content,
             theme,
             today: dates::today(),
+            preview: false,
         };
         Ok(Loaded {
             site: (!failed).then_some(site),
@@ -80,6 +92,20 @@ impl Site {
             &self.theme,
             &self.root,
             self.today,
+            self.preview,
+        )
+    }
+
+    /// Like [`Site::render`], re-rendering only what changed (preview).
+    pub fn render_cached(&self, cache: &mut crate::render::RenderCache) -> Result<Output> {
+        crate::render::render_cached(
+            &self.school,
+            &self.content,
+            &self.theme,
+            &self.root,
+            self.today,
+            self.preview,
+            cache,
         )
     }
 

@@ -42,7 +42,8 @@ pub fn run(command: Command) -> Result<ExitCode> {
             dir,
             port,
             encrypted,
-        } => serve::run(&dir, port, encrypted),
+            open,
+        } => serve::run(&dir, port, encrypted, open),
         Command::Access { action, ecole } => access::run(action, &ecole),
         Command::Keys {
             action:

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::walk::Source;
 use super::{Asset, Document, Kind, Page, Session};
 use crate::config::School;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, LinkKind};
 use crate::slug::{encode_path, percent_decode, slugify};
 
@@ -212,39 +212,37 @@ enum Resolved {
     Asset(String, String),
 }
 
-/// Renders the markdown of every page in parallel; returns the assets the
-/// pages use, each with the audience of the first page that uses it in
-/// this order: public pages first (an asset used by a public page is public).
-pub fn render_all(
-    pages: &mut [Page],
-    table: &LinkTable<'_>,
-    school: &School,
-    diags: &Diagnostics,
-) -> Vec<Asset> {
+/// What rendering one page found: its problems and the files it uses.
+pub type PageFindings = (Vec<Diagnostic>, Vec<Asset>);
+
+/// Renders one page's markdown with its links resolved.
+pub fn render_page(page: &mut Page, table: &LinkTable<'_>, base: &str) -> PageFindings {
     let used: Mutex<Vec<Asset>> = Mutex::new(Vec::new());
-    let base = school.base_path.as_str();
-    pages.par_iter_mut().for_each(|page| {
+    let mut found = Vec::new();
+    {
+        let source = page.source.clone();
+        let audience = page.audience.clone();
         let resolve = |url: &str, kind: LinkKind| -> Result<String, (String, String)> {
-            match table.resolve(&page.source, url, kind, base)? {
+            match table.resolve(&source, url, kind, base)? {
                 Resolved::Url(u) => Ok(u),
                 Resolved::Asset(path, fragment) => {
                     used.lock().expect("assets lock").push(Asset {
                         source: PathBuf::from(&path),
                         path: path.clone(),
-                        audience: page.audience.clone(),
+                        audience: audience.clone(),
                     });
                     Ok(format!("{base}{}{fragment}", encode_path(&path)))
                 }
             }
         };
-        let report = |issues: Vec<markdown::Issue>, first_line: usize| {
+        let mut report = |issues: Vec<markdown::Issue>, first_line: usize| {
             for issue in issues {
                 let d = if issue.is_error {
-                    Diagnostic::error(&page.source, issue.message)
+                    Diagnostic::error(&source, issue.message)
                 } else {
-                    Diagnostic::warning(&page.source, issue.message)
+                    Diagnostic::warning(&source, issue.message)
                 };
-                diags.push(
+                found.push(
                     d.hint(issue.hint)
                         .at(first_line + issue.line - 1, issue.column),
                 );
@@ -252,6 +250,7 @@ pub fn render_all(
         };
         if page.kind == Kind::CahierDay {
             let mut html = String::new();
+            page.sessions.clear();
             for (matiere, body, line) in split_sessions(&page.body, page.body_line) {
                 let rendered = markdown::render(&body, &resolve);
                 report(rendered.issues, line);
@@ -271,12 +270,32 @@ pub fn render_all(
                 page.summary = truncate(&rendered.first_paragraph, 220);
             }
         }
-    });
-    // One asset per output path; a public use wins so that a public page's
-    // photo is never hidden, and `check` can warn about restricted photos
-    // also shown publicly (a later stage decides).
+    }
+    (found, used.into_inner().expect("assets lock"))
+}
+
+/// Renders the pages for which `fresh` is true, in parallel; returns each
+/// rendered page's findings by index.
+pub fn render_some(
+    pages: &mut [Page],
+    fresh: &[bool],
+    table: &LinkTable<'_>,
+    school: &School,
+) -> Vec<(usize, PageFindings)> {
+    let base = school.base_path.as_str();
+    pages
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(i, _)| fresh[*i])
+        .map(|(i, page)| (i, render_page(page, table, base)))
+        .collect()
+}
+
+/// One asset per output path; a public use wins so that a public page's
+/// photo is never hidden.
+pub fn merge_assets(all: impl IntoIterator<Item = Asset>) -> Vec<Asset> {
     let mut by_path: BTreeMap<String, Asset> = BTreeMap::new();
-    for asset in used.into_inner().expect("assets lock") {
+    for asset in all {
         by_path
             .entry(asset.path.clone())
             .and_modify(|a| {

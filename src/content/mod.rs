@@ -12,8 +12,9 @@ pub mod links;
 pub mod pages;
 pub mod walk;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -158,27 +159,113 @@ pub struct Content {
     pub assets: Vec<Asset>,
 }
 
+/// Pages rendered by a previous load, reused by the preview server for the
+/// files that did not change (same size and modification time) as long as
+/// the set of files and the configuration did not change either.
+#[derive(Default)]
+pub struct ContentCache {
+    shape: u64,
+    entries: HashMap<PathBuf, Cached>,
+}
+
+struct Cached {
+    stamp: (Option<SystemTime>, u64),
+    page: Option<Page>,
+    findings: Vec<Diagnostic>,
+    assets: Vec<Asset>,
+}
+
 impl Content {
     /// Reads the whole school folder. Problems go to `diags`.
     pub fn load(root: &Path, school: &School, diags: &Diagnostics) -> Content {
+        Content::load_cached(root, school, diags, &mut ContentCache::default())
+    }
+
+    /// Like [`Content::load`], reusing what `cache` holds for unchanged files.
+    pub fn load_cached(
+        root: &Path,
+        school: &School,
+        diags: &Diagnostics,
+        cache: &mut ContentCache,
+    ) -> Content {
         let sources = walk::discover(root, school, diags);
-        let mut pages: Vec<Page> = sources
+        let shape = shape_of(root, school);
+        if shape != cache.shape {
+            cache.entries.clear();
+            cache.shape = shape;
+        }
+        // Parse what changed; take the rest from the cache.
+        let stamps: Vec<(Option<SystemTime>, u64)> =
+            sources.iter().map(|s| stamp(root, s)).collect();
+        let parsed: Vec<(Option<Page>, Option<Vec<Diagnostic>>)> = sources
             .par_iter()
-            .filter_map(|source| pages::parse(root, source, school, diags))
+            .enumerate()
+            .map(|(i, source)| {
+                match cache
+                    .entries
+                    .get(&source.rel)
+                    .filter(|c| c.stamp == stamps[i])
+                {
+                    Some(c) => (c.page.clone(), None),
+                    None => {
+                        let local = Diagnostics::new();
+                        let page = pages::parse(root, source, school, &local);
+                        (page, Some(local.into_sorted()))
+                    }
+                }
+            })
             .collect();
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut pages = Vec::new();
+        for (i, (page, fresh)) in parsed.into_iter().enumerate() {
+            let is_fresh = fresh.is_some();
+            if let Some(found) = fresh {
+                cache.entries.insert(
+                    sources[i].rel.clone(),
+                    Cached {
+                        stamp: stamps[i],
+                        page: None,
+                        findings: found,
+                        assets: Vec::new(),
+                    },
+                );
+            }
+            if let Some(page) = page {
+                pages.push((page, is_fresh));
+            }
+        }
+        pages.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        let fresh: Vec<bool> = pages.iter().map(|(_, f)| *f).collect();
+        let mut pages: Vec<Page> = pages.into_iter().map(|(p, _)| p).collect();
         check_duplicate_paths(&pages, diags);
 
         let events = data::load_events(root, school, diags);
         let documents = data::load_documents(root, school, diags);
 
         let table = links::LinkTable::new(root, school, &pages, &documents, &sources);
-        let assets = links::render_all(&mut pages, &table, school, diags);
+        for (i, (found, assets)) in links::render_some(&mut pages, &fresh, &table, school) {
+            let entry = cache
+                .entries
+                .get_mut(&pages[i].source)
+                .expect("parsed above");
+            entry.findings.extend(found);
+            entry.assets = assets;
+            entry.page = Some(pages[i].clone());
+        }
+        // Every source's problems and assets, cached or fresh.
+        let mut assets = Vec::new();
+        for source in &sources {
+            if let Some(entry) = cache.entries.get(&source.rel) {
+                for d in &entry.findings {
+                    diags.push(d.clone());
+                }
+                assets.extend(entry.assets.iter().cloned());
+            }
+        }
         Content {
             pages,
             events,
             documents,
-            assets,
+            assets: links::merge_assets(assets),
         }
     }
 
@@ -186,6 +273,39 @@ impl Content {
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Page> {
         self.pages.iter().filter(move |p| p.kind == kind)
     }
+}
+
+/// Size and modification time of a source (embedded pages: their length).
+fn stamp(root: &Path, source: &walk::Source) -> (Option<SystemTime>, u64) {
+    match &source.embedded {
+        Some(text) => (None, text.len() as u64),
+        None => std::fs::metadata(root.join(&source.rel))
+            .map(|m| (m.modified().ok(), m.len()))
+            .unwrap_or((None, u64::MAX)),
+    }
+}
+
+/// A fingerprint of what every page's rendering depends on besides its own
+/// file: the list of all files of the school (links and photos must exist)
+/// and the configuration.
+fn shape_of(root: &Path, school: &School) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(school)
+        .unwrap_or_default()
+        .hash(&mut h);
+    let walker = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            !(e.depth() > 0
+                && e.file_type().is_dir()
+                && walk::is_ignored_dir(&e.file_name().to_string_lossy()))
+        });
+    for entry in walker.filter_map(|e| e.ok()) {
+        entry.path().hash(&mut h);
+    }
+    h.finish()
 }
 
 fn check_duplicate_paths(pages: &[Page], diags: &Diagnostics) {

@@ -5,7 +5,9 @@ mod feeds;
 mod filters;
 mod views;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
@@ -125,9 +127,66 @@ pub fn render(
     theme: &Theme,
     school_root: &Path,
     today: Date,
+    preview: bool,
 ) -> Result<Output> {
-    let tera = compile(theme)?;
+    render_cached(
+        school,
+        content,
+        theme,
+        school_root,
+        today,
+        preview,
+        &mut RenderCache::default(),
+    )
+}
+
+/// A rendered page: path, audience, bytes, fingerprint of its data.
+type RenderedPage = (String, Audience, Arc<Vec<u8>>, u64);
+
+/// What the preview server keeps between two renders: the compiled
+/// templates while the theme is unchanged, and each page with the
+/// fingerprint of the data it was rendered from.
+#[derive(Default)]
+pub struct RenderCache {
+    theme: u64,
+    tera: Option<Arc<Tera>>,
+    pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
+}
+
+fn fingerprint(parts: &[&[u8]]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in parts {
+        p.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Like [`render`], re-rendering only the pages whose data changed.
+pub fn render_cached(
+    school: &School,
+    content: &Content,
+    theme: &Theme,
+    school_root: &Path,
+    today: Date,
+    preview: bool,
+    cache: &mut RenderCache,
+) -> Result<Output> {
+    let theme_print = fingerprint(
+        &theme
+            .templates
+            .iter()
+            .flat_map(|(n, t)| [n.as_bytes(), t.as_bytes()])
+            .collect::<Vec<_>>(),
+    );
+    if cache.theme != theme_print || cache.tera.is_none() {
+        cache.tera = Some(Arc::new(compile(theme)?));
+        cache.theme = theme_print;
+        cache.pages.clear();
+    }
+    let tera = cache.tera.clone().expect("compiled above");
     let site = views::site_context(school, content, today);
+    let site_print = serde_json::to_vec(&site).unwrap_or_default();
     let mut output = Output::default();
     let start = std::time::Instant::now();
     let jobs = views::jobs(school, content, today);
@@ -136,10 +195,24 @@ pub fn render(
         jobs.len(),
         start.elapsed().as_millis()
     );
+    let previous = &cache.pages;
 
-    let rendered: Vec<Result<(String, Audience, Vec<u8>)>> = jobs
+    let rendered: Vec<Result<RenderedPage>> = jobs
         .into_par_iter()
         .map(|job| {
+            let print = fingerprint(&[
+                &site_print,
+                job.path.as_bytes(),
+                job.template.as_bytes(),
+                job.audience.id().as_bytes(),
+                &[preview as u8],
+                &serde_json::to_vec(&job.context).unwrap_or_default(),
+            ]);
+            if let Some((p, bytes)) = previous.get(&job.path) {
+                if *p == print {
+                    return Ok((job.path, job.audience, bytes.clone(), print));
+                }
+            }
             // The page's own data is moved, not copied; only `site` is cloned.
             let mut map = match job.context {
                 Value::Object(map) => map,
@@ -150,6 +223,8 @@ pub fn render(
             ctx.insert("chemin", &job.path.trim_end_matches("index.html"));
             ctx.insert("restreint", &!job.audience.is_public());
             ctx.insert("audience", &views::audience_label(school, &job.audience));
+            ctx.insert("audience_nom", &views::audience_name(school, &job.audience));
+            ctx.insert("apercu", &preview);
             let html = tera.render(&job.template, &ctx).map_err(|e| {
                 anyhow!(
                     "rendu de « {} » avec le gabarit « {} » : {}",
@@ -158,13 +233,16 @@ pub fn render(
                     chain(&e)
                 )
             })?;
-            Ok((job.path, job.audience, html.into_bytes()))
+            Ok((job.path, job.audience, Arc::new(html.into_bytes()), print))
         })
         .collect();
+    let mut pages = HashMap::with_capacity(rendered.len());
     for r in rendered {
-        let (path, audience, bytes) = r?;
-        output.add(path, audience, bytes);
+        let (path, audience, bytes, print) = r?;
+        output.add(path.clone(), audience, bytes.as_ref().clone());
+        pages.insert(path, (print, bytes));
     }
+    cache.pages = pages;
 
     views::feeds(school, content, today, &mut output);
     for asset in &content.assets {

@@ -76,6 +76,19 @@ fn class_json(class: &Class) -> Value {
     })
 }
 
+/// Who may read, as a short name (« CM1 de Mme Martin »), for the preview banner.
+pub fn audience_name(school: &School, audience: &Audience) -> String {
+    match audience {
+        Audience::Public => "tout le monde".into(),
+        Audience::Families => "les familles de l'école".into(),
+        Audience::Class(id) => school
+            .class(id)
+            .map(|c| c.nom.clone())
+            .unwrap_or_else(|| id.clone()),
+        Audience::Staff => "l'équipe de l'école".into(),
+    }
+}
+
 /// Who may read, in words (« aux familles de la classe … »), for banners.
 pub fn audience_label(school: &School, audience: &Audience) -> String {
     match audience {

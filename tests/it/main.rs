@@ -11,3 +11,4 @@ mod commands;
 mod common;
 mod invalid;
 mod links;
+mod serve;
