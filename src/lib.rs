@@ -21,6 +21,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diagnostic;
+pub mod images;
 pub mod manifest;
 pub mod markdown;
 pub mod output;

@@ -4,14 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{bail, Result};
 
 use crate::access::{bundle, Secrets};
-use crate::config::Audience;
+use crate::config::{Audience, School};
 
-use crate::config::School;
 use crate::content::{Content, ContentCache};
 use crate::dates::{self, Date};
 use crate::diagnostic::{Diagnostic, Diagnostics, InvalidSchool, Severity};
@@ -33,6 +32,47 @@ pub struct Site {
     pub today: Date,
     /// Rendered for the preview server: restricted pages say so in a banner.
     pub preview: bool,
+    /// Processed photos, by the output path of their original.
+    pub photos: BTreeMap<String, crate::images::Photo>,
+    /// How many photos were processed or taken from the cache.
+    pub photo_stats: crate::images::Stats,
+}
+
+/// Folder of the photo cache, inside the school's secrets folder (never published).
+pub const PHOTO_CACHE: &str = ".preau/cache/photos";
+
+fn process_photos(
+    root: &Path,
+    school: &School,
+    content: &Content,
+    diags: &Diagnostics,
+) -> (BTreeMap<String, crate::images::Photo>, crate::images::Stats) {
+    let sources: BTreeMap<String, PathBuf> = content
+        .assets
+        .iter()
+        .filter(|a| crate::images::is_photo(&a.path))
+        .map(|a| (a.path.clone(), root.join(&a.source)))
+        .collect();
+    let (photos, stats, problems) =
+        crate::images::process_all(&sources, root, &school.file.photos, &root.join(PHOTO_CACHE));
+    for d in problems {
+        diags.push(d);
+    }
+    (photos, stats)
+}
+
+/// A photo on a public page needs the page to say the image rights were collected.
+fn check_image_rights(content: &Content, diags: &Diagnostics) {
+    for page in &content.pages {
+        let has_photo = page.content.contains("<img") || !page.gallery.is_empty();
+        if has_photo && page.audience.is_public() && !page.image_rights {
+            diags.push(
+                Diagnostic::error(&page.source, "photo sur une page publique sans mention du droit à l'image")
+                    .hint("si les familles ont autorisé cette publication (ou si la photo ne montre personne), ajoutez « droit_image: true » dans l'en-tête ; sinon réservez la page à la classe (« acces: classe ») ou retirez la photo.")
+                    .at_line(1),
+            );
+        }
+    }
 }
 
 /// What loading found: the site when it can be built, and every problem.
@@ -68,6 +108,10 @@ impl Site {
         }
         let theme = Theme::load(root)?;
         let content = Content::load_cached(root, &school, &diags, cache);
+        check_image_rights(&content, &diags);
+        let (photos, photo_stats) = timed("traitement des photos", || {
+            process_photos(root, &school, &content, &diags)
+        });
         let failed = diags.has_errors();
         let site = Site {
             root: root.to_path_buf(),
@@ -76,6 +120,8 @@ impl Site {
             theme,
             today: dates::today(),
             preview: false,
+            photos,
+            photo_stats,
         };
         Ok(Loaded {
             site: (!failed).then_some(site),
@@ -93,6 +139,7 @@ impl Site {
             &self.root,
             self.today,
             self.preview,
+            &self.photos,
         )
     }
 
@@ -105,6 +152,7 @@ impl Site {
             &self.root,
             self.today,
             self.preview,
+            &self.photos,
             cache,
         )
     }
@@ -168,6 +216,8 @@ pub struct BuildReport {
     pub sealed_pages: usize,
     /// Bytes written.
     pub bytes: u64,
+    /// Photos processed or taken from the cache.
+    pub photos: crate::images::Stats,
     /// Files written.
     pub files: usize,
     /// Warnings found.
@@ -198,6 +248,7 @@ pub fn build(root: &Path, out: &Path) -> std::result::Result<BuildReport, BuildE
         pages: output.page_count(),
         sealed_pages: output.sealed_pages,
         bytes: output.total_bytes(),
+        photos: site.photo_stats.clone(),
         files: output.files.len(),
         warnings,
         elapsed: start.elapsed(),

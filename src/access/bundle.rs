@@ -319,7 +319,7 @@ fn rewrite_references(
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
-        let next = ["href=\"", "src=\""]
+        let next = ["href=\"", "src=\"", "srcset=\""]
             .iter()
             .filter_map(|a| find_attr(rest, a).map(|i| (i, *a)))
             .min();
@@ -330,6 +330,21 @@ fn rewrite_references(
         };
         let value = &rest[value_start..value_start + len];
         out.push_str(&rest[..i]);
+        if attr == "srcset=\"" {
+            // A sealed photo is decrypted at one width: its other widths
+            // would name sealed files, so the whole srcset goes.
+            let any_sealed = value
+                .split(',')
+                .filter_map(|c| c.split_whitespace().next())
+                .any(|u| lookup(u, base, sealed).is_some());
+            if !any_sealed {
+                out.push_str(attr);
+                out.push_str(value);
+                out.push('"');
+            }
+            rest = &rest[value_start + len + 1..];
+            continue;
+        }
         match lookup(value, base, sealed) {
             Some(target) => match &target.route {
                 Some(route) => {

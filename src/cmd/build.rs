@@ -25,6 +25,12 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
                 crate::render::file_size(report.bytes),
                 if report.warnings.is_empty() { String::new() } else { format!(" ({})", super::count_words(&report.warnings)) }
             );
+            if report.photos.processed + report.photos.cached > 0 {
+                println!(
+                    "Photos : {} traitée(s), {} reprise(s) du cache.",
+                    report.photos.processed, report.photos.cached
+                );
+            }
             println!(
                 "Pour le voir comme les familles : preau serve {} --chiffre",
                 dir.display()

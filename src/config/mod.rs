@@ -65,6 +65,9 @@ pub struct SchoolFile {
     /// Who signs the site, with which public keys.
     #[serde(default)]
     pub confiance: Option<TrustFile>,
+    /// How photos are processed.
+    #[serde(default)]
+    pub photos: crate::images::Settings,
 }
 
 /// `confiance:` in `ecole.yaml`: the public keys of the directeur and the

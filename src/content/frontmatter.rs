@@ -67,6 +67,9 @@ pub struct PageMeta {
     /// Kept out of the build when true.
     #[serde(default)]
     pub brouillon: bool,
+    /// The image rights of the people in its photos were collected.
+    #[serde(default)]
+    pub droit_image: bool,
 }
 
 /// Front matter of a news post (school or class).
@@ -89,6 +92,25 @@ pub struct PostMeta {
     /// Author's name.
     #[serde(default)]
     pub auteur: Option<String>,
+    /// The image rights of the people in its photos were collected.
+    #[serde(default)]
+    pub droit_image: bool,
+    /// Photos of the post folder shown as a gallery.
+    #[serde(default)]
+    pub galerie: Vec<GalleryItem>,
+}
+
+/// One photo of a gallery.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct GalleryItem {
+    /// File name, beside the post.
+    pub photo: String,
+    /// Text alternative: what the photo shows.
+    pub texte: String,
+    /// Caption.
+    #[serde(default)]
+    pub legende: Option<String>,
 }
 
 /// Front matter of a cahier de textes day.

@@ -235,6 +235,29 @@ pub fn render_page(page: &mut Page, table: &LinkTable<'_>, base: &str) -> PageFi
                 }
             }
         };
+        for photo in &mut page.gallery {
+            match resolve(&photo.file, LinkKind::Image) {
+                Ok(src) => photo.src = src,
+                Err((message, hint)) => found.push(
+                    Diagnostic::error(&source, format!("galerie : {message}"))
+                        .hint(hint)
+                        .at_line(1),
+                ),
+            }
+            if photo.alt.is_empty() {
+                found.push(
+                    Diagnostic::warning(
+                        &source,
+                        format!(
+                            "la photo « {} » de la galerie n'a pas de texte alternatif",
+                            photo.file
+                        ),
+                    )
+                    .hint("décrivez-la avec « texte: … »")
+                    .at_line(1),
+                );
+            }
+        }
         let mut report = |issues: Vec<markdown::Issue>, first_line: usize| {
             for issue in issues {
                 let d = if issue.is_error {

@@ -84,12 +84,31 @@ pub struct Page {
     pub homework: Vec<Homework>,
     /// Séances (cahier).
     pub sessions: Vec<Session>,
+    /// The page states that image rights were collected (`droit_image`).
+    #[serde(skip)]
+    pub image_rights: bool,
+    /// Gallery photos (URL resolved when rendered).
+    pub gallery: Vec<GalleryPhoto>,
     /// Markdown body (before rendering).
     #[serde(skip)]
     pub body: String,
     /// Line of the source file where the body starts.
     #[serde(skip)]
     pub body_line: usize,
+}
+
+/// A photo of a post's gallery.
+#[derive(Debug, Clone, Serialize)]
+pub struct GalleryPhoto {
+    /// File name as written.
+    #[serde(skip)]
+    pub file: String,
+    /// Resolved URL.
+    pub src: String,
+    /// Text alternative.
+    pub alt: String,
+    /// Caption.
+    pub caption: Option<String>,
 }
 
 /// An event of the agenda.

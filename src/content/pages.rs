@@ -78,6 +78,8 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
         content: String::new(),
         homework: Vec::new(),
         sessions: Vec::new(),
+        image_rights: false,
+        gallery: Vec::new(),
         body: split.body.to_string(),
         body_line: split.body_line,
     };
@@ -108,6 +110,7 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
             };
             page.title = m.titre;
             page.order = m.ordre;
+            page.image_rights = m.droit_image;
             m.acces
         }
         Kind::News | Kind::Post => {
@@ -129,6 +132,17 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
                 .map(|r| crate::markdown::typography(r.trim()))
                 .unwrap_or_default();
             page.author = m.auteur;
+            page.image_rights = m.droit_image;
+            page.gallery = m
+                .galerie
+                .into_iter()
+                .map(|g| super::GalleryPhoto {
+                    file: g.photo,
+                    src: String::new(),
+                    alt: crate::markdown::typography(g.texte.trim()),
+                    caption: g.legende.map(|l| crate::markdown::typography(l.trim())),
+                })
+                .collect();
             m.acces
         }
         Kind::CahierDay => {

@@ -5,7 +5,7 @@ mod feeds;
 mod filters;
 mod views;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,6 +17,7 @@ use tera::Tera;
 use crate::config::{Audience, School};
 use crate::content::Content;
 use crate::dates::Date;
+use crate::images::Photo;
 use crate::output::Output;
 use crate::theme::Theme;
 
@@ -121,6 +122,7 @@ pub fn shells(
 }
 
 /// Renders the whole site into an [`Output`].
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     school: &School,
     content: &Content,
@@ -128,6 +130,7 @@ pub fn render(
     school_root: &Path,
     today: Date,
     preview: bool,
+    photos: &BTreeMap<String, Photo>,
 ) -> Result<Output> {
     render_cached(
         school,
@@ -136,6 +139,7 @@ pub fn render(
         school_root,
         today,
         preview,
+        photos,
         &mut RenderCache::default(),
     )
 }
@@ -163,6 +167,7 @@ fn fingerprint(parts: &[&[u8]]) -> u64 {
 }
 
 /// Like [`render`], re-rendering only the pages whose data changed.
+#[allow(clippy::too_many_arguments)]
 pub fn render_cached(
     school: &School,
     content: &Content,
@@ -170,6 +175,7 @@ pub fn render_cached(
     school_root: &Path,
     today: Date,
     preview: bool,
+    photos: &BTreeMap<String, Photo>,
     cache: &mut RenderCache,
 ) -> Result<Output> {
     let theme_print = fingerprint(
@@ -186,7 +192,8 @@ pub fn render_cached(
     }
     let tera = cache.tera.clone().expect("compiled above");
     let site = views::site_context(school, content, today);
-    let site_print = serde_json::to_vec(&site).unwrap_or_default();
+    let mut site_print = serde_json::to_vec(&site).unwrap_or_default();
+    site_print.extend(serde_json::to_vec(photos).unwrap_or_default());
     let mut output = Output::default();
     let start = std::time::Instant::now();
     let jobs = views::jobs(school, content, today);
@@ -233,6 +240,7 @@ pub fn render_cached(
                     chain(&e)
                 )
             })?;
+            let html = crate::images::rewrite_html(&html, &school.base_path, photos);
             Ok((job.path, job.audience, Arc::new(html.into_bytes()), print))
         })
         .collect();
@@ -246,11 +254,19 @@ pub fn render_cached(
 
     views::feeds(school, content, today, &mut output);
     for asset in &content.assets {
-        output.copy(
-            asset.path.clone(),
-            asset.audience.clone(),
-            school_root.join(&asset.source),
-        );
+        match photos.get(&asset.path) {
+            // A photo: its resized copies, never the original.
+            Some(photo) => {
+                for v in &photo.variants {
+                    output.copy(v.path.clone(), asset.audience.clone(), v.cached.clone());
+                }
+            }
+            None => output.copy(
+                asset.path.clone(),
+                asset.audience.clone(),
+                school_root.join(&asset.source),
+            ),
+        }
     }
     for doc in &content.documents {
         output.copy(

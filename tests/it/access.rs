@@ -97,7 +97,7 @@ fn canary_is_nowhere_in_the_output_and_everywhere_once_opened() {
         "Tout sur le Kanarizq7",             // resource title
         "https://oiseaux.example/kanarizq7", // resource URL
         "Visite de la volière du Kanarizq7", // class agenda entry
-        "kanarizq7-branche.jpg",             // photo file name (data-nom)
+        "data-nom=\"kanarizq7-branche-",     // photo file name (data-nom)
         "fiche-kanarizq7.pdf",               // attached document name
         "Autorisation Kanarizq7",            // document addressed to the class
         "Réunion des familles Kanarizq7",    // families-only school news

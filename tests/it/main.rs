@@ -11,4 +11,5 @@ mod commands;
 mod common;
 mod invalid;
 mod links;
+mod photos;
 mod serve;

@@ -1,0 +1,363 @@
+//! Photos: turned upright (EXIF orientation), stripped of every metadata
+//! block (they are re-encoded from pixels: no EXIF, GPS, XMP, IPTC or
+//! comment survives), resized to a few widths (never upscaled), re-encoded
+//! as JPEG, cached by content and settings outside the published output.
+//! The original never reaches the output.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+
+/// Widths produced for every photo (those wider than the original are skipped).
+pub const WIDTHS: [u32; 3] = [480, 960, 1600];
+/// Largest side accepted: beyond, a file is refused as a decompression bomb.
+pub const MAX_SIDE: u32 = 12_000;
+/// Largest memory a decoder may allocate.
+pub const MAX_ALLOC: u64 = 512 * 1024 * 1024;
+
+/// `photos:` in `ecole.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// JPEG quality, 1 to 100.
+    #[serde(default = "default_quality")]
+    pub qualite: u8,
+}
+
+fn default_quality() -> u8 {
+    80
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            qualite: default_quality(),
+        }
+    }
+}
+
+/// True for the files handled as photos.
+pub fn is_photo(path: &str) -> bool {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp")
+}
+
+/// One resized copy of a photo.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Variant {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Output path (`classes/cm1/blog/sortie/photo-960.jpg`).
+    pub path: String,
+    /// The file in the cache.
+    pub cached: PathBuf,
+}
+
+/// A processed photo.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Photo {
+    /// Its variants, narrowest first.
+    pub variants: Vec<Variant>,
+}
+
+/// What processing did, for the build summary and the tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Photos processed now.
+    pub processed: usize,
+    /// Photos taken from the cache.
+    pub cached: usize,
+}
+
+/// Processes every photo (by output path → source file), in parallel,
+/// reusing the cache in `cache_dir`. Problems name the source file.
+pub fn process_all(
+    photos: &BTreeMap<String, PathBuf>,
+    root: &Path,
+    settings: &Settings,
+    cache_dir: &Path,
+) -> (BTreeMap<String, Photo>, Stats, Vec<Diagnostic>) {
+    let processed = AtomicUsize::new(0);
+    let cached = AtomicUsize::new(0);
+    let progress = (photos.len() >= 20 && std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .then(|| {
+            let bar = indicatif::ProgressBar::new(photos.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "photos {bar:30} {pos}/{len} ({eta} restantes)",
+                )
+                .expect("valid template"),
+            );
+            bar
+        });
+    let results: Vec<(String, Result<Photo, Diagnostic>)> = photos
+        .par_iter()
+        .map(|(path, source)| {
+            let rel = source.strip_prefix(root).unwrap_or(source);
+            let result = process_one(path, source, settings, cache_dir, &processed, &cached).map_err(|message| {
+                Diagnostic::error(rel, message).hint("ouvrez la photo sur l'ordinateur et enregistrez-la de nouveau en JPEG, ou retirez-la de la page.")
+            });
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            (path.clone(), result)
+        })
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let mut done = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (path, r) in results {
+        match r {
+            Ok(photo) => {
+                done.insert(path, photo);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    let stats = Stats {
+        processed: processed.into_inner(),
+        cached: cached.into_inner(),
+    };
+    (done, stats, problems)
+}
+
+fn process_one(
+    path: &str,
+    source: &Path,
+    settings: &Settings,
+    cache_dir: &Path,
+    processed: &AtomicUsize,
+    cached: &AtomicUsize,
+) -> Result<Photo, String> {
+    let bytes = std::fs::read(source).map_err(|e| format!("photo illisible : {e}"))?;
+    let key = crate::manifest::sha256_hex(
+        &[
+            bytes.as_slice(),
+            format!("preau-photo-v1 q{} w{:?}", settings.qualite, WIDTHS).as_bytes(),
+        ]
+        .concat(),
+    );
+    let dir = cache_dir.join(&key[..2]);
+    let index = dir.join(format!("{key}.json"));
+    let stem = path.rsplit_once('.').map(|(s, _)| s).unwrap_or(path);
+    if let Ok(text) = std::fs::read(&index) {
+        if let Ok(mut photo) = serde_json::from_slice::<Photo>(&text) {
+            if photo.variants.iter().all(|v| v.cached.exists()) {
+                // The same photo may appear under another name.
+                for v in &mut photo.variants {
+                    v.path = format!("{stem}-{}.jpg", v.width);
+                }
+                cached.fetch_add(1, Ordering::Relaxed);
+                return Ok(photo);
+            }
+        }
+    }
+    let image = decode(&bytes)?;
+    let (w, h) = (image.width(), image.height());
+    // Every width below the original's, and the original's own width when it
+    // is below the largest: never upscaled.
+    let mut widths: Vec<u32> = WIDTHS.iter().copied().filter(|t| *t < w).collect();
+    if w <= *WIDTHS.last().expect("widths") {
+        widths.push(w);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cache des photos inaccessible : {e}"))?;
+    // Downscale from large to small: each step starts from the previous one.
+    let mut current = image;
+    let mut variants = Vec::new();
+    for &width in widths.iter().rev() {
+        let height = ((h as f64) * (width as f64) / (w as f64)).round().max(1.0) as u32;
+        if width < current.width() {
+            current = if current.width() > width * 3 {
+                current.thumbnail(width, height)
+            } else {
+                current.resize(width, height, image::imageops::FilterType::CatmullRom)
+            };
+        }
+        let mut out = Vec::new();
+        let rgb = current.to_rgb8();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut out,
+            settings.qualite.clamp(1, 100),
+        )
+        .encode_image(&rgb)
+        .map_err(|e| format!("encodage impossible : {e}"))?;
+        let cached_file = dir.join(format!("{key}-{width}.jpg"));
+        write_atomic(&cached_file, &out)
+            .map_err(|e| format!("cache des photos inaccessible : {e}"))?;
+        variants.push(Variant {
+            width: rgb.width(),
+            height: rgb.height(),
+            path: format!("{stem}-{width}.jpg"),
+            cached: cached_file,
+        });
+    }
+    variants.reverse();
+    let photo = Photo { variants };
+    // The index last: a reader that finds it finds complete files.
+    let _ = write_atomic(
+        &index,
+        &serde_json::to_vec(&photo).expect("photo serializes"),
+    );
+    processed.fetch_add(1, Ordering::Relaxed);
+    Ok(photo)
+}
+
+/// Writes through a temporary file and a rename, so that two builds sharing
+/// a cache never read a half-written file.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(
+        format!(
+            "tmp{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        )
+        .replace(['(', ')'], ""),
+    );
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Decodes with limits (no decompression bomb) and applies the EXIF orientation.
+fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("photo illisible : {e}"))?;
+    if reader.format().is_none() {
+        return Err("format d'image non reconnu (formats acceptés : JPEG, PNG, WebP)".into());
+    }
+    if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(bytes) {
+        return Err(
+            "photo abîmée ou incomplète : le fichier JPEG est tronqué (sa fin manque)".into(),
+        );
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(explain)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(explain)?;
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+/// A JPEG ends its last scan with an end-of-image marker; a file cut short
+/// (an interrupted copy) does not. Lenient decoders would show it grey.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let last_scan = memchr::memmem::rfind(bytes, &[0xFF, 0xDA]);
+    let last_end = memchr::memmem::rfind(bytes, &[0xFF, 0xD9]);
+    matches!((last_scan, last_end), (Some(s), Some(e)) if e > s)
+}
+
+fn explain(e: image::ImageError) -> String {
+    match e {
+        image::ImageError::Limits(_) => format!("photo trop grande pour être traitée (plus de {MAX_SIDE} pixels de côté ou trop de mémoire) : fichier piégé ou image démesurée"),
+        image::ImageError::Unsupported(u) => format!("format d'image non pris en charge : {u}"),
+        image::ImageError::Decoding(d) => format!("photo abîmée ou incomplète : {d}"),
+        other => format!("photo illisible : {other}"),
+    }
+}
+
+/// Rewrites `<img src="{base}{path}" …>` of processed photos: the middle
+/// width as `src`, every width in `srcset`, the size, lazy loading.
+pub fn rewrite_html(html: &str, base: &str, photos: &BTreeMap<String, Photo>) -> String {
+    if !html.contains("<img") {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(i) = rest.find("<img src=\"") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "<img src=\"".len()..];
+        let Some(end) = after.find('"') else { break };
+        let url = &after[..end];
+        let path = url.strip_prefix(base).map(crate::slug::percent_decode);
+        match path.as_ref().and_then(|p| photos.get(p)) {
+            Some(photo) => {
+                let main = photo
+                    .variants
+                    .iter()
+                    .find(|v| v.width >= 960)
+                    .or(photo.variants.last())
+                    .expect("a photo has variants");
+                let srcset: Vec<String> = photo
+                    .variants
+                    .iter()
+                    .map(|v| format!("{base}{} {}w", crate::slug::encode_path(&v.path), v.width))
+                    .collect();
+                out.push_str(&format!(
+                    "<img src=\"{base}{}\" srcset=\"{}\" sizes=\"(max-width: 52rem) 100vw, 52rem\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\"",
+                    crate::slug::encode_path(&main.path),
+                    srcset.join(", "),
+                    main.width,
+                    main.height
+                ));
+            }
+            None => {
+                out.push_str("<img src=\"");
+                out.push_str(url);
+                out.push('"');
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrites_img_tags_with_srcset() {
+        let mut photos = BTreeMap::new();
+        photos.insert(
+            "a/p.jpg".to_string(),
+            Photo {
+                variants: vec![
+                    Variant {
+                        width: 480,
+                        height: 320,
+                        path: "a/p-480.jpg".into(),
+                        cached: PathBuf::new(),
+                    },
+                    Variant {
+                        width: 960,
+                        height: 640,
+                        path: "a/p-960.jpg".into(),
+                        cached: PathBuf::new(),
+                    },
+                ],
+            },
+        );
+        let html = rewrite_html(
+            "<p><img src=\"/b/a/p.jpg\" alt=\"x\" /></p>",
+            "/b/",
+            &photos,
+        );
+        assert!(html.contains("src=\"/b/a/p-960.jpg\""), "{html}");
+        assert!(
+            html.contains("srcset=\"/b/a/p-480.jpg 480w, /b/a/p-960.jpg 960w\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("loading=\"lazy\"") && html.contains("alt=\"x\""),
+            "{html}"
+        );
+    }
+}
