@@ -26,6 +26,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

@@ -57,6 +57,9 @@ struct Index {
     version: u32,
     espace: String,
     pages: BTreeMap<String, IndexEntry>,
+    /// The area's search index (MiniSearch), when it has pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recherche: Option<IndexEntry>,
 }
 
 /// A restricted page, as sealed: what the browser puts in the shell.
@@ -123,18 +126,31 @@ pub fn seal(
             Piece::Kept(path, file) => {
                 out.files.insert(path, file);
             }
-            Piece::Sealed { blob, bytes, page } => {
+            Piece::Sealed {
+                blob,
+                bytes,
+                page,
+                search,
+            } => {
+                let new_index = |audience: &Audience| Index {
+                    version: 1,
+                    espace: audience.id(),
+                    pages: BTreeMap::new(),
+                    recherche: None,
+                };
                 if let Some((audience, route, entry)) = page {
                     out.sealed_pages += 1;
                     indexes
                         .entry(audience.clone())
-                        .or_insert_with(|| Index {
-                            version: 1,
-                            espace: audience.id(),
-                            pages: BTreeMap::new(),
-                        })
+                        .or_insert_with(|| new_index(&audience))
                         .pages
                         .insert(route, entry);
+                }
+                if let Some((audience, entry)) = search {
+                    indexes
+                        .entry(audience.clone())
+                        .or_insert_with(|| new_index(&audience))
+                        .recherche = Some(entry);
                 }
                 out.add(blob, Audience::Public, bytes);
             }
@@ -170,6 +186,16 @@ pub fn seal(
         Audience::Public,
         serde_json::to_vec_pretty(&secrets.ring).expect("ring serializes"),
     );
+    // Where each area's index is, for the search page (the shells say it too).
+    let areas: Vec<serde_json::Value> = indexes
+        .keys()
+        .filter_map(|a| Some(serde_json::json!({"espace": a.id(), "index": format!("{base}{}", index_blob(a, secrets)?), "index_id": index_id(a)})))
+        .collect();
+    out.add(
+        format!("{BLOB_DIR}/espaces.json"),
+        Audience::Public,
+        serde_json::to_vec(&areas).expect("areas serialize"),
+    );
     Ok(out)
 }
 
@@ -182,6 +208,7 @@ enum Piece {
         blob: String,
         bytes: Vec<u8>,
         page: Option<(Audience, String, IndexEntry)>,
+        search: Option<(Audience, IndexEntry)>,
     },
 }
 
@@ -239,11 +266,21 @@ fn seal_one(
         }
         None => (bytes, !is_compressed(&path), None),
     };
+    let search = path.starts_with("recherche/").then(|| {
+        (
+            target.audience.clone(),
+            IndexEntry {
+                blob: format!("{base}{}", target.blob),
+                id: target.id.clone(),
+            },
+        )
+    });
     let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
     Ok(Piece::Sealed {
         blob: target.blob.clone(),
         bytes: blob,
         page,
+        search,
     })
 }
 

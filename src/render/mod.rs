@@ -144,6 +144,22 @@ pub fn render(
     )
 }
 
+/// One MiniSearch index per audience: public at `recherche/index.json`,
+/// restricted ones at `recherche/<audience>.json` (sealed later with their area).
+fn search_indexes(school: &School, content: &Content, output: &mut Output) {
+    let base = &school.base_path;
+    let link = |page: &crate::content::Page| crate::search::link(base, page);
+    for (audience, docs) in crate::search::documents(content, &link) {
+        let json = crate::search::index_json(&docs).to_string().into_bytes();
+        let path = if audience.is_public() {
+            "recherche/index.json".to_string()
+        } else {
+            format!("recherche/{}.json", crate::slug::slugify(&audience.id()))
+        };
+        output.add(path, audience, json);
+    }
+}
+
 /// A rendered page: path, audience, bytes, fingerprint of its data.
 type RenderedPage = (String, Audience, Arc<Vec<u8>>, u64);
 
@@ -253,6 +269,7 @@ pub fn render_cached(
     cache.pages = pages;
 
     views::feeds(school, content, today, &mut output);
+    search_indexes(school, content, &mut output);
     for asset in &content.assets {
         match photos.get(&asset.path) {
             // A photo: its resized copies, never the original.

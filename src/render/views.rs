@@ -244,6 +244,12 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         json!({"titre": "Page introuvable"}),
         &public,
     ));
+    jobs.push(job(
+        "recherche/index.html",
+        "search.html",
+        json!({"titre": "Rechercher"}),
+        &public,
+    ));
 
     // Areas of the families and of the staff, when they have content.
     for area in [Audience::Families, Audience::Staff] {

@@ -4,7 +4,8 @@
 //
 // node tests/browser/unlock.mjs --site DIR --base /ecole/ --area classes/cm1/
 //      [--route blog/sortie/] (--code CODE | --qr CODE) [--expect TEXT]... [--absent TEXT]...
-//      [--images N] [--denied]
+//      [--images N] [--denied] [--then PATH]
+// --then: once the area is open, go to PATH (same tab) and check there.
 // --denied: the code must be refused (area closed, a message says so).
 // Exit 0 when every expectation holds, 1 otherwise, 3 on timeout.
 import { launch, serve } from "./lib.mjs";
@@ -48,15 +49,20 @@ try {
     await page.waitForFunction((r) => document.title && location.hash === "#/" + r, { timeout: 10000 }, opt.route);
     await new Promise((r) => setTimeout(r, 300));
   }
+  if (opt.then) {
+    // Same tab: the keys kept for this visit (sessionStorage) go along.
+    await page.goto(`${server.url}${opt.base}${opt.then}`, { waitUntil: "networkidle0" });
+    await new Promise((r) => setTimeout(r, 300));
+  }
   const wanted = Number(opt.images || 0);
   if (wanted > 0) {
     await page.waitForFunction((n) => [...document.querySelectorAll("#contenu-espace img")].filter((i) => i.src.startsWith("blob:") && i.naturalWidth > 0).length >= n, { timeout: 20000 }, wanted).catch(() => {});
   }
   const state = await page.evaluate(() => ({
-    open: !document.getElementById("dedans").hidden,
+    open: document.getElementById("dedans") ? !document.getElementById("dedans").hidden : true,
     text: document.body.innerText,
     html: document.documentElement.outerHTML,
-    message: document.getElementById("message").textContent,
+    message: document.getElementById("message") ? document.getElementById("message").textContent : "",
     href: location.href,
     images: [...document.querySelectorAll("#contenu-espace img")].filter((i) => i.src.startsWith("blob:") && i.naturalWidth > 0).length,
   }));

@@ -12,4 +12,5 @@ mod common;
 mod invalid;
 mod links;
 mod photos;
+mod search;
 mod serve;

@@ -8,6 +8,33 @@
 // Format : voir le guide, chapitre « Format des fichiers chiffrés ».
 (function () {
   "use strict";
+  // Shared with the search page: open a sealed item of an area whose key
+  // this browser kept ("this visit" or "this device").
+  var api = {
+    base: null,
+    keys: function (base) {
+      var store = "preau:" + base + ":cles";
+      try { return JSON.parse(sessionStorage.getItem(store) || localStorage.getItem(store) || "null") || {}; } catch (e) { return {}; }
+    },
+    open: function (rawKey, id, url) {
+      var raw = Uint8Array.from(atob(rawKey), function (c) { return c.charCodeAt(0); });
+      return crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["decrypt"]).then(function (key) {
+        return fetch(url).then(function (r) { if (!r.ok) { throw new Error(url); } return r.arrayBuffer(); }).then(function (buf) {
+          var b = new Uint8Array(buf);
+          var enc = new TextEncoder();
+          var idBytes = enc.encode(id);
+          var aad = new Uint8Array(7 + idBytes.length);
+          aad.set(b.slice(0, 7), 0);
+          aad.set(idBytes, 7);
+          return crypto.subtle.decrypt({ name: "AES-GCM", iv: b.slice(7, 19), additionalData: aad }, key, b.slice(19)).then(function (plain) {
+            if (b[6] !== 1) { return plain; }
+            return new Response(new Blob([plain]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer();
+          });
+        });
+      });
+    }
+  };
+  window.preauAcces = api;
   var root = document.getElementById("espace");
   if (!root) { return; }
   var AREA = root.getAttribute("data-espace");

@@ -1,0 +1,138 @@
+//! Search: the indexes preau writes are real MiniSearch indexes (same
+//! results as MiniSearch indexing the same documents, with the pinned npm
+//! package), accents, prefixes and typos are forgiven, and a class's code
+//! reveals only what that code may read.
+
+use sha2::{Digest, Sha256};
+
+use super::common::{
+    browser_ready, class_code, copy_tree, example_site, fixture, node_script, preau, repo,
+    school_copy, text,
+};
+
+/// SHA-256 of `dist/umd/index.js` of minisearch 7.2.0 on the npm registry.
+const MINISEARCH_7_2_0_UMD: &str =
+    "03c27931eb603af1d3358579e9885eafdb6a2f5fa9929557b3e77d7e99d06d03";
+
+#[test]
+fn the_theme_ships_the_published_minisearch_build() {
+    let shipped = std::fs::read(repo().join("themes/default/static/minisearch.js")).unwrap();
+    let hex: String = Sha256::digest(&shipped)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        hex, MINISEARCH_7_2_0_UMD,
+        "themes/default/static/minisearch.js is not minisearch 7.2.0's browser build"
+    );
+    assert!(
+        repo()
+            .join("themes/default/static/minisearch.LICENSE.txt")
+            .exists(),
+        "its licence ships beside it"
+    );
+    let installed = repo().join("tests/browser/node_modules/minisearch/dist/umd/index.js");
+    if installed.exists() {
+        assert_eq!(
+            std::fs::read(installed).unwrap(),
+            shipped,
+            "the pinned npm package and the theme disagree"
+        );
+    }
+}
+
+#[test]
+fn public_index_matches_minisearch_indexing_the_same_documents() {
+    if !browser_ready("public_index_matches_minisearch_indexing_the_same_documents") {
+        return;
+    }
+    let (out, base) = example_site();
+    let loaded = preau::site::Site::load(&repo().join("example-school"), None).unwrap();
+    let site = loaded.site.expect("example school loads");
+    let docs = preau::search::documents(&site.content, &|p| preau::search::link(base, p));
+    let public = &docs[&preau::config::Audience::Public];
+    let tmp = tempfile::tempdir().unwrap();
+    let docs_path = tmp.path().join("documents.json");
+    std::fs::write(&docs_path, serde_json::to_vec(public).unwrap()).unwrap();
+    let queries = serde_json::json!({
+        "compare": ["école", "ecole", "noel", "Noël", "cantine", "canti", "élèves", "réunion des parents", "marché", "la", "vacances toussaint", "accessibilité", "zzzz"],
+        "expect": [
+            {"q": "noel", "id": "actualites/marche-de-noel/"},
+            {"q": "eleves", "id": ""},
+            {"q": "cantin", "id": "infos-pratiques/"},
+            {"q": "cantinne", "id": "infos-pratiques/"},
+            {"q": "recreation", "id": "actualites/travaux-de-la-cour/"}
+        ]
+    });
+    let queries_path = tmp.path().join("queries.json");
+    std::fs::write(&queries_path, queries.to_string()).unwrap();
+    let index = out.join("recherche/index.json");
+    let (ok, log) = node_script(
+        "search_format.mjs",
+        &[
+            index.to_str().unwrap(),
+            docs_path.to_str().unwrap(),
+            queries_path.to_str().unwrap(),
+        ],
+        60,
+    );
+    assert!(ok, "{log}");
+}
+
+#[test]
+fn a_class_code_reveals_search_results_it_may_read_and_nothing_else() {
+    if !browser_ready("a_class_code_reveals_search_results_it_may_read_and_nothing_else") {
+        return;
+    }
+    let (tmp, school) = school_copy("minimal");
+    copy_tree(&fixture("canary"), &school);
+    let out = tmp.path().join("site");
+    let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
+    assert!(r.status.success(), "{:?}", text(&r));
+    let code = class_code(&school, "cm1");
+    let site = out.to_str().unwrap();
+    // With the class code: the class's post and the families' news, not the staff's note.
+    let (ok, log) = node_script(
+        "unlock.mjs",
+        &[
+            "--site",
+            site,
+            "--base",
+            "/tilleuls/",
+            "--area",
+            "classes/cm1/",
+            "--code",
+            &code,
+            "--then",
+            "recherche/?q=kanarizq",
+            "--expect",
+            "Sortie Kanarizq7 au parc",
+            "--expect",
+            "Réunion des familles Kanarizq7",
+            "--absent",
+            "Note de l'équipe",
+            "--absent",
+            "nourri par M. Roux",
+        ],
+        120,
+    );
+    assert!(ok, "{log}");
+    // Without any code: nothing of the class.
+    let (ok, log) = node_script(
+        "page.mjs",
+        &[
+            "--site",
+            site,
+            "--base",
+            "/tilleuls/",
+            "--path",
+            "recherche/?q=kanarizq7",
+            "--expect",
+            "Aucun résultat",
+            "--absent",
+            "Kanarizq7 au parc",
+        ],
+        60,
+    );
+    assert!(ok, "{log}");
+}
