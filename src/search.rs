@@ -30,7 +30,9 @@ pub struct Document {
     pub titre: String,
     /// Plain text of the page.
     pub texte: String,
-    /// Where it leads (site path, or area route for restricted pages).
+    /// Where it leads, for restricted pages (their area route); empty for
+    /// public pages, whose URL is the base path and the id.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub url: String,
     /// « actualité », « cahier », « ressources », « page ».
     pub genre: String,
@@ -122,7 +124,12 @@ pub fn documents(
                 id: page.path.clone(),
                 titre: page.title.clone(),
                 texte,
-                url: link(page),
+                // Public pages: the browser rebuilds the URL from the id.
+                url: if page.audience.is_public() {
+                    String::new()
+                } else {
+                    link(page)
+                },
                 genre: genre(page.kind).to_string(),
                 extrait,
             });

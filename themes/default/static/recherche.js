@@ -44,7 +44,7 @@
     results.slice(0, 30).forEach(function (r) {
       var li = document.createElement("li");
       var a = document.createElement("a");
-      a.href = r.url;
+      a.href = r.url || base + r.id;
       a.textContent = r.titre;
       li.appendChild(a);
       var meta = document.createElement("span");
