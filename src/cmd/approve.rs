@@ -30,17 +30,7 @@ pub struct Options<'a> {
 pub fn run(opt: Options<'_>) -> Result<ExitCode> {
     let secret = keys::load_secret(opt.key).context("la clé de l'IEN est nécessaire pour approuver\n  conseil : créez-la avec « preau keys generate --role ien »")?;
     let own = minisign::PublicKey::from_secret_key(&secret).map_err(|e| anyhow!("{e}"))?;
-    let confiance = match opt.school {
-        Some(dir) => {
-            let text = std::fs::read_to_string(dir.join("ecole.yaml"))
-                .with_context(|| format!("lecture de « {} »", dir.join("ecole.yaml").display()))?;
-            serde_yaml::from_str::<crate::config::SchoolFile>(&text)
-                .ok()
-                .and_then(|f| f.confiance)
-        }
-        None => None,
-    };
-    let mut trust = Trust::from_school(confiance.as_ref(), opt.director_key, None)?;
+    let mut trust = Trust::from_school_dir(opt.school, opt.director_key, None)?;
     if !trust.keys.contains_key(&Role::Directeur) {
         bail!("la clé publique du directeur est inconnue\n  conseil : indiquez --ecole DOSSIER (clé dans « confiance » de ecole.yaml) ou --directeur CLÉ.pub");
     }

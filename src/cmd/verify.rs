@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::manifest::policy::{self, Trust};
 use crate::manifest::state::{Approved, State};
@@ -17,17 +17,7 @@ pub fn run(
     ien: Option<&str>,
     min_version: Option<u64>,
 ) -> Result<ExitCode> {
-    let confiance = match school {
-        Some(dir) => {
-            let text = std::fs::read_to_string(dir.join("ecole.yaml"))
-                .with_context(|| format!("lecture de « {} »", dir.join("ecole.yaml").display()))?;
-            serde_yaml::from_str::<crate::config::SchoolFile>(&text)
-                .ok()
-                .and_then(|f| f.confiance)
-        }
-        None => None,
-    };
-    let trust = Trust::from_school(confiance.as_ref(), directeur, ien)?;
+    let trust = Trust::from_school_dir(school, directeur, ien)?;
     let state = match school {
         Some(dir) => State::load(dir)?,
         None => State::default(),

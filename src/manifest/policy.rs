@@ -155,6 +155,29 @@ pub fn verify(
 }
 
 impl Trust {
+    /// The trust declared in `dir/ecole.yaml` (when a school folder is
+    /// given), with keys given on the command line taking precedence.
+    pub fn from_school_dir(
+        dir: Option<&Path>,
+        directeur: Option<&str>,
+        ien: Option<&str>,
+    ) -> anyhow::Result<Trust> {
+        let confiance = match dir {
+            Some(dir) => {
+                let path = dir.join("ecole.yaml");
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| anyhow::anyhow!("lecture de « {} » : {e}", path.display()))?;
+                let file: crate::config::SchoolFile =
+                    crate::yaml::parse(&text, Path::new("ecole.yaml"), 1).map_err(|d| {
+                        anyhow::anyhow!("« {} » est invalide :\n{d}", path.display())
+                    })?;
+                file.confiance
+            }
+            None => None,
+        };
+        Trust::from_school(confiance.as_ref(), directeur, ien)
+    }
+
     /// The trust of `ecole.yaml` (`confiance:`), with keys given on the
     /// command line taking precedence.
     pub fn from_school(

@@ -379,9 +379,10 @@ pub fn open_browser(address: &str) {
     }
 }
 
-/// Is this path the school's own output or a temporary editor file?
-pub fn is_noise(root: &Path, path: &Path) -> bool {
-    let rel = path.strip_prefix(root).unwrap_or(path);
+/// A changed path relative to the school: (relative path, first
+/// component, file name).
+fn parts(root: &Path, path: &Path) -> (PathBuf, String, String) {
+    let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let first = rel
         .iter()
         .next()
@@ -391,7 +392,15 @@ pub fn is_noise(root: &Path, path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    (rel, first, name)
+}
+
+/// Is this path the school's own output or a temporary editor file?
+pub fn is_noise(root: &Path, path: &Path) -> bool {
+    let (rel, first, name) = parts(root, path);
+    let in_cache = rel.starts_with(".preau/cache");
     first == "public"
+        || in_cache
         || first.starts_with(".preau-")
         || (first.starts_with('.') && first != ".preau")
         || name.ends_with('~')

@@ -22,16 +22,7 @@ pub enum ChangeKind {
 
 /// Sorts one changed path.
 pub fn kind_of(root: &Path, path: &Path) -> ChangeKind {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let first = rel
-        .iter()
-        .next()
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = rel
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let (_, first, name) = super::parts(root, path);
     if first == "theme" {
         ChangeKind::Theme
     } else if name == "ecole.yaml" || name == "classe.yaml" || first == ".preau" {

@@ -2,16 +2,13 @@
 //! class's posts, homework and photos; a wrong code shows nothing; the QR
 //! link logs in and leaves the address bar clean; the canary comes back.
 
+use std::path::{Path, PathBuf};
+
 use super::common::{
     browser_ready, class_code, copy_tree, fixture, node_script, preau, school_copy, text,
 };
 
-fn built_canary_school() -> (
-    tempfile::TempDir,
-    std::path::PathBuf,
-    std::path::PathBuf,
-    String,
-) {
+fn built_canary_school() -> (tempfile::TempDir, PathBuf, PathBuf, String) {
     let (tmp, school) = school_copy("minimal");
     copy_tree(&fixture("canary"), &school);
     let out = tmp.path().join("site");
@@ -21,26 +18,41 @@ fn built_canary_school() -> (
     (tmp, school, out, code)
 }
 
+/// Opens `route` of the CM1 area of `site` in Chromium: `how` is `--code`
+/// (typed in the form) or `--qr` (the letter's link); `checks` are more
+/// arguments of unlock.mjs. Panics with the script's report on failure.
+fn open_cm1(site: &Path, base: &str, route: &str, how: &str, code: &str, checks: &[&str]) {
+    let mut args = vec![
+        "--site",
+        site.to_str().unwrap(),
+        "--base",
+        base,
+        "--area",
+        "classes/cm1/",
+        "--route",
+        route,
+        how,
+        code,
+    ];
+    args.extend_from_slice(checks);
+    let (ok, log) = node_script("unlock.mjs", &args, 120);
+    assert!(ok, "{log}");
+}
+
 #[test]
 fn right_code_shows_posts_homework_and_photos_in_chromium() {
     if !browser_ready("right_code_shows_posts_homework_and_photos_in_chromium") {
         return;
     }
     let (_tmp, _school, out, code) = built_canary_school();
-    let site = out.to_str().unwrap();
-    let (ok, log) = node_script(
-        "unlock.mjs",
+    let post = "blog/sortie-kanarizq7/";
+    open_cm1(
+        &out,
+        "/tilleuls/",
+        post,
+        "--code",
+        &code,
         &[
-            "--site",
-            site,
-            "--base",
-            "/tilleuls/",
-            "--area",
-            "classes/cm1/",
-            "--route",
-            "blog/sortie-kanarizq7/",
-            "--code",
-            &code,
             "--expect",
             "Nous avons vu le Kanarizq7",
             "--expect",
@@ -50,28 +62,15 @@ fn right_code_shows_posts_homework_and_photos_in_chromium() {
             "--images",
             "1",
         ],
-        120,
     );
-    assert!(ok, "{log}");
-    let (ok, log) = node_script(
-        "unlock.mjs",
-        &[
-            "--site",
-            site,
-            "--base",
-            "/tilleuls/",
-            "--area",
-            "classes/cm1/",
-            "--route",
-            "cahier/a-faire/",
-            "--code",
-            &code,
-            "--expect",
-            "Dessiner le Kanarizq7",
-        ],
-        120,
+    open_cm1(
+        &out,
+        "/tilleuls/",
+        "cahier/a-faire/",
+        "--code",
+        &code,
+        &["--expect", "Dessiner le Kanarizq7"],
     );
-    assert!(ok, "{log}");
 }
 
 #[test]
@@ -82,28 +81,14 @@ fn wrong_code_shows_nothing_in_chromium() {
     let (_tmp, _school, out, code) = built_canary_school();
     let mut wrong = code.clone();
     wrong.replace_range(0..1, if code.starts_with('b') { "d" } else { "b" });
-    let (ok, log) = node_script(
-        "unlock.mjs",
-        &[
-            "--site",
-            out.to_str().unwrap(),
-            "--base",
-            "/tilleuls/",
-            "--area",
-            "classes/cm1/",
-            "--route",
-            "blog/sortie-kanarizq7/",
-            "--code",
-            &wrong,
-            "--denied",
-            "--absent",
-            "Kanarizq7",
-            "--absent",
-            "kanarizq7",
-        ],
-        120,
+    open_cm1(
+        &out,
+        "/tilleuls/",
+        "blog/sortie-kanarizq7/",
+        "--code",
+        &wrong,
+        &["--denied", "--absent", "Kanarizq7", "--absent", "kanarizq7"],
     );
-    assert!(ok, "{log}");
 }
 
 #[test]
@@ -112,27 +97,14 @@ fn qr_link_logs_in_and_clears_the_address_bar() {
         return;
     }
     let (_tmp, _school, out, code) = built_canary_school();
-    let (ok, log) = node_script(
-        "unlock.mjs",
-        &[
-            "--site",
-            out.to_str().unwrap(),
-            "--base",
-            "/tilleuls/",
-            "--area",
-            "classes/cm1/",
-            "--route",
-            "blog/sortie-kanarizq7/",
-            "--qr",
-            &code,
-            "--expect",
-            "Nous avons vu le Kanarizq7",
-            "--images",
-            "1",
-        ],
-        120,
+    open_cm1(
+        &out,
+        "/tilleuls/",
+        "blog/sortie-kanarizq7/",
+        "--qr",
+        &code,
+        &["--expect", "Nous avons vu le Kanarizq7", "--images", "1"],
     );
-    assert!(ok, "{log}");
 }
 
 #[test]
@@ -143,21 +115,15 @@ fn example_school_class_area_opens_in_chromium() {
     let (out, base) = super::common::example_site();
     let school = super::common::repo().join("example-school");
     let code = class_code(&school, "cm1");
-    let site = out.to_str().unwrap();
+    let post = "blog/sortie-au-musee/";
     // A post with its photo.
-    let (ok, log) = node_script(
-        "unlock.mjs",
+    open_cm1(
+        out,
+        base,
+        post,
+        "--code",
+        &code,
         &[
-            "--site",
-            site,
-            "--base",
-            base,
-            "--area",
-            "classes/cm1/",
-            "--route",
-            "blog/sortie-au-musee/",
-            "--code",
-            &code,
             "--expect",
             "la classe a visité le musée gallo-romain",
             "--expect",
@@ -165,9 +131,7 @@ fn example_school_class_area_opens_in_chromium() {
             "--images",
             "1",
         ],
-        120,
     );
-    assert!(ok, "{log}");
     // A cahier day with its homework (the « à faire » view hides what is past on the device's date).
     let day = super::common::open_areas(out, &school)
         .into_iter()
@@ -179,73 +143,45 @@ fn example_school_class_area_opens_in_chromium() {
         .nth(1)
         .and_then(|s| s.split(" : ").nth(1))
         .and_then(|s| s.split('<').next())
-        .expect("homework on that day")
-        .split(['&', '.'])
-        .next()
-        .unwrap()
-        .to_string();
-    let (ok, log) = node_script(
-        "unlock.mjs",
-        &[
-            "--site",
-            site,
-            "--base",
-            base,
-            "--area",
-            "classes/cm1/",
-            "--route",
-            "cahier/2026-11-20/",
-            "--code",
-            &code,
-            "--expect",
-            "Travail à faire",
-            "--expect",
-            &homework,
-        ],
-        120,
+        .expect("homework on that day");
+    let homework = homework.split(['&', '.']).next().unwrap();
+    open_cm1(
+        out,
+        base,
+        "cahier/2026-11-20/",
+        "--code",
+        &code,
+        &["--expect", "Travail à faire", "--expect", homework],
     );
-    assert!(ok, "{log}");
-    // The CE1 code does not open the CM1 area; a made-up code opens nothing.
-    let (ok, log) = node_script(
-        "unlock.mjs",
-        &[
-            "--site",
-            site,
-            "--base",
-            base,
-            "--area",
-            "classes/cm1/",
-            "--route",
-            "blog/sortie-au-musee/",
-            "--code",
-            "bakoti-lumipa-rosufa",
-            "--denied",
-            "--absent",
-            "gallo-romain",
-        ],
-        120,
+    // Another class's code does not open the CM1 area; a made-up code opens nothing.
+    open_cm1(
+        out,
+        base,
+        post,
+        "--code",
+        &class_code(&school, "ce1"),
+        &["--denied", "--absent", "gallo-romain"],
     );
-    assert!(ok, "{log}");
+    open_cm1(
+        out,
+        base,
+        post,
+        "--code",
+        "bakoti-lumipa-rosufa",
+        &["--denied", "--absent", "gallo-romain"],
+    );
     // The QR link of the letter.
-    let (ok, log) = node_script(
-        "unlock.mjs",
+    open_cm1(
+        out,
+        base,
+        post,
+        "--qr",
+        &code,
         &[
-            "--site",
-            site,
-            "--base",
-            base,
-            "--area",
-            "classes/cm1/",
-            "--route",
-            "blog/sortie-au-musee/",
-            "--qr",
-            &code,
             "--expect",
             "la classe a visité le musée gallo-romain",
             "--images",
             "1",
         ],
-        120,
     );
-    assert!(ok, "{log}");
 }
