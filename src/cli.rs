@@ -197,6 +197,34 @@ pub enum Command {
         )]
         version_min: Option<u64>,
     },
+    /// Publie un site approuvé : seulement ce qui a changé, le manifeste en dernier (alias : publier).
+    #[command(
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
+        alias = "publier"
+    )]
+    Deploy {
+        /// Le dossier du site approuvé (approuve-vN).
+        #[arg(value_name = "SITE")]
+        site: PathBuf,
+        /// Dossier de l'école : clés de « confiance » et destination « publication » de ecole.yaml.
+        #[arg(
+            long,
+            default_value = ".",
+            hide_default_value = true,
+            value_name = "DOSSIER"
+        )]
+        ecole: PathBuf,
+        /// Dossier de destination, à la place de celui de ecole.yaml.
+        #[arg(long, value_name = "DOSSIER")]
+        vers: Option<PathBuf>,
+        /// Montre ce qui changerait, sans rien envoyer (alias : --essai).
+        #[arg(long, visible_alias = "essai")]
+        dry_run: bool,
+        /// Accepte de publier une version plus ancienne que celle en ligne.
+        #[arg(long = "forcer-retour-arriere")]
+        force_rollback: bool,
+    },
     /// Aperçu du site dans le navigateur, sur cet ordinateur (alias : apercu).
     #[command(
         disable_help_flag = true,

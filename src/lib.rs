@@ -20,6 +20,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod deploy;
 pub mod diagnostic;
 pub mod images;
 pub mod manifest;

@@ -5,6 +5,7 @@ mod access;
 mod approve;
 mod build;
 mod check;
+mod deploy;
 mod init;
 mod keys;
 mod new;
@@ -53,6 +54,13 @@ pub fn run(command: Command) -> Result<ExitCode> {
                     sans_mot_de_passe,
                 },
         } => keys::run(&role, &dossier, sans_mot_de_passe),
+        Command::Deploy {
+            site,
+            ecole,
+            vers,
+            dry_run,
+            force_rollback,
+        } => deploy::run(&site, &ecole, vers.as_deref(), dry_run, force_rollback),
         Command::Submit { dir, cle } => submit::run(&dir, cle.as_deref()),
         Command::Approve {
             submission,

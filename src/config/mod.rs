@@ -68,6 +68,21 @@ pub struct SchoolFile {
     /// How photos are processed.
     #[serde(default)]
     pub photos: crate::images::Settings,
+    /// Where `preau deploy` publishes the site.
+    #[serde(default)]
+    pub publication: Option<PublishTarget>,
+}
+
+/// `publication:` in `ecole.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishTarget {
+    /// `dossier` (FTP, SFTP and S3 come in a next version).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// For `dossier`: the folder the web server serves.
+    #[serde(default)]
+    pub chemin: Option<String>,
 }
 
 /// `confiance:` in `ecole.yaml`: the public keys of the directeur and the

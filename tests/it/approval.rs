@@ -456,3 +456,211 @@ fn the_footer_shows_who_approved_and_when() {
     );
     assert!(ok, "{log}");
 }
+
+// ---- Publishing (preau deploy, folder target) ----
+
+fn deploy(s: &Setup, site: &Path, web: &Path, extra: &[&str]) -> (bool, String) {
+    let mut args = vec![
+        "deploy",
+        site.to_str().unwrap(),
+        "--ecole",
+        s.school.to_str().unwrap(),
+        "--vers",
+        web.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let r = preau(&s.school, &args);
+    let (o, e) = text(&r);
+    (r.status.success(), format!("{o}{e}"))
+}
+
+fn planned(log: &str) -> Vec<String> {
+    log.lines()
+        .filter_map(|l| l.strip_prefix("  + "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn deploy_sends_only_what_changed_and_the_manifest_last() {
+    let s = setup(school_copy("minimal"), "");
+    let web = s.school.parent().unwrap().join("web");
+    let v1 = s.approved_site();
+    let (ok, log) = deploy(&s, &v1, &web, &[]);
+    assert!(ok, "{log}");
+    assert!(
+        log.contains("Version 1 publiée") && log.contains("en ligne auparavant : rien"),
+        "{log}"
+    );
+    let (ok, log) = s.verify(&web, &[]);
+    assert!(ok, "the published folder verifies: {log}");
+    // Again, no change: nothing.
+    let (ok, log) = deploy(&s, &v1, &web, &["--essai"]);
+    assert!(ok && planned(&log).is_empty(), "{log}");
+    let (ok, log) = deploy(&s, &v1, &web, &[]);
+    assert!(ok && log.contains("0 fichier(s) envoyé(s)"), "{log}");
+    // One post changed: its blob, the class search index, then the manifest and signatures.
+    let post = s.school.join("classes/cm1/blog/sortie/index.md");
+    std::fs::write(
+        &post,
+        std::fs::read_to_string(&post)
+            .unwrap()
+            .replace("résume la sortie.", "résume la sortie, bravo."),
+    )
+    .unwrap();
+    let v2 = s.approved_site();
+    let (ok, log) = deploy(&s, &v2, &web, &["--essai"]);
+    assert!(ok, "{log}");
+    let plan = planned(&log);
+    assert_eq!(plan.len(), 5, "{plan:?}");
+    assert!(
+        plan[..2]
+            .iter()
+            .all(|p| p.starts_with("acces/") && p.ends_with(".bin")),
+        "{plan:?}"
+    );
+    assert_eq!(
+        &plan[2..],
+        [
+            "preau/manifeste.json",
+            "preau/manifeste.json.directeur.minisig",
+            "preau/manifeste.json.ien.minisig"
+        ]
+    );
+    let (ok, log) = deploy(&s, &v2, &web, &[]);
+    assert!(
+        ok && log.contains("Version 2 publiée") && log.contains("en ligne auparavant : version 1"),
+        "{log}"
+    );
+    let (ok, log) = s.verify(&web, &[]);
+    assert!(ok && log.contains("version 2"), "{log}");
+}
+
+#[test]
+fn deploy_refuses_unapproved_tampered_and_older_sites_and_sends_nothing() {
+    let s = setup(school_copy("minimal"), "");
+    let web = s.school.parent().unwrap().join("web");
+    let v1 = s.approved_site();
+    let post = s.school.join("classes/cm1/blog/sortie/index.md");
+    std::fs::write(
+        &post,
+        std::fs::read_to_string(&post)
+            .unwrap()
+            .replace("résume la sortie.", "résume la sortie, bravo."),
+    )
+    .unwrap();
+    let v2 = s.approved_site();
+    assert!(deploy(&s, &v2, &web, &[]).0);
+    let online = files(&web);
+    let snapshot: Vec<Vec<u8>> = online
+        .iter()
+        .map(|f| std::fs::read(web.join(f)).unwrap())
+        .collect();
+    let unchanged = |what: &str| {
+        assert_eq!(files(&web), online, "{what}: files changed online");
+        for (f, before) in online.iter().zip(&snapshot) {
+            assert_eq!(
+                &std::fs::read(web.join(f)).unwrap(),
+                before,
+                "{what}: {f} changed online"
+            );
+        }
+    };
+    // Unapproved: the directeur's build, without the IEN's signature.
+    let (ok, log) = deploy(&s, &s.school.join("public"), &web, &[]);
+    assert!(
+        !ok && log.contains("signature manquante : l'IEN n'a pas signé")
+            && log.contains("rien n'a été envoyé"),
+        "{log}"
+    );
+    unchanged("unapproved");
+    // Tampered.
+    let (_t, tampered) = copy_site(&v2);
+    std::fs::write(tampered.join("index.html"), "<p>piraté</p>").unwrap();
+    let (ok, log) = deploy(&s, &tampered, &web, &[]);
+    assert!(
+        !ok && log.contains("fichier modifié depuis la signature : « index.html »"),
+        "{log}"
+    );
+    unchanged("tampered");
+    // Older than what is online.
+    let (ok, log) = deploy(&s, &v1, &web, &[]);
+    assert!(
+        !ok && log.contains(
+            "retour en arrière refusé : la version 2 est en ligne, ce site est la version 1"
+        ),
+        "{log}"
+    );
+    unchanged("rollback");
+    let (ok, log) = deploy(&s, &v1, &web, &["--forcer-retour-arriere"]);
+    assert!(
+        ok && log.contains("Version 1 publiée"),
+        "a rollback on purpose: {log}"
+    );
+}
+
+/// A folder that fails after a number of writes, like a connection lost.
+struct Flaky {
+    inner: preau::deploy::folder::Folder,
+    writes_left: usize,
+}
+
+impl preau::deploy::Target for Flaky {
+    fn read(&mut self, path: &str) -> anyhow::Result<Option<Vec<u8>>> {
+        self.inner.read(path)
+    }
+    fn write(&mut self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        if self.writes_left == 0 {
+            anyhow::bail!("connexion perdue");
+        }
+        self.writes_left -= 1;
+        self.inner.write(path, bytes)
+    }
+    fn delete(&mut self, path: &str) -> anyhow::Result<()> {
+        self.inner.delete(path)
+    }
+    fn describe(&self) -> String {
+        "un serveur instable".into()
+    }
+}
+
+#[test]
+fn an_interrupted_deploy_leaves_the_old_version_online_and_the_rerun_finishes() {
+    let s = setup(school_copy("minimal"), "");
+    let web = s.school.parent().unwrap().join("web");
+    let v1 = s.approved_site();
+    assert!(deploy(&s, &v1, &web, &[]).0);
+    for name in ["pages/infos.md", "pages/cantine.md"] {
+        std::fs::write(
+            s.school.join(name),
+            "---\ntitre: Une page de plus\n---\nTexte.\n",
+        )
+        .unwrap();
+    }
+    let v2 = s.approved_site();
+    let trust =
+        preau::manifest::policy::Trust::from_school_dir(Some(&s.school), None, None).unwrap();
+    let today = preau::dates::Date::parse("2026-11-24").unwrap();
+    let opt = preau::deploy::Options {
+        site: &v2,
+        trust: &trust,
+        today,
+        dry_run: false,
+        allow_rollback: false,
+    };
+    let mut flaky = Flaky {
+        inner: preau::deploy::folder::Folder::new(&web).unwrap(),
+        writes_left: 2,
+    };
+    let err = preau::deploy::deploy(&opt, &mut flaky, &mut |_, _, _| {}).unwrap_err();
+    assert!(format!("{err:#}").contains("connexion perdue"), "{err:#}");
+    // The manifest online is still version 1's.
+    let online: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(web.join("preau/manifeste.json")).unwrap()).unwrap();
+    assert_eq!(online["version"], 1);
+    // The rerun finishes the job.
+    let (ok, log) = deploy(&s, &v2, &web, &[]);
+    assert!(ok, "{log}");
+    let (ok, log) = s.verify(&web, &[]);
+    assert!(ok && log.contains("version 2"), "{log}");
+}

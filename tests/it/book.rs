@@ -60,7 +60,9 @@ fn keys_of<T: serde::de::DeserializeOwned>() -> Vec<String> {
 
 #[test]
 fn the_reference_names_every_key() {
-    use preau::config::{Accessibility, ClassFile, Dpo, Host, SchoolFile, TrustFile};
+    use preau::config::{
+        Accessibility, ClassFile, Dpo, Host, PublishTarget, SchoolFile, TrustFile,
+    };
     use preau::content::frontmatter::{
         CahierMeta, DocumentMeta, EventMeta, Homework, PageMeta, PostMeta, ResourcesMeta,
     };
@@ -83,6 +85,7 @@ fn the_reference_names_every_key() {
     check(&config, "dpo.", keys_of::<Dpo>());
     check(&config, "", keys_of::<ClassFile>());
     check(&config, "confiance.", keys_of::<TrustFile>());
+    check(&config, "publication.", keys_of::<PublishTarget>());
     check(&headers, "", keys_of::<PageMeta>());
     check(&headers, "", keys_of::<PostMeta>());
     check(&headers, "", keys_of::<CahierMeta>());
