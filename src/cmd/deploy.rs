@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::deploy::{self, folder::Folder, Options};
+use crate::deploy::ftp::{Ftp, FtpSettings};
+use crate::deploy::{self, folder::Folder, Options, Target};
 use crate::manifest::policy::Trust;
 
 /// Publishes `site` to the target of `school`'s ecole.yaml (or `to`).
@@ -21,19 +22,23 @@ pub fn run(
         .with_context(|| format!("lecture de « {} »", school.join("ecole.yaml").display()))?;
     let file: crate::config::SchoolFile = crate::yaml::parse(&text, Path::new("ecole.yaml"), 1)
         .map_err(|d| anyhow!("ecole.yaml est invalide :\n{d}"))?;
-    let destination = match (to, &file.publication) {
-        (Some(dir), _) => dir.to_path_buf(),
+    let (mut target, destination): (Box<dyn Target>, String) = match (to, &file.publication) {
+        (Some(dir), _) => (Box::new(Folder::new(dir)?), dir.display().to_string()),
         (None, Some(t)) if t.kind == "dossier" => {
             let chemin = t.chemin.as_deref().ok_or_else(|| anyhow!("« publication » : le type dossier demande un « chemin »"))?;
-            school.join(chemin)
+            (Box::new(Folder::new(&school.join(chemin))?), chemin.to_string())
+        }
+        (None, Some(t)) if t.kind == "ftp" => {
+            let settings = ftp_settings(t, school)?;
+            let shown = format!("ftp://{}:{}{}", settings.host, settings.port, settings.folder);
+            (Box::new(Ftp::connect(&settings)?), shown)
         }
         (None, Some(t)) => bail!(
-            "la publication de type « {} » n'est pas encore disponible dans cette version de Préau\n  conseil : publiez vers un dossier (type: dossier) ou avec --vers DOSSIER",
+            "la publication de type « {} » n'est pas encore disponible dans cette version de Préau\n  conseil : types possibles : dossier, ftp",
             t.kind
         ),
-        (None, None) => bail!("aucune destination : ajoutez « publication » dans ecole.yaml (type: dossier, chemin: …) ou indiquez --vers DOSSIER"),
+        (None, None) => bail!("aucune destination : ajoutez « publication » dans ecole.yaml (type: dossier ou ftp) ou indiquez --vers DOSSIER"),
     };
-    let mut target = Folder::new(&destination)?;
     let opt = Options {
         site,
         trust: &trust,
@@ -47,7 +52,7 @@ pub fn run(
             eprint!("\r\x1b[2K[{done}/{total}] {path}");
         }
     };
-    let plan = deploy::deploy(&opt, &mut target, &mut progress)?;
+    let plan = deploy::deploy(&opt, target.as_mut(), &mut progress)?;
     if terminal && !dry_run {
         eprintln!();
     }
@@ -69,10 +74,55 @@ pub fn run(
         println!(
             "Version {} publiée vers {} : {} fichier(s) envoyé(s) ({size}), {} retiré(s) ; en ligne auparavant : {online}.",
             plan.version,
-            destination.display(),
+            destination,
             plan.upload.len(),
             plan.remove.len()
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Environment variables that give the FTP credentials.
+pub const FTP_USER_ENV: &str = "PREAU_FTP_UTILISATEUR";
+/// See [`FTP_USER_ENV`].
+pub const FTP_PASSWORD_ENV: &str = "PREAU_FTP_MOT_DE_PASSE";
+
+/// FTP settings: ecole.yaml for the place, the environment or
+/// `.preau/publication.json` for the credentials (never ecole.yaml).
+fn ftp_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<FtpSettings> {
+    let host = t
+        .hote
+        .clone()
+        .ok_or_else(|| anyhow!("« publication » : le type ftp demande un « hote »"))?;
+    let tls = match t.chiffrement.as_deref() {
+        None | Some("tls") => true,
+        Some("aucun") => false,
+        Some(other) => bail!("« publication » : chiffrement « {other} » inconnu (tls ou aucun)"),
+    };
+    let stored: Option<serde_json::Value> = std::fs::read(school.join(".preau/publication.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let from_file = |k: &str| {
+        stored
+            .as_ref()
+            .and_then(|v| v[k].as_str().map(str::to_string))
+    };
+    let user = std::env::var(FTP_USER_ENV)
+        .ok()
+        .or_else(|| from_file("utilisateur"));
+    let password = std::env::var(FTP_PASSWORD_ENV)
+        .ok()
+        .or_else(|| from_file("mot_de_passe"));
+    let (Some(user), Some(password)) = (user, password) else {
+        bail!("identifiants FTP absents\n  conseil : définissez {FTP_USER_ENV} et {FTP_PASSWORD_ENV}, ou écrivez-les dans .preau/publication.json ({{\"utilisateur\": …, \"mot_de_passe\": …}}), jamais dans ecole.yaml");
+    };
+    Ok(FtpSettings {
+        host,
+        port: t.port.unwrap_or(21),
+        folder: t.dossier.clone().unwrap_or_else(|| "/".into()),
+        tls,
+        ca: t.certificat_ca.as_ref().map(|c| school.join(c)),
+        user,
+        password,
+    })
 }

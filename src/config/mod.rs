@@ -77,12 +77,27 @@ pub struct SchoolFile {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishTarget {
-    /// `dossier` (FTP, SFTP and S3 come in a next version).
+    /// `dossier` or `ftp` (SFTP and S3 come in a next version).
     #[serde(rename = "type")]
     pub kind: String,
     /// For `dossier`: the folder the web server serves.
     #[serde(default)]
     pub chemin: Option<String>,
+    /// For `ftp`: the server's name or address.
+    #[serde(default)]
+    pub hote: Option<String>,
+    /// For `ftp`: the port (21).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// For `ftp`: the site's folder on the server (`/`).
+    #[serde(default)]
+    pub dossier: Option<String>,
+    /// For `ftp`: `tls` (default, FTPS with AUTH TLS) or `aucun` (plain FTP, only if the host offers nothing else).
+    #[serde(default)]
+    pub chiffrement: Option<String>,
+    /// For `ftp`: a certificate authority to trust (PEM), for a host with its own certificate.
+    #[serde(default)]
+    pub certificat_ca: Option<String>,
 }
 
 /// `confiance:` in `ecole.yaml`: the public keys of the directeur and the

@@ -7,10 +7,11 @@
 //! longer used. An interrupted deploy leaves the previous manifest online;
 //! running it again finishes the job.
 //!
-//! Targets live behind [`Target`]; this version has the folder target
-//! (a mounted share, a local web root). FTP, SFTP and S3 come next.
+//! Targets live behind [`Target`]: a folder (a mounted share, a local web
+//! root) and FTP with explicit TLS. SFTP and S3 come next.
 
 pub mod folder;
+pub mod ftp;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use super::common::{copy_tree, files, preau, repo, school_copy, text};
 
 /// A school with keys for both roles, trust declared in ecole.yaml.
-struct Setup {
+pub(super) struct Setup {
     _tmp: tempfile::TempDir,
-    school: PathBuf,
+    pub(super) school: PathBuf,
     ien_dir: PathBuf,
 }
 
-fn setup(school: (tempfile::TempDir, PathBuf), extra_trust: &str) -> Setup {
+pub(super) fn setup(school: (tempfile::TempDir, PathBuf), extra_trust: &str) -> Setup {
     let (tmp, school) = school;
     let ien_dir = tmp.path().join("ien");
     std::fs::create_dir_all(&ien_dir).unwrap();
@@ -91,7 +91,7 @@ impl Setup {
         (r.status.success(), o, e)
     }
 
-    fn approved_site(&self) -> PathBuf {
+    pub(super) fn approved_site(&self) -> PathBuf {
         let submission = self.submit();
         let (ok, o, e) = self.approve(&submission, &["--oui"]);
         assert!(ok, "{o}\n{e}");
@@ -102,7 +102,7 @@ impl Setup {
         PathBuf::from(line.trim_start_matches("Site approuvé, prêt à publier : "))
     }
 
-    fn verify(&self, site: &Path, extra: &[&str]) -> (bool, String) {
+    pub(super) fn verify(&self, site: &Path, extra: &[&str]) -> (bool, String) {
         let mut args = vec![
             "verify",
             site.to_str().unwrap(),
@@ -474,7 +474,7 @@ fn deploy(s: &Setup, site: &Path, web: &Path, extra: &[&str]) -> (bool, String) 
     (r.status.success(), format!("{o}{e}"))
 }
 
-fn planned(log: &str) -> Vec<String> {
+pub(super) fn planned(log: &str) -> Vec<String> {
     log.lines()
         .filter_map(|l| l.strip_prefix("  + "))
         .map(str::to_string)

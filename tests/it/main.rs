@@ -9,6 +9,7 @@ mod browser_access;
 mod build;
 mod commands;
 mod common;
+mod deploy_ftp;
 mod invalid;
 mod links;
 mod photos;

@@ -1,0 +1,270 @@
+//! `preau deploy` to a real FTP server (Debian's pure-ftpd) on loopback,
+//! with explicit TLS: only what changed goes, refusals send nothing, and a
+//! server stopped in the middle of an upload leaves a site the rerun
+//! completes.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::approval::{planned, setup};
+use super::common::{files, preau, school_copy, text};
+
+/// A pure-ftpd on 127.0.0.1 with one virtual user; stopped when dropped.
+struct FtpServer {
+    child: Option<Child>,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl FtpServer {
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("racine")
+    }
+
+    fn start(&mut self) {
+        let d = self.dir.path();
+        let child = Command::new("pure-ftpd")
+            .args(["-S", &format!("127.0.0.1,{}", self.port), "-l"])
+            .arg(format!("puredb:{}", d.join("pdb").display()))
+            .args([
+                "-E",
+                "-j",
+                "-p",
+                "40000:40999",
+                "-P",
+                "127.0.0.1",
+                "-Y",
+                "2",
+                "-2",
+            ])
+            .arg(d.join("tls.pem"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start pure-ftpd");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "pure-ftpd did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        // pure-ftpd forks a process per session, with another name: end every
+        // pure-ftpd process (the FTP tests run one at a time, see SERIAL).
+        let _ = Command::new("pkill").args(["-x", "pure-ftpd"]).status();
+        let _ = Command::new("pkill").args(["-f", "^pure-ftpd"]).status();
+    }
+}
+
+impl Drop for FtpServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The FTP tests run one at a time: stopping a server ends every pure-ftpd.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Starts a server, or says loudly why not (fails in CI).
+fn ftp_server(test: &str) -> Option<FtpServer> {
+    let missing: Vec<&str> = ["pure-ftpd", "pure-pw", "openssl", "pkill"]
+        .into_iter()
+        .filter(|b| {
+            Command::new("sh")
+                .arg("-c")
+                .arg(format!("command -v {b}"))
+                .output()
+                .map(|o| !o.status.success())
+                .unwrap_or(true)
+        })
+        .collect();
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    if !missing.is_empty() || !root {
+        let why = if root {
+            format!("missing {}", missing.join(", "))
+        } else {
+            "pure-ftpd needs root to run its virtual users".into()
+        };
+        let message = format!("\n!!! {test} N'A PAS TOURNÉ / DID NOT RUN: {why} (bash .ci/run installs pure-ftpd and runs as root)\n");
+        if std::env::var_os("CI").is_some() {
+            panic!("{message}");
+        }
+        eprintln!("{message}");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("racine")).unwrap();
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "printf 'motdepasse\\nmotdepasse\\n' | pure-pw useradd ecole -u 65534 -g 65534 -d '{root}' -f '{d}/passwd' >/dev/null && pure-pw mkdb '{d}/pdb' -f '{d}/passwd' && chown 65534:65534 '{root}' && chmod 711 '{d}' && \
+             openssl req -x509 -newkey rsa:2048 -nodes -keyout '{d}/key.pem' -out '{d}/ca.pem' -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null && cat '{d}/key.pem' '{d}/ca.pem' > '{d}/tls.pem' && chmod 600 '{d}/tls.pem'",
+            root = d.join("racine").display(),
+            d = d.display()
+        ))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "could not prepare pure-ftpd");
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = FtpServer {
+        child: None,
+        port,
+        dir,
+    };
+    server.start();
+    Some(server)
+}
+
+fn with_ftp_target(school: &Path, server: &FtpServer) {
+    let mut yaml = std::fs::read_to_string(school.join("ecole.yaml")).unwrap();
+    yaml.push_str(&format!(
+        "publication:\n  type: ftp\n  hote: 127.0.0.1\n  port: {}\n  certificat_ca: {}\n",
+        server.port,
+        server.dir.path().join("ca.pem").display()
+    ));
+    std::fs::write(school.join("ecole.yaml"), yaml).unwrap();
+    std::fs::write(
+        school.join(".preau/publication.json"),
+        r#"{"utilisateur": "ecole", "mot_de_passe": "motdepasse"}"#,
+    )
+    .unwrap();
+}
+
+fn deploy(school: &Path, site: &Path, extra: &[&str]) -> (bool, String) {
+    let mut args = vec![
+        "deploy",
+        site.to_str().unwrap(),
+        "--ecole",
+        school.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let r = preau(school, &args);
+    let (o, e) = text(&r);
+    (r.status.success(), format!("{o}{e}"))
+}
+
+#[test]
+fn ftps_deploy_sends_only_what_changed_and_refusals_send_nothing() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(server) = ftp_server("ftps_deploy_sends_only_what_changed_and_refusals_send_nothing")
+    else {
+        return;
+    };
+    let s = setup(school_copy("minimal"), "");
+    with_ftp_target(&s.school, &server);
+    let v1 = s.approved_site();
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(
+        ok && log.contains("Version 1 publiée vers ftp://127.0.0.1"),
+        "{log}"
+    );
+    let (ok, log) = s.verify(&server.root(), &[]);
+    assert!(ok, "the site on the FTP server verifies: {log}");
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(ok && log.contains("0 fichier(s) envoyé(s)"), "{log}");
+    // One changed post.
+    let post = s.school.join("classes/cm1/blog/sortie/index.md");
+    std::fs::write(
+        &post,
+        std::fs::read_to_string(&post)
+            .unwrap()
+            .replace("résume la sortie.", "résume la sortie, bravo."),
+    )
+    .unwrap();
+    let v2 = s.approved_site();
+    let (ok, log) = deploy(&s.school, &v2, &["--essai"]);
+    assert!(ok && planned(&log).len() == 5, "{log}");
+    let (ok, log) = deploy(&s.school, &v2, &[]);
+    assert!(ok && log.contains("5 fichier(s) envoyé(s)"), "{log}");
+    // Refusals: nothing reaches the server.
+    let before = files(&server.root());
+    let (ok, log) = deploy(&s.school, &s.school.join("public"), &[]);
+    assert!(!ok && log.contains("signature manquante"), "{log}");
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(!ok && log.contains("retour en arrière refusé"), "{log}");
+    assert_eq!(files(&server.root()), before);
+    let (ok, log) = s.verify(&server.root(), &[]);
+    assert!(ok && log.contains("version 2"), "{log}");
+}
+
+#[test]
+fn a_server_stopped_mid_upload_leaves_a_site_the_rerun_completes() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut server) =
+        ftp_server("a_server_stopped_mid_upload_leaves_a_site_the_rerun_completes")
+    else {
+        return;
+    };
+    let s = setup(school_copy("minimal"), "");
+    with_ftp_target(&s.school, &server);
+    let v1 = s.approved_site();
+    assert!(deploy(&s.school, &v1, &[]).0);
+    // Version 2: two hundred new pages, so that the upload takes a while.
+    for i in 0..200 {
+        std::fs::write(
+            s.school.join(format!("pages/page-{i}.md")),
+            format!("---\ntitre: Page {i}\n---\nTexte de la page {i}.\n"),
+        )
+        .unwrap();
+    }
+    let v2 = s.approved_site();
+    let root = server.root();
+    let before = files(&root).len();
+    let child = Command::new(env!("CARGO_BIN_EXE_preau"))
+        .args([
+            "deploy",
+            v2.to_str().unwrap(),
+            "--ecole",
+            s.school.to_str().unwrap(),
+        ])
+        .current_dir(&s.school)
+        .env("SOURCE_DATE_EPOCH", "1795478400")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while files(&root).len() < before + 20 {
+        assert!(Instant::now() < deadline, "the upload did not start");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    server.stop();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        !out.status.success(),
+        "the deploy must fail when the server stops"
+    );
+    // The manifest online is still version 1's: the new pages are not announced yet.
+    let online: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("preau/manifeste.json")).unwrap()).unwrap();
+    assert_eq!(
+        online["version"],
+        1,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The server is back; the rerun completes.
+    server.start();
+    let (ok, log) = deploy(&s.school, &v2, &[]);
+    assert!(ok, "{log}");
+    let (ok, log) = s.verify(&root, &[]);
+    assert!(ok && log.contains("version 2"), "{log}");
+}
