@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::deploy::ftp::{Ftp, FtpSettings};
+use crate::deploy::s3::{S3Settings, S3};
 use crate::deploy::{self, folder::Folder, Options, Target};
 use crate::manifest::policy::Trust;
 
@@ -33,8 +34,13 @@ pub fn run(
             let shown = format!("ftp://{}:{}{}", settings.host, settings.port, settings.folder);
             (Box::new(Ftp::connect(&settings)?), shown)
         }
+        (None, Some(t)) if t.kind == "s3" => {
+            let settings = s3_settings(t, school)?;
+            let shown = format!("{}/{}/{}", settings.endpoint.trim_end_matches('/'), settings.bucket, settings.prefix);
+            (Box::new(S3::open(&settings)?), shown)
+        }
         (None, Some(t)) => bail!(
-            "la publication de type « {} » n'est pas encore disponible dans cette version de Préau\n  conseil : types possibles : dossier, ftp",
+            "la publication de type « {} » n'est pas encore disponible dans cette version de Préau\n  conseil : types possibles : dossier, ftp, s3",
             t.kind
         ),
         (None, None) => bail!("aucune destination : ajoutez « publication » dans ecole.yaml (type: dossier ou ftp) ou indiquez --vers DOSSIER"),
@@ -86,6 +92,47 @@ pub fn run(
 pub const FTP_USER_ENV: &str = "PREAU_FTP_UTILISATEUR";
 /// See [`FTP_USER_ENV`].
 pub const FTP_PASSWORD_ENV: &str = "PREAU_FTP_MOT_DE_PASSE";
+
+/// Environment variables that give the S3 credentials.
+pub const S3_KEY_ENV: &str = "PREAU_S3_CLE";
+/// See [`S3_KEY_ENV`].
+pub const S3_SECRET_ENV: &str = "PREAU_S3_SECRET";
+
+/// A credential from the environment, else from `.preau/publication.json`.
+fn credential(school: &Path, env: &str, key: &str) -> Option<String> {
+    std::env::var(env).ok().or_else(|| {
+        let stored: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(school.join(".preau/publication.json")).ok()?)
+                .ok()?;
+        stored[key].as_str().map(str::to_string)
+    })
+}
+
+/// S3 settings: ecole.yaml for the place, the environment or
+/// `.preau/publication.json` for the keys (never ecole.yaml).
+fn s3_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<S3Settings> {
+    let endpoint = t.adresse.clone().ok_or_else(|| {
+        anyhow!("« publication » : le type s3 demande une « adresse » (l'URL du stockage)")
+    })?;
+    let bucket = t
+        .compartiment
+        .clone()
+        .ok_or_else(|| anyhow!("« publication » : le type s3 demande un « compartiment »"))?;
+    let (Some(access_key), Some(secret_key)) = (
+        credential(school, S3_KEY_ENV, "cle"),
+        credential(school, S3_SECRET_ENV, "secret"),
+    ) else {
+        bail!("clés S3 absentes\n  conseil : définissez {S3_KEY_ENV} et {S3_SECRET_ENV}, ou écrivez-les dans .preau/publication.json ({{\"cle\": …, \"secret\": …}}), jamais dans ecole.yaml");
+    };
+    Ok(S3Settings {
+        endpoint,
+        region: t.region.clone().unwrap_or_else(|| "fr-par".into()),
+        bucket,
+        prefix: t.prefixe.clone().unwrap_or_default(),
+        access_key,
+        secret_key,
+    })
+}
 
 /// FTP settings: ecole.yaml for the place, the environment or
 /// `.preau/publication.json` for the credentials (never ecole.yaml).

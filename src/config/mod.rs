@@ -77,7 +77,7 @@ pub struct SchoolFile {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishTarget {
-    /// `dossier` or `ftp` (SFTP and S3 come in a next version).
+    /// `dossier`, `ftp` or `s3` (SFTP comes in a next version).
     #[serde(rename = "type")]
     pub kind: String,
     /// For `dossier`: the folder the web server serves.
@@ -98,6 +98,18 @@ pub struct PublishTarget {
     /// For `ftp`: a certificate authority to trust (PEM), for a host with its own certificate.
     #[serde(default)]
     pub certificat_ca: Option<String>,
+    /// For `s3`: the endpoint URL (`https://s3.fr-par.scw.cloud`).
+    #[serde(default)]
+    pub adresse: Option<String>,
+    /// For `s3`: the region (`fr-par`).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// For `s3`: the bucket.
+    #[serde(default)]
+    pub compartiment: Option<String>,
+    /// For `s3`: the key prefix of the site in the bucket.
+    #[serde(default)]
+    pub prefixe: Option<String>,
 }
 
 /// `confiance:` in `ecole.yaml`: the public keys of the directeur and the

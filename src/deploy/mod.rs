@@ -8,10 +8,11 @@
 //! running it again finishes the job.
 //!
 //! Targets live behind [`Target`]: a folder (a mounted share, a local web
-//! root) and FTP with explicit TLS. SFTP and S3 come next.
+//! root), FTP with explicit TLS, and S3-compatible storage. SFTP comes next.
 
 pub mod folder;
 pub mod ftp;
+pub mod s3;
 
 use std::collections::BTreeMap;
 use std::path::Path;

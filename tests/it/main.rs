@@ -10,6 +10,7 @@ mod build;
 mod commands;
 mod common;
 mod deploy_ftp;
+mod deploy_s3;
 mod invalid;
 mod links;
 mod photos;

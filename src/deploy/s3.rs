@@ -1,0 +1,96 @@
+//! The S3-compatible target (object storage: Scaleway, OVHcloud, Outscale,
+//! MinIO, AWS…). Each object is written whole by a single PUT.
+
+use anyhow::{anyhow, Result};
+use s3::creds::Credentials;
+use s3::{Bucket, Region};
+
+use super::Target;
+
+/// How to reach the bucket.
+pub struct S3Settings {
+    /// Endpoint URL (`https://s3.fr-par.scw.cloud`).
+    pub endpoint: String,
+    /// Region name.
+    pub region: String,
+    /// Bucket name.
+    pub bucket: String,
+    /// Key prefix of the site (`ecoles/jean-jaures/`), may be empty.
+    pub prefix: String,
+    /// Access key.
+    pub access_key: String,
+    /// Secret key.
+    pub secret_key: String,
+}
+
+/// A bucket, addressed by path style (works with every S3-compatible store).
+pub struct S3 {
+    bucket: Box<Bucket>,
+    prefix: String,
+    name: String,
+}
+
+impl S3 {
+    /// Opens the bucket (no request is sent yet).
+    pub fn open(s: &S3Settings) -> Result<S3> {
+        let credentials =
+            Credentials::new(Some(&s.access_key), Some(&s.secret_key), None, None, None)
+                .map_err(|e| anyhow!("identifiants S3 : {e}"))?;
+        let region = Region::Custom {
+            region: s.region.clone(),
+            endpoint: s.endpoint.clone(),
+        };
+        let bucket = Bucket::new(&s.bucket, region, credentials)
+            .map_err(|e| anyhow!("stockage S3 : {e}"))?
+            .with_path_style();
+        let prefix = s.prefix.trim_matches('/').to_string();
+        let prefix = if prefix.is_empty() {
+            prefix
+        } else {
+            format!("{prefix}/")
+        };
+        Ok(S3 {
+            bucket,
+            prefix,
+            name: format!("{}/{}", s.endpoint.trim_end_matches('/'), s.bucket),
+        })
+    }
+}
+
+impl Target for S3 {
+    fn read(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
+        let key = format!("{}{path}", self.prefix);
+        match self.bucket.get_object(&key) {
+            Ok(r) if r.status_code() == 200 => Ok(Some(r.as_slice().to_vec())),
+            Ok(r) if r.status_code() == 404 => Ok(None),
+            Ok(r) => Err(anyhow!(
+                "lecture de « {key} » : réponse {}",
+                r.status_code()
+            )),
+            Err(s3::error::S3Error::HttpFailWithBody(404, _)) => Ok(None),
+            Err(e) => Err(anyhow!("lecture de « {key} » : {e}")),
+        }
+    }
+
+    fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
+        let key = format!("{}{path}", self.prefix);
+        let kind = crate::serve::content_type(path);
+        match self.bucket.put_object_with_content_type(&key, bytes, kind) {
+            Ok(r) if (200..300).contains(&r.status_code()) => Ok(()),
+            Ok(r) => Err(anyhow!("envoi de « {key} » : réponse {}", r.status_code())),
+            Err(e) => Err(anyhow!("envoi de « {key} » : {e}")),
+        }
+    }
+
+    fn delete(&mut self, path: &str) -> Result<()> {
+        let key = format!("{}{path}", self.prefix);
+        match self.bucket.delete_object(&key) {
+            Ok(_) | Err(s3::error::S3Error::HttpFailWithBody(404, _)) => Ok(()),
+            Err(e) => Err(anyhow!("suppression de « {key} » : {e}")),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("le stockage S3 {}", self.name)
+    }
+}
