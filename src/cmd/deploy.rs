@@ -7,6 +7,7 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use crate::deploy::ftp::{Ftp, FtpSettings};
 use crate::deploy::s3::{S3Settings, S3};
+use crate::deploy::sftp::{Sftp, SftpSettings};
 use crate::deploy::{self, folder::Folder, Options, Target};
 use crate::manifest::policy::Trust;
 
@@ -34,13 +35,18 @@ pub fn run(
             let shown = format!("ftp://{}:{}{}", settings.host, settings.port, settings.folder);
             (Box::new(Ftp::connect(&settings)?), shown)
         }
+        (None, Some(t)) if t.kind == "sftp" => {
+            let settings = sftp_settings(t, school)?;
+            let shown = format!("sftp://{}:{}{}", settings.host, settings.port, settings.folder);
+            (Box::new(Sftp::connect(&settings)?), shown)
+        }
         (None, Some(t)) if t.kind == "s3" => {
             let settings = s3_settings(t, school)?;
             let shown = format!("{}/{}/{}", settings.endpoint.trim_end_matches('/'), settings.bucket, settings.prefix);
             (Box::new(S3::open(&settings)?), shown)
         }
         (None, Some(t)) => bail!(
-            "la publication de type « {} » n'est pas encore disponible dans cette version de Préau\n  conseil : types possibles : dossier, ftp, s3",
+            "type de publication inconnu « {} »\n  conseil : types possibles : dossier, ftp, sftp, s3",
             t.kind
         ),
         (None, None) => bail!("aucune destination : ajoutez « publication » dans ecole.yaml (type: dossier ou ftp) ou indiquez --vers DOSSIER"),
@@ -105,6 +111,34 @@ fn credential(school: &Path, env: &str, key: &str) -> Option<String> {
             serde_json::from_slice(&std::fs::read(school.join(".preau/publication.json")).ok()?)
                 .ok()?;
         stored[key].as_str().map(str::to_string)
+    })
+}
+
+/// Environment variables that give the SFTP user and private key file.
+pub const SFTP_USER_ENV: &str = "PREAU_SFTP_UTILISATEUR";
+/// See [`SFTP_USER_ENV`].
+pub const SFTP_KEY_ENV: &str = "PREAU_SFTP_CLE";
+
+/// SFTP settings: ecole.yaml for the place and the server's fingerprint,
+/// the environment or `.preau/publication.json` for the user and key.
+fn sftp_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<SftpSettings> {
+    let host = t
+        .hote
+        .clone()
+        .ok_or_else(|| anyhow!("« publication » : le type sftp demande un « hote »"))?;
+    let (Some(user), Some(key)) = (
+        credential(school, SFTP_USER_ENV, "utilisateur"),
+        credential(school, SFTP_KEY_ENV, "cle_ssh"),
+    ) else {
+        bail!("identifiants SFTP absents\n  conseil : définissez {SFTP_USER_ENV} et {SFTP_KEY_ENV} (le fichier de la clé privée), ou écrivez-les dans .preau/publication.json ({{\"utilisateur\": …, \"cle_ssh\": …}}), jamais dans ecole.yaml");
+    };
+    Ok(SftpSettings {
+        host,
+        port: t.port.unwrap_or(22),
+        folder: t.dossier.clone().unwrap_or_else(|| ".".into()),
+        fingerprint: t.empreinte.clone(),
+        user,
+        key: school.join(key),
     })
 }
 

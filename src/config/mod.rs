@@ -77,19 +77,19 @@ pub struct SchoolFile {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishTarget {
-    /// `dossier`, `ftp` or `s3` (SFTP comes in a next version).
+    /// `dossier`, `ftp`, `sftp` or `s3`.
     #[serde(rename = "type")]
     pub kind: String,
     /// For `dossier`: the folder the web server serves.
     #[serde(default)]
     pub chemin: Option<String>,
-    /// For `ftp`: the server's name or address.
+    /// For `ftp` and `sftp`: the server's name or address.
     #[serde(default)]
     pub hote: Option<String>,
-    /// For `ftp`: the port (21).
+    /// For `ftp` and `sftp`: the port (21, 22).
     #[serde(default)]
     pub port: Option<u16>,
-    /// For `ftp`: the site's folder on the server (`/`).
+    /// For `ftp` and `sftp`: the site's folder on the server (`/`).
     #[serde(default)]
     pub dossier: Option<String>,
     /// For `ftp`: `tls` (default, FTPS with AUTH TLS) or `aucun` (plain FTP, only if the host offers nothing else).
@@ -98,6 +98,9 @@ pub struct PublishTarget {
     /// For `ftp`: a certificate authority to trust (PEM), for a host with its own certificate.
     #[serde(default)]
     pub certificat_ca: Option<String>,
+    /// For `sftp`: the server's key fingerprint (`SHA256:…`).
+    #[serde(default)]
+    pub empreinte: Option<String>,
     /// For `s3`: the endpoint URL (`https://s3.fr-par.scw.cloud`).
     #[serde(default)]
     pub adresse: Option<String>,

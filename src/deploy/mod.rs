@@ -8,11 +8,12 @@
 //! running it again finishes the job.
 //!
 //! Targets live behind [`Target`]: a folder (a mounted share, a local web
-//! root), FTP with explicit TLS, and S3-compatible storage. SFTP comes next.
+//! root), FTP with explicit TLS, SFTP, and S3-compatible storage.
 
 pub mod folder;
 pub mod ftp;
 pub mod s3;
+pub mod sftp;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,0 +1,197 @@
+//! `preau deploy` by SFTP to Debian's OpenSSH server, run as a process of
+//! the test on a loopback port: the server's identity is checked, only what
+//! changed is sent, refusals send nothing.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::approval::{planned, setup};
+use super::common::{files, preau, school_copy, text};
+
+struct Sshd {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+    fingerprint: String,
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sshd(test: &str) -> Option<Sshd> {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let present = Path::new("/usr/sbin/sshd").exists()
+        && Command::new("sh")
+            .arg("-c")
+            .arg("command -v ssh-keygen")
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+    if !present || !root {
+        let why = if present {
+            "sshd needs root to log users in"
+        } else {
+            "openssh-server missing (apt-get install openssh-server)"
+        };
+        let message =
+            format!("\n!!! {test} N'A PAS TOURNÉ / DID NOT RUN: {why}; bash .ci/run installs it\n");
+        if std::env::var_os("CI").is_some() {
+            panic!("{message}");
+        }
+        eprintln!("{message}");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _ = std::fs::create_dir_all("/run/sshd");
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "cd '{d}' && mkdir web && ssh-keygen -q -t ed25519 -N '' -f hostkey && ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -f client && cp client.pub authorized_keys",
+            d = d.display()
+        ))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "could not prepare the keys");
+    std::fs::write(
+        d.join("sshd_config"),
+        format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/hostkey\nPidFile none\nAuthorizedKeysFile {d}/authorized_keys\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\nStrictModes no\nUsePAM no\nPermitRootLogin prohibit-password\nSubsystem sftp internal-sftp\n",
+            d = d.display()
+        ),
+    )
+    .unwrap();
+    let child = Command::new("/usr/sbin/sshd")
+        .args(["-D", "-e", "-f"])
+        .arg(d.join("sshd_config"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "sshd did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(d.join("hostkey.pub"))
+        .output()
+        .unwrap();
+    let fingerprint = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    Some(Sshd {
+        child,
+        port,
+        dir,
+        fingerprint,
+    })
+}
+
+fn with_sftp_target(school: &Path, server: &Sshd, fingerprint: &str) {
+    let yaml = std::fs::read_to_string(school.join("ecole.yaml")).unwrap();
+    let yaml = match yaml.find("publication:") {
+        Some(i) => yaml[..i].to_string(),
+        None => yaml,
+    };
+    std::fs::write(
+        school.join("ecole.yaml"),
+        format!(
+            "{yaml}publication:\n  type: sftp\n  hote: 127.0.0.1\n  port: {}\n  dossier: {}\n  empreinte: \"{fingerprint}\"\n",
+            server.port,
+            server.dir.path().join("web").display()
+        ),
+    )
+    .unwrap();
+    let user = String::from_utf8_lossy(&Command::new("id").arg("-un").output().unwrap().stdout)
+        .trim()
+        .to_string();
+    std::fs::write(
+        school.join(".preau/publication.json"),
+        serde_json::json!({"utilisateur": user, "cle_ssh": server.dir.path().join("client")})
+            .to_string(),
+    )
+    .unwrap();
+}
+
+fn deploy(school: &Path, site: &Path, extra: &[&str]) -> (bool, String) {
+    let mut args = vec![
+        "deploy",
+        site.to_str().unwrap(),
+        "--ecole",
+        school.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let r = preau(school, &args);
+    let (o, e) = text(&r);
+    (r.status.success(), format!("{o}{e}"))
+}
+
+#[test]
+fn sftp_deploy_checks_the_server_and_sends_only_what_changed() {
+    let Some(server) = sshd("sftp_deploy_checks_the_server_and_sends_only_what_changed") else {
+        return;
+    };
+    let s = setup(school_copy("minimal"), "");
+    let web = server.dir.path().join("web");
+    let v1 = s.approved_site();
+    // A server that is not the one declared: nothing is sent.
+    with_sftp_target(
+        &s.school,
+        &server,
+        "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    );
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(
+        !ok && log.contains("l'identité du serveur 127.0.0.1 a changé"),
+        "{log}"
+    );
+    assert!(files(&web).is_empty());
+    with_sftp_target(&s.school, &server, &server.fingerprint);
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(
+        ok && log.contains("Version 1 publiée vers sftp://127.0.0.1"),
+        "{log}"
+    );
+    let (ok, log) = s.verify(&web, &[]);
+    assert!(ok, "{log}");
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(ok && log.contains("0 fichier(s) envoyé(s)"), "{log}");
+    let post = s.school.join("classes/cm1/blog/sortie/index.md");
+    std::fs::write(
+        &post,
+        std::fs::read_to_string(&post)
+            .unwrap()
+            .replace("résume la sortie.", "résume la sortie, bravo."),
+    )
+    .unwrap();
+    let v2 = s.approved_site();
+    let (ok, log) = deploy(&s.school, &v2, &["--essai"]);
+    assert!(ok && planned(&log).len() == 5, "{log}");
+    assert!(deploy(&s.school, &v2, &[]).0);
+    let before = files(&web);
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(!ok && log.contains("retour en arrière refusé"), "{log}");
+    assert_eq!(files(&web), before);
+    let (ok, log) = s.verify(&web, &[]);
+    assert!(ok && log.contains("version 2"), "{log}");
+}
