@@ -40,13 +40,15 @@ pub struct Ftp {
 impl Ftp {
     /// Connects, secures (unless plain FTP was asked for) and logs in.
     pub fn connect(s: &FtpSettings) -> Result<Ftp> {
-        let mut stream = NativeTlsFtpStream::connect((s.host.as_str(), s.port)).map_err(|e| {
+        let tcp = super::connect(&s.host, s.port).map_err(|e| {
             anyhow!(
                 "connexion au serveur FTP {}:{} impossible : {e}",
                 s.host,
                 s.port
             )
         })?;
+        let mut stream = NativeTlsFtpStream::connect_with_stream(tcp)
+            .map_err(|e| anyhow!("le serveur FTP {}:{} ne répond pas : {e}", s.host, s.port))?;
         if s.tls {
             let mut builder = native_tls::TlsConnector::builder();
             if let Some(ca) = &s.ca {

@@ -24,6 +24,27 @@ use crate::dates::Date;
 use crate::manifest::policy::{self, Trust};
 use crate::manifest::{signature_path, Manifest, Role, MANIFEST};
 
+/// How long a network step may hang before the deploy gives up (and can
+/// be run again).
+pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A TCP connection with time limits on connecting, reading and writing.
+pub fn connect(host: &str, port: u16) -> std::io::Result<std::net::TcpStream> {
+    use std::net::ToSocketAddrs;
+    let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "adresse introuvable");
+    for addr in (host, port).to_socket_addrs()? {
+        match std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(15)) {
+            Ok(stream) => {
+                stream.set_read_timeout(Some(TIMEOUT))?;
+                stream.set_write_timeout(Some(TIMEOUT))?;
+                return Ok(stream);
+            }
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
 /// Where a site is published.
 pub trait Target {
     /// A file's bytes, `None` when it does not exist.

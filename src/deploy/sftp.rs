@@ -2,7 +2,6 @@
 //! the fingerprint written in `ecole.yaml` (never trusted blindly).
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -46,7 +45,7 @@ pub fn fingerprint(key: &[u8]) -> String {
 impl Sftp {
     /// Connects, checks the server's identity, logs in with the key.
     pub fn connect(s: &SftpSettings) -> Result<Sftp> {
-        let tcp = TcpStream::connect((s.host.as_str(), s.port)).map_err(|e| {
+        let tcp = super::connect(&s.host, s.port).map_err(|e| {
             anyhow!(
                 "connexion au serveur SFTP {}:{} impossible : {e}",
                 s.host,
@@ -54,6 +53,7 @@ impl Sftp {
             )
         })?;
         let mut session = ssh2::Session::new().map_err(|e| anyhow!("SSH indisponible : {e}"))?;
+        session.set_timeout(super::TIMEOUT.as_millis() as u32);
         session.set_tcp_stream(tcp);
         session
             .handshake()
