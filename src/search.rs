@@ -1,7 +1,9 @@
 //! Search: one index per audience, built in Rust in MiniSearch's serialized
-//! format (version 2), so that the browser only calls
-//! `MiniSearch.loadJSON` and does no indexing work. The public index is a
-//! public file; each restricted index is sealed inside its area.
+//! format (version 2), so that the browser only calls `MiniSearch.loadJS`
+//! and does no indexing work. Each restricted index is sealed whole inside
+//! its area. The public index, which can cover thousands of pages, is split
+//! for the web (see [`public_files`]): a first query fetches only the terms
+//! that start like its words and the result cards it shows.
 //!
 //! Terms are split like MiniSearch's default tokenizer and folded like the
 //! `processTerm` the theme gives MiniSearch in the browser: Unicode NFD,
@@ -219,6 +221,110 @@ pub fn index_json(docs: &[Document]) -> Value {
     })
 }
 
+/// Documents per result-card file of the public index.
+pub const CARDS_PER_FILE: usize = 16;
+
+/// The public index as files under `recherche/`, each a piece of the
+/// MiniSearch serialization of [`index_json`], gzip-compressed (so that a
+/// host which does not compress JSON still sends few bytes) and named by
+/// its content hash (so that a browser never mixes pieces of two versions):
+///
+/// - `base-<hash>.bin`: the serialization with `index` and `storedFields`
+///   empty (document ids, field lengths, averages);
+/// - `termes/<first letter, hex code point>-<hash>.bin`: the `index`
+///   entries of the terms that start with that letter;
+/// - `fiches/<n>-<hash>.bin`: the `storedFields` of documents
+///   `n × CARDS_PER_FILE` to `(n + 1) × CARDS_PER_FILE − 1`;
+/// - `index.json`: plain JSON naming the others.
+///
+/// Putting the pieces back together gives exactly the whole serialization.
+/// The price of the split: a typo on the first letter of a word is not
+/// forgiven, since only the terms starting with the typed letter are loaded.
+pub fn public_files(docs: &[Document]) -> Vec<(String, Vec<u8>)> {
+    let Value::Object(mut base) = index_json(docs) else {
+        unreachable!("index_json returns an object")
+    };
+    let Some(Value::Array(entries)) = base.insert("index".into(), json!([])) else {
+        unreachable!("the index is an array")
+    };
+    let Some(Value::Object(stored)) = base.insert("storedFields".into(), json!({})) else {
+        unreachable!("stored fields are an object")
+    };
+    let mut files = Vec::new();
+    let mut piece = |stem: String, value: &Value| -> String {
+        let bytes = gzip(value.to_string().as_bytes());
+        let name = format!("{stem}-{}.bin", short_hash(&bytes));
+        files.push((format!("recherche/{name}"), bytes));
+        name
+    };
+    let base_name = piece("base".into(), &Value::Object(base));
+    let mut by_letter: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for entry in entries {
+        let first = entry[0]
+            .as_str()
+            .and_then(|t| t.chars().next())
+            .unwrap_or(' ');
+        by_letter
+            .entry(format!("{:x}", first as u32))
+            .or_default()
+            .push(entry);
+    }
+    let terms: Map<String, Value> = by_letter
+        .into_iter()
+        .map(|(letter, entries)| {
+            let name = piece(format!("termes/{letter}"), &Value::Array(entries));
+            (letter, json!(name))
+        })
+        .collect();
+    let mut cards: Vec<Map<String, Value>> = Vec::new();
+    for (short, fields) in stored {
+        let n = short.parse::<usize>().unwrap_or(0) / CARDS_PER_FILE;
+        if cards.len() <= n {
+            cards.resize_with(n + 1, Map::new);
+        }
+        cards[n].insert(short, fields);
+    }
+    let cards: Vec<Value> = cards
+        .into_iter()
+        .enumerate()
+        .map(|(n, group)| json!(piece(format!("fiches/{n}"), &Value::Object(group))))
+        .collect();
+    let manifest = json!({
+        "format": "preau-recherche-1",
+        "base": base_name,
+        "termes": terms,
+        "fiches": {"taille": CARDS_PER_FILE, "fichiers": cards},
+    });
+    files.push((
+        "recherche/index.json".into(),
+        manifest.to_string().into_bytes(),
+    ));
+    files
+}
+
+/// Gzip at the best level, with no file name and no time in the header, so
+/// that the same input always gives the same bytes.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.try_finish())
+        .expect("writing to memory does not fail");
+    encoder.finish().expect("writing to memory does not fail")
+}
+
+/// The first 12 hex digits of the SHA-256 of `bytes`.
+fn short_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +342,58 @@ mod tests {
         assert_eq!(process_term("Élève"), "eleve");
         assert_eq!(process_term("Noël"), "noel");
         assert_eq!(process_term("ÇA"), "ca");
+    }
+
+    #[test]
+    fn the_split_public_index_is_the_whole_index_in_pieces() {
+        use std::io::Read;
+        let docs: Vec<Document> = (0..40)
+            .map(|i| Document {
+                id: format!("p{i}/"),
+                titre: format!("Page {i}"),
+                texte: format!("Élève numéro {i}, cantine et zoo"),
+                url: String::new(),
+                genre: "page".into(),
+                extrait: format!("Extrait {i}"),
+            })
+            .collect();
+        let files: BTreeMap<String, Vec<u8>> = public_files(&docs).into_iter().collect();
+        let read = |name: &str| -> Value {
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(&files[&format!("recherche/{name}")][..])
+                .read_to_string(&mut text)
+                .unwrap();
+            serde_json::from_str(&text).unwrap()
+        };
+        let manifest: Value = serde_json::from_slice(&files["recherche/index.json"]).unwrap();
+        let mut whole = read(manifest["base"].as_str().unwrap());
+        let mut index = Vec::new();
+        for (letter, name) in manifest["termes"].as_object().unwrap() {
+            for entry in read(name.as_str().unwrap()).as_array().unwrap() {
+                let first = entry[0].as_str().unwrap().chars().next().unwrap();
+                assert_eq!(format!("{:x}", first as u32), *letter);
+                index.push(entry.clone());
+            }
+        }
+        let mut stored = Map::new();
+        let cards = manifest["fiches"]["fichiers"].as_array().unwrap();
+        assert_eq!(cards.len(), 3, "40 documents, 16 a file");
+        for name in cards {
+            stored.extend(read(name.as_str().unwrap()).as_object().unwrap().clone());
+        }
+        whole["index"] = Value::Array(index);
+        whole["storedFields"] = Value::Object(stored);
+        let mut expected = index_json(&docs);
+        let sort = |v: &mut Value| {
+            v["index"]
+                .as_array_mut()
+                .unwrap()
+                .sort_by(|a, b| a[0].as_str().cmp(&b[0].as_str()))
+        };
+        sort(&mut whole);
+        sort(&mut expected);
+        assert_eq!(whole, expected);
+        assert_eq!(public_files(&docs), public_files(&docs), "reproducible");
     }
 
     #[test]

@@ -144,19 +144,22 @@ pub fn render(
     )
 }
 
-/// One MiniSearch index per audience: public at `recherche/index.json`,
-/// restricted ones at `recherche/<audience>.json` (sealed later with their area).
+/// One MiniSearch index per audience: the public one split under
+/// `recherche/` (named by `recherche/index.json`), restricted ones whole at
+/// `recherche/<audience>.json` (sealed later with their area).
 fn search_indexes(school: &School, content: &Content, output: &mut Output) {
     let base = &school.base_path;
     let link = |page: &crate::content::Page| crate::search::link(base, page);
     for (audience, docs) in crate::search::documents(content, &link) {
-        let json = crate::search::index_json(&docs).to_string().into_bytes();
-        let path = if audience.is_public() {
-            "recherche/index.json".to_string()
+        if audience.is_public() {
+            for (path, bytes) in crate::search::public_files(&docs) {
+                output.add(path, Audience::Public, bytes);
+            }
         } else {
-            format!("recherche/{}.json", crate::slug::slugify(&audience.id()))
-        };
-        output.add(path, audience, json);
+            let json = crate::search::index_json(&docs).to_string().into_bytes();
+            let path = format!("recherche/{}.json", crate::slug::slugify(&audience.id()));
+            output.add(path, audience, json);
+        }
     }
 }
 

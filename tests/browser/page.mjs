@@ -1,7 +1,7 @@
 // Opens public pages of a built site in headless Chromium and checks the
 // text shown once scripts have run. Loopback only, bounded in time.
 //
-// node tests/browser/page.mjs --site DIR --base /ecole/ --path PATH [--expect TEXT]... [--absent TEXT]...
+// node tests/browser/page.mjs --site DIR --base /ecole/ --path PATH [--click SELECTOR] [--expect TEXT]... [--absent TEXT]...
 // Exit 0 when every expectation holds, 1 otherwise, 3 on timeout.
 import { launch, serve } from "./lib.mjs";
 
@@ -18,6 +18,11 @@ const failures = [];
 try {
   const page = await browser.newPage();
   await page.goto(`${server.url}${opt.base}${opt.path || ""}`, { waitUntil: "networkidle0" });
+  if (opt.click) {
+    await page.waitForSelector(opt.click, { visible: true, timeout: 10000 });
+    await page.click(opt.click);
+    await page.waitForNetworkIdle({ idleTime: 300, timeout: 10000 });
+  }
   const text = await page.evaluate(() => document.body.innerText);
   for (const t of opt.expect) { if (!text.includes(t)) { failures.push(`expected « ${t} »`); } }
   for (const t of opt.absent) { if (text.includes(t)) { failures.push(`« ${t} » must not be shown`); } }

@@ -136,3 +136,61 @@ fn a_class_code_reveals_search_results_it_may_read_and_nothing_else() {
     );
     assert!(ok, "{log}");
 }
+
+#[test]
+fn public_results_show_their_card_and_come_twenty_at_a_time_in_chromium() {
+    if !browser_ready("public_results_show_their_card_and_come_twenty_at_a_time_in_chromium") {
+        return;
+    }
+    let (tmp, school) = school_copy("minimal");
+    for n in 1..=25 {
+        std::fs::write(
+            school.join(format!("actualites/verger-{n}.md")),
+            format!(
+                "---\ntitre: Sortie numéro {n}\ndate: 2026-10-{n:02}\nresume: Résumé de la sortie {n}.\n---\nNous sommes allés au verger.\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("site");
+    let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
+    assert!(r.status.success(), "{:?}", text(&r));
+    let site = out.to_str().unwrap();
+    let page = |extra: &[&str]| {
+        let mut args = vec![
+            "--site",
+            site,
+            "--base",
+            "/tilleuls/",
+            "--path",
+            // A typo, and no accent: still the 25 posts.
+            "recherche/?q=vergeer",
+        ];
+        args.extend_from_slice(extra);
+        node_script("page.mjs", &args, 60)
+    };
+    let (ok, log) = page(&[
+        "--expect",
+        "25 résultats, les 20 premiers affichés.",
+        "--expect",
+        "Sortie numéro",
+        "--expect",
+        " — actualité",
+        "--expect",
+        "Résumé de la sortie",
+        "--expect",
+        "Afficher plus de résultats",
+    ]);
+    assert!(ok, "{log}");
+    let (ok, log) = page(&[
+        "--click",
+        "#plus-de-resultats",
+        "--expect",
+        "25 résultats.",
+        "--absent",
+        "premiers affichés",
+        "--absent",
+        "Afficher plus de résultats",
+    ]);
+    assert!(ok, "{log}");
+}
