@@ -1,5 +1,7 @@
-// Measures a first search on a fresh page, for Préau (MiniSearch index) and
-// Pagefind, counting the bytes of every response the search needs.
+// Measures a first search on a fresh page, for Préau (its real search page,
+// through window.preauRecherche) and Pagefind (its JavaScript API), counting
+// the bytes of every response the search needs: index pieces, libraries,
+// result cards (Préau) and fragments (Pagefind) of the first ten results.
 // node benches/search_measure.mjs SITE_DIR BASE QUERIES_JSON  → JSON on stdout
 import zlib from "node:zlib";
 import { launch, serve } from "../tests/browser/lib.mjs";
@@ -13,45 +15,48 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 async function measure(tool) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
-  await page.goto(`${server.url}${base}404.html`);
   const fetched = [];
   page.on("response", async (res) => {
-    const url = res.url();
-    if (url.includes("/recherche/index.json") || url.includes("/static/minisearch.js") || url.includes("/pagefind/")) {
+    const url = new URL(res.url()).pathname;
+    const counted = tool === "preau"
+      ? (url.startsWith(`${base}recherche/`) && !url.endsWith("/") && !url.endsWith(".html")) || /static\/(minisearch|recherche|acces)\.js$/.test(url)
+      : url.includes("/pagefind/");
+    if (counted) {
       try { fetched.push(await res.buffer()); } catch (e) { /* redirects */ }
     }
   });
-  const times = await page.evaluate(async (tool, base, queries) => {
-    const out = [];
-    if (tool === "preau") {
-      await new Promise((ok) => { const s = document.createElement("script"); s.src = base + "static/minisearch.js"; s.onload = ok; document.head.appendChild(s); });
-      const options = { fields: ["titre", "texte"], storeFields: ["titre", "url", "genre", "extrait"], processTerm: (t) => t.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase() };
-      let t0 = performance.now();
-      const index = MiniSearch.loadJSON(await (await fetch(base + "recherche/index.json")).text(), options);
-      for (const q of queries) {
+  await page.goto(`${server.url}${base}${tool === "preau" ? "recherche/" : "404.html"}`, { waitUntil: "load" });
+  // One query at a time, so that the bytes of the first one are known.
+  const times = [];
+  let first = null;
+  for (const [i, q] of queries.entries()) {
+    times.push(await page.evaluate(async (tool, base, q, i) => {
+      if (tool === "preau") {
+        // The page started loading the index's list and base when its script
+        // ran: count from that moment, as Pagefind's count starts at its import.
+        // (Its timing entry exists once that response is complete.)
         const t = performance.now();
-        const r = index.search(q, { prefix: true, fuzzy: 0.2, boost: { titre: 2 }, combineWith: "AND" }).slice(0, 10);
-        out.push(performance.now() - (out.length === 0 ? t0 : t));
-        if (!r) { throw new Error("no result"); }
+        const r = await window.preauRecherche.chercher(q, 10);
+        if (!r.length || !r[0].titre) { throw new Error("no result for " + q); }
+        const since = i === 0 ? performance.getEntriesByType("resource").find((e) => e.name.endsWith("/recherche/index.json")).startTime : t;
+        return performance.now() - since;
       }
-    } else {
-      let t0 = performance.now();
-      const pagefind = await import(base + "pagefind/pagefind.js");
-      await pagefind.init();
-      for (const q of queries) {
-        const t = performance.now();
-        const search = await pagefind.search(q);
-        await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
-        out.push(performance.now() - (out.length === 0 ? t0 : t));
-      }
-    }
-    return out;
-  }, tool, base, queries);
-  await new Promise((r) => setTimeout(r, 300));
+      const t = performance.now();
+      if (i === 0) { window.pagefind = await import(base + "pagefind/pagefind.js"); await window.pagefind.init(); }
+      const search = await window.pagefind.search(q);
+      await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+      return performance.now() - t;
+    }, tool, base, q, i));
+    await new Promise((r) => setTimeout(r, 300));
+    if (i === 0) { first = [...fetched]; }
+  }
   await context.close();
-  const bytes = fetched.reduce((n, b) => n + b.length, 0);
-  const gzip = fetched.reduce((n, b) => n + zlib.gzipSync(b).length, 0);
-  return { bytes, gzip, requests: fetched.length, first_ms: times[0], median_ms: median(times.slice(1).length ? times.slice(1) : times) };
+  const count = (list) => ({
+    bytes: list.reduce((n, b) => n + b.length, 0),
+    gzip: list.reduce((n, b) => n + zlib.gzipSync(b).length, 0),
+    requests: list.length,
+  });
+  return { first: count(first), all: count(fetched), first_ms: times[0], median_ms: median(times.slice(1).length ? times.slice(1) : times) };
 }
 
 try {
