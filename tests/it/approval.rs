@@ -500,14 +500,7 @@ fn deploy_sends_only_what_changed_and_the_manifest_last() {
     let (ok, log) = deploy(&s, &v1, &web, &[]);
     assert!(ok && log.contains("0 fichier(s) envoyé(s)"), "{log}");
     // One post changed: its blob, the class search index, then the manifest and signatures.
-    let post = s.school.join("classes/cm1/blog/sortie/index.md");
-    std::fs::write(
-        &post,
-        std::fs::read_to_string(&post)
-            .unwrap()
-            .replace("résume la sortie.", "résume la sortie, bravo."),
-    )
-    .unwrap();
+    super::deploy_scenario::change_one_post(&s.school);
     let v2 = s.approved_site();
     let (ok, log) = deploy(&s, &v2, &web, &["--essai"]);
     assert!(ok, "{log}");
@@ -541,14 +534,7 @@ fn deploy_refuses_unapproved_tampered_and_older_sites_and_sends_nothing() {
     let s = setup(school_copy("minimal"), "");
     let web = s.school.parent().unwrap().join("web");
     let v1 = s.approved_site();
-    let post = s.school.join("classes/cm1/blog/sortie/index.md");
-    std::fs::write(
-        &post,
-        std::fs::read_to_string(&post)
-            .unwrap()
-            .replace("résume la sortie.", "résume la sortie, bravo."),
-    )
-    .unwrap();
+    super::deploy_scenario::change_one_post(&s.school);
     let v2 = s.approved_site();
     assert!(deploy(&s, &v2, &web, &[]).0);
     let online = files(&web);

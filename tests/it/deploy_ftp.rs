@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::approval::{planned, setup};
-use super::common::{files, preau, school_copy, text};
+use super::approval::setup;
+use super::common::{files, school_copy};
+use super::deploy_scenario::{
+    deploy, sends_only_what_changed_and_refusals_send_nothing, verified_version_of, Online,
+};
 
 /// A pure-ftpd on 127.0.0.1 with one virtual user; stopped when dropped.
 struct FtpServer {
@@ -148,19 +151,6 @@ fn with_ftp_target(school: &Path, server: &FtpServer) {
     .unwrap();
 }
 
-fn deploy(school: &Path, site: &Path, extra: &[&str]) -> (bool, String) {
-    let mut args = vec![
-        "deploy",
-        site.to_str().unwrap(),
-        "--ecole",
-        school.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let r = preau(school, &args);
-    let (o, e) = text(&r);
-    (r.status.success(), format!("{o}{e}"))
-}
-
 #[test]
 fn ftps_deploy_sends_only_what_changed_and_refusals_send_nothing() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -170,39 +160,15 @@ fn ftps_deploy_sends_only_what_changed_and_refusals_send_nothing() {
     };
     let s = setup(school_copy("minimal"), "");
     with_ftp_target(&s.school, &server);
-    let v1 = s.approved_site();
-    let (ok, log) = deploy(&s.school, &v1, &[]);
-    assert!(
-        ok && log.contains("Version 1 publiée vers ftp://127.0.0.1"),
-        "{log}"
+    let root = server.root();
+    sends_only_what_changed_and_refusals_send_nothing(
+        &s,
+        "ftp://127.0.0.1",
+        Online {
+            files: &|| files(&root),
+            verified_version: &|| verified_version_of(&s, &root),
+        },
     );
-    let (ok, log) = s.verify(&server.root(), &[]);
-    assert!(ok, "the site on the FTP server verifies: {log}");
-    let (ok, log) = deploy(&s.school, &v1, &[]);
-    assert!(ok && log.contains("0 fichier(s) envoyé(s)"), "{log}");
-    // One changed post.
-    let post = s.school.join("classes/cm1/blog/sortie/index.md");
-    std::fs::write(
-        &post,
-        std::fs::read_to_string(&post)
-            .unwrap()
-            .replace("résume la sortie.", "résume la sortie, bravo."),
-    )
-    .unwrap();
-    let v2 = s.approved_site();
-    let (ok, log) = deploy(&s.school, &v2, &["--essai"]);
-    assert!(ok && planned(&log).len() == 5, "{log}");
-    let (ok, log) = deploy(&s.school, &v2, &[]);
-    assert!(ok && log.contains("5 fichier(s) envoyé(s)"), "{log}");
-    // Refusals: nothing reaches the server.
-    let before = files(&server.root());
-    let (ok, log) = deploy(&s.school, &s.school.join("public"), &[]);
-    assert!(!ok && log.contains("signature manquante"), "{log}");
-    let (ok, log) = deploy(&s.school, &v1, &[]);
-    assert!(!ok && log.contains("retour en arrière refusé"), "{log}");
-    assert_eq!(files(&server.root()), before);
-    let (ok, log) = s.verify(&server.root(), &[]);
-    assert!(ok && log.contains("version 2"), "{log}");
 }
 
 #[test]
@@ -265,6 +231,5 @@ fn a_server_stopped_mid_upload_leaves_a_site_the_rerun_completes() {
     server.start();
     let (ok, log) = deploy(&s.school, &v2, &[]);
     assert!(ok, "{log}");
-    let (ok, log) = s.verify(&root, &[]);
-    assert!(ok && log.contains("version 2"), "{log}");
+    assert_eq!(verified_version_of(&s, &root), 2);
 }

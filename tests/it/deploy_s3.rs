@@ -4,14 +4,14 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use super::approval::{planned, setup};
-use super::common::{preau, school_copy, text};
+use super::approval::setup;
+use super::common::school_copy;
+use super::deploy_scenario::{sends_only_what_changed_and_refusals_send_nothing, Online};
 
 struct Moto {
     child: Child,
@@ -153,19 +153,6 @@ fn online_matches_manifest(port: u16) -> u64 {
     manifest["version"].as_u64().unwrap()
 }
 
-fn deploy(school: &Path, site: &Path, extra: &[&str]) -> (bool, String) {
-    let mut args = vec![
-        "deploy",
-        site.to_str().unwrap(),
-        "--ecole",
-        school.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let r = preau(school, &args);
-    let (o, e) = text(&r);
-    (r.status.success(), format!("{o}{e}"))
-}
-
 #[test]
 fn s3_deploy_sends_only_what_changed_and_refusals_send_nothing() {
     let Some(server) = moto("s3_deploy_sends_only_what_changed_and_refusals_send_nothing") else {
@@ -181,35 +168,12 @@ fn s3_deploy_sends_only_what_changed_and_refusals_send_nothing() {
     )
     .unwrap();
 
-    let v1 = s.approved_site();
-    let (ok, log) = deploy(&s.school, &v1, &[]);
-    assert!(
-        ok && log.contains("Version 1 publiée vers http://127.0.0.1"),
-        "{log}"
+    sends_only_what_changed_and_refusals_send_nothing(
+        &s,
+        "http://127.0.0.1",
+        Online {
+            files: &|| keys(server.port),
+            verified_version: &|| online_matches_manifest(server.port),
+        },
     );
-    assert_eq!(online_matches_manifest(server.port), 1);
-    let (ok, log) = deploy(&s.school, &v1, &[]);
-    assert!(ok && log.contains("0 fichier(s) envoyé(s)"), "{log}");
-
-    let post = s.school.join("classes/cm1/blog/sortie/index.md");
-    std::fs::write(
-        &post,
-        std::fs::read_to_string(&post)
-            .unwrap()
-            .replace("résume la sortie.", "résume la sortie, bravo."),
-    )
-    .unwrap();
-    let v2 = s.approved_site();
-    let (ok, log) = deploy(&s.school, &v2, &["--essai"]);
-    assert!(ok && planned(&log).len() == 5, "{log}");
-    let (ok, log) = deploy(&s.school, &v2, &[]);
-    assert!(ok && log.contains("5 fichier(s) envoyé(s)"), "{log}");
-    assert_eq!(online_matches_manifest(server.port), 2);
-
-    let before = keys(server.port);
-    let (ok, log) = deploy(&s.school, &s.school.join("public"), &[]);
-    assert!(!ok && log.contains("signature manquante"), "{log}");
-    let (ok, log) = deploy(&s.school, &v1, &[]);
-    assert!(!ok && log.contains("retour en arrière refusé"), "{log}");
-    assert_eq!(keys(server.port), before, "a refused deploy sent something");
 }

@@ -7,8 +7,11 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::approval::{planned, setup};
-use super::common::{files, preau, school_copy, text};
+use super::approval::setup;
+use super::common::{files, school_copy};
+use super::deploy_scenario::{
+    deploy, sends_only_what_changed_and_refusals_send_nothing, verified_version_of, Online,
+};
 
 struct Sshd {
     child: Child,
@@ -133,19 +136,6 @@ fn with_sftp_target(school: &Path, server: &Sshd, fingerprint: &str) {
     .unwrap();
 }
 
-fn deploy(school: &Path, site: &Path, extra: &[&str]) -> (bool, String) {
-    let mut args = vec![
-        "deploy",
-        site.to_str().unwrap(),
-        "--ecole",
-        school.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let r = preau(school, &args);
-    let (o, e) = text(&r);
-    (r.status.success(), format!("{o}{e}"))
-}
-
 #[test]
 fn sftp_deploy_checks_the_server_and_sends_only_what_changed() {
     let Some(server) = sshd("sftp_deploy_checks_the_server_and_sends_only_what_changed") else {
@@ -167,31 +157,12 @@ fn sftp_deploy_checks_the_server_and_sends_only_what_changed() {
     );
     assert!(files(&web).is_empty());
     with_sftp_target(&s.school, &server, &server.fingerprint);
-    let (ok, log) = deploy(&s.school, &v1, &[]);
-    assert!(
-        ok && log.contains("Version 1 publiée vers sftp://127.0.0.1"),
-        "{log}"
+    sends_only_what_changed_and_refusals_send_nothing(
+        &s,
+        "sftp://127.0.0.1",
+        Online {
+            files: &|| files(&web),
+            verified_version: &|| verified_version_of(&s, &web),
+        },
     );
-    let (ok, log) = s.verify(&web, &[]);
-    assert!(ok, "{log}");
-    let (ok, log) = deploy(&s.school, &v1, &[]);
-    assert!(ok && log.contains("0 fichier(s) envoyé(s)"), "{log}");
-    let post = s.school.join("classes/cm1/blog/sortie/index.md");
-    std::fs::write(
-        &post,
-        std::fs::read_to_string(&post)
-            .unwrap()
-            .replace("résume la sortie.", "résume la sortie, bravo."),
-    )
-    .unwrap();
-    let v2 = s.approved_site();
-    let (ok, log) = deploy(&s.school, &v2, &["--essai"]);
-    assert!(ok && planned(&log).len() == 5, "{log}");
-    assert!(deploy(&s.school, &v2, &[]).0);
-    let before = files(&web);
-    let (ok, log) = deploy(&s.school, &v1, &[]);
-    assert!(!ok && log.contains("retour en arrière refusé"), "{log}");
-    assert_eq!(files(&web), before);
-    let (ok, log) = s.verify(&web, &[]);
-    assert!(ok && log.contains("version 2"), "{log}");
 }

@@ -11,6 +11,7 @@ mod commands;
 mod common;
 mod deploy_ftp;
 mod deploy_s3;
+mod deploy_scenario;
 mod deploy_sftp;
 mod invalid;
 mod links;
