@@ -1,7 +1,8 @@
 //! Photos: turned upright (EXIF orientation), stripped of every metadata
 //! block (they are re-encoded from pixels: no EXIF, GPS, XMP, IPTC or
 //! comment survives), resized to a few widths (never upscaled), re-encoded
-//! as JPEG, cached by content and settings outside the published output.
+//! as progressive JPEG by mozjpeg, cached by content and settings outside
+//! the published output.
 //! The original never reaches the output.
 
 use std::collections::BTreeMap;
@@ -31,8 +32,10 @@ pub struct Settings {
     pub qualite: u8,
 }
 
+/// 85 on mozjpeg's scale gives the luma quality of 80 with the standard
+/// libjpeg tables (Hugo's default scale), in about a quarter fewer bytes.
 fn default_quality() -> u8 {
-    80
+    85
 }
 
 impl Default for Settings {
@@ -144,7 +147,7 @@ fn process_one(
     let key = crate::manifest::sha256_hex(
         &[
             bytes.as_slice(),
-            format!("preau-photo-v1 q{} w{:?}", settings.qualite, WIDTHS).as_bytes(),
+            format!("preau-photo-v2 mozjpeg q{} w{:?}", settings.qualite, WIDTHS).as_bytes(),
         ]
         .concat(),
     );
@@ -184,14 +187,9 @@ fn process_one(
                 current.resize(width, height, image::imageops::FilterType::CatmullRom)
             };
         }
-        let mut out = Vec::new();
         let rgb = current.to_rgb8();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(
-            &mut out,
-            settings.qualite.clamp(1, 100),
-        )
-        .encode_image(&rgb)
-        .map_err(|e| format!("encodage impossible : {e}"))?;
+        let out = encode_jpeg(&rgb, settings.qualite)
+            .map_err(|e| format!("encodage impossible : {e}"))?;
         let cached_file = dir.join(format!("{key}-{width}.jpg"));
         write_atomic(&cached_file, &out)
             .map_err(|e| format!("cache des photos inaccessible : {e}"))?;
@@ -211,6 +209,18 @@ fn process_one(
     );
     processed.fetch_add(1, Ordering::Relaxed);
     Ok(photo)
+}
+
+/// JPEG with mozjpeg's defaults (progressive, trellis quantization,
+/// optimized Huffman tables, 4:2:0 chroma as phone cameras write it), with
+/// no metadata but the JFIF header.
+fn encode_jpeg(rgb: &image::RgbImage, quality: u8) -> std::io::Result<Vec<u8>> {
+    let mut compress = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_RGB);
+    compress.set_size(rgb.width() as usize, rgb.height() as usize);
+    compress.set_quality(f32::from(quality.clamp(1, 100)));
+    let mut started = compress.start_compress(Vec::new())?;
+    started.write_scanlines(rgb.as_raw())?;
+    started.finish()
 }
 
 /// Writes through a temporary file and a rename, so that two builds sharing
