@@ -143,6 +143,11 @@ impl Site {
         )
     }
 
+    /// The search indexes alone (the preview adds them after the pages).
+    pub fn search_cached(&self, cache: &mut crate::render::RenderCache) -> Output {
+        crate::render::search_cached(&self.school, &self.content, self.preview, cache)
+    }
+
     /// Like [`Site::render`], re-rendering only what changed (preview).
     pub fn render_cached(&self, cache: &mut crate::render::RenderCache) -> Result<Output> {
         crate::render::render_cached(

@@ -221,10 +221,10 @@ fn seal_one(
 ) -> Result<Piece> {
     let Some(target) = sealed.get(&path) else {
         let data = match file.data {
-            Data::Bytes(bytes) if path.ends_with(".html") => Data::Bytes(
+            Data::Bytes(bytes) if path.ends_with(".html") => Data::Bytes(std::sync::Arc::new(
                 rewrite_references(&String::from_utf8_lossy(&bytes), base, sealed, true)
                     .into_bytes(),
-            ),
+            )),
             other => other,
         };
         return Ok(Piece::Kept(
@@ -242,7 +242,7 @@ fn seal_one(
         .nonce_key(&target.audience)
         .expect("checked by the caller");
     let bytes = match file.data {
-        Data::Bytes(b) => b,
+        Data::Bytes(b) => std::sync::Arc::unwrap_or_clone(b),
         Data::Copy(p) => std::fs::read(&p)
             .map_err(|e| anyhow::anyhow!("lecture de « {} » : {e}", p.display()))?,
     };

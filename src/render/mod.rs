@@ -145,35 +145,86 @@ pub fn render(
 }
 
 /// One MiniSearch index per audience: the public one split under
-/// `recherche/` (named by `recherche/index.json`), restricted ones whole at
-/// `recherche/<audience>.json` (sealed later with their area).
-fn search_indexes(school: &School, content: &Content, output: &mut Output) {
+/// `recherche/` (named by `recherche/index.json`; compressed unless
+/// previewing), restricted ones whole at `recherche/<audience>.json`
+/// (sealed later with their area). Built in parallel; an audience whose
+/// documents did not change keeps its files from the cache.
+fn search_indexes(
+    school: &School,
+    content: &Content,
+    preview: bool,
+    cache: &mut HashMap<Audience, (u64, SearchFiles)>,
+    output: &mut Output,
+) {
     let base = &school.base_path;
     let link = |page: &crate::content::Page| crate::search::link(base, page);
-    for (audience, docs) in crate::search::documents(content, &link) {
-        if audience.is_public() {
-            for (path, bytes) in crate::search::public_files(&docs) {
-                output.add(path, Audience::Public, bytes);
+    let audiences: Vec<_> = crate::search::documents(content, &link)
+        .into_iter()
+        .collect();
+    let previous = &*cache;
+    let built: Vec<(Audience, u64, SearchFiles)> = audiences
+        .into_par_iter()
+        .map(|(audience, docs)| {
+            let print = fingerprint_with_json(&[&[preview as u8]], &docs);
+            if let Some((p, files)) = previous.get(&audience) {
+                if *p == print {
+                    return (audience, print, files.clone());
+                }
             }
-        } else {
-            let json = crate::search::index_json(&docs).to_string().into_bytes();
-            let path = format!("recherche/{}.json", crate::slug::slugify(&audience.id()));
-            output.add(path, audience, json);
+            let files: SearchFiles = if audience.is_public() {
+                crate::search::public_files(&docs, !preview)
+            } else {
+                let json = crate::search::index_json(&docs).to_string().into_bytes();
+                let path = format!("recherche/{}.json", crate::slug::slugify(&audience.id()));
+                vec![(path, json)]
+            };
+            (audience, print, files)
+        })
+        .collect();
+    cache.clear();
+    for (audience, print, files) in built {
+        for (path, bytes) in &files {
+            output.add(path.clone(), audience.clone(), bytes.clone());
         }
+        cache.insert(audience, (print, files));
     }
 }
+
+/// The search indexes alone, reusing those of unchanged audiences.
+pub fn search_cached(
+    school: &School,
+    content: &Content,
+    preview: bool,
+    cache: &mut RenderCache,
+) -> Output {
+    let mut output = Output::default();
+    search_indexes(school, content, preview, &mut cache.search, &mut output);
+    output
+}
+
+/// Whether an output path is a search index file (not the search page).
+pub fn is_search_index(path: &str) -> bool {
+    path.starts_with("recherche/") && !path.ends_with(".html")
+}
+
+/// The files of one audience's search index: (path, bytes).
+type SearchFiles = Vec<(String, Vec<u8>)>;
 
 /// A rendered page: path, audience, bytes, fingerprint of its data.
 type RenderedPage = (String, Audience, Arc<Vec<u8>>, u64);
 
 /// What the preview server keeps between two renders: the compiled
-/// templates while the theme is unchanged, and each page with the
-/// fingerprint of the data it was rendered from.
+/// templates while the theme is unchanged, and each page and each
+/// audience's search index with the fingerprint of the data it was made from.
 #[derive(Default)]
 pub struct RenderCache {
     theme: u64,
     tera: Option<Arc<Tera>>,
     pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
+    search: HashMap<Audience, (u64, SearchFiles)>,
+    /// Leave the search indexes out of [`render_cached`]: the preview serves
+    /// the pages first, then adds them with [`search_cached`].
+    pub defer_search: bool,
 }
 
 fn fingerprint(parts: &[&[u8]]) -> u64 {
@@ -182,6 +233,29 @@ fn fingerprint(parts: &[&[u8]]) -> u64 {
     for p in parts {
         p.hash(&mut h);
     }
+    h.finish()
+}
+
+/// Like [`fingerprint`], followed by the JSON of `data`, streamed into the
+/// hasher rather than written out (large contexts, thousands of pages).
+fn fingerprint_with_json(parts: &[&[u8]], data: &impl serde::Serialize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    struct Feed<'a>(&'a mut std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Feed<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in parts {
+        p.hash(&mut h);
+    }
+    // Serializing a Value into memory cannot fail; an error only ends the feed early.
+    let _ = serde_json::to_writer(Feed(&mut h), data);
     h.finish()
 }
 
@@ -211,8 +285,12 @@ pub fn render_cached(
     }
     let tera = cache.tera.clone().expect("compiled above");
     let site = views::site_context(school, content, today);
-    let mut site_print = serde_json::to_vec(&site).unwrap_or_default();
-    site_print.extend(serde_json::to_vec(photos).unwrap_or_default());
+    // Hashed once here, not once a page: it is large on a large school.
+    let site_print = fingerprint(&[
+        &serde_json::to_vec(&site).unwrap_or_default(),
+        &serde_json::to_vec(photos).unwrap_or_default(),
+    ])
+    .to_le_bytes();
     let mut output = Output::default();
     let start = std::time::Instant::now();
     let jobs = views::jobs(school, content, today);
@@ -226,14 +304,16 @@ pub fn render_cached(
     let rendered: Vec<Result<RenderedPage>> = jobs
         .into_par_iter()
         .map(|job| {
-            let print = fingerprint(&[
-                &site_print,
-                job.path.as_bytes(),
-                job.template.as_bytes(),
-                job.audience.id().as_bytes(),
-                &[preview as u8],
-                &serde_json::to_vec(&job.context).unwrap_or_default(),
-            ]);
+            let print = fingerprint_with_json(
+                &[
+                    &site_print,
+                    job.path.as_bytes(),
+                    job.template.as_bytes(),
+                    job.audience.id().as_bytes(),
+                    &[preview as u8],
+                ],
+                &job.context,
+            );
             if let Some((p, bytes)) = previous.get(&job.path) {
                 if *p == print {
                     return Ok((job.path, job.audience, bytes.clone(), print));
@@ -266,13 +346,15 @@ pub fn render_cached(
     let mut pages = HashMap::with_capacity(rendered.len());
     for r in rendered {
         let (path, audience, bytes, print) = r?;
-        output.add(path.clone(), audience, bytes.as_ref().clone());
+        output.add_shared(path.clone(), audience, bytes.clone());
         pages.insert(path, (print, bytes));
     }
     cache.pages = pages;
 
     views::feeds(school, content, today, &mut output);
-    search_indexes(school, content, &mut output);
+    if !cache.defer_search {
+        search_indexes(school, content, preview, &mut cache.search, &mut output);
+    }
     for asset in &content.assets {
         match photos.get(&asset.path) {
             // A photo: its resized copies, never the original.

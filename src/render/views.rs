@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use super::{feeds, Job};
@@ -288,9 +289,17 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         ));
     }
 
-    for class in &school.class_list {
-        class_jobs(&mut jobs, school, content, class, today);
-    }
+    // Classes are independent: their pages are prepared in parallel.
+    let classes: Vec<Vec<Job>> = school
+        .class_list
+        .par_iter()
+        .map(|class| {
+            let mut own = Vec::new();
+            class_jobs(&mut own, school, content, class, today);
+            own
+        })
+        .collect();
+    jobs.extend(classes.into_iter().flatten());
     jobs
 }
 

@@ -25,7 +25,7 @@ pub use watch::ChangeKind;
 #[derive(Default)]
 pub struct Preview {
     /// Output path → bytes, from the last successful build.
-    pub files: HashMap<String, Vec<u8>>,
+    pub files: HashMap<String, Arc<Vec<u8>>>,
     /// Problems of the last build (empty when it succeeded).
     pub problems: Vec<Diagnostic>,
     /// Grows at each rebuild; the pages reload when it changes.
@@ -63,7 +63,7 @@ impl Shared {
 }
 
 /// A rebuild: the files of the site, or the errors that stopped it.
-type Attempt = std::result::Result<HashMap<String, Vec<u8>>, Vec<Diagnostic>>;
+type Attempt = std::result::Result<HashMap<String, Arc<Vec<u8>>>, Vec<Diagnostic>>;
 
 /// What the preview keeps from one rebuild to the next.
 #[derive(Default)]
@@ -88,6 +88,10 @@ pub struct Options {
 /// keeps the last good files.
 pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Caches) {
     let start = Instant::now();
+    // The clear preview serves the pages first and adds the search indexes
+    // right after, so that a save shows up without waiting for them.
+    cache.render.defer_search = !opt.encrypted;
+    let mut deferred = None;
     let result = (|| -> Result<Attempt> {
         let loaded = Site::load_cached(&opt.root, Some(base_url), &mut cache.content)?;
         let errors: Vec<Diagnostic> = loaded
@@ -105,17 +109,22 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
         } else {
             site.render_cached(&mut cache.render)?
         };
-        Ok(Ok(output
-            .files
-            .keys()
-            .filter_map(|p| output.read(p).map(|b| (p.clone(), b)))
-            .collect()))
+        if cache.render.defer_search {
+            deferred = Some(site);
+        }
+        Ok(Ok(output.into_shared()))
     })();
     let elapsed = start.elapsed();
     shared.publish(|state| {
         state.last_rebuild = elapsed;
         match result {
-            Ok(Ok(files)) => {
+            Ok(Ok(mut files)) => {
+                // Until the new indexes come, the previous ones stay.
+                for (path, bytes) in state.files.drain() {
+                    if deferred.is_some() && crate::render::is_search_index(&path) {
+                        files.insert(path, bytes);
+                    }
+                }
                 state.files = files;
                 state.problems.clear();
             }
@@ -124,6 +133,19 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
         }
     });
     log::info!("site reconstruit en {} ms", elapsed.as_millis());
+    if let Some(site) = deferred {
+        let search = site.search_cached(&mut cache.render).into_shared();
+        // No new generation: the pages need not reload for the indexes.
+        let mut state = shared.state.write().expect("preview lock");
+        state
+            .files
+            .retain(|path, _| !crate::render::is_search_index(path));
+        state.files.extend(search);
+        log::info!(
+            "index de recherche prêts en {} ms",
+            start.elapsed().as_millis()
+        );
+    }
 }
 
 /// Starts the server and the watcher; returns the address it listens on
@@ -240,7 +262,7 @@ fn respond(request: tiny_http::Request, shared: &Shared, base_path: &str) {
     let mut body = state
         .files
         .get(&path)
-        .cloned()
+        .map(|b| b.to_vec())
         .unwrap_or_else(|| b"<!DOCTYPE html><html lang=\"fr\"><body></body></html>".to_vec());
     let kind = if status == 404 {
         "text/html; charset=utf-8"

@@ -197,3 +197,46 @@ fn encrypted_preview_serves_the_sealed_site() {
     let (status, _) = get(&format!("{}acces/cles.json", server.address));
     assert_eq!(status, 200);
 }
+
+#[test]
+fn search_indexes_follow_the_pages_in_the_preview() {
+    let (_tmp, school) = school_copy("minimal");
+    let server = start(&school, &[]);
+    // The public index: its list, and the pieces it names, served in clear.
+    let list = wait_for(
+        &format!("{}recherche/index.json", server.address),
+        "the search index list",
+        |s, _| s == 200,
+    );
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let base = wait_for(
+        &format!(
+            "{}recherche/{}",
+            server.address,
+            list["base"].as_str().unwrap()
+        ),
+        "the index base",
+        |s, _| s == 200,
+    );
+    assert!(
+        base.starts_with('{'),
+        "not compressed in the preview: {base}"
+    );
+    // The class's index (sealed only in the published site) follows an edit.
+    let class_index = format!("{}recherche/classe-cm1.json", server.address);
+    wait_for(&class_index, "the class index", |s, b| {
+        s == 200 && b.contains("quelle journée")
+    });
+    let post = school.join("classes/cm1/blog/sortie/index.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(
+        &post,
+        text.replace("quelle journée", "quelle journée pluvieuse"),
+    )
+    .unwrap();
+    wait_for(
+        &class_index,
+        "the edited text in the class index",
+        |_, b| b.contains("pluvieuse"),
+    );
+}
