@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -54,6 +54,10 @@ pub fn tokenize(text: &str) -> Vec<&str> {
 
 /// The term folding shared with the browser.
 pub fn process_term(term: &str) -> String {
+    // Most French words are ASCII: nothing to decompose.
+    if term.is_ascii() {
+        return term.to_ascii_lowercase();
+    }
     term.nfd()
         .filter(|c| !is_combining_mark(*c))
         .collect::<String>()
@@ -142,31 +146,62 @@ pub fn documents(
 /// For one term: field id → document short id → frequency.
 type Postings = BTreeMap<usize, BTreeMap<usize, u64>>;
 
-/// Serializes `docs` exactly as `new MiniSearch({fields: ['titre','texte'],
+/// What MiniSearch stores of a document to show it in the results.
+#[derive(Debug, Serialize)]
+struct Stored<'a> {
+    titre: &'a str,
+    url: &'a str,
+    genre: &'a str,
+    extrait: &'a str,
+}
+
+/// MiniSearch's serialization (version 2) as typed data: serde writes
+/// integer map keys as strings and tuples as arrays, as `toJSON()` does.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Index<'a> {
+    document_count: usize,
+    next_id: usize,
+    document_ids: BTreeMap<usize, &'a str>,
+    field_ids: BTreeMap<&'static str, usize>,
+    field_length: BTreeMap<usize, [usize; FIELDS.len()]>,
+    average_field_length: [f64; FIELDS.len()],
+    stored_fields: BTreeMap<usize, Stored<'a>>,
+    dirt_count: usize,
+    index: Vec<(String, Postings)>,
+    serialization_version: u32,
+}
+
+/// Indexes `docs` exactly as `new MiniSearch({fields: ['titre','texte'],
 /// storeFields: ['titre','url','genre','extrait'], processTerm})` followed
-/// by `addAll(docs)` and `toJSON()` would.
-pub fn index_json(docs: &[Document]) -> Value {
-    let mut document_ids = Map::new();
-    let mut field_length = Map::new();
-    let mut stored = Map::new();
+/// by `addAll(docs)` would.
+fn index(docs: &[Document]) -> Index<'_> {
+    let mut document_ids = BTreeMap::new();
+    let mut field_length = BTreeMap::new();
+    let mut stored = BTreeMap::new();
     let mut average = [0f64; FIELDS.len()];
     // term → fieldId → shortId → frequency, in first-seen order like the JS map.
     let mut index: Vec<(String, Postings)> = Vec::new();
     let mut position: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (short, doc) in docs.iter().enumerate() {
-        document_ids.insert(short.to_string(), json!(doc.id));
+        document_ids.insert(short, doc.id.as_str());
         stored.insert(
-            short.to_string(),
-            json!({"titre": doc.titre, "url": doc.url, "genre": doc.genre, "extrait": doc.extrait}),
+            short,
+            Stored {
+                titre: &doc.titre,
+                url: &doc.url,
+                genre: &doc.genre,
+                extrait: &doc.extrait,
+            },
         );
-        let mut lengths = Vec::with_capacity(FIELDS.len());
+        let mut lengths = [0; FIELDS.len()];
         for (field_id, value) in [&doc.titre, &doc.texte].into_iter().enumerate() {
             let tokens = tokenize(value);
             let unique = tokens
                 .iter()
                 .collect::<std::collections::HashSet<_>>()
                 .len();
-            lengths.push(unique);
+            lengths[field_id] = unique;
             average[field_id] =
                 (average[field_id] * short as f64 + unique as f64) / (short as f64 + 1.0);
             for token in tokens {
@@ -174,10 +209,14 @@ pub fn index_json(docs: &[Document]) -> Value {
                 if term.is_empty() {
                     continue;
                 }
-                let at = *position.entry(term.clone()).or_insert_with(|| {
-                    index.push((term.clone(), BTreeMap::new()));
-                    index.len() - 1
-                });
+                let at = match position.get(&term) {
+                    Some(at) => *at,
+                    None => {
+                        position.insert(term.clone(), index.len());
+                        index.push((term, BTreeMap::new()));
+                        index.len() - 1
+                    }
+                };
                 *index[at]
                     .1
                     .entry(field_id)
@@ -186,39 +225,25 @@ pub fn index_json(docs: &[Document]) -> Value {
                     .or_default() += 1;
             }
         }
-        field_length.insert(short.to_string(), json!(lengths));
+        field_length.insert(short, lengths);
     }
-    let index: Vec<Value> = index
-        .into_iter()
-        .map(|(term, fields)| {
-            let data: Map<String, Value> = fields
-                .into_iter()
-                .map(|(f, docs)| {
-                    (
-                        f.to_string(),
-                        Value::Object(
-                            docs.into_iter()
-                                .map(|(d, n)| (d.to_string(), json!(n)))
-                                .collect(),
-                        ),
-                    )
-                })
-                .collect();
-            json!([term, data])
-        })
-        .collect();
-    json!({
-        "documentCount": docs.len(),
-        "nextId": docs.len(),
-        "documentIds": document_ids,
-        "fieldIds": {"titre": 0, "texte": 1},
-        "fieldLength": field_length,
-        "averageFieldLength": average,
-        "storedFields": stored,
-        "dirtCount": 0,
-        "index": index,
-        "serializationVersion": 2,
-    })
+    Index {
+        document_count: docs.len(),
+        next_id: docs.len(),
+        document_ids,
+        field_ids: FIELDS.iter().enumerate().map(|(i, f)| (*f, i)).collect(),
+        field_length,
+        average_field_length: average,
+        stored_fields: stored,
+        dirt_count: 0,
+        index,
+        serialization_version: 2,
+    }
+}
+
+/// The JSON that MiniSearch's `toJSON()` gives for `docs` (see [`index`]).
+pub fn index_json(docs: &[Document]) -> Vec<u8> {
+    to_json(&index(docs))
 }
 
 /// Documents per result-card file of the public index.
@@ -242,54 +267,44 @@ pub const CARDS_PER_FILE: usize = 16;
 /// The price of the split: a typo on the first letter of a word is not
 /// forgiven, since only the terms starting with the typed letter are loaded.
 pub fn public_files(docs: &[Document], compress: bool) -> Vec<(String, Vec<u8>)> {
-    let Value::Object(mut base) = index_json(docs) else {
-        unreachable!("index_json returns an object")
-    };
-    let Some(Value::Array(entries)) = base.insert("index".into(), json!([])) else {
-        unreachable!("the index is an array")
-    };
-    let Some(Value::Object(stored)) = base.insert("storedFields".into(), json!({})) else {
-        unreachable!("stored fields are an object")
-    };
+    let mut base = index(docs);
+    let entries = std::mem::take(&mut base.index);
+    let stored = std::mem::take(&mut base.stored_fields);
     let mut files = Vec::new();
-    let mut piece = |stem: String, value: &Value| -> String {
-        let json = value.to_string().into_bytes();
+    let mut piece = |stem: String, json: Vec<u8>| -> String {
         let bytes = if compress { gzip(&json) } else { json };
         let name = format!("{stem}-{}.bin", short_hash(&bytes));
         files.push((format!("recherche/{name}"), bytes));
         name
     };
-    let base_name = piece("base".into(), &Value::Object(base));
-    let mut by_letter: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let base_name = piece("base".into(), to_json(&base));
+    let mut by_letter: BTreeMap<String, Vec<(String, Postings)>> = BTreeMap::new();
     for entry in entries {
-        let first = entry[0]
-            .as_str()
-            .and_then(|t| t.chars().next())
-            .unwrap_or(' ');
+        let first = entry.0.chars().next().unwrap_or(' ');
         by_letter
             .entry(format!("{:x}", first as u32))
             .or_default()
             .push(entry);
     }
-    let terms: Map<String, Value> = by_letter
+    let terms: BTreeMap<String, String> = by_letter
         .into_iter()
         .map(|(letter, entries)| {
-            let name = piece(format!("termes/{letter}"), &Value::Array(entries));
-            (letter, json!(name))
+            let name = piece(format!("termes/{letter}"), to_json(&entries));
+            (letter, name)
         })
         .collect();
-    let mut cards: Vec<Map<String, Value>> = Vec::new();
+    let mut cards: Vec<BTreeMap<usize, Stored>> = Vec::new();
     for (short, fields) in stored {
-        let n = short.parse::<usize>().unwrap_or(0) / CARDS_PER_FILE;
+        let n = short / CARDS_PER_FILE;
         if cards.len() <= n {
-            cards.resize_with(n + 1, Map::new);
+            cards.resize_with(n + 1, BTreeMap::new);
         }
         cards[n].insert(short, fields);
     }
-    let cards: Vec<Value> = cards
+    let cards: Vec<String> = cards
         .into_iter()
         .enumerate()
-        .map(|(n, group)| json!(piece(format!("fiches/{n}"), &Value::Object(group))))
+        .map(|(n, group)| piece(format!("fiches/{n}"), to_json(&group)))
         .collect();
     let manifest = json!({
         "format": "preau-recherche-1",
@@ -302,6 +317,10 @@ pub fn public_files(docs: &[Document], compress: bool) -> Vec<(String, Vec<u8>)>
         manifest.to_string().into_bytes(),
     ));
     files
+}
+
+fn to_json(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).expect("a search piece serializes")
 }
 
 /// Gzip at the default level (the best level costs five times the time for
@@ -331,6 +350,7 @@ fn short_hash(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Map, Value};
 
     #[test]
     fn tokenizes_like_minisearch() {
@@ -345,6 +365,7 @@ mod tests {
         assert_eq!(process_term("Élève"), "eleve");
         assert_eq!(process_term("Noël"), "noel");
         assert_eq!(process_term("ÇA"), "ca");
+        assert_eq!(process_term("CANTINE"), "cantine");
     }
 
     #[test]
@@ -408,7 +429,7 @@ mod tests {
         }
         whole["index"] = Value::Array(index);
         whole["storedFields"] = Value::Object(stored);
-        let mut expected = index_json(docs);
+        let mut expected: Value = serde_json::from_slice(&index_json(docs)).unwrap();
         let sort = |v: &mut Value| {
             v["index"]
                 .as_array_mut()

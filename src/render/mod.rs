@@ -174,7 +174,7 @@ fn search_indexes(
             let files: SearchFiles = if audience.is_public() {
                 crate::search::public_files(&docs, !preview)
             } else {
-                let json = crate::search::index_json(&docs).to_string().into_bytes();
+                let json = crate::search::index_json(&docs);
                 let path = format!("recherche/{}.json", crate::slug::slugify(&audience.id()));
                 vec![(path, json)]
             };
