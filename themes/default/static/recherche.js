@@ -15,6 +15,10 @@
   var status = document.getElementById("etat-recherche");
   var more = document.getElementById("plus-de-resultats");
   var PAGE = 20;
+  if (!window.DecompressionStream) {
+    status.textContent = "La recherche demande un navigateur plus récent (2023 ou après).";
+    return;
+  }
   function processTerm(term) { return term.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase(); }
   var options = { fields: ["titre", "texte"], storeFields: ["titre", "url", "genre", "extrait"], processTerm: processTerm };
   var searchOptions = { prefix: true, fuzzy: 0.2, boost: { titre: 2 }, combineWith: "AND" };
@@ -34,7 +38,7 @@
 
   // The public index: its base at once, the terms of a letter when a query needs them.
   var manifest = fetch(dir + "index.json").then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; });
-  var publicBase = manifest.then(function (m) { return m && window.DecompressionStream ? piece(m.base) : null; });
+  var publicBase = manifest.then(function (m) { return m ? piece(m.base) : null; });
   var shortIds = publicBase.then(function (b) {
     var ids = {};
     if (b) { Object.keys(b.documentIds).forEach(function (short) { ids[b.documentIds[short]] = Number(short); }); }
