@@ -18,6 +18,20 @@ use crate::config::Audience;
 /// (and so may be replaced by the next build).
 pub const MARKER: &str = ".preau-build";
 
+/// The bytes of a file as a reader would see them: gzip-compressed files
+/// (the pieces of the public search index) inflated, so that a search of
+/// the output for a secret or a canary sees through the compression.
+pub fn readable(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut plain = Vec::new();
+        if std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut plain).is_ok()
+        {
+            return std::borrow::Cow::Owned(plain);
+        }
+    }
+    std::borrow::Cow::Borrowed(bytes)
+}
+
 /// Where a file's bytes come from.
 #[derive(Debug, Clone)]
 pub enum Data {
@@ -234,4 +248,22 @@ fn guard_destination(out: &Path, school_root: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readable_sees_through_gzip_and_leaves_the_rest() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"le code secret").unwrap();
+        let gz = gz.finish().unwrap();
+        assert!(memchr::memmem::find(&gz, b"secret").is_none());
+        assert_eq!(&*readable(&gz), b"le code secret");
+        assert_eq!(&*readable(b"en clair"), b"en clair");
+        // Not gzip after all: kept as it is.
+        assert_eq!(&*readable(&[0x1f, 0x8b, 0]), &[0x1f, 0x8b, 0]);
+    }
 }

@@ -273,7 +273,7 @@ pub fn public_files(docs: &[Document], compress: bool) -> Vec<(String, Vec<u8>)>
     let mut files = Vec::new();
     let mut piece = |stem: String, json: Vec<u8>| -> String {
         let bytes = if compress { gzip(&json) } else { json };
-        let name = format!("{stem}-{}.bin", short_hash(&bytes));
+        let name = format!("{stem}-{}.bin", &crate::manifest::sha256_hex(&bytes)[..12]);
         files.push((format!("recherche/{name}"), bytes));
         name
     };
@@ -336,15 +336,6 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
         .and_then(|()| encoder.try_finish())
         .expect("writing to memory does not fail");
     encoder.finish().expect("writing to memory does not fail")
-}
-
-/// The first 12 hex digits of the SHA-256 of `bytes`.
-fn short_hash(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[cfg(test)]

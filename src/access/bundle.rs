@@ -457,19 +457,11 @@ pub fn assert_no_secret(output: &Output, secrets: &Secrets) -> Result<()> {
         .map(|n| memchr::memmem::Finder::new(n.as_bytes()))
         .collect();
     for (path, file) in &output.files {
-        let mut bytes = match &file.data {
+        let bytes = match &file.data {
             Data::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
             Data::Copy(p) => std::borrow::Cow::Owned(std::fs::read(p).unwrap_or_default()),
         };
-        // Pieces of the public search index are gzip-compressed: look inside.
-        if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut plain = Vec::new();
-            if std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut plain)
-                .is_ok()
-            {
-                bytes = std::borrow::Cow::Owned(plain);
-            }
-        }
+        let bytes = crate::output::readable(&bytes);
         if finders.iter().any(|f| f.find(&bytes).is_some()) {
             bail!(
                 "un secret (code d'accès ou clé) se trouve dans « {path} » : la construction est arrêtée pour ne pas le publier\n  conseil : retirez le code de ce fichier, puis changez-le avec « preau access renouveler »"

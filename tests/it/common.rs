@@ -106,19 +106,6 @@ pub fn base_path(school: &Path) -> String {
 }
 
 /// Every file under `dir`, as paths relative to it with `/`.
-/// The bytes of a built file as a reader would see them: gzip-compressed
-/// files (the pieces of the public search index) are inflated, so that a
-/// search for a canary or a secret cannot be fooled by compression.
-pub fn readable(bytes: Vec<u8>) -> Vec<u8> {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut plain = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut plain)
-            .expect("a gzip file of the output inflates");
-        return plain;
-    }
-    bytes
-}
-
 pub fn files(dir: &Path) -> Vec<String> {
     let mut list: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
