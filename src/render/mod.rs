@@ -171,20 +171,24 @@ fn search_indexes(
                     return (audience, print, files.clone());
                 }
             }
-            let files: SearchFiles = if audience.is_public() {
+            let files = if audience.is_public() {
                 crate::search::public_files(&docs, !preview)
             } else {
                 let json = crate::search::index_json(&docs);
                 let path = format!("recherche/{}.json", crate::slug::slugify(&audience.id()));
                 vec![(path, json)]
             };
+            let files: SearchFiles = files
+                .into_iter()
+                .map(|(path, bytes)| (path, Arc::new(bytes)))
+                .collect();
             (audience, print, files)
         })
         .collect();
     cache.clear();
     for (audience, print, files) in built {
         for (path, bytes) in &files {
-            output.add(path.clone(), audience.clone(), bytes.clone());
+            output.add_shared(path.clone(), audience.clone(), bytes.clone());
         }
         cache.insert(audience, (print, files));
     }
@@ -207,8 +211,9 @@ pub fn is_search_index(path: &str) -> bool {
     path.starts_with("recherche/") && !path.ends_with(".html")
 }
 
-/// The files of one audience's search index: (path, bytes).
-type SearchFiles = Vec<(String, Vec<u8>)>;
+/// The files of one audience's search index: (path, bytes), shared
+/// between the cache and the outputs.
+type SearchFiles = Vec<(String, Arc<Vec<u8>>)>;
 
 /// A rendered page: path, audience, bytes, fingerprint of its data.
 type RenderedPage = (String, Audience, Arc<Vec<u8>>, u64);
@@ -228,20 +233,16 @@ pub struct RenderCache {
 }
 
 fn fingerprint(parts: &[&[u8]]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for p in parts {
-        p.hash(&mut h);
-    }
-    h.finish()
+    use std::hash::Hasher;
+    hasher(parts).finish()
 }
 
 /// Like [`fingerprint`], followed by the JSON of `data`, streamed into the
 /// hasher rather than written out (large contexts, thousands of pages).
 fn fingerprint_with_json(parts: &[&[u8]], data: &impl serde::Serialize) -> u64 {
-    use std::hash::{Hash, Hasher};
-    struct Feed<'a>(&'a mut std::collections::hash_map::DefaultHasher);
-    impl std::io::Write for Feed<'_> {
+    use std::hash::Hasher;
+    struct Feed(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Feed {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
             self.0.write(bytes);
             Ok(bytes.len())
@@ -250,13 +251,20 @@ fn fingerprint_with_json(parts: &[&[u8]], data: &impl serde::Serialize) -> u64 {
             Ok(())
         }
     }
+    let mut feed = Feed(hasher(parts));
+    // Serializing a Value into memory cannot fail; an error only ends the feed early.
+    let _ = serde_json::to_writer(&mut feed, data);
+    feed.0.finish()
+}
+
+/// A hasher fed with `parts`, each with its length.
+fn hasher(parts: &[&[u8]]) -> std::collections::hash_map::DefaultHasher {
+    use std::hash::Hash;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for p in parts {
         p.hash(&mut h);
     }
-    // Serializing a Value into memory cannot fail; an error only ends the feed early.
-    let _ = serde_json::to_writer(Feed(&mut h), data);
-    h.finish()
+    h
 }
 
 /// Like [`render`], re-rendering only the pages whose data changed.
