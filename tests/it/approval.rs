@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::common::{copy_tree, files, preau, repo, school_copy, text};
+use super::common::{copy_tree, files, preau, repo, require, school_copy, text};
 
 /// A school with keys for both roles, trust declared in ecole.yaml.
 pub(super) struct Setup {
@@ -285,15 +285,10 @@ impl Setup {
 }
 
 #[test]
+#[ignore = "needs minisign (apt-get install minisign; bash .ci/run installs it)"]
 fn standalone_minisign_checks_the_signatures() {
-    let minisign = std::path::Path::new("/usr/bin/minisign");
-    if !minisign.exists() {
-        if std::env::var_os("CI").is_some() {
-            panic!("minisign is missing: apt-get install minisign (bash .ci/run installs it)");
-        }
-        eprintln!("\n!!! standalone_minisign_checks_the_signatures N'A PAS TOURNÉ / DID NOT RUN: minisign missing (apt-get install minisign)\n");
-        return;
-    }
+    require(&["minisign"]);
+    let minisign = std::path::Path::new("minisign");
     let s = setup(school_copy("minimal"), "");
     let site = s.approved_site();
     let check = |site: &Path, role: &str, key: &Path| {
@@ -414,10 +409,9 @@ fn directeur_to_ien_to_verify_on_the_example_school_with_a_refusal_and_a_resubmi
 }
 
 #[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn the_footer_shows_who_approved_and_when() {
-    if !super::common::browser_ready("the_footer_shows_who_approved_and_when") {
-        return;
-    }
+    require(&["browser"]);
     let s = setup(school_copy("minimal"), "");
     let site = s.approved_site();
     let (ok, log) = super::common::node_script(

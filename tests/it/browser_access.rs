@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::common::{
-    browser_ready, class_code, copy_tree, fixture, node_script, preau, school_copy, text,
+    class_code, copy_tree, fixture, node_script, preau, require, school_copy, text,
 };
 
 fn built_canary_school() -> (tempfile::TempDir, PathBuf, PathBuf, String) {
@@ -40,10 +40,9 @@ fn open_cm1(site: &Path, base: &str, route: &str, how: &str, code: &str, checks:
 }
 
 #[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn right_code_shows_posts_homework_and_photos_in_chromium() {
-    if !browser_ready("right_code_shows_posts_homework_and_photos_in_chromium") {
-        return;
-    }
+    require(&["browser"]);
     let (_tmp, _school, out, code) = built_canary_school();
     let post = "blog/sortie-kanarizq7/";
     open_cm1(
@@ -74,10 +73,9 @@ fn right_code_shows_posts_homework_and_photos_in_chromium() {
 }
 
 #[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn wrong_code_shows_nothing_in_chromium() {
-    if !browser_ready("wrong_code_shows_nothing_in_chromium") {
-        return;
-    }
+    require(&["browser"]);
     let (_tmp, _school, out, code) = built_canary_school();
     let mut wrong = code.clone();
     wrong.replace_range(0..1, if code.starts_with('b') { "d" } else { "b" });
@@ -92,10 +90,9 @@ fn wrong_code_shows_nothing_in_chromium() {
 }
 
 #[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn qr_link_logs_in_and_clears_the_address_bar() {
-    if !browser_ready("qr_link_logs_in_and_clears_the_address_bar") {
-        return;
-    }
+    require(&["browser"]);
     let (_tmp, _school, out, code) = built_canary_school();
     open_cm1(
         &out,
@@ -108,10 +105,9 @@ fn qr_link_logs_in_and_clears_the_address_bar() {
 }
 
 #[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn example_school_class_area_opens_in_chromium() {
-    if !browser_ready("example_school_class_area_opens_in_chromium") {
-        return;
-    }
+    require(&["browser"]);
     let (out, base) = super::common::example_site();
     let school = super::common::repo().join("example-school");
     let code = class_code(&school, "cm1");

@@ -202,39 +202,68 @@ pub fn open_file(out: &Path, school: &Path, blob_url: &str, id: &str) -> Vec<u8>
     crypto::open(&key, id, &std::fs::read(out.join(path)).unwrap()).unwrap()
 }
 
-/// True when Debian's Chromium and the Node packages of `tests/browser`
-/// are installed. When they are not: in CI (`CI` set) the test fails; on a
-/// developer's machine it says loudly that it did not run.
-pub fn browser_ready(test: &str) -> bool {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let modules = repo().join("tests/browser/node_modules/puppeteer-core");
-    let node = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let missing: Vec<&str> = [
-        (!Path::new(&chromium).exists()).then_some("chromium (apt-get install chromium)"),
-        (!modules.exists()).then_some("tests/browser/node_modules (npm ci --prefix tests/browser)"),
-        (!node).then_some("node"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if missing.is_empty() {
-        return true;
+/// What a real-component test needs from the machine. Such a test is marked
+/// `#[ignore = "needs …"]`, so a plain `cargo test` lists it as *ignored*
+/// (never as passed); `cargo test -- --include-ignored`, which `.ci/run`
+/// runs, makes it run, and then a missing tool fails it loudly.
+///
+/// Each need is a command name (`minisign`, `exiftool`, `pure-ftpd`,
+/// `moto_server`…), or `browser` (Debian's Chromium, node and the Node
+/// packages of `tests/browser`), `sshd` (Debian's OpenSSH server) or `root`.
+pub fn require(needs: &[&str]) {
+    let command = |name: &str| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {name}"))
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let mut missing = Vec::new();
+    for need in needs {
+        match *need {
+            "browser" => {
+                let chromium =
+                    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+                if !Path::new(&chromium).exists() {
+                    missing.push("chromium (apt-get install chromium)".to_string());
+                }
+                if !command("node") {
+                    missing.push("node".into());
+                }
+                if !repo()
+                    .join("tests/browser/node_modules/puppeteer-core")
+                    .exists()
+                {
+                    missing
+                        .push("tests/browser/node_modules (npm ci --prefix tests/browser)".into());
+                }
+            }
+            "sshd" => {
+                if !Path::new("/usr/sbin/sshd").exists() || !command("ssh-keygen") {
+                    missing.push("sshd (apt-get install openssh-server)".into());
+                }
+            }
+            "root" => {
+                let root = Command::new("id")
+                    .arg("-u")
+                    .output()
+                    .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+                if !root {
+                    missing.push("root (the server needs it to log its users in)".into());
+                }
+            }
+            tool => {
+                if !command(tool) {
+                    missing.push(tool.to_string());
+                }
+            }
+        }
     }
-    let message = format!(
-        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-         !!! {test} N'A PAS TOURNÉ / DID NOT RUN: missing {}\n\
-         !!! bash .ci/run installs them.\n\
-         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n",
+    assert!(
+        missing.is_empty(),
+        "\n!!! ce test ne peut pas tourner / this test cannot run: missing {}\n!!! bash .ci/run installs everything.\n",
         missing.join(", ")
     );
-    if std::env::var_os("CI").is_some() {
-        panic!("{message}");
-    }
-    eprintln!("{message}");
-    false
 }
 
 /// Runs a Node script of `tests/browser` with a time bound; (success, stdout+stderr).

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::common::{copy_tree, files, fixture, preau, school_copy, text};
+use super::common::{copy_tree, files, fixture, preau, require, school_copy, text};
 
 fn photo_school() -> (tempfile::TempDir, std::path::PathBuf) {
     let (tmp, school) = school_copy("minimal");
@@ -94,35 +94,31 @@ fn photos_come_out_upright_resized_and_without_metadata() {
 }
 
 #[test]
+#[ignore = "needs exiftool (apt-get install libimage-exiftool-perl; bash .ci/run installs it)"]
 fn exiftool_finds_no_metadata_left() {
-    if Path::new("/usr/bin/exiftool").exists() {
-        let (_tmp, school) = photo_school();
-        assert!(preau(&school, &["build"]).status.success());
-        let out = std::process::Command::new("exiftool")
-            .args(["-a", "-G1", "-s"])
-            .arg(school.join("public/actualites/atelier/tournee-960.jpg"))
-            .output()
-            .unwrap();
-        let report = String::from_utf8_lossy(&out.stdout);
-        for group in [
-            "[GPS]",
-            "[IFD0]",
-            "[ExifIFD]",
-            "[XMP",
-            "[IPTC]",
-            "[File]      Comment",
-        ] {
-            assert!(
-                !report.contains(group),
-                "exiftool still sees {group}:\n{report}"
-            );
-        }
-        assert!(!report.contains("Orientation"), "{report}");
-    } else if std::env::var_os("CI").is_some() {
-        panic!("exiftool is missing: apt-get install libimage-exiftool-perl (bash .ci/run installs it)");
-    } else {
-        eprintln!("\n!!! exiftool_finds_no_metadata_left N'A PAS TOURNÉ / DID NOT RUN: exiftool missing (apt-get install libimage-exiftool-perl)\n");
+    require(&["exiftool"]);
+    let (_tmp, school) = photo_school();
+    assert!(preau(&school, &["build"]).status.success());
+    let out = std::process::Command::new("exiftool")
+        .args(["-a", "-G1", "-s"])
+        .arg(school.join("public/actualites/atelier/tournee-960.jpg"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    for group in [
+        "[GPS]",
+        "[IFD0]",
+        "[ExifIFD]",
+        "[XMP",
+        "[IPTC]",
+        "[File]      Comment",
+    ] {
+        assert!(
+            !report.contains(group),
+            "exiftool still sees {group}:\n{report}"
+        );
     }
+    assert!(!report.contains("Orientation"), "{report}");
 }
 
 #[test]

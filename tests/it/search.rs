@@ -6,8 +6,8 @@
 use sha2::{Digest, Sha256};
 
 use super::common::{
-    browser_ready, class_code, copy_tree, example_site, fixture, node_script, preau, repo,
-    school_copy, text,
+    class_code, copy_tree, example_site, fixture, node_script, preau, repo, require, school_copy,
+    text,
 };
 
 /// SHA-256 of `dist/umd/index.js` of minisearch 7.2.0 on the npm registry.
@@ -42,10 +42,9 @@ fn the_theme_ships_the_published_minisearch_build() {
 }
 
 #[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn public_index_matches_minisearch_indexing_the_same_documents() {
-    if !browser_ready("public_index_matches_minisearch_indexing_the_same_documents") {
-        return;
-    }
+    require(&["browser"]);
     let (out, base) = example_site();
     let loaded = preau::site::Site::load(&repo().join("example-school"), None).unwrap();
     let site = loaded.site.expect("example school loads");
@@ -80,10 +79,9 @@ fn public_index_matches_minisearch_indexing_the_same_documents() {
 }
 
 #[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn a_class_code_reveals_search_results_it_may_read_and_nothing_else() {
-    if !browser_ready("a_class_code_reveals_search_results_it_may_read_and_nothing_else") {
-        return;
-    }
+    require(&["browser"]);
     let (tmp, school) = school_copy("minimal");
     copy_tree(&fixture("canary"), &school);
     let out = tmp.path().join("site");
@@ -138,10 +136,9 @@ fn a_class_code_reveals_search_results_it_may_read_and_nothing_else() {
 }
 
 #[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn public_results_show_their_card_and_come_twenty_at_a_time_in_chromium() {
-    if !browser_ready("public_results_show_their_card_and_come_twenty_at_a_time_in_chromium") {
-        return;
-    }
+    require(&["browser"]);
     let (tmp, school) = school_copy("minimal");
     for n in 1..=25 {
         std::fs::write(
