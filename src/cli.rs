@@ -225,6 +225,28 @@ pub enum Command {
         #[arg(long = "forcer-retour-arriere")]
         force_rollback: bool,
     },
+    /// Indicateurs d'usage tirés des journaux de l'hébergeur, sans donnée personnelle (alias : statistiques).
+    #[command(
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
+        alias = "statistiques"
+    )]
+    Stats {
+        /// Journaux d'accès (Apache ou nginx, compressés ou non) : fichiers ou dossiers.
+        #[arg(value_name = "JOURNAUX", required = true)]
+        logs: Vec<PathBuf>,
+        /// Dossier de l'école (par défaut : le dossier courant).
+        #[arg(
+            long,
+            default_value = ".",
+            hide_default_value = true,
+            value_name = "DOSSIER"
+        )]
+        ecole: PathBuf,
+        /// Dossier où écrire statistiques.html et statistiques.csv (par défaut : DOSSIER/.preau/statistiques).
+        #[arg(long, value_name = "SORTIE")]
+        sortie: Option<PathBuf>,
+    },
     /// Aperçu du site dans le navigateur, sur cet ordinateur (alias : apercu).
     #[command(
         disable_help_flag = true,

@@ -31,5 +31,6 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod stats;
 pub mod theme;
 pub mod yaml;

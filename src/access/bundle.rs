@@ -131,7 +131,9 @@ pub fn seal(
                 bytes,
                 page,
                 search,
+                origin,
             } => {
+                out.origins.insert(blob.clone(), origin);
                 let new_index = |audience: &Audience| Index {
                     version: 1,
                     espace: audience.id(),
@@ -163,6 +165,19 @@ pub fn seal(
         let nonce_key = secrets.nonce_key(audience).expect("checked above");
         let id = index_id(audience);
         let name = blob_path(&crypto::opaque_name(&nonce_key, &id));
+        let opens = |path: &str| {
+            (
+                path.to_string(),
+                crate::output::Origin {
+                    source: None,
+                    audience: audience.clone(),
+                },
+            )
+        };
+        out.origins.extend([
+            opens(&name),
+            opens(&format!("{}index.html", area_path(audience))),
+        ]);
         out.add(
             name,
             Audience::Public,
@@ -209,6 +224,7 @@ enum Piece {
         bytes: Vec<u8>,
         page: Option<(Audience, String, IndexEntry)>,
         search: Option<(Audience, IndexEntry)>,
+        origin: crate::output::Origin,
     },
 }
 
@@ -281,6 +297,10 @@ fn seal_one(
         bytes: blob,
         page,
         search,
+        origin: crate::output::Origin {
+            source: Some(path),
+            audience: target.audience.clone(),
+        },
     })
 }
 

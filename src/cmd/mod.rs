@@ -10,6 +10,7 @@ mod init;
 mod keys;
 mod new;
 mod serve;
+mod stats;
 mod submit;
 mod verify;
 
@@ -77,6 +78,11 @@ pub fn run(command: Command) -> Result<ExitCode> {
             refuse: refuse.as_deref(),
             yes,
         }),
+        Command::Stats {
+            logs,
+            ecole,
+            sortie,
+        } => stats::run(&logs, &ecole, sortie.as_deref()),
         Command::Verify {
             site,
             ecole,

@@ -18,3 +18,4 @@ mod links;
 mod photos;
 mod search;
 mod serve;
+mod stats;
