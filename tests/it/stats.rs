@@ -80,13 +80,11 @@ const FAMILY: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) fam
 const PUBLIC: &str = "Mozilla/5.0 (X11; Linux x86_64) public-canari";
 const STAFF: &str = "Mozilla/5.0 (Windows NT 10.0) equipe-canari";
 
-/// The log, and the counts it must give: (month, service, profile) → (views, visits).
-fn log_and_expected(
-    b: &Built,
-) -> (
-    String,
-    BTreeMap<(&'static str, &'static str, &'static str), (u64, u64)>,
-) {
+/// (month, service, profile) → (page views, visits).
+type Expected = BTreeMap<(&'static str, &'static str, &'static str), (u64, u64)>;
+
+/// The log, and the counts it must give.
+fn log_and_expected(b: &Built) -> (String, Expected) {
     let base = &b.base;
     let blob = |area: &str, route: &str| {
         format!("{base}{}", b.blobs[&(area.to_string(), route.to_string())])
@@ -136,7 +134,7 @@ fn log_and_expected(
     ));
     // Someone reads public pages only (a style, a missing page and a POST count for nothing).
     for (target, status, method) in [
-        (format!("{base}"), 200, "GET"),
+        (base.to_string(), 200, "GET"),
         (
             format!("{base}actualites/rentree/?utm_source=SECRETQUERY"),
             200,
@@ -147,7 +145,7 @@ fn log_and_expected(
         (format!("{base}recherche/"), 200, "GET"),
         (format!("{base}static/style.css"), 200, "GET"),
         (format!("{base}n-existe-pas/"), 404, "GET"),
-        (format!("{base}"), 200, "POST"),
+        (base.to_string(), 200, "POST"),
     ] {
         log.push_str(&line(
             p,
