@@ -382,3 +382,125 @@ fn the_html_report_has_no_axe_violation_in_chromium() {
     assert!(ok, "{output}");
     assert!(output.contains("ok statistiques.html"), "{output}");
 }
+
+#[test]
+fn the_example_school_counts_every_class_area_and_the_search_pieces() {
+    let (out, base) = super::common::example_site();
+    let school = super::common::repo().join("example-school");
+    let secrets = preau::access::Secrets::load(&school).unwrap().unwrap();
+    let pages = open_areas(out, &school);
+    let mut log = String::new();
+    let mut expected: BTreeMap<(String, &str, &str), (u64, u64)> = BTreeMap::new();
+    let mut classes: Vec<String> = pages
+        .iter()
+        .filter(|p| p.audience.starts_with("classe:"))
+        .map(|p| p.audience.clone())
+        .collect();
+    classes.dedup();
+    assert!(classes.len() >= 3, "{classes:?}");
+    for (n, class) in classes.iter().enumerate() {
+        // One family a class: opens the area, reads every cahier day.
+        let ip = format!("198.51.100.{}", n + 1);
+        let audience = preau::config::Audience::from_id(class).unwrap();
+        let id = class.trim_start_matches("classe:");
+        for target in [
+            format!("{base}classes/{id}/"),
+            format!("{base}acces/cles.json"),
+            format!(
+                "{base}{}",
+                preau::access::bundle::index_blob(&audience, &secrets).unwrap()
+            ),
+        ] {
+            log.push_str(&line(
+                &ip,
+                "12/Jan/2027:19:00:00",
+                "GET",
+                &target,
+                200,
+                FAMILY,
+            ));
+        }
+        let days: Vec<&super::common::OpenedPage> = pages
+            .iter()
+            .filter(|p| &p.audience == class && p.route.starts_with("cahier/"))
+            .collect();
+        assert!(!days.is_empty(), "{class} has a cahier");
+        for page in &days {
+            let blob = page_blob(out, &school, page);
+            log.push_str(&line(
+                &ip,
+                "12/Jan/2027:19:05:00",
+                "GET",
+                &format!("{base}{blob}"),
+                200,
+                FAMILY,
+            ));
+        }
+        let connexion = expected
+            .entry(("2027-01".into(), "connexion", "familles"))
+            .or_default();
+        connexion.0 += 3;
+        connexion.1 += 1;
+        let cahier = expected
+            .entry(("2027-01".into(), "cahier", "familles"))
+            .or_default();
+        cahier.0 += days.len() as u64;
+        cahier.1 += 1;
+    }
+    // A public reader searches: every piece of the public index.
+    let pieces: Vec<String> = super::common::files(out)
+        .into_iter()
+        .filter(|f| f.starts_with("recherche/"))
+        .collect();
+    assert!(pieces.len() > 3, "{pieces:?}");
+    for piece in &pieces {
+        let target = format!("{base}{}", piece.trim_end_matches("index.html"));
+        log.push_str(&line(
+            "192.0.2.44",
+            "13/Jan/2027:10:00:00",
+            "GET",
+            &target,
+            200,
+            PUBLIC,
+        ));
+    }
+    expected.insert(
+        ("2027-01".into(), "recherche", "autres"),
+        (pieces.len() as u64, 1),
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("access.log");
+    std::fs::write(&file, &log).unwrap();
+    let report = tmp.path().join("rapport");
+    let run = preau(
+        tmp.path(),
+        &[
+            "stats",
+            file.to_str().unwrap(),
+            "--ecole",
+            school.to_str().unwrap(),
+            "--sortie",
+            report.to_str().unwrap(),
+        ],
+    );
+    let (stdout, stderr) = text(&run);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    let csv = std::fs::read_to_string(report.join("statistiques.csv")).unwrap();
+    for row in csv.lines().skip(1) {
+        let cells: Vec<&str> = row.split(',').collect();
+        let want = expected
+            .iter()
+            .find(|((m, s, p), _)| m == cells[0] && *s == cells[1] && *p == cells[2])
+            .map(|(_, v)| *v)
+            .unwrap_or((0, 0));
+        assert_eq!(
+            (
+                cells[3].parse::<u64>().unwrap(),
+                cells[4].parse::<u64>().unwrap()
+            ),
+            want,
+            "{row}"
+        );
+    }
+}
