@@ -17,6 +17,7 @@
 pub mod access;
 pub mod cli;
 pub mod cmd;
+pub mod commune;
 pub mod config;
 pub mod content;
 pub mod dates;

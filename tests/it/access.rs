@@ -134,11 +134,11 @@ fn attr_pair(html: &str, name: &str) -> Option<(String, String)> {
     ))
 }
 
-fn ring(out: &Path) -> preau::access::secrets::Ring {
+pub(super) fn ring(out: &Path) -> preau::access::secrets::Ring {
     serde_json::from_slice(&std::fs::read(out.join("acces/cles.json")).unwrap()).unwrap()
 }
 
-fn unwrap_all(
+pub(super) fn unwrap_all(
     ring: &preau::access::secrets::Ring,
     code: &str,
 ) -> Result<BTreeMap<String, crypto::Key>, AccessError> {

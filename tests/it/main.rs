@@ -9,6 +9,7 @@ mod browser_access;
 mod build;
 mod commands;
 mod common;
+mod commune;
 mod deploy_ftp;
 mod deploy_s3;
 mod deploy_scenario;
