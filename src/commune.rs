@@ -291,7 +291,7 @@ pub fn home_page(commune: &Commune) -> Result<Output> {
                     nom: f.nom.clone(),
                     adresse: format!("{}, {} {}", f.adresse, f.code_postal, f.commune),
                     url: school.base_url.clone(),
-                    accessibilite: serde_json::to_value(&f.accessibilite.statut)
+                    accessibilite: serde_json::to_value(f.accessibilite.statut)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_default(),
