@@ -60,7 +60,12 @@ pub fn open(path: &Path, trust: &Trust, today: Date) -> Result<Opened> {
         work.path(),
         &Limits::default(),
     )
-    .with_context(|| format!("« {} » n'est pas une soumission acceptable", path.display()))?;
+    .with_context(|| {
+        format!(
+            "« {} » n'est pas une soumission acceptable : rien n'a été approuvé ni écrit\n  conseil : ne l'ouvrez pas autrement ; demandez au directeur ou à la directrice une nouvelle soumission faite par « preau submit »",
+            path.display()
+        )
+    })?;
     let site = work.path().join(submission::SITE);
     // The IEN's signature is written by approve, never brought by the submission.
     let ien = signature_path(Role::Ien);

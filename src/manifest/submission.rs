@@ -1,8 +1,8 @@
 //! A submission (`soumission-vN.tar`): what the directeur sends to the IEN,
-//! written by [`write`] and read back, safely, by [`unpack`].
+//! written by [`write()`] and read back, safely, by [`unpack`].
 //!
 //! A submission comes from outside the IEN's machine and is read before
-//! anything in it is trusted, so the reader accepts only what [`write`]
+//! anything in it is trusted, so the reader accepts only what [`write()`]
 //! makes: regular files and folders under `site/`, plus `rapport.html` and
 //! `resume.json`, each name plain (no `..`, no absolute path, no control
 //! character) and given once. Links (symbolic or hard), devices, fifos,
