@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::manifest::comment::Comment;
 use crate::manifest::{self, keys, report, state, submission, Manifest, Role};
 use crate::site::{self, BuildError};
 
@@ -52,7 +51,7 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         ecole: school.nom.clone(),
         uai: school.uai.clone(),
         version,
-        construit_le: build_time(),
+        construit_le: manifest::build_time(),
         expire_le: expiry,
         precedent_approuve: st.approuvee.as_ref().map(|a| a.manifeste_sha256.clone()),
         fichiers: manifest::hash_site(&out)?,
@@ -60,13 +59,12 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
     let bytes = manifest.to_bytes();
     std::fs::create_dir_all(out.join(manifest::DIR))?;
     std::fs::write(out.join(manifest::MANIFEST), &bytes)?;
-    let comment = Comment::new()
-        .number("version", version)
-        .word("role", "directeur")
-        .text("nom", &school.directeur)?
-        .uai(&school.uai)?
-        .time("signe_le", &manifest.construit_le)?
-        .finish();
+    let comment = submission::directeur_comment(
+        version,
+        &school.directeur,
+        &school.uai,
+        &manifest.construit_le,
+    )?;
     std::fs::write(
         out.join(manifest::signature_path(Role::Directeur)),
         keys::sign(&secret, &bytes, &comment)?,
@@ -103,16 +101,6 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
     println!("Envoyez à l'IEN le fichier : {}", submission.display());
     println!("(Il contient le rapport de relecture avec les espaces réservés en clair : ne le diffusez pas ailleurs.)");
     Ok(ExitCode::SUCCESS)
-}
-
-/// The build time, UTC, from `SOURCE_DATE_EPOCH` when set.
-fn build_time() -> String {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse::<i64>().ok())
-        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-        .unwrap_or_else(chrono::Utc::now);
-    now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 fn write_submission(

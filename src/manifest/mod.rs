@@ -252,6 +252,18 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("écriture de « {} »", path.display()))
 }
 
+/// The build time written in a manifest, UTC: `SOURCE_DATE_EPOCH` when set
+/// (reproducible builds), else the clock. Only the build time: a check's
+/// "now" is always the real clock ([`policy::real_today`]).
+pub fn build_time() -> String {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// SHA-256 in lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
