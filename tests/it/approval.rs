@@ -10,7 +10,7 @@ use super::common::{copy_tree, files, preau, repo, require, school_copy, text};
 pub(super) struct Setup {
     _tmp: tempfile::TempDir,
     pub(super) school: PathBuf,
-    ien_dir: PathBuf,
+    pub(super) ien_dir: PathBuf,
 }
 
 pub(super) fn setup(school: (tempfile::TempDir, PathBuf), extra_trust: &str) -> Setup {
@@ -50,6 +50,12 @@ pub(super) fn setup(school: (tempfile::TempDir, PathBuf), extra_trust: &str) -> 
             .to_string()
     };
     let mut yaml = std::fs::read_to_string(school.join("ecole.yaml")).unwrap();
+    // Expiry is checked against the real clock: far away unless a test sets it.
+    let extra_trust = if extra_trust.contains("expiration:") {
+        extra_trust.to_string()
+    } else {
+        format!("  expiration: 2099-08-31\n{extra_trust}")
+    };
     yaml.push_str(&format!(
         "confiance:\n  directeur: {}\n  ien: {}\n{extra_trust}",
         key(&school.join(".preau/cles/directeur.pub")),
@@ -64,7 +70,7 @@ pub(super) fn setup(school: (tempfile::TempDir, PathBuf), extra_trust: &str) -> 
 }
 
 impl Setup {
-    fn submit(&self) -> PathBuf {
+    pub(super) fn submit(&self) -> PathBuf {
         let r = preau(&self.school, &["submit"]);
         assert!(r.status.success(), "{:?}", text(&r));
         let (out, _) = text(&r);
@@ -76,7 +82,7 @@ impl Setup {
             .join(line.trim_start_matches("Envoyez à l'IEN le fichier : "))
     }
 
-    fn approve(&self, submission: &Path, extra: &[&str]) -> (bool, String, String) {
+    pub(super) fn approve(&self, submission: &Path, extra: &[&str]) -> (bool, String, String) {
         let mut args = vec![
             "approve",
             submission.to_str().unwrap(),

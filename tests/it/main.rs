@@ -3,6 +3,7 @@
 
 mod access;
 mod approval;
+mod approval_attacks;
 mod book;
 mod browser;
 mod browser_access;
