@@ -4,7 +4,7 @@
 //! as progressive JPEG by mozjpeg, cached by content and settings outside
 //! the published output.
 //! The original never reaches the output. iPhone photos (HEIC, HEIF) are
-//! decoded by libheif ([`heif`]) and then handled the same way.
+//! decoded by libheif (`heif.rs`) and then handled the same way.
 
 mod heif;
 
