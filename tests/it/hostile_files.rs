@@ -11,7 +11,10 @@
 //! (`heif-enc -q 40 -o IMG_0003.HEIC tournee.jpg`): 2000 × 1000 pixels
 //! stored (red on the left, blue on the right), EXIF orientation 6 and no
 //! `irot` box, GPS 48°51'24" N 2°21'7" E, make « TéléphoneDeTest », model
-//! « ModeleSecret ».
+//! « ModeleSecret ». `IMG_0004.HEIC` is the same file as an iPhone writes
+//! it: the rotation also in the HEIF container (an `irot` property, added by
+//! `tests/fixtures/tools/add_irot.py IMG_0003.HEIC IMG_0004.HEIC 3`), which
+//! libheif applies, so the EXIF orientation must not turn it a second time.
 
 use std::path::Path;
 
@@ -115,31 +118,46 @@ fn heic_photos_come_out_upright_stripped_and_resized() {
         "the original reached the output: {all:?}"
     );
     // 2000 × 1000 stored, orientation 6: 1000 × 2000 upright.
-    for w in ["480", "960", "1000"] {
+    for (stem, w) in [
+        ("IMG_0003", "480"),
+        ("IMG_0003", "960"),
+        ("IMG_0003", "1000"),
+    ]
+    .into_iter()
+    .chain([
+        ("IMG_0004", "480"),
+        ("IMG_0004", "960"),
+        ("IMG_0004", "1000"),
+    ]) {
         assert!(
-            all.contains(&format!("actualites/iphone/IMG_0003-{w}.jpg")),
-            "missing width {w}: {all:?}"
+            all.contains(&format!("actualites/iphone/{stem}-{w}.jpg")),
+            "missing width {w} of {stem}: {all:?}"
         );
     }
-    let bytes = std::fs::read(out.join("actualites/iphone/IMG_0003-960.jpg")).unwrap();
-    let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
-    assert_eq!(
-        (img.width(), img.height()),
-        (960, 1920),
-        "upright: taller than wide"
-    );
-    let top = img.get_pixel(480, 100);
-    let bottom = img.get_pixel(480, 1800);
-    assert!(top[0] > 150 && top[2] < 100, "top must be red, is {top:?}");
-    assert!(
-        bottom[2] > 150 && bottom[0] < 100,
-        "bottom must be blue, is {bottom:?}"
-    );
-    for needle in ["ModeleSecret", "Exif", "TéléphoneDeTest"] {
-        assert!(
-            memchr::memmem::find(&bytes, needle.as_bytes()).is_none(),
-            "{needle} left in the output"
+    for stem in ["IMG_0003", "IMG_0004"] {
+        let bytes = std::fs::read(out.join(format!("actualites/iphone/{stem}-960.jpg"))).unwrap();
+        let img = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        assert_eq!(
+            (img.width(), img.height()),
+            (960, 1920),
+            "{stem} upright: taller than wide"
         );
+        let top = img.get_pixel(480, 100);
+        let bottom = img.get_pixel(480, 1800);
+        assert!(
+            top[0] > 150 && top[2] < 100,
+            "{stem}: top must be red, is {top:?}"
+        );
+        assert!(
+            bottom[2] > 150 && bottom[0] < 100,
+            "{stem}: bottom must be blue, is {bottom:?}"
+        );
+        for needle in ["ModeleSecret", "Exif", "TéléphoneDeTest"] {
+            assert!(
+                memchr::memmem::find(&bytes, needle.as_bytes()).is_none(),
+                "{needle} left in {stem}"
+            );
+        }
     }
     let page = std::fs::read_to_string(out.join("actualites/iphone/index.html")).unwrap();
     assert!(page.contains("IMG_0003-960.jpg"), "{page}");
