@@ -146,6 +146,7 @@ impl<'a> LinkTable<'a> {
                     "placez le fichier à côté de la page ou dans documents/.".into(),
                 ));
             }
+            super::attachments::check(self.root, &target)?;
             return Ok(Resolved::Asset(key, fragment.to_string()));
         }
         if full.is_dir() {

@@ -15,6 +15,7 @@ mod deploy_ftp;
 mod deploy_s3;
 mod deploy_scenario;
 mod deploy_sftp;
+mod hostile_files;
 mod invalid;
 mod links;
 mod photos;
