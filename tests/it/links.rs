@@ -128,13 +128,9 @@ fn every_internal_link_and_asset_resolves() {
     );
 }
 
-/// The site path of an audience's area.
+/// The site path of an audience's area (its id, `classe:cm1`).
 fn area_of(audience: &str) -> String {
-    match audience {
-        "familles" => "familles/".into(),
-        "equipe" => "equipe/".into(),
-        c => format!("classes/{}/", c.trim_start_matches("classe:")),
-    }
+    preau::layout::area_path(&preau::config::Audience::from_id(audience).expect("an audience id"))
 }
 
 /// External URLs written by teachers in the school's markdown and YAML.
