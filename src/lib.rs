@@ -24,6 +24,7 @@ pub mod dates;
 pub mod deploy;
 pub mod diagnostic;
 pub mod images;
+pub mod layout;
 pub mod manifest;
 pub mod markdown;
 pub mod output;
