@@ -58,6 +58,11 @@ fn rebinding_hosts_and_no_host_get_nothing_of_the_site() {
         );
         assert_eq!(r.status, 200, "Host: {host}\n{}", r.head);
         assert!(r.body.contains(CANARY), "Host: {host}");
+        assert!(
+            r.head.contains("Cache-Control: no-store"),
+            "a class page in clear is kept in no cache:\n{}",
+            r.head
+        );
     }
 
     let foreign = [
