@@ -83,6 +83,16 @@ pub fn resources(class_id: &str) -> String {
     format!("{}ressources/", class(class_id))
 }
 
+/// The address of a page of an archived class (`preau annee`): inside the
+/// staff's area, `rest` being its place in the class (`blog/sortie/`).
+pub fn archive(year: &str, class_id: &str, rest: &str) -> String {
+    format!(
+        "{}archives/{year}/{}{rest}",
+        area_path(&Audience::Staff),
+        class(class_id)
+    )
+}
+
 /// The views of each class, under its address.
 pub const CLASS_VIEWS: [&str; 7] = [
     "",

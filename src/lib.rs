@@ -36,3 +36,4 @@ pub mod slug;
 pub mod stats;
 pub mod theme;
 pub mod yaml;
+pub mod year;

@@ -2,6 +2,7 @@
 //! library.
 
 mod access;
+mod annee;
 mod approve;
 mod build;
 mod check;
@@ -47,6 +48,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
             open,
         } => serve::run(&dir, port, encrypted, open),
         Command::Access { action, ecole } => access::run(action, &ecole),
+        Command::Annee {
+            dir,
+            date,
+            classes,
+            dry_run,
+        } => annee::run(&dir, date.as_deref(), classes.as_deref(), dry_run),
         Command::Keys {
             action:
                 crate::cli::KeysAction::Generate {

@@ -2,6 +2,7 @@
 //! runs the real `preau` binary on a copy of a fixture school.
 
 mod access;
+mod annee;
 mod approval;
 mod approval_attacks;
 mod book;
