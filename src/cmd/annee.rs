@@ -11,8 +11,47 @@ use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::year::{self, ClassFate, Outcome, Plan};
 
-/// Prepares the year that starts on `date` (default: today) for the school at `dir`.
+/// Prepares the year that starts on `date` (default: today) for the school
+/// at `dir`, or for each school of a commune folder (their classes kept).
 pub fn run(
+    dir: &Path,
+    date: Option<&str>,
+    classes: Option<&str>,
+    dry_run: bool,
+) -> Result<ExitCode> {
+    if !crate::commune::is_commune(dir) {
+        return run_school(dir, date, classes, dry_run);
+    }
+    if classes.is_some() {
+        anyhow::bail!("--classes ne s'applique qu'à une école, pas à une commune\n  conseil : lancez « preau annee DOSSIER_DE_L_ECOLE --classes … » pour une école dont les classes changent, puis « preau annee » sur la commune pour les autres");
+    }
+    let commune = crate::commune::Commune::load(dir)?;
+    let mut failed = 0;
+    for school in &commune.schools {
+        println!("\n== {} ==", crate::commune::Commune::name(school));
+        match run_school(school, date, None, dry_run) {
+            Ok(code) if code == ExitCode::SUCCESS => {}
+            Ok(_) => failed += 1,
+            Err(e) => {
+                eprintln!("{}: erreur : {e:#}", school.display());
+                failed += 1;
+            }
+        }
+    }
+    println!(
+        "\nCommune « {} » : {} école(s), {failed} avec des problèmes.",
+        commune.file.nom,
+        commune.schools.len()
+    );
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// [`run`] for one school.
+fn run_school(
     dir: &Path,
     date: Option<&str>,
     classes: Option<&str>,

@@ -184,7 +184,7 @@ fn last_years_class_areas_open_with_the_staff_code_only() {
 }
 
 #[test]
-fn a_dry_run_changes_nothing_and_a_second_run_has_nothing_to_do() {
+fn a_dry_run_changes_nothing_a_run_keeps_what_goes_on_and_a_second_run_has_nothing_to_do() {
     let (_tmp, school) = example_copy();
     let before = snapshot(&school);
     let r = preau(
@@ -215,15 +215,52 @@ fn a_dry_run_changes_nothing_and_a_second_run_has_nothing_to_do() {
     }
     assert_eq!(snapshot(&school), before, "the dry run changed the folder");
 
+    // The real run: cm1 goes on as cm2 with the resources its teacher
+    // keeps; a cahier day already of the new year stays in its class.
+    let resources = school.join("classes/cm1/ressources.md");
+    let kept =
+        std::fs::read_to_string(&resources)
+            .unwrap()
+            .replacen("---\n", "---\ngarder: true\n", 1);
+    std::fs::write(&resources, &kept).unwrap();
+    let early = "---\n---\n## Accueil\nPremier jour.\n";
+    std::fs::write(school.join("classes/cp/cahier/2027-09-01.md"), early).unwrap();
+    let old_cm2 = std::fs::read(school.join("classes/cm2/classe.yaml")).unwrap();
+    let old_cm1 = std::fs::read(school.join("classes/cm1/classe.yaml")).unwrap();
+    let renamed = "cp,ce1,ce2,cm2=cm1,ulis";
     let r = preau(
         &school,
-        &["annee", "--date", "2027-09-01", "--classes", CLASSES],
+        &["annee", "--date", "2027-09-01", "--classes", renamed],
     );
     assert!(r.status.success(), "{:?}", text(&r));
+    assert_eq!(
+        std::fs::read_to_string(school.join("classes/cm2/ressources.md")).unwrap(),
+        kept
+    );
+    assert!(school
+        .join("classes/cm2/ressources/fractions.pdf")
+        .is_file());
+    assert_eq!(
+        std::fs::read(school.join("classes/cm2/classe.yaml")).unwrap(),
+        old_cm1
+    );
+    assert_eq!(
+        std::fs::read(school.join("archives/2026-2027/classes/cm2/classe.yaml")).unwrap(),
+        old_cm2
+    );
+    assert!(!school.join("classes/cm1").exists(), "cm1 went on as cm2");
+    assert_eq!(
+        std::fs::read_to_string(school.join("classes/cp/cahier/2027-09-01.md")).unwrap(),
+        early
+    );
+    assert!(!school
+        .join("archives/2026-2027/classes/cp/cahier/2027-09-01.md")
+        .exists());
+    assert!(!school.join("classes/cp/cahier/2026-09-01.md").exists());
     let done = snapshot(&school);
     let r = preau(
         &school,
-        &["annee", "--date", "2027-09-02", "--classes", CLASSES],
+        &["annee", "--date", "2027-09-02", "--classes", renamed],
     );
     let (stdout, stderr) = text(&r);
     assert!(r.status.success(), "{stdout}\n{stderr}");
