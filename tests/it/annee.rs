@@ -310,3 +310,28 @@ fn every_problem_is_reported_at_once_and_nothing_is_overwritten() {
         "a refused rollover changed the folder"
     );
 }
+
+#[test]
+fn a_commune_plans_each_school_and_refuses_one_class_list_for_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("ville");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("commune.yaml"), "nom: Ville de Villeneuve\n").unwrap();
+    for name in ["a", "b"] {
+        copy_tree(&super::common::fixture("minimal"), &root.join(name));
+    }
+    let before = snapshot(&root);
+    let r = preau(&root, &["annee", "--date", "2027-09-01", "--essai"]);
+    let (stdout, stderr) = text(&r);
+    assert!(r.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(stdout.matches("Rentrée 2027-2028").count(), 2, "{stdout}");
+    assert!(
+        stdout.contains("== a ==") && stdout.contains("== b =="),
+        "{stdout}"
+    );
+    let r = preau(&root, &["annee", "--date", "2027-09-01", "--classes", "cp"]);
+    let (stdout, stderr) = text(&r);
+    assert!(!r.status.success(), "{stdout}\n{stderr}");
+    assert!(stderr.contains("conseil :"), "{stderr}");
+    assert_eq!(snapshot(&root), before, "the commune folder changed");
+}
