@@ -58,6 +58,7 @@ fn run_school(
     dry_run: bool,
 ) -> Result<ExitCode> {
     let diags = Diagnostics::new();
+    let date_given = date.is_some();
     let date = match date {
         None => crate::dates::today(),
         Some(text) => match Date::parse(text) {
@@ -95,6 +96,9 @@ fn run_school(
     let plan = match outcome {
         Outcome::AlreadyDone(year) => {
             println!("Rien à faire : l'école est déjà en {year} (« annee_scolaire » de ecole.yaml). Aucun fichier n'a été modifié.");
+            if !date_given {
+                println!("Pour préparer l'année suivante, donnez le jour de sa rentrée : preau annee --date AAAA-MM-JJ --essai");
+            }
             return Ok(ExitCode::SUCCESS);
         }
         Outcome::Planned(plan) => plan,

@@ -510,7 +510,7 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
     } else if file.annee_scolaire < crate::dates::today().school_year() {
         diags.push(
             Diagnostic::warning(rel, format!("l'année scolaire « {} » est passée : les mentions légales sont peut-être périmées", file.annee_scolaire))
-                .hint("à chaque rentrée, vérifiez le directeur, l'IEN et l'hébergeur, puis mettez à jour « annee_scolaire ».")
+                .hint("à chaque rentrée, lancez « preau annee --date AAAA-MM-JJ --essai » (archives, classes, codes, « annee_scolaire »), puis vérifiez le directeur, l'IEN et l'hébergeur.")
                 .at_line(line("annee_scolaire")),
         );
     }
