@@ -227,6 +227,16 @@ pub fn soften_if_archived(file: &Path, d: Diagnostic) -> Diagnostic {
     }
 }
 
+/// The year and class of an archived page's source.
+pub fn year_and_class(rel: &Path) -> Option<(String, String)> {
+    let parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    place(&parts).map(|p| (p.year, p.class))
+}
+
 /// `archives/<année>` in the school folder.
 pub fn year_dir(year: &str) -> PathBuf {
     Path::new(ARCHIVE_DIR).join(year)

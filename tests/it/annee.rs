@@ -167,8 +167,8 @@ fn last_years_class_areas_open_with_the_staff_code_only() {
         "the archive does not hold the canary"
     );
     assert!(
-        pages.contains("archives"),
-        "no archive page in the staff area"
+        pages.contains("Archives 2026-2027 — classe CM1"),
+        "the staff area does not list the archived CM1"
     );
     let (opened, pages) = read_with_code(&out, &base, &new_cm1).expect("the new CM1 code opens");
     assert_eq!(opened, ["classe:cm1", "familles"]);
