@@ -302,6 +302,7 @@ impl School {
             );
         }
         check_school_fields(&file, &text, diags);
+        check_photo_settings(&file, &text, diags);
         let mut class_list = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for id in &file.classes {
@@ -492,7 +493,9 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
     let rel = Path::new("ecole.yaml");
     let line = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
     let uai = file.uai.trim();
+    // ASCII first: slicing at byte 7 must not cut an accented letter.
     let uai_ok = uai.len() == 8
+        && uai.is_ascii()
         && uai[..7].bytes().all(|b| b.is_ascii_digit())
         && uai.as_bytes()[7].is_ascii_alphabetic();
     if !uai_ok {
@@ -552,6 +555,24 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
             )
             .hint("ajoutez « date: AAAA-MM-JJ » sous « accessibilite ».")
             .at_line(crate::yaml::key_line(text, "accessibilite", 1).unwrap_or(1)),
+        );
+    }
+}
+
+/// `photos.qualite` is a JPEG quality: 1 to 100 (a `u8` would take 255).
+fn check_photo_settings(file: &SchoolFile, text: &str, diags: &Diagnostics) {
+    let quality = file.photos.qualite;
+    if !(1..=100).contains(&quality) {
+        let line = crate::yaml::key_line(text, "qualite", 1)
+            .or_else(|| crate::yaml::key_line(text, "photos", 1))
+            .unwrap_or(1);
+        diags.push(
+            Diagnostic::error(
+                Path::new("ecole.yaml"),
+                format!("la qualité des photos « {quality} » est hors des limites (de 1 à 100)"),
+            )
+            .hint("85 convient à presque toutes les photos ; retirez la ligne pour garder cette valeur.")
+            .at_line(line),
         );
     }
 }

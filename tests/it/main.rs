@@ -16,5 +16,6 @@ mod deploy_sftp;
 mod invalid;
 mod links;
 mod photos;
+mod robust;
 mod search;
 mod serve;
