@@ -57,14 +57,12 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
             opt.submission.display()
         )
     })?;
-    tar::Archive::new(file)
-        .unpack(work.path())
-        .with_context(|| {
-            format!(
-                "« {} » n'est pas une soumission lisible",
-                opt.submission.display()
-            )
-        })?;
+    unpack_submission(file, work.path()).with_context(|| {
+        format!(
+            "« {} » n'est pas une soumission lisible",
+            opt.submission.display()
+        )
+    })?;
     let site = work.path().join("site");
     let verified = match policy::verify(&site, &trust, None, crate::dates::today()) {
         Ok(v) => v,
@@ -164,6 +162,14 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
     println!("Site approuvé, prêt à publier : {}", approved.display());
     println!("Signature seule : {}", signature_file.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Unpacks a submission (a tar archive) into the folder `into`: the
+/// submission reader, on its own so that the fuzzing harness can reach it.
+pub fn unpack_submission(archive: impl std::io::Read, into: &Path) -> Result<()> {
+    tar::Archive::new(archive)
+        .unpack(into)
+        .context("archive illisible")
 }
 
 fn confirm(question: &str) -> Result<bool> {

@@ -15,6 +15,8 @@ mod verify;
 
 use std::process::ExitCode;
 
+pub use approve::unpack_submission;
+
 use anyhow::Result;
 
 use crate::cli::Command;
