@@ -19,8 +19,14 @@ fn main() -> ExitCode {
         _ => "debug",
     };
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level))
-        .format_timestamp(None)
-        .format_target(false)
+        .format(|buf, record| {
+            // In French, like every other message: no English level tags.
+            match record.level() {
+                log::Level::Error => writeln!(buf, "erreur : {}", record.args()),
+                log::Level::Warn => writeln!(buf, "attention : {}", record.args()),
+                _ => writeln!(buf, "{}", record.args()),
+            }
+        })
         .init();
     match preau::cmd::run(cli.command) {
         Ok(code) => code,

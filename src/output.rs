@@ -292,11 +292,12 @@ pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 /// a second build of the same folder waits its turn instead of deleting the
 /// first one's temporary folder. The lock is a file beside the output
 /// (`.public.preau-lock`) that names the build holding it; on Unix it is an
-/// advisory lock (`flock`) that the system releases if the build dies.
+/// advisory lock (`flock`), on Windows an open without write sharing: the
+/// system releases either if the build dies.
 #[derive(Debug)]
 pub struct BuildLock {
     file: std::fs::File,
-    #[cfg_attr(unix, allow(dead_code))]
+    #[cfg_attr(any(unix, windows), allow(dead_code))]
     path: PathBuf,
 }
 
@@ -365,7 +366,37 @@ impl BuildLock {
         }))
     }
 
-    #[cfg(not(unix))]
+    /// Windows: a file opened without write sharing is locked until its
+    /// handle closes, which the system does if the build dies.
+    #[cfg(windows)]
+    fn try_acquire(path: &Path) -> Result<Option<BuildLock>> {
+        use std::io::Write;
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_SHARE_READ: u32 = 1;
+        const ERROR_SHARING_VIOLATION: i32 = 32;
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .share_mode(FILE_SHARE_READ)
+            .open(path)
+        {
+            Ok(mut file) => {
+                file.set_len(0)
+                    .and_then(|_| file.write_all(holder_text().as_bytes()))
+                    .with_context(|| format!("écriture du verrou « {} »", path.display()))?;
+                Ok(Some(BuildLock {
+                    file,
+                    path: path.to_path_buf(),
+                }))
+            }
+            Err(e) if e.raw_os_error() == Some(ERROR_SHARING_VIOLATION) => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("verrou « {} »", path.display())),
+        }
+    }
+
+    /// Elsewhere: the file's existence is the lock.
+    #[cfg(not(any(unix, windows)))]
     fn try_acquire(path: &Path) -> Result<Option<BuildLock>> {
         use std::io::Write;
         match std::fs::OpenOptions::new()
@@ -389,11 +420,11 @@ impl BuildLock {
 
 impl Drop for BuildLock {
     fn drop(&mut self) {
-        // Unix: closing the file releases the lock; the emptied file stays
+        // Closing the file releases the lock; the emptied file stays
         // (removing it would let a third build lock another file of the
-        // same name). Elsewhere the file is the lock.
+        // same name). Only where the file itself is the lock is it removed.
         let _ = self.file.set_len(0);
-        #[cfg(not(unix))]
+        #[cfg(not(any(unix, windows)))]
         let _ = std::fs::remove_file(&self.path);
     }
 }
