@@ -291,13 +291,14 @@ pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
 /// The lock of an output folder, held while a build writes and swaps it in:
 /// a second build of the same folder waits its turn instead of deleting the
 /// first one's temporary folder. The lock is a file beside the output
-/// (`.public.preau-lock`) that names the build holding it; on Unix it is an
+/// (`.public.preau-lock`, removed when the build is done) that names the
+/// build holding it; on Unix it is an
 /// advisory lock (`flock`), on Windows an open without write sharing: the
 /// system releases either if the build dies.
 #[derive(Debug)]
 pub struct BuildLock {
-    file: std::fs::File,
-    #[cfg_attr(any(unix, windows), allow(dead_code))]
+    /// Held open while the lock is held.
+    file: Option<std::fs::File>,
     path: PathBuf,
 }
 
@@ -341,29 +342,41 @@ impl BuildLock {
     #[cfg(unix)]
     fn try_acquire(path: &Path) -> Result<Option<BuildLock>> {
         use std::io::Write;
+        use std::os::unix::fs::MetadataExt;
         use std::os::unix::io::AsRawFd;
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .with_context(|| format!("ouverture du verrou « {} »", path.display()))?;
-        // SAFETY: flock on a file descriptor this function owns.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-            let err = std::io::Error::last_os_error();
-            if err.kind() == std::io::ErrorKind::WouldBlock {
-                return Ok(None);
+        loop {
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .with_context(|| format!("ouverture du verrou « {} »", path.display()))?;
+            // SAFETY: flock on a file descriptor this function owns.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                let err = std::io::Error::last_os_error();
+                if err.kind() == std::io::ErrorKind::WouldBlock {
+                    return Ok(None);
+                }
+                return Err(err).with_context(|| format!("verrou « {} »", path.display()));
             }
-            return Err(err).with_context(|| format!("verrou « {} »", path.display()));
+            // The build before removed the file between our open and our
+            // lock: this lock is on a file nobody else sees. Start again.
+            let same = match (file.metadata(), std::fs::metadata(path)) {
+                (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+                _ => false,
+            };
+            if !same {
+                continue;
+            }
+            file.set_len(0)
+                .and_then(|_| file.write_all(holder_text().as_bytes()))
+                .with_context(|| format!("écriture du verrou « {} »", path.display()))?;
+            return Ok(Some(BuildLock {
+                file: Some(file),
+                path: path.to_path_buf(),
+            }));
         }
-        file.set_len(0)
-            .and_then(|_| file.write_all(holder_text().as_bytes()))
-            .with_context(|| format!("écriture du verrou « {} »", path.display()))?;
-        Ok(Some(BuildLock {
-            file,
-            path: path.to_path_buf(),
-        }))
     }
 
     /// Windows: a file opened without write sharing is locked until its
@@ -386,7 +399,7 @@ impl BuildLock {
                     .and_then(|_| file.write_all(holder_text().as_bytes()))
                     .with_context(|| format!("écriture du verrou « {} »", path.display()))?;
                 Ok(Some(BuildLock {
-                    file,
+                    file: Some(file),
                     path: path.to_path_buf(),
                 }))
             }
@@ -408,7 +421,7 @@ impl BuildLock {
                 file.write_all(holder_text().as_bytes())
                     .with_context(|| format!("écriture du verrou « {} »", path.display()))?;
                 Ok(Some(BuildLock {
-                    file,
+                    file: Some(file),
                     path: path.to_path_buf(),
                 }))
             }
@@ -420,11 +433,14 @@ impl BuildLock {
 
 impl Drop for BuildLock {
     fn drop(&mut self) {
-        // Closing the file releases the lock; the emptied file stays
-        // (removing it would let a third build lock another file of the
-        // same name). Only where the file itself is the lock is it removed.
-        let _ = self.file.set_len(0);
-        #[cfg(not(any(unix, windows)))]
+        // Unix: the file is removed while still locked, then closing it
+        // releases the lock (a build that opened it meanwhile sees it gone
+        // and starts again). Elsewhere: closed, then removed (a build that
+        // opened it meanwhile keeps it open, and the removal fails).
+        #[cfg(unix)]
+        let _ = std::fs::remove_file(&self.path);
+        drop(self.file.take());
+        #[cfg(not(unix))]
         let _ = std::fs::remove_file(&self.path);
     }
 }

@@ -297,6 +297,10 @@ fn a_build_waits_for_the_other_build_and_names_it() {
         "the wait is not explained in French, naming the other build:\n{stderr}"
     );
     assert!(school.join("public/index.html").exists());
+    assert!(
+        !school.join(".public.preau-lock").exists(),
+        "the lock was left behind"
+    );
 }
 
 #[test]
@@ -333,8 +337,9 @@ fn two_builds_at_once_leave_a_complete_site() {
             "{file} differs"
         );
     }
-    assert!(!school.join(".public.preau-tmp").exists());
-    assert!(!school.join(".public.preau-old").exists());
+    for leftover in [".public.preau-tmp", ".public.preau-old", ".public.preau-lock"] {
+        assert!(!school.join(leftover).exists(), "{leftover} left behind");
+    }
 }
 
 // ---------------------------------------------------------------------
