@@ -215,6 +215,24 @@ fn translate(raw: &str) -> (String, Option<String>) {
             Some("vérifiez la valeur et son indentation (deux espaces par niveau).".into()),
         );
     }
+    if let Some(rest) = msg.strip_prefix("invalid value: ") {
+        // `invalid value: integer `300`, expected u8`
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let value = backticked(found)
+            .first()
+            .cloned()
+            .unwrap_or_else(|| found.to_string());
+        let range = match expected.trim() {
+            "u8" => "un nombre entier de 0 à 255".to_string(),
+            "u16" => "un nombre entier de 0 à 65535".to_string(),
+            "u32" | "u64" | "usize" => "un nombre entier positif".to_string(),
+            other => french_type(other),
+        };
+        return (
+            format!("{prefix}valeur impossible « {value} » : il faut {range}"),
+            Some("corrigez la valeur.".into()),
+        );
+    }
     if let Some(rest) = msg.strip_prefix("unknown variant ") {
         let names = backticked(rest);
         let unknown = names.first().cloned().unwrap_or_default();
@@ -384,6 +402,21 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn out_of_range_number_is_french() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Photos {
+            qualite: u8,
+        }
+        let err = parse::<Photos>("qualite: 300\n", Path::new("ecole.yaml"), 1).unwrap_err();
+        assert_eq!(
+            err.message,
+            "dans « qualite » : valeur impossible « 300 » : il faut un nombre entier de 0 à 255"
+        );
+        assert_eq!(err.line, Some(1));
     }
 
     #[test]
