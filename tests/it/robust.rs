@@ -227,6 +227,23 @@ fn classe_yaml_and_agenda_nested_100000_deep_are_refused_quickly() {
     assert_refused_quickly(&school, "agenda.yaml");
 }
 
+/// Markdown nests too: each text of 100,000 nested emphases used to climb
+/// all its ancestors (quadratic: 10,000 levels took 35 s, 100,000 hours).
+#[test]
+fn markdown_nested_100000_deep_is_checked_quickly() {
+    let (_tmp, school) = school_copy("minimal");
+    let deep = format!("{}x{}", "*a ".repeat(DEEP), " a*".repeat(DEEP));
+    std::fs::write(
+        school.join("pages/accueil.md"),
+        format!("---\ntitre: Accueil\n---\n{deep}\n"),
+    )
+    .unwrap();
+    let result = preau_within(&school, &["check"], 60);
+    let (stdout, stderr) = text(&result);
+    assert_no_panic(&stderr);
+    assert!(result.status.success(), "{stdout}\n{stderr}");
+}
+
 // ---------------------------------------------------------------------
 // Two builds of the same school at once
 
@@ -337,7 +354,11 @@ fn two_builds_at_once_leave_a_complete_site() {
             "{file} differs"
         );
     }
-    for leftover in [".public.preau-tmp", ".public.preau-old", ".public.preau-lock"] {
+    for leftover in [
+        ".public.preau-tmp",
+        ".public.preau-old",
+        ".public.preau-lock",
+    ] {
         assert!(!school.join(leftover).exists(), "{leftover} left behind");
     }
 }
