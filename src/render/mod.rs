@@ -39,7 +39,7 @@ struct Job {
 fn compile(theme: &Theme) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(crate::html::escape);
     filters::register(&mut tera);
     let templates: Vec<(&str, &str)> = theme
         .templates
@@ -49,23 +49,6 @@ fn compile(theme: &Theme) -> Result<Tera> {
     tera.add_raw_templates(templates)
         .map_err(|e| anyhow!("gabarit invalide : {}", chain(&e)))?;
     Ok(tera)
-}
-
-/// Escapes text for HTML: `& < > " '` only (Tera's default also escapes
-/// `/`, which makes every URL unreadable in the output).
-fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Every message of a Tera error chain, joined.

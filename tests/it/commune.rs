@@ -83,7 +83,7 @@ fn one_command_builds_every_school_and_a_broken_one_stops_no_other() {
     let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
     for expected in [
         "École des Acacias",
-        "https:&#x2F;&#x2F;ecoles.villeneuve.example&#x2F;a&#x2F;",
+        "href=\"https://ecoles.villeneuve.example/a/\"",
         "École des Bouleaux",
         "1 place de la Mairie, 99000 Villeneuve",
         "Accessibilité : site non conforme",
