@@ -3,6 +3,7 @@
 
 mod feeds;
 mod filters;
+pub mod security;
 mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -41,6 +42,7 @@ fn compile(theme: &Theme) -> Result<Tera> {
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
     filters::register(&mut tera);
+    tera.register_function("csp", |_: &HashMap<String, Value>| Ok(security::CSP.into()));
     let templates: Vec<(&str, &str)> = theme
         .templates
         .iter()
@@ -387,6 +389,13 @@ pub fn render_cached(
     }
     for (name, data) in &theme.statics {
         output.add(format!("static/{name}"), Audience::Public, data.to_vec());
+    }
+    if !preview {
+        output.add(
+            security::HTACCESS,
+            Audience::Public,
+            security::htaccess().into_bytes(),
+        );
     }
     Ok(output)
 }

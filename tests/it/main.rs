@@ -6,6 +6,7 @@ mod approval;
 mod book;
 mod browser;
 mod browser_access;
+mod browser_keys;
 mod build;
 mod commands;
 mod common;
