@@ -236,3 +236,32 @@ fn a_remembered_key_cannot_be_read_back_and_logging_out_erases_it() {
     let (ok, log) = node_script("keys.mjs", &args, 170);
     assert!(ok, "{log}");
 }
+
+/// Issue 16: two areas opened « sur cet appareil » stay open side by side.
+#[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
+fn two_class_areas_stay_open_side_by_side_and_logging_out_names_both() {
+    require(&["browser"]);
+    let (out, base) = example_site();
+    let school = repo().join("example-school");
+    let (cp, cm1) = (class_code(&school, "cp"), class_code(&school, "cm1"));
+    let (ok, log) = node_script(
+        "siblings.mjs",
+        &[
+            "--site",
+            out.to_str().unwrap(),
+            "--base",
+            base,
+            "--first",
+            "classes/cp/",
+            "--first-code",
+            &cp,
+            "--second",
+            "classes/cm1/",
+            "--second-code",
+            &cm1,
+        ],
+        130,
+    );
+    assert!(ok, "{log}");
+}

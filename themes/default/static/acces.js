@@ -224,10 +224,34 @@
   var inside = document.getElementById("dedans");
   var target = document.getElementById("contenu-espace");
   var TITLE = document.querySelector("#porte h1").textContent;
+  var mineNav = document.getElementById("mes-espaces");
+  var closes = document.getElementById("ferme");
   var index = null;
   var opened = {};
 
   function say(text) { message.textContent = text; }
+
+  // « Mes espaces »: the areas of the school this tab holds a key for, side
+  // by side (one kept key per area); « Se déconnecter » says it closes them all.
+  var existing = fetch(BASE + "acces/espaces.json").then(function (r) { return r.ok ? r.json() : []; }).catch(function () { return []; });
+  function listMine() {
+    if (!mineNav) { return Promise.resolve([]); }
+    return Promise.all([keys(BASE), existing]).then(function (got) {
+      var kept = got[0], exists = {};
+      got[1].forEach(function (a) { exists[a.espace] = true; });
+      var names = [];
+      mineNav.querySelectorAll("li[data-espace]").forEach(function (li) {
+        var espace = li.getAttribute("data-espace");
+        var link = li.querySelector("a");
+        li.hidden = !(kept[espace] && exists[espace]);
+        if (!li.hidden) { names.push(link.textContent); }
+        if (espace === AREA) { link.setAttribute("aria-current", "page"); } else { link.removeAttribute("aria-current"); }
+      });
+      mineNav.hidden = names.length === 0;
+      closes.textContent = names.length ? "« Se déconnecter » ferme sur ce navigateur : " + names.join(", ") + "." : "";
+      return names;
+    });
+  }
 
   if (!subtle || !window.DecompressionStream || !window.indexedDB) {
     say("Votre navigateur ne peut pas ouvrir cet espace. La page doit être ouverte par une adresse sécurisée (qui commence par https://) dans un navigateur récent. Si l'adresse commence par http://, prévenez l'école.");
@@ -372,7 +396,7 @@
       return remember(BASE, cles, where, about).catch(function () {
         say("Ce navigateur n'a pas pu garder le code : il faudra le retaper à la prochaine page.");
       });
-    }).then(show);
+    }).then(show).then(listMine);
   }
 
   function askForCode(text) {
@@ -402,8 +426,11 @@
     target.replaceChildren();
     history.replaceState(null, "", location.pathname);
     document.title = TITLE;
-    forgetAll(BASE).then(function () {
-      askForCode("Vous êtes déconnecté·e. Ce navigateur a oublié les codes de l'école.");
+    listMine().catch(function () { return []; }).then(function (names) {
+      return forgetAll(BASE).then(function () {
+        askForCode("Vous êtes déconnecté·e" + (names.length > 1 ? " de ces espaces : " + names.join(", ") : "") + ". Ce navigateur a oublié les codes de l'école.");
+        return listMine();
+      });
     });
   });
 
@@ -422,7 +449,7 @@
     return;
   }
   keys(BASE).then(function (saved) {
-    if (!saved[AREA]) { askForCode(""); return; }
+    if (!saved[AREA]) { askForCode(""); listMine(); return; }
     return start(saved, null).catch(function () {
       return forgetArea(BASE, AREA).then(function () { askForCode("Le code a changé : tapez le nouveau code."); });
     });
