@@ -6,10 +6,14 @@
 /// The policy of every page: scripts, styles, images and requests from the
 /// site's own origin only (decrypted photos are `blob:` addresses), no
 /// inline script or style, no plug-in, no `<base>`, forms sent to the site
-/// only. A `<meta>` cannot carry `frame-ancestors`: the headers add it.
+/// only. Trusted Types (where the browser has them) refuse HTML written
+/// into the page from a string, but through the one policy of `acces.js`
+/// that parses a decrypted page into an inert document. A `<meta>` cannot
+/// carry `frame-ancestors`: the headers add it.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
 img-src 'self' blob:; media-src 'self' blob:; font-src 'self'; connect-src 'self'; \
-manifest-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'";
+manifest-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; \
+require-trusted-types-for 'script'; trusted-types preau";
 
 /// Where the Apache headers file goes in the site.
 pub const HTACCESS: &str = ".htaccess";

@@ -178,12 +178,15 @@ try {
     await page.goto(`${server.url}${opt.base}${opt.inject}`, { waitUntil: "networkidle0" });
     await new Promise((r) => setTimeout(r, 500));
     const state = await page.evaluate(() => ({
+      // Trusted Types: HTML from a string is refused outside acces.js's policy.
+      trusted: (() => { try { document.body.insertAdjacentHTML("beforeend", "<b>x</b>"); return false; } catch (e) { return e instanceof TypeError; } })(),
       injected: document.documentElement.getAttribute("data-injected"),
       handler: document.documentElement.getAttribute("data-handler"),
       own: typeof window.preauAcces === "object" && typeof window.MiniSearch === "function",
     }));
     if (state.injected || state.handler) { fail(`injected script ran: ${JSON.stringify(state)}`); } else { ok("the injected inline script and handler did not run"); }
     if (!state.own) { fail("the site's own scripts did not run"); }
+    if (!state.trusted) { fail("HTML written from a string was accepted (Trusted Types not required)"); }
     if (!violations.length) { fail("no CSP violation reported for the injected script"); }
     await page.close();
   }

@@ -317,8 +317,12 @@
   function safeUrl(value) {
     try { return ["http:", "https:", "mailto:", "tel:"].indexOf(new URL(value, location.href).protocol) >= 0; } catch (e) { return false; }
   }
+  // The page's CSP lets HTML be parsed from a string only through this
+  // Trusted Types policy; it serves here alone, to parse into an inert
+  // document (no script runs there, nothing loads) what is cleaned below.
+  var parsing = window.trustedTypes ? window.trustedTypes.createPolicy("preau", { createHTML: function (text) { return text; } }) : null;
   function inert(html) {
-    var body = new DOMParser().parseFromString(html, "text/html").body;
+    var body = new DOMParser().parseFromString(parsing ? parsing.createHTML(html) : html, "text/html").body;
     body.querySelectorAll(DROP).forEach(function (el) { el.remove(); });
     body.querySelectorAll("*").forEach(function (el) {
       Array.prototype.slice.call(el.attributes).forEach(function (a) {
