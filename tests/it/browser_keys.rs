@@ -265,3 +265,83 @@ fn two_class_areas_stay_open_side_by_side_and_logging_out_names_both() {
     );
     assert!(ok, "{log}");
 }
+
+/// A sealed page forged with active content (by whoever holds the class key
+/// and can write to the host): acces.js inserts it inert.
+#[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
+fn a_forged_decrypted_page_runs_no_script_in_chromium() {
+    use preau::access::{bundle, crypto, Secrets};
+    require(&["browser"]);
+    let (_tmp, school, out) = built_canary_school();
+    let secrets = Secrets::load(&school).unwrap().unwrap();
+    let audience = preau::config::Audience::from_id("classe:cm1").unwrap();
+    let key = secrets.content_key(&audience).unwrap();
+    let nonce_key = secrets.nonce_key(&audience).unwrap();
+    let index: serde_json::Value = serde_json::from_slice(
+        &crypto::open(
+            &key,
+            &bundle::index_id(&audience),
+            &std::fs::read(out.join(bundle::index_blob(&audience, &secrets).unwrap())).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let route = "blog/sortie-kanarizq7/";
+    let entry = &index["pages"][route];
+    let id = entry["id"].as_str().unwrap();
+    let blob = out.join(
+        entry["blob"]
+            .as_str()
+            .unwrap()
+            .strip_prefix("/tilleuls/")
+            .unwrap(),
+    );
+    let mut item: serde_json::Value =
+        serde_json::from_slice(&crypto::open(&key, id, &std::fs::read(&blob).unwrap()).unwrap())
+            .unwrap();
+    let mark = |name: &str| format!("document.documentElement.setAttribute('data-{name}','1')");
+    item["html"] = format!(
+        "<h1>Page piégée</h1><script>{}</script><img src=\"x\" alt=\"\" onerror=\"{}\">\
+<iframe srcdoc=\"<script>parent.{}</script>\"></iframe>\
+<p><a id=\"piege\" href=\"javascript:{}\">lien</a></p><p style=\"color:red\">rouge</p>\
+<svg><script>{}</script></svg><form action=\"https://ailleurs.example/\"><input name=\"code\"></form>",
+        mark("injected"),
+        mark("handler"),
+        mark("frame"),
+        mark("link"),
+        mark("svg"),
+    )
+    .into();
+    std::fs::write(
+        &blob,
+        crypto::seal(
+            &key,
+            &nonce_key,
+            id,
+            &serde_json::to_vec(&item).unwrap(),
+            true,
+        ),
+    )
+    .unwrap();
+    let code = class_code(&school, "cm1");
+    let (ok, log) = node_script(
+        "hostile.mjs",
+        &[
+            "--site",
+            out.to_str().unwrap(),
+            "--base",
+            "/tilleuls/",
+            "--area",
+            "classes/cm1/",
+            "--route",
+            route,
+            "--code",
+            &code,
+            "--expect",
+            "Page piégée",
+        ],
+        100,
+    );
+    assert!(ok, "{log}");
+}
