@@ -94,18 +94,26 @@ pub fn shells(
     let tera = compile(theme)?;
     let site = views::site_context(school, content, today);
     let mut shells = std::collections::BTreeMap::new();
+    let title = |audience: &Audience| match audience {
+        Audience::Class(id) => format!(
+            "Espace de la classe {}",
+            school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)
+        ),
+        Audience::Staff => "Espace de l'équipe".to_string(),
+        _ => "Espace des familles".to_string(),
+    };
+    // Every area of the school, for « Mes espaces » (those this browser opened).
+    let all: Vec<Value> = areas
+        .iter()
+        .map(|(a, _)| {
+            json!({"id": a.id(), "chemin": crate::access::bundle::area_path(a), "titre": title(a)})
+        })
+        .collect();
     for (audience, index) in areas {
         let area = crate::access::bundle::area_path(audience);
-        let title = match audience {
-            Audience::Class(id) => format!(
-                "Espace de la classe {}",
-                school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)
-            ),
-            Audience::Staff => "Espace de l'équipe".to_string(),
-            _ => "Espace des familles".to_string(),
-        };
         let mut ctx = tera::Context::from_value(json!({ "site": site }))?;
-        ctx.insert("titre", &title);
+        ctx.insert("titre", &title(audience));
+        ctx.insert("espaces", &all);
         ctx.insert("chemin", &area);
         ctx.insert("restreint", &false);
         ctx.insert("espace", &json!({

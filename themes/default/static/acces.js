@@ -231,19 +231,17 @@
 
   function say(text) { message.textContent = text; }
 
-  // « Mes espaces »: the areas of the school this tab holds a key for, side
-  // by side (one kept key per area); « Se déconnecter » says it closes them all.
-  var existing = fetch(BASE + "acces/espaces.json").then(function (r) { return r.ok ? r.json() : []; }).catch(function () { return []; });
+  // « Mes espaces »: the areas of the school (the shell lists them all) that
+  // this tab holds a key for, side by side (one kept key per area);
+  // « Se déconnecter » says it closes them all.
   function listMine() {
     if (!mineNav) { return Promise.resolve([]); }
-    return Promise.all([keys(BASE), existing]).then(function (got) {
-      var kept = got[0], exists = {};
-      got[1].forEach(function (a) { exists[a.espace] = true; });
+    return keys(BASE).then(function (kept) {
       var names = [];
       mineNav.querySelectorAll("li[data-espace]").forEach(function (li) {
         var espace = li.getAttribute("data-espace");
         var link = li.querySelector("a");
-        li.hidden = !(kept[espace] && exists[espace]);
+        li.hidden = !kept[espace];
         if (!li.hidden) { names.push(link.textContent); }
         if (espace === AREA) { link.setAttribute("aria-current", "page"); } else { link.removeAttribute("aria-current"); }
       });
