@@ -1,7 +1,8 @@
 // Two class areas opened "sur cet appareil" stay open side by side: one kept
 // key per area. Opens FIRST then SECOND with their codes in one tab; a new
 // tab opens both without a code, « Mes espaces » lists both, « Se
-// déconnecter » says it closes both and then both ask for their code.
+// déconnecter » says it closes both, closes them in the first tab too, and
+// then both ask for their code.
 // Loopback only, bounded in time, cleans up.
 //
 // node tests/browser/siblings.mjs --site DIR --base /ecole/ --first classes/cp/ --first-code CODE
@@ -48,7 +49,6 @@ try {
   a.on("pageerror", (e) => fail(`page error: ${e.message}`));
   await openWithCode(a, opt.first, opt["first-code"]);
   await openWithCode(a, opt.second, opt["second-code"]);
-  await a.close();
 
   const b = await browser.newPage();
   b.on("pageerror", (e) => fail(`page error: ${e.message}`));
@@ -70,6 +70,12 @@ try {
   for (const n of names) { if (!message.includes(n)) { fail(`the logout message does not name ${n}: « ${message} »`); } }
   if (!failures.length) { ok(`« Mes espaces » and « Se déconnecter » name ${names.join(", ")}`); }
   await b.close();
+  // The first tab, still showing an area, closed it too.
+  try {
+    await a.waitForFunction(() => document.getElementById("dedans").hidden && !document.getElementById("connexion").hidden && !document.querySelector("#contenu-espace h1"), { timeout: 10000 });
+    ok("the other open tab closed its area");
+  } catch (e) { fail("a tab still shows an area after « Se déconnecter » in another tab"); }
+  await a.close();
 
   const c = await browser.newPage();
   for (const area of [opt.first, opt.second]) {

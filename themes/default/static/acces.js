@@ -107,7 +107,7 @@
       })).then(function (list) {
         var keys = {};
         names.forEach(function (n, i) { keys[n] = list[i]; });
-        return remember(base, keys, f[0], {});
+        return remember(base, keys, f[0]);
       }).catch(function () { return null; });
     }));
   }
@@ -138,9 +138,8 @@
   }
 
   // Keeps `cles` ({ audience: non-extractable CryptoKey }) for this visit
-  // ("visite") or on this device ("appareil"); `about` gives each area's
-  // title and address when known ({ audience: { titre, adresse } }).
-  function remember(base, cles, where, about) {
+  // ("visite") or on this device ("appareil").
+  function remember(base, cles, where) {
     var token = where === "appareil" ? null : visitToken(base, true);
     if (token) { hold(base, token); }
     var mine = visitToken(base, false);
@@ -148,8 +147,7 @@
     if (names.some(function (n) { return cles[n].extractable; })) { return Promise.reject(new Error("clé extractible")); }
     return withStore(base, "readwrite", function (s) {
       names.forEach(function (espace) {
-        var info = about[espace] || {};
-        var record = { espace: espace, cle: cles[espace], duree: token ? "visite" : "appareil", visite: token, vu: Date.now(), titre: info.titre || null, adresse: info.adresse || null };
+        var record = { espace: espace, cle: cles[espace], duree: token ? "visite" : "appareil", visite: token, vu: Date.now() };
         record.id = token ? "visite|" + token + "|" + espace : "appareil|" + espace;
         if (!token && mine) { s.delete("visite|" + mine + "|" + espace); }
         s.put(record);
@@ -393,9 +391,7 @@
     say("");
     return useKeys(cles).then(function () {
       if (!where) { return null; }
-      var about = {};
-      about[AREA] = { titre: TITLE, adresse: location.pathname };
-      return remember(BASE, cles, where, about).catch(function () {
+      return remember(BASE, cles, where).catch(function () {
         say("Ce navigateur n'a pas pu garder le code : il faudra le retaper à la prochaine page.");
       });
     }).then(show).then(listMine);
@@ -422,16 +418,31 @@
     }).catch(function () { say("L'espace n'a pas pu être ouvert. Réessayez dans un instant ; si cela continue, prévenez l'école."); });
   });
 
-  document.getElementById("deconnexion").addEventListener("click", function () {
+  // Closes the area in this page (the keys it holds in memory go too).
+  function close(text) {
     opened = {};
     index = null;
     target.replaceChildren();
     history.replaceState(null, "", location.pathname);
     document.title = TITLE;
+    askForCode(text);
+    return listMine();
+  }
+  // « Se déconnecter » in one tab closes the school's areas open in the others.
+  var others = window.BroadcastChannel ? new BroadcastChannel("preau:" + BASE) : null;
+  if (others) {
+    others.onmessage = function (event) {
+      if (event.data === "deconnexion" && index) { close("Vous avez été déconnecté·e depuis un autre onglet. Ce navigateur a oublié les codes de l'école."); }
+    };
+  }
+
+  document.getElementById("deconnexion").addEventListener("click", function () {
     listMine().catch(function () { return []; }).then(function (names) {
+      opened = {};
+      index = null;
       return forgetAll(BASE).then(function () {
-        askForCode("Vous êtes déconnecté·e" + (names.length > 1 ? " de ces espaces : " + names.join(", ") : "") + ". Ce navigateur a oublié les codes de l'école.");
-        return listMine();
+        if (others) { others.postMessage("deconnexion"); }
+        return close("Vous êtes déconnecté·e" + (names.length > 1 ? " de ces espaces : " + names.join(", ") : "") + ". Ce navigateur a oublié les codes de l'école.");
       });
     });
   });
