@@ -126,6 +126,7 @@ pub fn shells(
         let html = tera
             .render("shell.html", &ctx)
             .map_err(|e| anyhow!("rendu de l'espace « {audience} » : {}", chain(&e)))?;
+        security::check_page(&format!("{area}index.html"), &html)?;
         shells.insert(audience.clone(), html.into_bytes());
     }
     Ok(shells)
@@ -358,6 +359,7 @@ pub fn render_cached(
                 )
             })?;
             let html = crate::images::rewrite_html(&html, &school.base_path, photos);
+            security::check_page(&job.path, &html)?;
             Ok((job.path, job.audience, Arc::new(html.into_bytes()), print))
         })
         .collect();

@@ -15,6 +15,22 @@ img-src 'self' blob:; media-src 'self' blob:; font-src 'self'; connect-src 'self
 manifest-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; \
 require-trusted-types-for 'script'; trusted-types preau";
 
+/// The `<meta>` every page carries, as the default theme writes it.
+pub fn meta() -> String {
+    format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">")
+}
+
+/// Refuses a page without the policy: a school's own `theme/` templates
+/// (an overridden `base.html`) must keep it.
+pub fn check_page(path: &str, html: &str) -> anyhow::Result<()> {
+    if memchr::memmem::find(html.as_bytes(), meta().as_bytes()).is_none() {
+        anyhow::bail!(
+            "la page « {path} » n'a pas la politique de sécurité du site (Content-Security-Policy) : un gabarit du dossier theme/ de l'école l'a perdue\n  conseil : dans le <head> de votre theme/templates/base.html, juste après <meta charset=\"utf-8\">, recopiez la ligne du gabarit par défaut : <meta http-equiv=\"Content-Security-Policy\" content=\"{{{{ csp() | safe }}}}\">"
+        );
+    }
+    Ok(())
+}
+
 /// Where the Apache headers file goes in the site.
 pub const HTACCESS: &str = ".htaccess";
 
@@ -57,5 +73,18 @@ mod tests {
             assert!(CSP.contains(directive), "{directive}");
         }
         assert!(!CSP.contains("unsafe"));
+    }
+
+    #[test]
+    fn a_page_without_the_policy_is_refused_with_a_hint() {
+        assert!(check_page("index.html", &format!("<head>{}</head>", meta())).is_ok());
+        let err = check_page("index.html", "<head><title>x</title></head>")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("« index.html »") && err.contains("conseil :"),
+            "{err}"
+        );
+        assert!(err.contains("{{ csp() | safe }}"), "{err}");
     }
 }

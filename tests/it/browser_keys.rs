@@ -88,6 +88,32 @@ fn every_page_of_the_example_school_carries_the_csp_and_no_inline_script() {
     assert!(!CSP.contains("unsafe-inline") && !CSP.contains("unsafe-eval"));
 }
 
+/// A school's `theme/base.html` that lost the policy stops the build, with
+/// the line to put back.
+#[test]
+fn a_theme_override_without_the_csp_is_refused() {
+    let (tmp, school) = school_copy("minimal");
+    let base = std::fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
+    let without: String = base
+        .lines()
+        .filter(|l| !l.contains("Content-Security-Policy"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(base, without);
+    std::fs::create_dir_all(school.join("theme/templates")).unwrap();
+    std::fs::write(school.join("theme/templates/base.html"), without).unwrap();
+    let out = tmp.path().join("site");
+    let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
+    let (_, stderr) = text(&r);
+    assert!(!r.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("n'a pas la politique de sécurité du site")
+            && stderr.contains("conseil : dans le <head> de votre theme/templates/base.html"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "a refused build wrote a site");
+}
+
 #[test]
 fn the_inline_script_check_sees_what_it_must() {
     for bad in [
