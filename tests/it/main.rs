@@ -7,6 +7,7 @@ mod approval_attacks;
 mod book;
 mod browser;
 mod browser_access;
+mod browser_keys;
 mod build;
 mod commands;
 mod common;
