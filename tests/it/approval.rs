@@ -623,10 +623,12 @@ fn an_interrupted_deploy_leaves_the_old_version_online_and_the_rerun_finishes() 
     let today = preau::dates::Date::parse("2026-11-24").unwrap();
     let opt = preau::deploy::Options {
         site: &v2,
+        school: &s.school,
         trust: &trust,
         today,
         dry_run: false,
         allow_rollback: false,
+        full_check: false,
     };
     let mut flaky = Flaky {
         inner: preau::deploy::folder::Folder::new(&web).unwrap(),

@@ -13,6 +13,7 @@ mod deploy_ftp;
 mod deploy_s3;
 mod deploy_scenario;
 mod deploy_sftp;
+mod deploy_trust;
 mod invalid;
 mod links;
 mod photos;
