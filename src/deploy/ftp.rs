@@ -94,11 +94,19 @@ impl Ftp {
         format!("{dir}/.{name}.preau-envoi")
     }
 
+    /// Creates the site's folder and the folders of `path` in it.
     fn ensure_dirs(&mut self, path: &str) {
-        let mut current = self.folder.clone();
-        let parts: Vec<&str> = path.split('/').collect();
-        for dir in &parts[..parts.len().saturating_sub(1)] {
-            current = format!("{current}/{dir}");
+        let full = format!("{}/{path}", self.folder);
+        let parts: Vec<&str> = full.split('/').collect();
+        let mut current = String::new();
+        for (i, dir) in parts[..parts.len().saturating_sub(1)].iter().enumerate() {
+            if i > 0 {
+                current.push('/');
+            }
+            current.push_str(dir);
+            if current.is_empty() || current == "." {
+                continue;
+            }
             if self.made.insert(current.clone()) {
                 let _ = self.stream.mkdir(&current); // already there: fine
             }

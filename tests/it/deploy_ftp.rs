@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use super::approval::setup;
 use super::common::{files, require, school_copy};
 use super::deploy_scenario::{
-    deploy, sends_only_what_changed_and_refusals_send_nothing, verified_version_of, Online,
+    change_one_post, deploy, puts_back_what_was_altered_online,
+    sends_only_what_changed_and_refusals_send_nothing, verified_version_of, Online,
 };
 
 /// A pure-ftpd on 127.0.0.1 with one virtual user; stopped when dropped.
@@ -131,14 +132,70 @@ fn ftps_deploy_sends_only_what_changed_and_refusals_send_nothing() {
     let s = setup(school_copy("minimal"), "");
     with_ftp_target(&s.school, &server);
     let root = server.root();
-    sends_only_what_changed_and_refusals_send_nothing(
-        &s,
-        "ftp://127.0.0.1",
-        Online {
-            files: &|| files(&root),
-            verified_version: &|| verified_version_of(&s, &root),
-        },
+    let list = || files(&root);
+    let version = || verified_version_of(&s, &root);
+    let online = Online {
+        files: &list,
+        verified_version: &version,
+    };
+    let v2 = sends_only_what_changed_and_refusals_send_nothing(&s, "ftp://127.0.0.1", online);
+    // FTP gives no hash: a same-size change is seen by its time, compared
+    // with the one the school recorded after sending.
+    let alter = |path: &str, bytes: &[u8]| {
+        std::fs::write(root.join(path), bytes).unwrap();
+        let touched = Command::new("touch")
+            .args(["-d", "2001-01-01 12:00"])
+            .arg(root.join(path))
+            .status()
+            .unwrap();
+        assert!(touched.success());
+    };
+    puts_back_what_was_altered_online(&s, &v2, &alter, online);
+}
+
+#[test]
+#[ignore = "needs pure-ftpd, openssl and root (bash .ci/run installs them)"]
+fn ftp_paths_of_the_online_manifest_cannot_leave_the_site_folder() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let server = ftp_server();
+    let s = setup(school_copy("minimal"), "");
+    with_ftp_target(&s.school, &server);
+    let mut yaml = std::fs::read_to_string(s.school.join("ecole.yaml")).unwrap();
+    yaml.push_str("  dossier: /site\n");
+    std::fs::write(s.school.join("ecole.yaml"), yaml).unwrap();
+    // A file of the account, beside the site's folder.
+    let root = server.root();
+    let victim = root.join("victime.txt");
+    std::fs::write(&victim, "à ne pas toucher").unwrap();
+    std::fs::create_dir(root.join("site")).unwrap();
+    let chown = Command::new("chown")
+        .arg("65534:65534")
+        .arg(&victim)
+        .arg(root.join("site"))
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    let v1 = s.approved_site();
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(ok, "{log}");
+    // The online manifest (unsigned) names it as a file of the last version.
+    let path = root.join("site/preau/manifeste.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["fichiers"]["../victime.txt"] = serde_json::json!({"taille": 1, "sha256": "00"});
+    std::fs::write(&path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    change_one_post(&s.school);
+    let v2 = s.approved_site();
+    let (ok, log) = deploy(&s.school, &v2, &[]);
+    assert!(
+        ok && log.contains("chemin dangereux, ignoré : « ../victime.txt »"),
+        "{log}"
     );
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "à ne pas toucher"
+    );
+    assert_eq!(verified_version_of(&s, &root.join("site")), 2);
 }
 
 #[test]

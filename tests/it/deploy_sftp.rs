@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use super::approval::setup;
 use super::common::{files, require, school_copy};
 use super::deploy_scenario::{
-    deploy, sends_only_what_changed_and_refusals_send_nothing, verified_version_of, Online,
+    deploy, puts_back_what_was_altered_online, sends_only_what_changed_and_refusals_send_nothing,
+    verified_version_of, Online,
 };
 
 struct Sshd {
@@ -131,12 +132,13 @@ fn sftp_deploy_checks_the_server_and_sends_only_what_changed() {
     );
     assert!(files(&web).is_empty());
     with_sftp_target(&s.school, &server, &server.fingerprint);
-    sends_only_what_changed_and_refusals_send_nothing(
-        &s,
-        "sftp://127.0.0.1",
-        Online {
-            files: &|| files(&web),
-            verified_version: &|| verified_version_of(&s, &web),
-        },
-    );
+    let list = || files(&web);
+    let version = || verified_version_of(&s, &web);
+    let online = Online {
+        files: &list,
+        verified_version: &version,
+    };
+    let v2 = sends_only_what_changed_and_refusals_send_nothing(&s, "sftp://127.0.0.1", online);
+    let alter = |path: &str, bytes: &[u8]| std::fs::write(web.join(path), bytes).unwrap();
+    puts_back_what_was_altered_online(&s, &v2, &alter, online);
 }
