@@ -32,7 +32,9 @@ pub(super) struct Online<'a> {
 }
 
 /// Version 1 published and verified; a second deploy sends nothing; one
-/// changed post sends its five files (listed first by `--essai`); an
+/// changed post sends its six files (listed first by `--essai`): its blob
+/// and the class's search index under new names, the class's index, the
+/// manifest and two signatures; an
 /// unsigned site and an older version are refused and send nothing.
 /// `target` is how the summary names the target (`ftp://127.0.0.1`).
 /// Gives the folder of the version left online.
@@ -57,9 +59,12 @@ pub(super) fn sends_only_what_changed_and_refusals_send_nothing(
     let second = version_of(&v2);
     assert!(second > first);
     let (ok, log) = deploy(&s.school, &v2, &["--essai"]);
-    assert!(ok && planned(&log).len() == 5, "{log}");
+    assert!(ok && planned(&log).len() == 6, "{log}");
     let (ok, log) = deploy(&s.school, &v2, &[]);
-    assert!(ok && log.contains("5 fichier(s) envoyé(s)"), "{log}");
+    assert!(
+        ok && log.contains("6 fichier(s) envoyé(s)") && log.contains("2 retiré(s)"),
+        "{log}"
+    );
     assert_eq!((online.verified_version)(), second);
 
     let before = (online.files)();
