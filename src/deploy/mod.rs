@@ -279,22 +279,18 @@ pub fn deploy(
             changed.push(path.clone());
             continue;
         };
-        let recorded = journal.en_ligne.get(path);
-        let same = matches(
-            found,
-            entry,
-            recorded.filter(|r| r.sha256 == entry.sha256),
-            &mut || local_md5(path),
-        );
-        // Altered: neither this version, nor what the school put online
-        // (or, without a record, what the online manifest announces), nor
-        // a file an interrupted run was sending.
-        let expected = recorded.cloned().or_else(|| {
+        // What should be online: the school's record, else the hint of the
+        // online manifest (a web space that gives only sizes and times
+        // cannot tell two files of one size apart by itself).
+        let expected = journal.en_ligne.get(path).cloned().or_else(|| {
             online_manifest
                 .as_ref()
                 .and_then(|m| m.fichiers.get(path))
                 .map(Recorded::of)
         });
+        let same = matches(found, entry, expected.as_ref(), &mut || local_md5(path));
+        // Altered: neither this version nor what should be online, and not
+        // a file an interrupted run was sending.
         if let Some(expected) = expected.filter(|_| !same && !journal.envoi_en_cours.contains(path))
         {
             let entry = FileEntry {
@@ -310,10 +306,16 @@ pub fn deploy(
             changed.push(path.clone());
         }
     }
-    // Files first, pages that point to them next.
+    // Files first (pages' blobs and search pieces have new names: nothing
+    // online points to them yet), then the files that name others (area
+    // indexes, the areas' list, the public search index, the key ring),
+    // then the pages, which point to all of them.
+    let referrers = referrers(opt.site, local);
     let (pages, files): (Vec<String>, Vec<String>) =
         changed.into_iter().partition(|p| p.ends_with(".html"));
-    plan.upload = files.into_iter().chain(pages).collect();
+    let (named, files): (Vec<String>, Vec<String>) =
+        files.into_iter().partition(|p| referrers.contains(p));
+    plan.upload = files.into_iter().chain(named).chain(pages).collect();
     // The manifest and its signatures last, and only when they changed.
     for (path, bytes) in &last {
         if !plan.upload.is_empty() || target.read(path)?.as_deref() != Some(bytes.as_slice()) {
@@ -448,6 +450,38 @@ pub fn deploy(
     Ok(plan)
 }
 
+/// The files of a site that name other files under fixed names of their
+/// own: each area's index (listed in `acces/espaces.json`), that list, the
+/// key ring and the public search index. They go online after what they
+/// name and before the pages.
+fn referrers(site: &Path, manifest: &Manifest) -> BTreeSet<String> {
+    use crate::access::bundle::BLOB_DIR;
+    let areas_list = format!("{BLOB_DIR}/espaces.json");
+    let mut named: BTreeSet<String> = [
+        areas_list.clone(),
+        format!("{BLOB_DIR}/cles.json"),
+        "recherche/index.json".to_string(),
+    ]
+    .into_iter()
+    .collect();
+    let areas: Vec<serde_json::Value> = std::fs::read(site.join(&areas_list))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    for area in areas {
+        if let Some(index) = area["index"].as_str() {
+            named.extend(
+                manifest
+                    .fichiers
+                    .keys()
+                    .filter(|p| index.ends_with(&format!("/{p}")))
+                    .cloned(),
+            );
+        }
+    }
+    named
+}
+
 /// The manifest online, unsigned and so only a hint: for the version shown,
 /// and the files of the previous version to remove. Unsafe paths in it are
 /// left out and noted; an unreadable one is noted and ignored.
@@ -481,8 +515,10 @@ fn read_online_manifest(target: &mut dyn Target, plan: &mut Plan) -> Result<Opti
 }
 
 /// Whether what a target saw online is the file `entry`: by hash when the
-/// target gave one, by MD5 (S3 ETag), else by size and the server's time
-/// recorded when the school sent it (size alone when nothing was recorded).
+/// target gave one, by MD5 (S3 ETag), else by size and what should be
+/// online (`recorded`): another version when the record says so, else the
+/// same when the server's time is the one recorded after sending (size
+/// alone when no time was recorded).
 fn matches(
     seen: &Seen,
     entry: &FileEntry,
@@ -498,9 +534,13 @@ fn matches(
     if let Some(m) = &seen.md5 {
         return md5().is_some_and(|local| local == *m);
     }
-    match (recorded.and_then(|r| r.date.as_ref()), &seen.stamp) {
-        (Some(then), Some(now)) => then == now,
-        _ => true,
+    match recorded {
+        Some(r) if r.sha256 != entry.sha256 => false,
+        Some(r) => match (&r.date, &seen.stamp) {
+            (Some(then), Some(now)) => then == now,
+            _ => true,
+        },
+        None => true,
     }
 }
 
@@ -612,6 +652,14 @@ mod tests {
             &seen(4, "20261125120000"),
             &entry,
             Some(&recorded),
+            none
+        ));
+        let mut other = recorded.clone();
+        other.sha256 = sha256_hex(b"abd");
+        assert!(!matches(
+            &seen(3, "20261125120000"),
+            &entry,
+            Some(&other),
             none
         ));
         assert!(matches(&Seen::of(b"abc"), &entry, None, none));

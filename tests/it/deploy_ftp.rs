@@ -16,14 +16,14 @@ use super::deploy_scenario::{
 };
 
 /// A pure-ftpd on 127.0.0.1 with one virtual user; stopped when dropped.
-struct FtpServer {
+pub(super) struct FtpServer {
     child: Option<Child>,
     port: u16,
     dir: tempfile::TempDir,
 }
 
 impl FtpServer {
-    fn root(&self) -> PathBuf {
+    pub(super) fn root(&self) -> PathBuf {
         self.dir.path().join("racine")
     }
 
@@ -75,10 +75,10 @@ impl Drop for FtpServer {
 }
 
 /// The FTP tests run one at a time: stopping a server ends every pure-ftpd.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+pub(super) static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Starts a server (the test fails when pure-ftpd is missing).
-fn ftp_server() -> FtpServer {
+pub(super) fn ftp_server() -> FtpServer {
     require(&["pure-ftpd", "pure-pw", "openssl", "pkill", "root"]);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -109,7 +109,7 @@ fn ftp_server() -> FtpServer {
     server
 }
 
-fn with_ftp_target(school: &Path, server: &FtpServer) {
+pub(super) fn with_ftp_target(school: &Path, server: &FtpServer) {
     let mut yaml = std::fs::read_to_string(school.join("ecole.yaml")).unwrap();
     yaml.push_str(&format!(
         "publication:\n  type: ftp\n  hote: 127.0.0.1\n  port: {}\n  certificat_ca: {}\n",

@@ -14,11 +14,11 @@ use super::deploy_scenario::{
     verified_version_of, Online,
 };
 
-struct Sshd {
+pub(super) struct Sshd {
     child: Child,
     port: u16,
-    dir: tempfile::TempDir,
-    fingerprint: String,
+    pub(super) dir: tempfile::TempDir,
+    pub(super) fingerprint: String,
 }
 
 impl Drop for Sshd {
@@ -28,7 +28,7 @@ impl Drop for Sshd {
     }
 }
 
-fn sshd() -> Sshd {
+pub(super) fn sshd() -> Sshd {
     require(&["sshd", "root"]);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -86,7 +86,7 @@ fn sshd() -> Sshd {
     }
 }
 
-fn with_sftp_target(school: &Path, server: &Sshd, fingerprint: &str) {
+pub(super) fn with_sftp_target(school: &Path, server: &Sshd, fingerprint: &str) {
     let yaml = std::fs::read_to_string(school.join("ecole.yaml")).unwrap();
     let yaml = match yaml.find("publication:") {
         Some(i) => yaml[..i].to_string(),

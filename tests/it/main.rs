@@ -10,6 +10,7 @@ mod build;
 mod commands;
 mod common;
 mod deploy_ftp;
+mod deploy_interrupted;
 mod deploy_s3;
 mod deploy_scenario;
 mod deploy_sftp;
