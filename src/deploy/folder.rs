@@ -106,4 +106,9 @@ impl Target for Folder {
     fn describe(&self) -> String {
         format!("le dossier « {} »", self.root.display())
     }
+
+    fn key(&self) -> String {
+        let root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        format!("file://{}", root.display())
+    }
 }

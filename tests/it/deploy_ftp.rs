@@ -151,6 +151,34 @@ fn ftps_deploy_sends_only_what_changed_and_refusals_send_nothing() {
         assert!(touched.success());
     };
     puts_back_what_was_altered_online(&s, &v2, &alter, online);
+    // Same size and the same time: only the full check, which downloads
+    // and hashes every file, sees it.
+    let page = root.join("index.html");
+    let bytes = std::fs::read(&page).unwrap();
+    let mtime = std::fs::metadata(&page).unwrap().modified().unwrap();
+    let mut altered = bytes.clone();
+    altered[..12].copy_from_slice(b"<p>pirat</p>");
+    std::fs::write(&page, &altered).unwrap();
+    let secs = mtime
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let touched = Command::new("touch")
+        .arg("-d")
+        .arg(format!("@{secs}"))
+        .arg(&page)
+        .status()
+        .unwrap();
+    assert!(touched.success());
+    let (ok, log) = deploy(&s.school, &v2, &[]);
+    assert!(ok && !log.contains("Modifié en ligne"), "{log}");
+    let (ok, log) = deploy(&s.school, &v2, &["--verification-complete"]);
+    assert!(
+        ok && log.contains("Modifié en ligne, remis en place : « index.html »"),
+        "{log}"
+    );
+    assert_eq!(std::fs::read(&page).unwrap(), bytes);
+    assert_eq!(verified_version_of(&s, &root), 2);
 }
 
 #[test]
@@ -199,8 +227,9 @@ fn ftp_paths_of_the_online_manifest_cannot_leave_the_site_folder() {
 }
 
 #[test]
-#[ignore = "needs pure-ftpd, openssl and root (bash .ci/run installs them)"]
+#[ignore = "needs pure-ftpd, openssl, root, chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn a_server_stopped_mid_upload_leaves_a_site_the_rerun_completes() {
+    require(&["browser"]);
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut server = ftp_server();
     let s = setup(school_copy("minimal"), "");
@@ -251,6 +280,9 @@ fn a_server_stopped_mid_upload_leaves_a_site_the_rerun_completes() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A family opens the class's post on the half-sent site (served from
+    // the FTP folder on loopback) with the class's code: it works.
+    super::deploy_interrupted::post_opens(&s.school, &root);
     // The server is back; the rerun completes.
     server.start();
     let (ok, log) = deploy(&s.school, &v2, &[]);

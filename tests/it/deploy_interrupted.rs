@@ -64,6 +64,11 @@ fn post_shows(school: &Path, web: &Path, text: &str, not: &str) {
     assert!(ok, "{log}");
 }
 
+/// The CM1 post opens in Chromium with the class's code, with its photo.
+pub(super) fn post_opens(school: &Path, web: &Path) {
+    post_shows(school, web, "Nous sommes allés au musée", "piraté");
+}
+
 /// The CM1 post's last sentence becomes `to`.
 fn rewrite_post(school: &Path, to: &str) {
     let post = school.join("classes/cm1/blog/sortie/index.md");
