@@ -118,7 +118,7 @@ fn interrupted_at_three_points(s: &Setup, web: &Path) {
     rewrite_post(&s.school, "résume la sortie, deuxième version.");
     std::fs::remove_file(s.school.join("pages/extra-1.md")).unwrap();
     let v2 = s.approved_site();
-    deploy_stopped(&s.school, &v2, "fichiers:1");
+    deploy_stopped(&s.school, &v2, "fichiers:2");
     post_shows(&s.school, web, "résume la sortie.", "deuxième version");
     finished(s, web, &v2, 2);
     assert!(!web.join("extra-1/index.html").exists());
