@@ -142,3 +142,30 @@ fn sftp_deploy_checks_the_server_and_sends_only_what_changed() {
     let alter = |path: &str, bytes: &[u8]| std::fs::write(web.join(path), bytes).unwrap();
     puts_back_what_was_altered_online(&s, &v2, &alter, online);
 }
+
+#[test]
+#[ignore = "needs openssh-server and root (bash .ci/run installs it)"]
+fn sftp_deploy_never_follows_a_symbolic_link_on_the_server() {
+    let server = sshd();
+    let s = setup(school_copy("minimal"), "");
+    let web = server.dir.path().join("web");
+    let outside = server.dir.path().join("ailleurs");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("garder.txt"), "à ne pas toucher").unwrap();
+    with_sftp_target(&s.school, &server, &server.fingerprint);
+    let v1 = s.approved_site();
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(ok, "{log}");
+    super::deploy_scenario::change_one_post(&s.school);
+    let v2 = s.approved_site();
+    // The blobs' folder on the server replaced by a link out of the site.
+    std::fs::remove_dir_all(web.join("acces")).unwrap();
+    std::os::unix::fs::symlink(&outside, web.join("acces")).unwrap();
+    let (ok, log) = deploy(&s.school, &v2, &[]);
+    assert!(!ok && log.contains("lien symbolique refusé"), "{log}");
+    assert_eq!(
+        files(&outside),
+        ["garder.txt"],
+        "deploy wrote through the link"
+    );
+}
