@@ -557,7 +557,9 @@ pub fn read_checked(site: &Path, path: &str, entry: &FileEntry) -> Result<Vec<u8
 /// Test hook, for the interrupted-deploy tests only:
 /// `PREAU_DEPLOY_STOP_AFTER=<phase>:<n>` ends the process, as a kill would
 /// (no clean-up, no message but one line), right after the `n`-th
-/// operation of a phase (`fichiers`, `pages`, `manifeste`, `retraits`).
+/// operation of a phase: `fichiers` (files nothing online names yet),
+/// `pages` (the files that name others, then the pages), `manifeste` (the
+/// manifest, then its signatures), `retraits` (removals).
 /// Harmless: someone who sets it only stops their own deploy, which the
 /// next run finishes like any interrupted one.
 fn test_stop(phase: &str, path: &str) {
