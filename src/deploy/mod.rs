@@ -24,8 +24,10 @@
 pub mod folder;
 pub mod ftp;
 pub mod journal;
+mod online;
 pub mod open;
 pub mod s3;
+mod sending;
 pub mod sftp;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,8 +38,12 @@ use anyhow::{anyhow, bail, Context, Result};
 use crate::dates::Date;
 use crate::manifest::policy::{self, Trust};
 use crate::manifest::state::{Approved, State};
-use crate::manifest::{keys, sha256_hex, signature_path, FileEntry, Manifest, Role, MANIFEST};
+use crate::manifest::{keys, sha256_hex, signature_path, FileEntry, Role, MANIFEST};
 use journal::{Journal, Recorded};
+use online::{matches, read_online_manifest};
+pub use online::{read_back, Seen};
+pub use sending::read_checked;
+use sending::{referrers, test_stop};
 
 /// How long a network step may hang before the deploy gives up (and can
 /// be run again).
@@ -77,33 +83,6 @@ pub fn check_path(path: &str) -> Result<()> {
     Ok(())
 }
 
-/// What a target tells about a file online without trusting anything
-/// written there.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Seen {
-    /// Bytes.
-    pub size: u64,
-    /// SHA-256 of the bytes, when the target read them back.
-    pub sha256: Option<String>,
-    /// MD5 of the bytes, when the target gives it (an S3 ETag).
-    pub md5: Option<String>,
-    /// The modification time the server gives (FTP), to compare with the
-    /// one the school recorded after sending.
-    pub stamp: Option<String>,
-}
-
-impl Seen {
-    /// What reading `bytes` back tells.
-    pub fn of(bytes: &[u8]) -> Seen {
-        Seen {
-            size: bytes.len() as u64,
-            sha256: Some(sha256_hex(bytes)),
-            md5: None,
-            stamp: None,
-        }
-    }
-}
-
 /// Where a site is published.
 pub trait Target {
     /// A file's bytes, `None` when it does not exist.
@@ -130,20 +109,6 @@ pub trait Target {
     fn stamped(&self) -> bool {
         false
     }
-}
-
-/// Every file of `paths` read back and hashed: the full check.
-pub fn read_back<T: Target + ?Sized>(
-    target: &mut T,
-    paths: &[String],
-) -> Result<BTreeMap<String, Seen>> {
-    let mut seen = BTreeMap::new();
-    for path in paths {
-        if let Some(bytes) = target.read(path)? {
-            seen.insert(path.clone(), Seen::of(&bytes));
-        }
-    }
-    Ok(seen)
 }
 
 /// What a deploy does or would do.
@@ -450,138 +415,6 @@ pub fn deploy(
     Ok(plan)
 }
 
-/// The files of a site that name other files under fixed names of their
-/// own: each area's index (listed in `acces/espaces.json`), that list, the
-/// key ring and the public search index. They go online after what they
-/// name and before the pages.
-fn referrers(site: &Path, manifest: &Manifest) -> BTreeSet<String> {
-    use crate::access::bundle::BLOB_DIR;
-    let areas_list = format!("{BLOB_DIR}/espaces.json");
-    let mut named: BTreeSet<String> = [
-        areas_list.clone(),
-        format!("{BLOB_DIR}/cles.json"),
-        "recherche/index.json".to_string(),
-    ]
-    .into_iter()
-    .collect();
-    let areas: Vec<serde_json::Value> = std::fs::read(site.join(&areas_list))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
-    for area in areas {
-        if let Some(index) = area["index"].as_str() {
-            named.extend(
-                manifest
-                    .fichiers
-                    .keys()
-                    .filter(|p| index.ends_with(&format!("/{p}")))
-                    .cloned(),
-            );
-        }
-    }
-    named
-}
-
-/// The manifest online, unsigned and so only a hint: for the version shown,
-/// and the files of the previous version to remove. Unsafe paths in it are
-/// left out and noted; an unreadable one is noted and ignored.
-fn read_online_manifest(target: &mut dyn Target, plan: &mut Plan) -> Result<Option<Manifest>> {
-    let Some(bytes) = target.read(MANIFEST)? else {
-        return Ok(None);
-    };
-    let mut manifest: Manifest = match serde_json::from_slice(&bytes) {
-        Ok(m) => m,
-        Err(e) => {
-            plan.notes.push(format!(
-                "le manifeste en ligne est illisible ({e}) : ignoré"
-            ));
-            return Ok(None);
-        }
-    };
-    let unsafe_paths: Vec<String> = manifest
-        .fichiers
-        .keys()
-        .filter(|p| check_path(p).is_err())
-        .cloned()
-        .collect();
-    for p in unsafe_paths {
-        manifest.fichiers.remove(&p);
-        plan.notes.push(format!(
-            "le manifeste en ligne nomme un chemin dangereux, ignoré : « {} »",
-            p.escape_debug()
-        ));
-    }
-    Ok(Some(manifest))
-}
-
-/// Whether what a target saw online is the file `entry`: by hash when the
-/// target gave one, by MD5 (S3 ETag), else by size and what should be
-/// online (`recorded`): another version when the record says so, else the
-/// same when the server's time is the one recorded after sending (size
-/// alone when no time was recorded).
-fn matches(
-    seen: &Seen,
-    entry: &FileEntry,
-    recorded: Option<&Recorded>,
-    md5: &mut dyn FnMut() -> Option<String>,
-) -> bool {
-    if seen.size != entry.taille {
-        return false;
-    }
-    if let Some(h) = &seen.sha256 {
-        return *h == entry.sha256;
-    }
-    if let Some(m) = &seen.md5 {
-        return md5().is_some_and(|local| local == *m);
-    }
-    match recorded {
-        Some(r) if r.sha256 != entry.sha256 => false,
-        Some(r) => match (&r.date, &seen.stamp) {
-            (Some(then), Some(now)) => then == now,
-            _ => true,
-        },
-        None => true,
-    }
-}
-
-/// A file of the site, read once into memory and checked against the
-/// manifest: the bytes returned are the ones that may be sent.
-pub fn read_checked(site: &Path, path: &str, entry: &FileEntry) -> Result<Vec<u8>> {
-    let data = std::fs::read(site.join(path)).with_context(|| format!("lecture de « {path} »"))?;
-    if data.len() as u64 != entry.taille || sha256_hex(&data) != entry.sha256 {
-        bail!("« {path} » a changé depuis la vérification du site : rien de lui n'a été envoyé\n  conseil : le dossier du site approuvé ne doit pas être modifié ; reprenez-le de l'approbation et relancez la publication");
-    }
-    Ok(data)
-}
-
-/// Test hook, for the interrupted-deploy tests only:
-/// `PREAU_DEPLOY_STOP_AFTER=<phase>:<n>` ends the process, as a kill would
-/// (no clean-up, no message but one line), right after the `n`-th
-/// operation of a phase: `fichiers` (files nothing online names yet),
-/// `pages` (the files that name others, then the pages), `manifeste` (the
-/// manifest, then its signatures), `retraits` (removals).
-/// Harmless: someone who sets it only stops their own deploy, which the
-/// next run finishes like any interrupted one.
-fn test_stop(phase: &str, path: &str) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static DONE: [AtomicUsize; 4] = [const { AtomicUsize::new(0) }; 4];
-    let Ok(spec) = std::env::var("PREAU_DEPLOY_STOP_AFTER") else {
-        return;
-    };
-    let Some((want, n)) = spec.split_once(':') else {
-        return;
-    };
-    let index = ["fichiers", "pages", "manifeste", "retraits"]
-        .iter()
-        .position(|p| *p == phase)
-        .expect("known phase");
-    let done = DONE[index].fetch_add(1, Ordering::SeqCst) + 1;
-    if want == phase && n.parse::<usize>().ok() == Some(done) {
-        eprintln!("arrêt d'essai (PREAU_DEPLOY_STOP_AFTER={spec}) après « {path} »");
-        std::process::exit(3);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -605,79 +438,5 @@ mod tests {
         for good in ["index.html", "acces/ab/cd.bin", "classes/cm1/index.html"] {
             assert!(check_path(good).is_ok(), "{good}");
         }
-    }
-
-    #[test]
-    fn a_file_changed_after_verification_is_not_read_for_sending() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.html"), b"approved").unwrap();
-        let entry = FileEntry {
-            taille: 8,
-            sha256: sha256_hex(b"approved"),
-        };
-        assert_eq!(
-            read_checked(dir.path(), "a.html", &entry).unwrap(),
-            b"approved"
-        );
-        std::fs::write(dir.path().join("a.html"), b"swapped!").unwrap();
-        let err = read_checked(dir.path(), "a.html", &entry).unwrap_err();
-        assert!(format!("{err}").contains("a changé depuis la vérification"));
-    }
-
-    #[test]
-    fn sizes_and_times_are_compared_with_the_record() {
-        let entry = FileEntry {
-            taille: 3,
-            sha256: sha256_hex(b"abc"),
-        };
-        let mut recorded = Recorded::of(&entry);
-        recorded.date = Some("20261125120000".into());
-        let seen = |size: u64, stamp: &str| Seen {
-            size,
-            stamp: Some(stamp.into()),
-            ..Seen::default()
-        };
-        let none = &mut || None;
-        assert!(matches(
-            &seen(3, "20261125120000"),
-            &entry,
-            Some(&recorded),
-            none
-        ));
-        assert!(!matches(
-            &seen(3, "20261125130000"),
-            &entry,
-            Some(&recorded),
-            none
-        ));
-        assert!(!matches(
-            &seen(4, "20261125120000"),
-            &entry,
-            Some(&recorded),
-            none
-        ));
-        let mut other = recorded.clone();
-        other.sha256 = sha256_hex(b"abd");
-        assert!(!matches(
-            &seen(3, "20261125120000"),
-            &entry,
-            Some(&other),
-            none
-        ));
-        assert!(matches(&Seen::of(b"abc"), &entry, None, none));
-        assert!(!matches(&Seen::of(b"abd"), &entry, None, none));
-        let etag = Seen {
-            size: 3,
-            md5: Some(format!("{:x}", md5::compute(b"abc"))),
-            ..Seen::default()
-        };
-        assert!(matches(&etag, &entry, None, &mut || Some(format!(
-            "{:x}",
-            md5::compute(b"abc")
-        ))));
-        assert!(!matches(&etag, &entry, None, &mut || Some(format!(
-            "{:x}",
-            md5::compute(b"abd")
-        ))));
     }
 }
