@@ -224,6 +224,31 @@ pub enum Command {
         /// Accepte de publier une version plus ancienne que celle en ligne.
         #[arg(long = "forcer-retour-arriere")]
         force_rollback: bool,
+        /// Télécharge et vérifie chaque fichier en ligne, au lieu de se fier aux tailles, dates ou empreintes que donne l'hébergeur.
+        #[arg(long = "verification-complete")]
+        full_check: bool,
+    },
+    /// Indicateurs d'usage tirés des journaux de l'hébergeur, sans donnée personnelle (alias : statistiques).
+    #[command(
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
+        alias = "statistiques"
+    )]
+    Stats {
+        /// Journaux d'accès (Apache ou nginx, compressés ou non) : fichiers ou dossiers.
+        #[arg(value_name = "JOURNAUX", required = true)]
+        logs: Vec<PathBuf>,
+        /// Dossier de l'école (par défaut : le dossier courant).
+        #[arg(
+            long,
+            default_value = ".",
+            hide_default_value = true,
+            value_name = "DOSSIER"
+        )]
+        ecole: PathBuf,
+        /// Dossier où écrire statistiques.html et statistiques.csv (par défaut : DOSSIER/.preau/statistiques).
+        #[arg(long, value_name = "SORTIE")]
+        sortie: Option<PathBuf>,
     },
     /// Aperçu du site dans le navigateur, sur cet ordinateur (alias : apercu).
     #[command(

@@ -57,6 +57,19 @@ pub struct Output {
     pub files: BTreeMap<String, OutputFile>,
     /// Pages sealed into restricted areas (they are no longer `.html` files).
     pub sealed_pages: usize,
+    /// Where each sealed or access file came from (published path → origin),
+    /// for the usage statistics: blob names say nothing of their content.
+    pub origins: BTreeMap<String, Origin>,
+}
+
+/// What a published file of the access machinery stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The site path the file had before sealing (`classes/cm1/blog/sortie/index.html`),
+    /// or `None` for the files that open an area (shells, index, key ring).
+    pub source: Option<String>,
+    /// The audience of its content.
+    pub audience: Audience,
 }
 
 impl Output {

@@ -248,6 +248,10 @@ pub fn build(root: &Path, out: &Path) -> std::result::Result<BuildReport, BuildE
     };
     let output = site.publish().map_err(BuildError::Other)?;
     timed("écriture du site", || output.write_atomically(out, root)).map_err(BuildError::Other)?;
+    timed("carte de publication (statistiques)", || {
+        crate::stats::PublicationMap::of(&output).record(root)
+    })
+    .map_err(BuildError::Other)?;
     Ok(BuildReport {
         out: out.to_path_buf(),
         pages: output.page_count(),

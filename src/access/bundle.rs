@@ -19,18 +19,7 @@ use super::secrets::Secrets;
 use crate::config::{Audience, School};
 use crate::output::{Data, Output};
 
-/// Folder of the site where blobs and the ring live.
-pub const BLOB_DIR: &str = "acces";
-
-/// The public address of an audience's area (its shell), as a site path.
-pub fn area_path(audience: &Audience) -> String {
-    match audience {
-        Audience::Public => String::new(),
-        Audience::Families => "familles/".into(),
-        Audience::Class(id) => format!("classes/{id}/"),
-        Audience::Staff => "equipe/".into(),
-    }
-}
+pub use crate::layout::{area_path, BLOB_DIR};
 
 /// Where a restricted file went.
 #[derive(Debug, Clone)]
@@ -131,7 +120,9 @@ pub fn seal(
                 bytes,
                 page,
                 search,
+                origin,
             } => {
+                out.origins.insert(blob.clone(), origin);
                 let new_index = |audience: &Audience| Index {
                     version: 1,
                     espace: audience.id(),
@@ -163,6 +154,19 @@ pub fn seal(
         let nonce_key = secrets.nonce_key(audience).expect("checked above");
         let id = index_id(audience);
         let name = blob_path(&crypto::opaque_name(&nonce_key, &id));
+        let opens = |path: &str| {
+            (
+                path.to_string(),
+                crate::output::Origin {
+                    source: None,
+                    audience: audience.clone(),
+                },
+            )
+        };
+        out.origins.extend([
+            opens(&name),
+            opens(&format!("{}index.html", area_path(audience))),
+        ]);
         out.add(
             name,
             Audience::Public,
@@ -209,6 +213,7 @@ enum Piece {
         bytes: Vec<u8>,
         page: Option<(Audience, String, IndexEntry)>,
         search: Option<(Audience, IndexEntry)>,
+        origin: crate::output::Origin,
     },
 }
 
@@ -276,11 +281,33 @@ fn seal_one(
         )
     });
     let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
+    // Pages and search indexes are reached only through their area's index:
+    // they are named by their content, so that while a deploy runs, the
+    // index still online keeps finding its own version of them.
+    let (mut page, mut search) = (page, search);
+    let name = if page.is_some() || search.is_some() {
+        let versioned = format!("{}#{}", target.id, crate::manifest::sha256_hex(&blob));
+        let name = blob_path(&crypto::opaque_name(&nonce_key, &versioned));
+        for entry in page
+            .iter_mut()
+            .map(|p| &mut p.2)
+            .chain(search.iter_mut().map(|s| &mut s.1))
+        {
+            entry.blob = format!("{base}{name}");
+        }
+        name
+    } else {
+        target.blob.clone()
+    };
     Ok(Piece::Sealed {
-        blob: target.blob.clone(),
+        blob: name,
         bytes: blob,
         page,
         search,
+        origin: crate::output::Origin {
+            source: Some(path),
+            audience: target.audience.clone(),
+        },
     })
 }
 
@@ -353,20 +380,35 @@ fn rewrite_references(
     sealed: &HashMap<String, Sealed>,
     public_page: bool,
 ) -> String {
+    const ATTRS: [&str; 3] = ["href=\"", "src=\"", "srcset=\""];
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
+    // Where the rewritten text stops, and the next occurrence of each
+    // attribute at or after it: each search resumes where it stopped, so
+    // the page is read once whatever its number of links.
+    let mut done = 0;
+    let mut next: [Option<usize>; 3] = ATTRS.map(|a| find_attr(html, a, 0));
     loop {
-        let next = ["href=\"", "src=\"", "srcset=\""]
+        for (k, attr) in ATTRS.iter().enumerate() {
+            if next[k].is_some_and(|at| at < done) {
+                next[k] = find_attr(html, attr, done);
+            }
+        }
+        let Some((i, k)) = next
             .iter()
-            .filter_map(|a| find_attr(rest, a).map(|i| (i, *a)))
-            .min();
-        let Some((i, attr)) = next else { break };
-        let value_start = i + attr.len();
-        let Some(len) = rest[value_start..].find('"') else {
+            .enumerate()
+            .filter_map(|(k, at)| at.map(|at| (at, k)))
+            .min()
+        else {
             break;
         };
-        let value = &rest[value_start..value_start + len];
-        out.push_str(&rest[..i]);
+        let attr = ATTRS[k];
+        let value_start = i + attr.len();
+        let Some(len) = html[value_start..].find('"') else {
+            break;
+        };
+        let value = &html[value_start..value_start + len];
+        out.push_str(&html[done..i]);
+        done = value_start + len + 1;
         if attr == "srcset=\"" {
             // A sealed photo is decrypted at one width: its other widths
             // would name sealed files, so the whole srcset goes.
@@ -379,7 +421,6 @@ fn rewrite_references(
                 out.push_str(value);
                 out.push('"');
             }
-            rest = &rest[value_start + len + 1..];
             continue;
         }
         match lookup(value, base, sealed) {
@@ -414,16 +455,14 @@ fn rewrite_references(
                 out.push('"');
             }
         }
-        rest = &rest[value_start + len + 1..];
     }
-    out.push_str(rest);
+    out.push_str(&html[done..]);
     out
 }
 
-/// Position of attribute `attr` (`href="`) standing alone, not as the end
-/// of a longer name such as `data-href="`.
-fn find_attr(text: &str, attr: &str) -> Option<usize> {
-    let mut from = 0;
+/// Position of attribute `attr` (`href="`) at or after `from`, standing
+/// alone, not as the end of a longer name such as `data-href="`.
+fn find_attr(text: &str, attr: &str, mut from: usize) -> Option<usize> {
     while let Some(i) = text[from..].find(attr) {
         let at = from + i;
         if at > 0 && text.as_bytes()[at - 1].is_ascii_whitespace() {
@@ -441,7 +480,10 @@ fn lookup<'a>(value: &str, base: &str, sealed: &'a HashMap<String, Sealed>) -> O
     if path.is_empty() || path.ends_with('/') {
         sealed.get(&format!("{path}index.html"))
     } else {
-        sealed.get(&path)
+        // A page written without its final slash is still that page.
+        sealed
+            .get(&path)
+            .or_else(|| sealed.get(&format!("{path}/index.html")))
     }
 }
 
@@ -504,7 +546,7 @@ mod tests {
                 route: None,
             },
         );
-        let html = r#"<a href="/b/classes/cm1/blog/sortie/">Sortie</a><img src="/b/classes/cm1/blog/sortie/photo.jpg" alt="x"><a href="/b/agenda/">A</a>"#;
+        let html = r#"<a href="/b/classes/cm1/blog/sortie/">Sortie</a><img src="/b/classes/cm1/blog/sortie/photo.jpg" alt="x"><a href="/b/agenda/">A</a> <a href="/b/classes/cm1/blog/sortie">Sans barre</a>"#;
         let inside = rewrite_references(html, "/b/", &sealed, false);
         assert!(
             inside.contains(r#"href="/b/classes/cm1/#/blog/sortie/""#),
@@ -516,7 +558,13 @@ mod tests {
         );
         assert!(!inside.contains("src=\"/b/classes"), "{inside}");
         assert!(inside.contains(r#"href="/b/agenda/""#));
+        assert!(!inside.contains("blog/sortie\""), "{inside}");
         let public = rewrite_references(html, "/b/", &sealed, true);
-        assert!(!public.contains("sortie/\""), "{public}");
+        assert!(!public.contains("sortie"), "{public}");
+        assert_eq!(public.matches(r#"href="/b/classes/cm1/""#).count(), 2);
+        // Many links, some attributes absent: every one is rewritten.
+        let many = r#"<a href="/b/classes/cm1/blog/sortie/">S</a> "#.repeat(1000);
+        let public = rewrite_references(&many, "/b/", &sealed, true);
+        assert_eq!(public.matches(r#"href="/b/classes/cm1/""#).count(), 1000);
     }
 }

@@ -9,6 +9,9 @@ use crate::site::{self, BuildError};
 
 /// Builds and prints a one-line French summary.
 pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
+    if crate::commune::is_commune(dir) {
+        return run_commune(dir, out);
+    }
     let out = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| dir.join("public"));
@@ -52,4 +55,57 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
             Err(e.context("la construction a échoué ; le site précédent n'a pas été modifié"))
         }
     }
+}
+
+/// A commune folder: every school in parallel, each one's problems under its
+/// name as it finishes, a summary at the end.
+fn run_commune(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
+    use crate::commune::{self, Commune, Outcome};
+    let commune = Commune::load(dir)?;
+    let total = commune.schools.len();
+    let bar = indicatif::ProgressBar::new(total as u64).with_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} écoles {msg}")
+            .expect("valid template"),
+    );
+    let print = std::sync::Mutex::new(());
+    let started = std::time::Instant::now();
+    let results = commune::build_all(&commune, out, &|result| {
+        let _lock = print.lock();
+        let name = Commune::name(&result.dir);
+        let line = match &result.outcome {
+            Outcome::Built(summary) => format!("✓ {name} : construite ({summary})"),
+            Outcome::Unchanged => format!("= {name} : inchangée depuis la dernière construction"),
+            Outcome::Failed(Some(error)) => {
+                format!("✗ {name} : échec, son site précédent n'a pas été modifié\n  {error}")
+            }
+            Outcome::Failed(None) => format!(
+                "✗ {name} : {}, son site précédent n'a pas été modifié",
+                super::count_words(&result.diagnostics)
+            ),
+        };
+        bar.suspend(|| {
+            println!("{line}");
+            super::print_diagnostics(&result.dir, &result.diagnostics);
+        });
+        bar.inc(1);
+    })?;
+    bar.finish_and_clear();
+    let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
+    let built = count(|o| matches!(o, Outcome::Built(_)));
+    let unchanged = count(|o| matches!(o, Outcome::Unchanged));
+    let failed = count(|o| matches!(o, Outcome::Failed(_)));
+    let seconds = format!("{:.2}", started.elapsed().as_secs_f64()).replace('.', ",");
+    println!(
+        "\nCommune « {} » : {total} école(s) — {built} construite(s), {unchanged} inchangée(s), {failed} en échec, en {seconds} s. Page des écoles : « {} ».",
+        commune.file.nom,
+        out.map(|o| o.join("commune"))
+            .unwrap_or_else(|| dir.join("public"))
+            .join("index.html")
+            .display()
+    );
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -10,12 +10,11 @@ mod init;
 mod keys;
 mod new;
 mod serve;
+mod stats;
 mod submit;
 mod verify;
 
 use std::process::ExitCode;
-
-pub use approve::unpack_submission;
 
 use anyhow::Result;
 
@@ -62,7 +61,15 @@ pub fn run(command: Command) -> Result<ExitCode> {
             vers,
             dry_run,
             force_rollback,
-        } => deploy::run(&site, &ecole, vers.as_deref(), dry_run, force_rollback),
+            full_check,
+        } => deploy::run(
+            &site,
+            &ecole,
+            vers.as_deref(),
+            dry_run,
+            force_rollback,
+            full_check,
+        ),
         Command::Submit { dir, cle } => submit::run(&dir, cle.as_deref()),
         Command::Approve {
             submission,
@@ -79,6 +86,11 @@ pub fn run(command: Command) -> Result<ExitCode> {
             refuse: refuse.as_deref(),
             yes,
         }),
+        Command::Stats {
+            logs,
+            ecole,
+            sortie,
+        } => stats::run(&logs, &ecole, sortie.as_deref()),
         Command::Verify {
             site,
             ecole,

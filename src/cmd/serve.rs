@@ -21,6 +21,7 @@ pub fn run(dir: &Path, port: u16, encrypted: bool, open: bool) -> Result<ExitCod
         println!("Les pages réservées sont montrées en clair, avec un bandeau (--chiffre pour voir le site comme les familles).");
     }
     println!("La page se met à jour à chaque enregistrement. Ctrl+C pour arrêter. Rien n'est écrit dans le site publié.");
+    println!("Seul cet ordinateur peut ouvrir l'aperçu (127.0.0.1, localhost) : les autres adresses sont refusées.");
     if open {
         serve::open_browser(&address);
     }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::manifest::{self, keys, report, state, Manifest, Role};
+use crate::manifest::{self, keys, report, state, submission, Manifest, Role};
 use crate::site::{self, BuildError};
 
 /// Builds into `DIR/public`, signs the manifest, writes `.preau/soumissions/soumission-vN.tar`.
@@ -51,7 +51,7 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         ecole: school.nom.clone(),
         uai: school.uai.clone(),
         version,
-        construit_le: build_time(),
+        construit_le: manifest::build_time(),
         expire_le: expiry,
         precedent_approuve: st.approuvee.as_ref().map(|a| a.manifeste_sha256.clone()),
         fichiers: manifest::hash_site(&out)?,
@@ -59,10 +59,12 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
     let bytes = manifest.to_bytes();
     std::fs::create_dir_all(out.join(manifest::DIR))?;
     std::fs::write(out.join(manifest::MANIFEST), &bytes)?;
-    let comment = format!(
-        "version:{version} role:directeur nom:{} ecole:{} signe_le:{}",
-        school.directeur, school.uai, manifest.construit_le
-    );
+    let comment = submission::directeur_comment(
+        version,
+        &school.directeur,
+        &school.uai,
+        &manifest.construit_le,
+    )?;
     std::fs::write(
         out.join(manifest::signature_path(Role::Directeur)),
         keys::sign(&secret, &bytes, &comment)?,
@@ -81,7 +83,11 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         &now,
         previous.as_ref().map(|(v, s)| (*v, s)),
     );
-    let submission = write_submission(dir, version, &out, &html, &summary)?;
+    let files = manifest.fichiers.keys().cloned().chain([
+        manifest::MANIFEST.to_string(),
+        manifest::signature_path(Role::Directeur),
+    ]);
+    let submission = write_submission(dir, version, &out, files, &html, &summary)?;
     st.derniere_soumise = version;
     st.save(dir)?;
     println!(
@@ -97,20 +103,11 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The build time, UTC, from `SOURCE_DATE_EPOCH` when set.
-fn build_time() -> String {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse::<i64>().ok())
-        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-        .unwrap_or_else(chrono::Utc::now);
-    now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
 fn write_submission(
     dir: &Path,
     version: u64,
     site: &Path,
+    files: impl IntoIterator<Item = String>,
     report: &str,
     summary: &report::Summary,
 ) -> Result<PathBuf> {
@@ -123,29 +120,12 @@ fn write_submission(
             path.display()
         );
     }
-    let mut bytes = Vec::new();
-    {
-        let mut tar = tar::Builder::new(&mut bytes);
-        tar.mode(tar::HeaderMode::Deterministic);
-        tar.append_dir_all("site", site)
-            .context("archive du site")?;
-        append(&mut tar, "rapport.html", report.as_bytes())?;
-        append(
-            &mut tar,
-            "resume.json",
-            &serde_json::to_vec_pretty(summary).expect("summary serializes"),
-        )?;
-        tar.finish()?;
-    }
+    let bytes = submission::write(
+        site,
+        files,
+        report,
+        &serde_json::to_vec_pretty(summary).expect("summary serializes"),
+    )?;
     crate::access::secrets::write_private(&path, &bytes)?;
     Ok(path)
-}
-
-fn append(tar: &mut tar::Builder<&mut Vec<u8>>, name: &str, data: &[u8]) -> Result<()> {
-    let mut header = tar::Header::new_gnu();
-    header.set_size(data.len() as u64);
-    header.set_mode(0o600);
-    header.set_cksum();
-    tar.append_data(&mut header, name, data)
-        .with_context(|| format!("archive de « {name} »"))
 }

@@ -1,6 +1,7 @@
 //! The school's configuration: `ecole.yaml` and each `classes/<id>/classe.yaml`.
 
 mod audience;
+pub mod signing;
 
 pub use audience::Audience;
 
@@ -492,19 +493,7 @@ fn parse_base_url(url: &str) -> Result<(String, String), (String, String)> {
 fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
     let rel = Path::new("ecole.yaml");
     let line = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
-    let uai = file.uai.trim();
-    // ASCII first: slicing at byte 7 must not cut an accented letter.
-    let uai_ok = uai.len() == 8
-        && uai.is_ascii()
-        && uai[..7].bytes().all(|b| b.is_ascii_digit())
-        && uai.as_bytes()[7].is_ascii_alphabetic();
-    if !uai_ok {
-        diags.push(
-            Diagnostic::error(rel, format!("UAI invalide « {uai} »"))
-                .hint("l'UAI de l'école compte 7 chiffres et une lettre, par exemple « 0751234A ».")
-                .at_line(line("uai")),
-        );
-    }
+    signing::check(file, text, diags);
     let year_ok = file
         .annee_scolaire
         .split_once('-')

@@ -23,7 +23,7 @@ pub fn load_events(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Eve
     }
     let mut events = Vec::new();
     for (rel, class) in files {
-        let Ok(text) = std::fs::read_to_string(root.join(&rel)) else {
+        let Some(text) = read_own(root, &rel) else {
             continue;
         };
         let metas: Vec<EventMeta> = match crate::yaml::parse::<Option<Vec<EventMeta>>>(
@@ -97,6 +97,15 @@ pub fn load_events(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Eve
     events
 }
 
+/// The text of a file of the school folder, unless it is missing or reached
+/// through a symbolic link (never followed; `walk` reports the link).
+fn read_own(root: &Path, rel: &Path) -> Option<String> {
+    if super::attachments::symlink_on_the_way(root, rel).is_some() {
+        return None;
+    }
+    std::fs::read_to_string(root.join(rel)).ok()
+}
+
 /// The line where the `index`-th item (`- …`) of a top-level YAML list starts.
 fn item_line(text: &str, index: usize) -> usize {
     text.lines()
@@ -112,27 +121,35 @@ fn item_line(text: &str, index: usize) -> usize {
 pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Document> {
     let dir = root.join("documents");
     let mut files: BTreeSet<String> = BTreeSet::new();
-    if dir.is_dir() {
+    // Symbolic links are never followed (walk::discover reports each one);
+    // a `documents` folder that is itself a link is not read at all.
+    let mut links: BTreeSet<String> = BTreeSet::new();
+    if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
         for entry in WalkDir::new(&dir)
             .sort_by_file_name()
             .into_iter()
             .filter_map(|e| e.ok())
         {
             let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_file() && !name.starts_with('.') {
-                let rel = entry.path().strip_prefix(&dir).expect("under dir");
-                files.insert(
-                    rel.iter()
-                        .map(|p| p.to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/"),
-                );
+            let rel = entry.path().strip_prefix(&dir).expect("under dir");
+            let rel = rel
+                .iter()
+                .map(|p| p.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if entry.path_is_symlink() {
+                links.insert(rel);
+            } else if entry.file_type().is_file() && !name.starts_with('.') {
+                files.insert(rel);
             }
         }
     }
+    // Files outside the allow-list of attachment types: reported once, where
+    // documents.yaml names them or else on the file, and never published.
+    let mut refused: BTreeSet<String> = BTreeSet::new();
     let rel = PathBuf::from("documents.yaml");
     let mut described: Vec<(DocumentMeta, usize)> = Vec::new();
-    if let Ok(text) = std::fs::read_to_string(root.join(&rel)) {
+    if let Some(text) = read_own(root, &rel) {
         match crate::yaml::parse::<Option<Vec<DocumentMeta>>>(&text, &rel, 1) {
             Ok(list) => {
                 for (i, m) in list.unwrap_or_default().into_iter().enumerate() {
@@ -152,6 +169,25 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
             .trim()
             .trim_start_matches("documents/")
             .to_string();
+        if links.contains(&name) {
+            diags.push(
+                Diagnostic::error(&rel, format!("« documents/{name} » est un lien symbolique : Préau ne lit rien à travers un lien"))
+                    .hint("remplacez le lien par une copie du fichier dans documents/.")
+                    .at_line(line),
+            );
+            continue;
+        }
+        if files.contains(&name) {
+            if let Err(refusal) = allowed(root, &name) {
+                refused.insert(name.clone());
+                diags.push(
+                    Diagnostic::error(&rel, refusal.0)
+                        .hint(refusal.1)
+                        .at_line(line),
+                );
+                continue;
+            }
+        }
         if !files.contains(&name) {
             let candidates: Vec<String> = files.iter().cloned().collect();
             let hint = match crate::yaml::closest(&name, &candidates) {
@@ -172,6 +208,15 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
         documents.push(document(root, &name, m.titre, m.description, audience));
     }
     for name in files.difference(&seen) {
+        if refused.contains(name) {
+            continue;
+        }
+        if let Err(refusal) = allowed(root, name) {
+            diags.push(
+                Diagnostic::error(Path::new("documents").join(name), refusal.0).hint(refusal.1),
+            );
+            continue;
+        }
         documents.push(document(
             root,
             name,
@@ -182,6 +227,19 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
     }
     documents.sort_by_key(|d| d.title.to_lowercase());
     documents
+}
+
+/// A file of `documents/` is published as is: it must be a document of the
+/// allow-list. A photo there would keep its metadata (GPS, date, phone).
+fn allowed(root: &Path, name: &str) -> Result<(), super::attachments::Refusal> {
+    use super::attachments::{check, Attachment};
+    match check(root, &Path::new("documents").join(name))? {
+        Attachment::Document => Ok(()),
+        Attachment::Photo => Err((
+            format!("« documents/{name} » est une photo : dans documents/, elle serait publiée telle quelle, avec ses métadonnées (lieu GPS, date, téléphone)"),
+            "placez la photo dans une page (elle y est nettoyée et redimensionnée), ou enregistrez l'affiche en PDF.".into(),
+        )),
+    }
 }
 
 fn document(

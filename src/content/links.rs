@@ -10,20 +10,52 @@ use rayon::prelude::*;
 
 use super::walk::Source;
 use super::{Asset, Document, Kind, Page, Session};
-use crate::config::School;
+use crate::config::{Audience, School};
 use crate::diagnostic::Diagnostic;
+use crate::layout;
 use crate::markdown::{self, LinkKind};
 use crate::slug::{encode_path, percent_decode, slugify};
 
 /// What links can point to.
 pub struct LinkTable<'a> {
     root: &'a Path,
+    /// The site's own addresses, `host/base/` with the host in lower case:
+    /// a full URL under one of them is a link inside the site.
+    own_sites: Vec<String>,
+    /// The base path without its leading `/` (`tilleuls/`).
+    base_segment: String,
     /// Source path (forward slashes) → output path, for every built page.
-    by_source: HashMap<String, String>,
+    by_source: HashMap<String, (String, Audience)>,
     /// Sources that exist but are drafts or invalid.
     unbuilt: HashSet<String>,
-    /// Every output path a `/…` link may name.
-    site_paths: HashSet<String>,
+    /// Every output path a `/…` link may name, with who may read it.
+    site_paths: HashMap<String, Target>,
+    /// Files that belong to a restricted reader: registered documents by
+    /// source path, and the folders of page bundles (`…/sortie/`).
+    owned_files: HashMap<String, Owner>,
+    bundle_dirs: HashMap<String, Owner>,
+}
+
+/// What a site path leads to.
+struct Target {
+    audience: Audience,
+    /// For a downloadable document: who it belongs to (`documents.yaml`).
+    document: Option<Owner>,
+}
+
+/// Who a file belongs to: the file that says so, and its readers.
+#[derive(Clone)]
+struct Owner {
+    source: String,
+    audience: Audience,
+}
+
+/// The page a link is written in.
+struct Linking<'p> {
+    source: &'p Path,
+    /// Its output path (`actualites/sortie/`), for links relative to its URL.
+    path: &'p str,
+    audience: &'p Audience,
 }
 
 impl<'a> LinkTable<'a> {
@@ -35,34 +67,197 @@ impl<'a> LinkTable<'a> {
         documents: &[Document],
         sources: &[Source],
     ) -> Self {
-        let by_source: HashMap<String, String> = pages
+        let by_source: HashMap<String, (String, Audience)> = pages
             .iter()
-            .map(|p| (slashed(&p.source), p.path.clone()))
+            .map(|p| (slashed(&p.source), (p.path.clone(), p.audience.clone())))
             .collect();
-        let unbuilt = sources
+        let unbuilt: HashSet<String> = sources
             .iter()
             .map(|s| slashed(&s.rel))
             .filter(|s| !by_source.contains_key(s))
             .collect();
-        let mut site_paths: HashSet<String> = pages.iter().map(|p| p.path.clone()).collect();
-        site_paths.extend(documents.iter().map(|d| d.path.clone()));
-        site_paths.extend(generated_paths(school));
+        let page = |audience: &Audience| Target {
+            audience: audience.clone(),
+            document: None,
+        };
+        let mut site_paths: HashMap<String, Target> = layout::generated(school)
+            .into_iter()
+            .map(|(path, audience)| (path, page(&audience)))
+            .collect();
+        site_paths.extend(pages.iter().map(|p| (p.path.clone(), page(&p.audience))));
+        let mut owned_files = HashMap::new();
+        for d in documents {
+            let owner = Owner {
+                source: "documents.yaml".into(),
+                audience: d.audience.clone(),
+            };
+            owned_files.insert(slashed(&d.source), owner.clone());
+            site_paths.insert(
+                d.path.clone(),
+                Target {
+                    audience: d.audience.clone(),
+                    document: Some(owner),
+                },
+            );
+        }
+        // A bundle's files are its page's; a draft's, its class's (or the school's).
+        let mut bundle_dirs = HashMap::new();
+        for source in sources {
+            if source.rel.file_name().is_none_or(|n| n != "index.md") {
+                continue;
+            }
+            let key = slashed(&source.rel);
+            let audience = match by_source.get(&key) {
+                Some((_, audience)) => audience.clone(),
+                None => match source.class.as_deref().and_then(|id| school.class(id)) {
+                    Some(class) => class.acces.clone(),
+                    None => school.default_audience.clone(),
+                },
+            };
+            let dir = key.trim_end_matches("index.md").to_string();
+            bundle_dirs.insert(
+                dir,
+                Owner {
+                    source: key,
+                    audience,
+                },
+            );
+        }
+        let mut own_sites = vec![own_site(&school.base_url), own_site(&school.file.url)];
+        own_sites.dedup();
         LinkTable {
             root,
+            own_sites,
+            base_segment: school.base_path.trim_start_matches('/').to_string(),
             by_source,
             unbuilt,
             site_paths,
+            owned_files,
+            bundle_dirs,
         }
     }
 
-    /// Resolves `url` written in the page whose source is `source`.
+    /// The part after the site's own address of a full URL of the site
+    /// (`https://host/base/classes/` or `//host/base/classes/`), with a
+    /// leading `/`; `None` for any other URL.
+    fn own_site_path(&self, url: &str) -> Option<String> {
+        let lower = |n: usize| url.get(..n).map(str::to_ascii_lowercase);
+        let rest = if lower(8).as_deref() == Some("https://") {
+            &url[8..]
+        } else if lower(7).as_deref() == Some("http://") {
+            &url[7..]
+        } else {
+            url.strip_prefix("//")?
+        };
+        self.own_sites.iter().find_map(|site| {
+            let (host, path) = site.split_once('/').unwrap_or((site, ""));
+            let after = rest
+                .get(..host.len())
+                .filter(|h| h.eq_ignore_ascii_case(host))
+                .map(|_| &rest[host.len()..])?;
+            if !(after.is_empty() || after.starts_with(['/', '#', '?'])) {
+                return None;
+            }
+            let after = after.strip_prefix('/').unwrap_or(after);
+            match after.strip_prefix(path) {
+                Some(inside) => Some(format!("/{inside}")),
+                // The base path without its trailing slash, then nothing else.
+                None => (after.split(['#', '?']).next() == Some(path.trim_end_matches('/')))
+                    .then(|| format!("/{}", &after[path.trim_end_matches('/').len()..])),
+            }
+        })
+    }
+
+    /// The canonical output path and readers of a site path written in a
+    /// link: `x`, `x/` and `x/index.html` all name the page `x/`; the base
+    /// path may be written too.
+    fn site_target(&self, site: &str) -> Option<(&str, &Target)> {
+        let find = |site: &str| {
+            let candidates = [
+                Some(site.to_string()),
+                Some(format!("{site}/")),
+                site.strip_suffix("index.html").map(str::to_string),
+            ];
+            candidates
+                .into_iter()
+                .flatten()
+                .find_map(|c| self.site_paths.get_key_value(&c))
+                .map(|(k, t)| (k.as_str(), t))
+        };
+        find(site).or_else(|| {
+            site.strip_prefix(self.base_segment.as_str())
+                .filter(|_| !self.base_segment.is_empty())
+                .and_then(find)
+        })
+    }
+
+    /// Who the file at `key` (a source path) belongs to, when anyone.
+    fn owner(&self, key: &str) -> Option<&Owner> {
+        self.owned_files.get(key).or_else(|| {
+            let mut dir = key;
+            while let Some(i) = dir.trim_end_matches('/').rfind('/') {
+                dir = &dir[..=i];
+                if let Some(owner) = self.bundle_dirs.get(dir) {
+                    return Some(owner);
+                }
+            }
+            None
+        })
+    }
+
+    /// The URL of a page of `audience` at `path` for readers of `from`:
+    /// the page itself when they may all read it, else only the entry of
+    /// its area (its route would name it).
+    fn page_url(
+        base: &str,
+        path: &str,
+        fragment: &str,
+        audience: &Audience,
+        from: &Audience,
+    ) -> String {
+        if covers(audience, from) {
+            format!("{base}{}{fragment}", encode_path(path))
+        } else {
+            format!("{base}{}", encode_path(&layout::area_path(audience)))
+        }
+    }
+
+    /// Refuses a file that belongs to readers narrower than the page's.
+    fn check_file(
+        &self,
+        key: &str,
+        owner: Option<&Owner>,
+        from: &Linking<'_>,
+    ) -> Result<(), (String, String)> {
+        let Some(owner) = owner.or_else(|| self.owner(key)) else {
+            return Ok(());
+        };
+        if covers(&owner.audience, from.audience) {
+            return Ok(());
+        }
+        Err((
+            format!(
+                "lien vers « {key} », fichier réservé ({}) de « {} » : cette page, lue par un public plus large ({}), le publierait",
+                owner.audience, owner.source, from.audience
+            ),
+            format!(
+                "retirez le lien, réservez cette page au même public (« acces: {} »), ou placez à côté d'elle une copie du fichier qui peut être publiée.",
+                owner.audience
+            ),
+        ))
+    }
+
+    /// Resolves `url` written in the page `from`.
     fn resolve(
         &self,
-        source: &Path,
+        from: &Linking<'_>,
         url: &str,
         kind: LinkKind,
         base: &str,
     ) -> Result<Resolved, (String, String)> {
+        // A full URL of the site itself is a site path, checked like one.
+        let own = self.own_site_path(url);
+        let url = own.as_deref().unwrap_or(url);
         if is_external(url) || url.is_empty() {
             if kind == LinkKind::Image && !url.starts_with('#') {
                 return Err((
@@ -79,44 +274,74 @@ impl<'a> LinkTable<'a> {
         let path = percent_decode(path);
         if let Some(site) = path.strip_prefix('/') {
             let site = site.trim_start_matches('/');
-            let known = self.site_paths.contains(site)
-                || self.site_paths.contains(&format!("{site}/"))
-                || site
-                    .strip_suffix("index.html")
-                    .is_some_and(|d| self.site_paths.contains(d));
-            if !known {
-                return Err((
-                    format!("lien vers une page du site qui n'existe pas : « {url} »"),
-                    "vérifiez l'adresse ; pour une page de l'école, vous pouvez aussi lier son fichier, par exemple « @/pages/infos-pratiques.md ».".into(),
-                ));
+            if let Some((canonical, target)) = self.site_target(site) {
+                if target.document.is_some() {
+                    self.check_file(site, target.document.as_ref(), from)?;
+                }
+                return Ok(Resolved::Url(Self::page_url(
+                    base,
+                    canonical,
+                    fragment,
+                    &target.audience,
+                    from.audience,
+                )));
             }
-            return Ok(Resolved::Url(format!(
-                "{base}{}{fragment}",
-                encode_path(site)
-            )));
+            // A file of the school folder, named by its place in the site.
+            let file = normalize(Path::new(site)).filter(|t| self.root.join(t).is_file());
+            if let Some(target) = file {
+                return self.file(&target, url, fragment, from);
+            }
+            return Err((
+                format!("lien vers une page du site qui n'existe pas : « {url} »"),
+                "vérifiez l'adresse ; pour une page de l'école, vous pouvez aussi lier son fichier, par exemple « @/pages/infos-pratiques.md ».".into(),
+            ));
         }
-        let target = match path.strip_prefix("@/") {
+        let from_root = path.strip_prefix("@/");
+        let target = match from_root {
             Some(from_root) => normalize(Path::new(from_root)),
-            None => normalize(&source.parent().unwrap_or(Path::new("")).join(&path)),
+            None => normalize(&from.source.parent().unwrap_or(Path::new("")).join(&path)),
+        };
+        // A relative address of the site, written from the page's URL
+        // (`../../classes/cm1/`) rather than from its file.
+        let from_url = || {
+            from_root
+                .is_none()
+                .then(|| join_url(from.path, &path))
+                .flatten()
+                .and_then(|site| self.site_target(&site))
+                .map(|(canonical, target)| {
+                    Resolved::Url(Self::page_url(
+                        base,
+                        canonical,
+                        fragment,
+                        &target.audience,
+                        from.audience,
+                    ))
+                })
         };
         let Some(target) = target else {
-            return Err((
-                format!("le lien « {url} » sort du dossier de l'école"),
-                "un lien ne peut viser qu'un fichier du dossier de l'école.".into(),
-            ));
+            return from_url().ok_or_else(|| {
+                (
+                    format!("le lien « {url} » sort du dossier de l'école"),
+                    "un lien ne peut viser qu'un fichier du dossier de l'école.".into(),
+                )
+            });
         };
         let key = slashed(&target);
         if key.ends_with(".md") {
-            if let Some(page) = self.by_source.get(&key) {
+            if let Some((page, audience)) = self.by_source.get(&key) {
                 if kind == LinkKind::Image {
                     return Err((
                         format!("« {url} » est une page, pas une image"),
                         "une image doit viser un fichier .jpg, .png ou .webp.".into(),
                     ));
                 }
-                return Ok(Resolved::Url(format!(
-                    "{base}{}{fragment}",
-                    encode_path(page)
+                return Ok(Resolved::Url(Self::page_url(
+                    base,
+                    page,
+                    fragment,
+                    audience,
+                    from.audience,
                 )));
             }
             if self.unbuilt.contains(&key) {
@@ -127,26 +352,15 @@ impl<'a> LinkTable<'a> {
             }
             return Err((
                 format!("lien vers une page qui n'existe pas : « {url} »"),
-                self.suggest(&key, source),
+                self.suggest(&key, from.source),
             ));
         }
         let full = self.root.join(&target);
         if full.is_file() {
-            let parts: Vec<String> = target
-                .iter()
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect();
-            if parts
-                .first()
-                .is_some_and(|p| super::walk::is_ignored_dir(p))
-                || key == "ecole.yaml"
-            {
-                return Err((
-                    format!("« {url} » ne peut pas être publié"),
-                    "placez le fichier à côté de la page ou dans documents/.".into(),
-                ));
-            }
-            return Ok(Resolved::Asset(key, fragment.to_string()));
+            return self.file(&target, url, fragment, from);
+        }
+        if let Some(resolved) = from_url() {
+            return Ok(resolved);
         }
         if full.is_dir() {
             return Err((
@@ -160,6 +374,32 @@ impl<'a> LinkTable<'a> {
             "fichier introuvable"
         };
         Err((format!("{what} : « {url} »"), self.suggest_file(&target)))
+    }
+
+    /// A file of the school folder: published beside the page that links
+    /// it, unless it may not be published or belongs to fewer readers.
+    fn file(
+        &self,
+        target: &Path,
+        url: &str,
+        fragment: &str,
+        from: &Linking<'_>,
+    ) -> Result<Resolved, (String, String)> {
+        let key = slashed(target);
+        let first = target
+            .iter()
+            .next()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if super::walk::is_ignored_dir(&first) || key == "ecole.yaml" {
+            return Err((
+                format!("« {url} » ne peut pas être publié"),
+                "placez le fichier à côté de la page ou dans documents/.".into(),
+            ));
+        }
+        super::attachments::check(self.root, target)?;
+        self.check_file(&key, None, from)?;
+        Ok(Resolved::Asset(key, fragment.to_string()))
     }
 
     fn suggest(&self, key: &str, source: &Path) -> String {
@@ -222,8 +462,14 @@ pub fn render_page(page: &mut Page, table: &LinkTable<'_>, base: &str) -> PageFi
     {
         let source = page.source.clone();
         let audience = page.audience.clone();
+        let path = page.path.clone();
+        let from = Linking {
+            source: &source,
+            path: &path,
+            audience: &audience,
+        };
         let resolve = |url: &str, kind: LinkKind| -> Result<String, (String, String)> {
-            match table.resolve(&source, url, kind, base)? {
+            match table.resolve(&from, url, kind, base)? {
                 Resolved::Url(u) => Ok(u),
                 Resolved::Asset(path, fragment) => {
                     used.lock().expect("assets lock").push(Asset {
@@ -369,35 +615,47 @@ fn truncate(text: &str, max_chars: usize) -> String {
     )
 }
 
-/// Output paths of the views Préau generates (so `/agenda/` links check).
-pub fn generated_paths(school: &School) -> Vec<String> {
-    let mut paths: Vec<String> = [
-        "",
-        "actualites/",
-        "agenda/",
-        "agenda.ics",
-        "documents/",
-        "classes/",
-        "atom.xml",
-        "sitemap.xml",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for class in &school.class_list {
-        for view in [
-            "",
-            "blog/",
-            "cahier/",
-            "cahier/matieres/",
-            "cahier/a-faire/",
-            "ressources/",
-            "devoirs.ics",
-        ] {
-            paths.push(format!("classes/{}/{view}", class.id));
+/// True when every reader of a page of audience `from` may read content
+/// of audience `target` (a class's code opens the families' area too; the
+/// staff's opens everything).
+fn covers(target: &Audience, from: &Audience) -> bool {
+    match (target, from) {
+        (Audience::Public, _) | (_, Audience::Staff) => true,
+        (Audience::Families, Audience::Class(_)) => true,
+        (t, f) => t == f,
+    }
+}
+
+/// `host/base/` of a base URL, the host in lower case.
+fn own_site(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let path = path.trim_end_matches('/');
+    if path.is_empty() {
+        format!("{}/", host.to_ascii_lowercase())
+    } else {
+        format!("{}/{path}/", host.to_ascii_lowercase())
+    }
+}
+
+/// `rel` (`../../classes/cm1/`) read from the page at site path `dir`
+/// (`actualites/sortie/`); `None` when it climbs above the site.
+fn join_url(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
         }
     }
-    paths
+    let mut joined = parts.join("/");
+    if rel.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    Some(joined)
 }
 
 fn is_external(url: &str) -> bool {
@@ -458,6 +716,42 @@ mod tests {
         assert!(is_external("#section"));
         assert!(!is_external("photo.jpg"));
         assert!(!is_external("@/pages/x.md"));
+    }
+
+    #[test]
+    fn urls_relative_to_the_page_address() {
+        assert_eq!(
+            join_url("actualites/sortie/", "../../classes/cm1/blog/x/"),
+            Some("classes/cm1/blog/x/".into())
+        );
+        assert_eq!(
+            join_url("actualites/sortie/", "../autre"),
+            Some("actualites/autre".into())
+        );
+        assert_eq!(join_url("actualites/sortie/", "../../../x/"), None);
+    }
+
+    #[test]
+    fn own_site_addresses() {
+        assert_eq!(
+            own_site("https://Ecoles.Ville.fr/jean-jaures/"),
+            "ecoles.ville.fr/jean-jaures/"
+        );
+        assert_eq!(own_site("https://ecole.fr/"), "ecole.fr/");
+    }
+
+    #[test]
+    fn who_may_follow_a_link() {
+        let cm1 = Audience::Class("cm1".into());
+        let cm2 = Audience::Class("cm2".into());
+        assert!(covers(&Audience::Public, &cm1));
+        assert!(covers(&Audience::Families, &cm1));
+        assert!(covers(&cm1, &cm1));
+        assert!(covers(&cm1, &Audience::Staff));
+        assert!(!covers(&cm1, &Audience::Public));
+        assert!(!covers(&cm1, &Audience::Families));
+        assert!(!covers(&cm1, &cm2));
+        assert!(!covers(&Audience::Staff, &cm1));
     }
 
     #[test]

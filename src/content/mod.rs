@@ -6,6 +6,7 @@
 //! link resolved against the full list of pages ([`links`]). Problems never
 //! stop the load; they go to [`Diagnostics`] so that all are reported at once.
 
+pub mod attachments;
 pub mod data;
 pub mod frontmatter;
 pub mod links;

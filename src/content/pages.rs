@@ -11,17 +11,8 @@ use super::{Kind, Page};
 use crate::config::{Audience, School};
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::layout;
 use crate::slug::slugify;
-
-/// Page slugs that would hide a generated view.
-const RESERVED: [&str; 6] = [
-    "actualites",
-    "agenda",
-    "documents",
-    "classes",
-    "static",
-    "recherche",
-];
 
 /// Parses one source; `None` for drafts and unreadable files (reported).
 pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics) -> Option<Page> {
@@ -92,22 +83,20 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
             if m.brouillon {
                 return None;
             }
-            if RESERVED.contains(&slug.as_str()) {
+            page.path = layout::school_page(&slug);
+            if let Some(what) = layout::reserved(&slug) {
                 diags.push(
                     Diagnostic::error(
                         rel,
                         format!(
-                            "le nom de page « {slug} » est réservé à une page que Préau fabrique"
+                            "le nom de page « {slug} » est réservé : à l'adresse « {} », Préau publie {what}",
+                            school.url(&page.path)
                         ),
                     )
-                    .hint("renommez le fichier, par exemple « infos-{slug}.md »."),
+                    .hint(format!("renommez le fichier, par exemple « infos-{slug}.md »."))
+                    .at_line(1),
                 );
             }
-            page.path = if slug == "accueil" {
-                String::new()
-            } else {
-                format!("{slug}/")
-            };
             page.title = m.titre;
             page.order = m.ordre;
             page.image_rights = m.droit_image;
@@ -121,10 +110,7 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
             if m.brouillon {
                 return None;
             }
-            page.path = match class {
-                Some(id) => format!("classes/{id}/blog/{slug}/"),
-                None => format!("actualites/{slug}/"),
-            };
+            page.path = layout::post(class, &slug);
             page.title = m.titre;
             page.date = Some(m.date);
             page.summary = m
@@ -196,7 +182,7 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
                 }
             }
             let id = class.unwrap_or_default();
-            page.path = format!("classes/{id}/cahier/{}/", day.iso());
+            page.path = layout::cahier_day(id, &day.iso());
             page.slug = day.iso();
             page.title = format!("Cahier de textes du {}", day.long_fr());
             page.date = Some(day);
@@ -216,7 +202,7 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
             if m.brouillon {
                 return None;
             }
-            page.path = format!("classes/{}/ressources/", class.unwrap_or_default());
+            page.path = layout::resources(class.unwrap_or_default());
             page.title = m.titre.unwrap_or_else(|| "Ressources".to_string());
             m.acces
         }

@@ -30,8 +30,10 @@ pub fn is_ignored_dir(name: &str) -> bool {
     name.starts_with('.') || matches!(name, "public" | "theme" | "node_modules" | "target")
 }
 
-/// Every markdown file of the school, classified; strays are warned about.
+/// Every markdown file of the school, classified; strays are warned about,
+/// symbolic links reported as errors ([`report_symlinks`]).
 pub fn discover(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Source> {
+    report_symlinks(root, diags);
     let mut sources = Vec::new();
     let walker = WalkDir::new(root)
         .min_depth(1)
@@ -101,4 +103,87 @@ pub fn discover(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Source
 /// the bundle, e.g. notes the teacher keeps beside the photos.
 fn is_inside_bundle(parts: &[&str]) -> bool {
     matches!(parts, ["actualites", _, _] | ["classes", _, "blog", _, _])
+}
+
+/// Every symbolic link in the school folder is an error naming it: through a
+/// link, a page, a photo, a document or the theme could read a file from
+/// outside the school folder (`/etc/passwd`, another school's secrets) and
+/// publish it. Links are never followed (walkdir's default), so a linked
+/// folder is reported once, as a whole. Only what Préau never reads as
+/// content is left out: the folders at the top that [`is_ignored_dir`]
+/// names, except `theme/`, which is published.
+pub fn report_symlinks(root: &Path, diags: &Diagnostics) {
+    let skipped = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 1 && name != "theme" && is_ignored_dir(&name)
+    };
+    let walker = WalkDir::new(root)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !skipped(e));
+    for entry in walker.filter_map(|e| e.ok()) {
+        if !entry.path_is_symlink() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(root).expect("walked under root");
+        let target = std::fs::read_link(entry.path())
+            .map(|t| format!(" (vers « {} »)", t.display()))
+            .unwrap_or_default();
+        let what = if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
+            "dossier"
+        } else {
+            "fichier"
+        };
+        diags.push(
+            Diagnostic::error(
+                rel,
+                format!("lien symbolique{target} : Préau ne lit rien à travers un lien, pour ne jamais publier un fichier pris hors du dossier de l'école"),
+            )
+            .hint(format!("remplacez le lien par une copie du {what} (ou supprimez-le)."))
+        );
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_link_is_reported_but_not_in_ignored_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in [
+            "classes/cm1/blog/sortie",
+            "theme/static",
+            ".preau",
+            "public",
+        ] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        let link =
+            |target: &str, at: &str| std::os::unix::fs::symlink(target, root.join(at)).unwrap();
+        link("/etc/passwd", "classes/cm1/blog/sortie/menu.txt");
+        link("/etc", "classes/cm2");
+        link("/etc/hostname", "theme/static/style.css");
+        link("/nulle/part", "documents");
+        link("/etc/passwd", ".preau/lien");
+        link("/etc/passwd", "public/lien");
+        let diags = Diagnostics::new();
+        report_symlinks(root, &diags);
+        let found: Vec<String> = diags
+            .into_sorted()
+            .iter()
+            .map(|d| d.file.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "classes/cm1/blog/sortie/menu.txt",
+                "classes/cm2",
+                "documents",
+                "theme/static/style.css"
+            ]
+        );
+    }
 }

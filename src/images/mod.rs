@@ -3,7 +3,10 @@
 //! comment survives), resized to a few widths (never upscaled), re-encoded
 //! as progressive JPEG by mozjpeg, cached by content and settings outside
 //! the published output.
-//! The original never reaches the output.
+//! The original never reaches the output. iPhone photos (HEIC, HEIF) are
+//! decoded by libheif (`heif.rs`) and then handled the same way.
+
+mod heif;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -46,10 +49,14 @@ impl Default for Settings {
     }
 }
 
+/// Extensions of the files handled as photos (decoded and re-encoded,
+/// never published as they are).
+pub const PHOTO_TYPES: [&str; 6] = ["jpg", "jpeg", "png", "webp", "heic", "heif"];
+
 /// True for the files handled as photos.
 pub fn is_photo(path: &str) -> bool {
     let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    matches!(ext.as_str(), "jpg" | "jpeg" | "png" | "webp")
+    PHOTO_TYPES.contains(&ext.as_str())
 }
 
 /// One resized copy of a photo.
@@ -238,13 +245,17 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// Decodes with limits (no decompression bomb) and applies the EXIF orientation.
+/// Decodes with limits (no decompression bomb) and applies the EXIF
+/// orientation; HEIF files go to libheif.
 fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+    if heif::is_heif(bytes) {
+        return heif::decode(bytes, MAX_SIDE);
+    }
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| format!("photo illisible : {e}"))?;
     if reader.format().is_none() {
-        return Err("format d'image non reconnu (formats acceptés : JPEG, PNG, WebP)".into());
+        return Err("format d'image non reconnu (formats acceptés : JPEG, PNG, WebP, HEIC)".into());
     }
     if reader.format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(bytes) {
         return Err(

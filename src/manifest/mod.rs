@@ -7,10 +7,13 @@
 //! (Ed25519), so that anyone can check a site with the standalone
 //! `minisign` tool. [`policy`] decides whether a site may go online.
 
+pub mod approval;
+pub mod comment;
 pub mod keys;
 pub mod policy;
 pub mod report;
 pub mod state;
+pub mod submission;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -60,10 +63,9 @@ impl Role {
 
     /// Parses `directeur` or `ien`.
     pub fn parse(text: &str) -> Option<Role> {
-        match text {
-            "directeur" | "directrice" => Some(Role::Directeur),
-            "ien" | "IEN" => Some(Role::Ien),
-            _ => None,
+        match crate::config::signing::signer_id(text)? {
+            "ien" => Some(Role::Ien),
+            _ => Some(Role::Directeur),
         }
     }
 }
@@ -126,8 +128,9 @@ impl Manifest {
     }
 }
 
-/// True for the files that are not listed in the manifest: the manifest
-/// itself, its signatures, and the build marker.
+/// True for the files of a *build folder* that the manifest does not list:
+/// the manifest itself, its signatures, and the build marker. (A site being
+/// verified is stricter: see [`scan_site`].)
 pub fn is_unlisted(path: &str) -> bool {
     path == MANIFEST
         || path == crate::output::MARKER
@@ -165,6 +168,100 @@ pub fn hash_site(site: &Path) -> Result<BTreeMap<String, FileEntry>> {
             ))
         })
         .collect()
+}
+
+/// What a site folder holds, seen without following any link.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Every regular file but the manifest and the two role signatures.
+    pub files: BTreeMap<String, FileEntry>,
+    /// Symbolic links (wherever they point).
+    pub links: Vec<String>,
+    /// Anything else that is neither a file nor a folder (fifo, socket, device).
+    pub special: Vec<String>,
+}
+
+/// True for the only files of a site that the manifest does not list: the
+/// manifest and the signatures of the two roles.
+pub fn is_manifest_or_signature(path: &str) -> bool {
+    path == MANIFEST
+        || [Role::Directeur, Role::Ien]
+            .iter()
+            .any(|r| path == signature_path(*r))
+}
+
+/// Every entry of a site folder, for verification: regular files hashed
+/// (any name, dotfiles and build marker included), links and special files
+/// listed, nothing followed.
+pub fn scan_site(site: &Path) -> Result<Scan> {
+    let mut scan = Scan::default();
+    let mut paths = Vec::new();
+    for entry in WalkDir::new(site).follow_links(false).min_depth(1) {
+        let entry = entry.with_context(|| format!("lecture du dossier « {} »", site.display()))?;
+        let rel = entry
+            .path()
+            .strip_prefix(site)
+            .expect("under site")
+            .iter()
+            .map(|p| p.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let kind = entry.file_type();
+        if kind.is_symlink() {
+            scan.links.push(rel);
+        } else if kind.is_file() {
+            if !is_manifest_or_signature(&rel) {
+                paths.push(rel);
+            }
+        } else if !kind.is_dir() {
+            scan.special.push(rel);
+        }
+    }
+    scan.files = paths
+        .into_par_iter()
+        .map(|p| {
+            let bytes =
+                std::fs::read(site.join(&p)).with_context(|| format!("lecture de « {p} »"))?;
+            Ok((
+                p,
+                FileEntry {
+                    taille: bytes.len() as u64,
+                    sha256: sha256_hex(&bytes),
+                },
+            ))
+        })
+        .collect::<Result<_>>()?;
+    Ok(scan)
+}
+
+/// Writes a new file: never replaces an existing one, never writes through
+/// a symbolic link.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "« {} » n'a pas pu être créé (il existe peut-être déjà : il n'est jamais remplacé)",
+                path.display()
+            )
+        })?;
+    file.write_all(bytes)
+        .with_context(|| format!("écriture de « {} »", path.display()))
+}
+
+/// The build time written in a manifest, UTC: `SOURCE_DATE_EPOCH` when set
+/// (reproducible builds), else the clock. Only the build time: a check's
+/// "now" is always the real clock ([`policy::real_today`]).
+pub fn build_time() -> String {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// SHA-256 in lower-case hex.

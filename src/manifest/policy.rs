@@ -1,8 +1,10 @@
 //! Whether a site folder may go online: every file matches the manifest,
-//! nothing is missing or extra, every required role signed with its trusted
-//! key, the manifest has not expired, and its version is not lower than one
-//! already known (no rollback). Every problem is reported, each in its own
-//! words.
+//! nothing is missing or extra (any name, dotfiles included; no link, no
+//! special file; no signature file but the two expected), every required
+//! role signed with its trusted key — the IEN always, whatever `ecole.yaml`
+//! says —, the manifest's fields are well formed, it has not expired by
+//! the real clock, and its version is not lower than one already known (no
+//! rollback). Every problem is reported, each in its own words.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,14 +13,16 @@ use std::path::Path;
 use minisign::PublicKey;
 
 use super::keys::{self, SignatureError};
-use super::{hash_site, sha256_hex, signature_path, Manifest, Role};
+use super::{scan_site, sha256_hex, signature_path, Manifest, Role};
+use crate::config::signing::{free_text_problem, is_valid_uai, signers_problem};
 use crate::dates::Date;
 
 /// Who must sign, with which key.
 pub struct Trust {
     /// The trusted public key of each role.
     pub keys: BTreeMap<Role, PublicKey>,
-    /// The roles whose signature is required.
+    /// The roles whose signature is required. [`verify`] requires the IEN
+    /// even when this list leaves it out.
     pub required: Vec<Role>,
 }
 
@@ -33,6 +37,17 @@ pub enum Problem {
     Missing(String),
     /// A file is not in the manifest.
     Extra(String),
+    /// A symbolic link in the site.
+    Link(String),
+    /// Something that is neither a file nor a folder (fifo, socket, device).
+    Special(String),
+    /// A field of the manifest is malformed.
+    BadField {
+        /// The field.
+        field: &'static str,
+        /// What is wrong, in French.
+        why: String,
+    },
     /// A required signature is missing.
     MissingSignature(Role),
     /// A signature is by another key than the trusted one.
@@ -60,7 +75,10 @@ impl fmt::Display for Problem {
             Problem::NoManifest(why) => write!(f, "pas de manifeste valable : {why}"),
             Problem::Modified(p) => write!(f, "fichier modifié depuis la signature : « {p} »"),
             Problem::Missing(p) => write!(f, "fichier manquant : « {p} »"),
-            Problem::Extra(p) => write!(f, "fichier en trop, absent du manifeste : « {p} »"),
+            Problem::Extra(p) => write!(f, "fichier en trop, absent du manifeste : « {} »", p.escape_debug()),
+            Problem::Link(p) => write!(f, "lien symbolique refusé : « {} » (un site ne contient que des fichiers)", p.escape_debug()),
+            Problem::Special(p) => write!(f, "fichier spécial refusé (tube, socket ou périphérique) : « {} »", p.escape_debug()),
+            Problem::BadField { field, why } => write!(f, "champ « {field} » du manifeste invalide : {why}"),
             Problem::MissingSignature(r) => write!(f, "signature manquante : {} n'a pas signé", r.label()),
             Problem::UntrustedKey(r) => write!(f, "la signature attribuée à {} a été faite avec une clé qui n'est pas la sienne (clé non reconnue)", r.label()),
             Problem::Tampered(r) => write!(f, "le manifeste a été modifié après la signature de {}", r.label()),
@@ -83,10 +101,43 @@ pub struct Verified {
     pub comments: BTreeMap<Role, String>,
 }
 
-/// Checks a site folder; `Ok` only when there is no problem at all.
+/// Checks a site folder for publication; `Ok` only when there is no
+/// problem at all. The IEN's signature is required whatever
+/// `trust.required` says; the expiry is checked against the later of
+/// `today` and the real clock, so that neither `SOURCE_DATE_EPOCH` nor a
+/// caller can make an expired approval pass.
 pub fn verify(
     site: &Path,
     trust: &Trust,
+    min_version: Option<u64>,
+    today: Date,
+) -> Result<Verified, Vec<Problem>> {
+    let mut required = trust.required.clone();
+    if !required.contains(&Role::Ien) {
+        required.push(Role::Ien);
+    }
+    check(site, trust, &required, min_version, today)
+}
+
+/// Checks a submitted site before the IEN signs it: as [`verify`], but only
+/// the directeur's signature is required (the IEN's is not there yet).
+pub fn verify_submission(
+    site: &Path,
+    trust: &Trust,
+    today: Date,
+) -> Result<Verified, Vec<Problem>> {
+    check(site, trust, &[Role::Directeur], None, today)
+}
+
+/// The real day, from the system clock (never `SOURCE_DATE_EPOCH`).
+pub fn real_today() -> Date {
+    Date(chrono::Local::now().date_naive())
+}
+
+fn check(
+    site: &Path,
+    trust: &Trust,
+    required: &[Role],
     min_version: Option<u64>,
     today: Date,
 ) -> Result<Verified, Vec<Problem>> {
@@ -95,26 +146,30 @@ pub fn verify(
         Err(e) => return Err(vec![Problem::NoManifest(format!("{e:#}"))]),
     };
     let mut problems = Vec::new();
-    match hash_site(site) {
-        Ok(actual) => {
+    match scan_site(site) {
+        Ok(scan) => {
             for (path, entry) in &manifest.fichiers {
-                match actual.get(path) {
+                match scan.files.get(path) {
                     None => problems.push(Problem::Missing(path.clone())),
                     Some(found) if found != entry => problems.push(Problem::Modified(path.clone())),
                     Some(_) => {}
                 }
             }
-            for path in actual
+            for path in scan
+                .files
                 .keys()
                 .filter(|p| !manifest.fichiers.contains_key(*p))
             {
                 problems.push(Problem::Extra(path.clone()));
             }
+            problems.extend(scan.links.into_iter().map(Problem::Link));
+            problems.extend(scan.special.into_iter().map(Problem::Special));
         }
         Err(e) => problems.push(Problem::NoManifest(format!("{e:#}"))),
     }
+    problems.extend(field_problems(&manifest));
     let mut comments = BTreeMap::new();
-    for &role in &trust.required {
+    for &role in required {
         let Some(key) = trust.keys.get(&role) else {
             problems.push(Problem::NoTrustedKey(role));
             continue;
@@ -132,6 +187,7 @@ pub fn verify(
             Err(SignatureError::Unreadable) => problems.push(Problem::Unreadable(role)),
         }
     }
+    let today = today.max(real_today());
     match Date::parse(&manifest.expire_le) {
         Ok(expiry) if expiry < today => problems.push(Problem::Expired(expiry.long_fr())),
         Ok(_) => {}
@@ -154,9 +210,44 @@ pub fn verify(
     }
 }
 
+/// The manifest's fields that are shown or signed, checked.
+fn field_problems(m: &Manifest) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if !is_valid_uai(&m.uai) {
+        problems.push(Problem::BadField {
+            field: "uai",
+            why: format!(
+                "« {} » n'est pas une UAI (7 chiffres et une lettre)",
+                m.uai.escape_debug()
+            ),
+        });
+    }
+    if let Some(why) = free_text_problem(&m.ecole) {
+        problems.push(Problem::BadField {
+            field: "ecole",
+            why: why.to_string(),
+        });
+    }
+    if chrono::NaiveDateTime::parse_from_str(&m.construit_le, "%Y-%m-%dT%H:%M:%SZ").is_err() {
+        problems.push(Problem::BadField {
+            field: "construit_le",
+            why: format!("« {} » n'est pas une date", m.construit_le.escape_debug()),
+        });
+    }
+    let is_hash = |h: &str| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
+    if m.precedent_approuve.as_deref().is_some_and(|h| !is_hash(h)) {
+        problems.push(Problem::BadField {
+            field: "precedent_approuve",
+            why: "ce n'est pas une empreinte SHA-256".into(),
+        });
+    }
+    problems
+}
+
 impl Trust {
     /// The trust declared in `dir/ecole.yaml` (when a school folder is
-    /// given), with keys given on the command line taking precedence.
+    /// given), with keys given on the command line taking precedence. An
+    /// empty or IEN-less `signataires` is an error naming the line.
     pub fn from_school_dir(
         dir: Option<&Path>,
         directeur: Option<&str>,
@@ -171,6 +262,14 @@ impl Trust {
                     crate::yaml::parse(&text, Path::new("ecole.yaml"), 1).map_err(|d| {
                         anyhow::anyhow!("« {} » est invalide :\n{d}", path.display())
                     })?;
+                let signers = file
+                    .confiance
+                    .as_ref()
+                    .and_then(|c| c.signataires.as_deref());
+                if let Some(problem) = signers_problem(signers) {
+                    let line = crate::yaml::key_line(&text, "signataires", 1).unwrap_or(1);
+                    anyhow::bail!("{}:{line}: erreur : {problem}\n  conseil : l'IEN signe toujours ; écrivez « signataires: [directeur, ien] » (ou « [ien] »), ou retirez la ligne.", path.display());
+                }
                 file.confiance
             }
             None => None,
@@ -179,7 +278,8 @@ impl Trust {
     }
 
     /// The trust of `ecole.yaml` (`confiance:`), with keys given on the
-    /// command line taking precedence.
+    /// command line taking precedence. The IEN is always among the
+    /// required roles; a `signataires` list without it is an error.
     pub fn from_school(
         confiance: Option<&crate::config::TrustFile>,
         directeur: Option<&str>,
@@ -196,19 +296,18 @@ impl Trust {
                 keys.insert(role, keys::parse_public(text)?);
             }
         }
-        let required = match &file.signataires {
+        if let Some(problem) = signers_problem(file.signataires.as_deref()) {
+            anyhow::bail!("ecole.yaml : {problem}");
+        }
+        let mut required: Vec<Role> = match &file.signataires {
             None => vec![Role::Directeur, Role::Ien],
-            Some(list) => list
-                .iter()
-                .map(|r| {
-                    Role::parse(r).ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "signataire inconnu « {r} » dans « confiance » (directeur ou ien)"
-                        )
-                    })
-                })
-                .collect::<anyhow::Result<Vec<Role>>>()?,
+            Some(list) => list.iter().filter_map(|r| Role::parse(r)).collect(),
         };
+        required.sort();
+        required.dedup();
+        if !required.contains(&Role::Ien) {
+            required.push(Role::Ien);
+        }
         Ok(Trust { keys, required })
     }
 }

@@ -13,8 +13,16 @@ fn xml_escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Atom feed of the given posts (newest first).
+/// Atom feed of the given posts (newest first). The feed is public: a post
+/// that is not is left out whatever the caller passed, and the posts' HTML
+/// already leads to an area's entry, never to a restricted page (see
+/// `content::links`).
 pub fn atom(school: &School, posts: &[&Page]) -> String {
+    let posts: Vec<&Page> = posts
+        .iter()
+        .copied()
+        .filter(|p| p.audience.is_public())
+        .collect();
     let updated = posts
         .first()
         .and_then(|p| p.date)
@@ -32,7 +40,7 @@ pub fn atom(school: &School, posts: &[&Page]) -> String {
     ));
     out.push_str(&format!(
         "  <link rel=\"self\" href=\"{}\"/>\n",
-        xml_escape(&school.permalink("atom.xml"))
+        xml_escape(&school.permalink(crate::layout::ATOM))
     ));
     out.push_str(&format!(
         "  <id>{}</id>\n  <updated>{updated}T00:00:00Z</updated>\n",
@@ -42,7 +50,7 @@ pub fn atom(school: &School, posts: &[&Page]) -> String {
         "  <author><name>{}</name></author>\n",
         xml_escape(&school.file.nom)
     ));
-    for post in posts {
+    for post in &posts {
         let link = school.permalink(&post.path);
         let date = post.date.map(|d| d.iso()).unwrap_or_default();
         out.push_str("  <entry>\n");

@@ -378,7 +378,11 @@ fn submission() {
             let outer = tmp.path().join(n.to_string());
             let into = outer.join("soumission");
             std::fs::create_dir_all(&into).unwrap();
-            let _ = preau::cmd::unpack_submission(input, &into);
+            let _ = preau::manifest::submission::unpack(
+                input,
+                &into,
+                &preau::manifest::submission::Limits::default(),
+            );
             // Nothing written beside the folder it unpacks into.
             let beside: Vec<String> = std::fs::read_dir(&outer)
                 .unwrap()

@@ -108,6 +108,32 @@ fn canary_is_nowhere_in_the_output_and_everywhere_once_opened() {
             "« {expected} » missing once opened"
         );
     }
+    // Every form of link from a public post to the class post leads to the
+    // class area's entry, and the post is there once the area is opened.
+    let public = std::fs::read_to_string(out.join("actualites/liens-vers-la-classe/index.html"))
+        .expect("the public post is built");
+    let main = &public[public.find("<main").unwrap()..public.find("</main>").unwrap()];
+    let into_class: Vec<&str> = main
+        .split("href=\"")
+        .skip(1)
+        .map(|h| &h[..h.find('"').unwrap()])
+        .filter(|h| h.contains("classes/cm1"))
+        .collect();
+    assert_eq!(into_class.len(), 13, "{into_class:?}");
+    assert!(
+        into_class.iter().all(|h| *h == "/tilleuls/classes/cm1/"),
+        "{into_class:?}"
+    );
+    let atom = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    assert!(
+        atom.contains("La sortie au parc racontée aux familles")
+            && atom.contains("href=&quot;/tilleuls/classes/cm1/&quot;"),
+        "the public post is in the feed, its links lead to the area: {atom}"
+    );
+    assert!(
+        pages.iter().any(|p| p.route == "blog/sortie-kanarizq7/"),
+        "the class post's route is in its area"
+    );
     // The attached document's content opens too.
     let pdf = pages
         .iter()
@@ -134,11 +160,11 @@ fn attr_pair(html: &str, name: &str) -> Option<(String, String)> {
     ))
 }
 
-fn ring(out: &Path) -> preau::access::secrets::Ring {
+pub(super) fn ring(out: &Path) -> preau::access::secrets::Ring {
     serde_json::from_slice(&std::fs::read(out.join("acces/cles.json")).unwrap()).unwrap()
 }
 
-fn unwrap_all(
+pub(super) fn unwrap_all(
     ring: &preau::access::secrets::Ring,
     code: &str,
 ) -> Result<BTreeMap<String, crypto::Key>, AccessError> {
@@ -290,12 +316,15 @@ fn changing_one_post_changes_only_the_files_that_carry_it() {
         .collect();
     let removed: Vec<&String> = fa.iter().filter(|f| !fb.contains(f)).collect();
     // The post's blob and the class's search index (it holds the post's
-    // words) change in place; nothing else, since names depend on ids only.
-    assert!(removed.is_empty(), "removed: {removed:?}");
+    // words) get new names, from their content, so that the index still
+    // online during a deploy keeps finding its own; the class's index,
+    // which names them, changes in place; nothing else.
+    assert_eq!(removed.len(), 2, "removed: {removed:?}");
     let secrets = Secrets::load(&school).unwrap().unwrap();
     let audience = preau::config::Audience::Class("cm1".into());
     let key = secrets.content_key(&audience).unwrap();
-    let index_path = b.join(preau::access::bundle::index_blob(&audience, &secrets).unwrap());
+    let index_rel = preau::access::bundle::index_blob(&audience, &secrets).unwrap();
+    let index_path = b.join(&index_rel);
     let index: serde_json::Value = serde_json::from_slice(
         &crypto::open(
             &key,
@@ -317,13 +346,14 @@ fn changing_one_post_changes_only_the_files_that_carry_it() {
     let mut expected = vec![
         rel(&index["pages"]["blog/sortie/"]),
         rel(&index["recherche"]),
+        index_rel,
     ];
     expected.sort();
     let mut changed: Vec<String> = changed.into_iter().cloned().collect();
     changed.sort();
     assert_eq!(
         changed, expected,
-        "only the post and the class search index may change"
+        "only the post, the class search index and the class index may change"
     );
 }
 
@@ -460,4 +490,58 @@ fn the_public_shell_says_nothing_of_the_content() {
             "{file} names a restricted post"
         );
     }
+}
+
+/// A public page may not publish a file that belongs to a class post or a
+/// document reserved to a class: each link is an error naming the page (and
+/// line), the file, and whose it is.
+#[test]
+fn a_public_link_to_a_restricted_file_is_refused() {
+    let (_tmp, school) = canary_school();
+    std::fs::write(
+        school.join("actualites/fichiers.md"),
+        "---\ntitre: Fichiers\ndate: 2026-11-15\ndroit_image: true\n---\n\
+         [La fiche](@/classes/cm1/blog/sortie-kanarizq7/fiche-kanarizq7.pdf)\n\n\
+         [La fiche encore](/classes/cm1/blog/sortie-kanarizq7/fiche-kanarizq7.pdf)\n\n\
+         [Et encore](https://ecoles.villeneuve.example/tilleuls/classes/cm1/blog/sortie-kanarizq7/fiche-kanarizq7.pdf)\n\n\
+         ![Une photo](../classes/cm1/blog/sortie-kanarizq7/kanarizq7-branche.jpg)\n\n\
+         [L'autorisation](/documents/autorisation-kanarizq7.pdf)\n",
+    )
+    .unwrap();
+    let r = preau(&school, &["check"]);
+    let (_, err) = text(&r);
+    assert!(!r.status.success(), "{err}");
+    for (line, file, owner) in [
+        (
+            6,
+            "classes/cm1/blog/sortie-kanarizq7/fiche-kanarizq7.pdf",
+            "classes/cm1/blog/sortie-kanarizq7/index.md",
+        ),
+        (
+            8,
+            "classes/cm1/blog/sortie-kanarizq7/fiche-kanarizq7.pdf",
+            "classes/cm1/blog/sortie-kanarizq7/index.md",
+        ),
+        (
+            10,
+            "classes/cm1/blog/sortie-kanarizq7/fiche-kanarizq7.pdf",
+            "classes/cm1/blog/sortie-kanarizq7/index.md",
+        ),
+        (
+            12,
+            "classes/cm1/blog/sortie-kanarizq7/kanarizq7-branche.jpg",
+            "classes/cm1/blog/sortie-kanarizq7/index.md",
+        ),
+        (14, "documents/autorisation-kanarizq7.pdf", "documents.yaml"),
+    ] {
+        let at = format!("actualites/fichiers.md:{line}:");
+        let found = err.lines().any(|l| {
+            l.contains(&at) && l.contains(file) && l.contains(owner) && l.contains("erreur")
+        });
+        assert!(found, "no error at {at} naming {file} and {owner}:\n{err}");
+    }
+    // Nothing is published either.
+    let r = preau(&school, &["build"]);
+    assert!(!r.status.success());
+    assert!(!school.join("public").exists());
 }

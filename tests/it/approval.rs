@@ -10,7 +10,7 @@ use super::common::{copy_tree, files, preau, repo, require, school_copy, text};
 pub(super) struct Setup {
     _tmp: tempfile::TempDir,
     pub(super) school: PathBuf,
-    ien_dir: PathBuf,
+    pub(super) ien_dir: PathBuf,
 }
 
 pub(super) fn setup(school: (tempfile::TempDir, PathBuf), extra_trust: &str) -> Setup {
@@ -50,6 +50,12 @@ pub(super) fn setup(school: (tempfile::TempDir, PathBuf), extra_trust: &str) -> 
             .to_string()
     };
     let mut yaml = std::fs::read_to_string(school.join("ecole.yaml")).unwrap();
+    // Expiry is checked against the real clock: far away unless a test sets it.
+    let extra_trust = if extra_trust.contains("expiration:") {
+        extra_trust.to_string()
+    } else {
+        format!("  expiration: 2099-08-31\n{extra_trust}")
+    };
     yaml.push_str(&format!(
         "confiance:\n  directeur: {}\n  ien: {}\n{extra_trust}",
         key(&school.join(".preau/cles/directeur.pub")),
@@ -64,7 +70,7 @@ pub(super) fn setup(school: (tempfile::TempDir, PathBuf), extra_trust: &str) -> 
 }
 
 impl Setup {
-    fn submit(&self) -> PathBuf {
+    pub(super) fn submit(&self) -> PathBuf {
         let r = preau(&self.school, &["submit"]);
         assert!(r.status.success(), "{:?}", text(&r));
         let (out, _) = text(&r);
@@ -76,7 +82,7 @@ impl Setup {
             .join(line.trim_start_matches("Envoyez à l'IEN le fichier : "))
     }
 
-    fn approve(&self, submission: &Path, extra: &[&str]) -> (bool, String, String) {
+    pub(super) fn approve(&self, submission: &Path, extra: &[&str]) -> (bool, String, String) {
         let mut args = vec![
             "approve",
             submission.to_str().unwrap(),
@@ -493,21 +499,23 @@ fn deploy_sends_only_what_changed_and_the_manifest_last() {
     assert!(ok && planned(&log).is_empty(), "{log}");
     let (ok, log) = deploy(&s, &v1, &web, &[]);
     assert!(ok && log.contains("0 fichier(s) envoyé(s)"), "{log}");
-    // One post changed: its blob, the class search index, then the manifest and signatures.
+    // One post changed: its blob, the class search index (both under new
+    // names), the class's index that names them, then the manifest and
+    // signatures.
     super::deploy_scenario::change_one_post(&s.school);
     let v2 = s.approved_site();
     let (ok, log) = deploy(&s, &v2, &web, &["--essai"]);
     assert!(ok, "{log}");
     let plan = planned(&log);
-    assert_eq!(plan.len(), 5, "{plan:?}");
+    assert_eq!(plan.len(), 6, "{plan:?}");
     assert!(
-        plan[..2]
+        plan[..3]
             .iter()
             .all(|p| p.starts_with("acces/") && p.ends_with(".bin")),
         "{plan:?}"
     );
     assert_eq!(
-        &plan[2..],
+        &plan[3..],
         [
             "preau/manifeste.json",
             "preau/manifeste.json.directeur.minisig",
@@ -623,10 +631,12 @@ fn an_interrupted_deploy_leaves_the_old_version_online_and_the_rerun_finishes() 
     let today = preau::dates::Date::parse("2026-11-24").unwrap();
     let opt = preau::deploy::Options {
         site: &v2,
+        school: &s.school,
         trust: &trust,
         today,
         dry_run: false,
         allow_rollback: false,
+        full_check: false,
     };
     let mut flaky = Flaky {
         inner: preau::deploy::folder::Folder::new(&web).unwrap(),

@@ -78,6 +78,8 @@ cases! {
     link_outside_school_folder => "sortie-du-dossier",
     homework_due_before_the_day => "devoir-avant-le-jour",
     every_problem_at_once => "tout-a-la-fois",
+    active_content_is_refused => "fichier-actif",
+    video_and_sound_are_refused => "video-et-son",
 }
 
 #[test]

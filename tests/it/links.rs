@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::common::{example_site, files, open_areas, repo};
+use super::common::{example_site, files, open_areas, preau, repo, school_copy, text};
 
 /// Values of `href="…"`, `src="…"` and CSS `url(…)` in a text.
 fn references(text: &str) -> Vec<String> {
@@ -128,13 +128,9 @@ fn every_internal_link_and_asset_resolves() {
     );
 }
 
-/// The site path of an audience's area.
+/// The site path of an audience's area (its id, `classe:cm1`).
 fn area_of(audience: &str) -> String {
-    match audience {
-        "familles" => "familles/".into(),
-        "equipe" => "equipe/".into(),
-        c => format!("classes/{}/", c.trim_start_matches("classe:")),
-    }
+    preau::layout::area_path(&preau::config::Audience::from_id(audience).expect("an audience id"))
 }
 
 /// External URLs written by teachers in the school's markdown and YAML.
@@ -205,5 +201,164 @@ fn reference_scanner_finds_all_forms() {
     assert_eq!(
         refs,
         vec!["/a/", "/b.jpg", "/c.jpg", "/d.jpg", "/f.bin", "/e.png"]
+    );
+}
+
+/// Issue 13: the search page is a page of the site; a link to it is fine.
+#[test]
+fn a_link_to_the_search_page_is_not_broken() {
+    let (_tmp, school) = school_copy("minimal");
+    std::fs::write(
+        school.join("pages/chercher.md"),
+        "---\ntitre: Chercher\n---\nUtilisez [la recherche](/recherche/) ou [celle-ci](/recherche).\n",
+    )
+    .unwrap();
+    let r = preau(&school, &["check"]);
+    let (out, err) = text(&r);
+    assert!(r.status.success(), "{out}\n{err}");
+    assert!(!err.contains("recherche"), "{err}");
+}
+
+/// Issue 13: a teacher's page at an address Préau fills itself (the
+/// families' area, the staff's, the sealed files, the manifest) is an
+/// error naming the file and the address, never silently replaced.
+#[test]
+fn a_school_page_may_not_take_a_reserved_address() {
+    let (_tmp, school) = school_copy("minimal");
+    for name in ["familles", "equipe", "acces", "preau", "recherche"] {
+        std::fs::write(
+            school.join(format!("pages/{name}.md")),
+            "---\ntitre: Une page\n---\nTexte.\n",
+        )
+        .unwrap();
+    }
+    let r = preau(&school, &["check"]);
+    let (_, err) = text(&r);
+    assert!(!r.status.success(), "{err}");
+    for name in ["familles", "equipe", "acces", "preau", "recherche"] {
+        let found = err.lines().any(|l| {
+            l.starts_with(&format!("pages/{name}.md"))
+                && l.contains("erreur")
+                && l.contains(&format!("« /tilleuls/{name}/ »"))
+        });
+        assert!(found, "no error for pages/{name}.md:\n{err}");
+    }
+}
+
+/// Every address of the example school's build belongs to the layout:
+/// under a reserved folder, a top-level file Préau writes, or a school
+/// page; no school page takes a reserved name; and every address the
+/// layout says Préau generates exists (in clear, or as a route of its area).
+#[test]
+fn every_generated_address_belongs_to_the_layout() {
+    use preau::layout;
+    let (out, _) = example_site();
+    let school_dir = repo().join("example-school");
+    let mut pages: BTreeSet<String> = std::fs::read_dir(school_dir.join("pages"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .strip_suffix(".md")
+                .map(str::to_string)
+        })
+        .collect();
+    pages.extend(
+        preau::content::walk::LEGAL_PAGES
+            .iter()
+            .map(|p| p.to_string()),
+    );
+    for page in &pages {
+        assert!(layout::reserved(page).is_none(), "page {page} is reserved");
+    }
+    let all: BTreeSet<String> = files(out).into_iter().collect();
+    for file in &all {
+        if file == preau::output::MARKER {
+            continue;
+        }
+        match file.split_once('/') {
+            None => assert!(
+                layout::TOP_FILES.contains(&file.as_str()),
+                "{file}: a top-level file the layout does not know"
+            ),
+            Some((first, _)) => assert!(
+                layout::reserved(first).is_some() || pages.contains(first),
+                "{file}: neither under a reserved folder nor a school page"
+            ),
+        }
+    }
+    let opened = open_areas(out, &school_dir);
+    let diags = preau::diagnostic::Diagnostics::new();
+    let school = preau::config::School::load(&school_dir, &diags).unwrap();
+    let generated = layout::generated(&school);
+    assert!(generated.len() > 20);
+    for (path, audience) in generated {
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.clone()
+        };
+        let area = layout::area_path(&audience);
+        let in_area = opened.iter().any(|p| {
+            p.audience == audience.id() && Some(p.route.as_str()) == path.strip_prefix(&area)
+        });
+        // Areas with no content have no shell, and calendars are files
+        // of their area, not routes.
+        let optional = path == area || path.ends_with(".ics");
+        assert!(
+            all.contains(&file) || in_area || optional,
+            "{path} ({audience}) is generated but not in the build"
+        );
+    }
+}
+
+/// Issue 12: sealing rewrites each page's links in one pass, and a cahier
+/// day is split into its séances in one pass, so that a page with 20,000
+/// links or 20,000 headings builds (the time is measured by hand, not
+/// asserted: see the report of the change).
+#[test]
+fn huge_pages_build() {
+    let (tmp, school) = school_copy("minimal");
+    let mut links = String::from("---\ntitre: Beaucoup de liens\ndate: 2026-11-02\n---\n");
+    let mut public = String::from("---\ntitre: Beaucoup de liens publics\n---\n");
+    for i in 0..20_000 {
+        let target = match i % 3 {
+            0 => "/agenda/",
+            1 => "/classes/cm1/cahier/2026-11-20/",
+            _ => "@/classes/cm1/blog/sortie/index.md",
+        };
+        links.push_str(&format!("[lien {i}]({target}) "));
+        public.push_str(&format!("[lien {i}]({target}) "));
+    }
+    std::fs::write(school.join("classes/cm1/blog/liens.md"), links).unwrap();
+    std::fs::write(school.join("pages/liens.md"), public).unwrap();
+    let mut day = String::from("---\na_faire: []\n---\n");
+    for i in 0..20_000 {
+        day.push_str(&format!("## Matière {}\nSéance {i}.\n\n", i % 40));
+    }
+    std::fs::write(school.join("classes/cm1/cahier/2026-11-21.md"), day).unwrap();
+    let out = tmp.path().join("site");
+    let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
+    assert!(r.status.success(), "{:?}", text(&r));
+    let page = std::fs::read_to_string(out.join("liens/index.html")).unwrap();
+    let page = &page[page.find("<main").unwrap()..page.find("</main>").unwrap()];
+    assert_eq!(page.matches("href=\"/tilleuls/agenda/\"").count(), 6_667);
+    assert_eq!(
+        page.matches("href=\"/tilleuls/classes/cm1/\"").count(),
+        13_333
+    );
+    let opened = open_areas(&out, &school);
+    let day = opened
+        .iter()
+        .find(|p| p.route == "cahier/2026-11-21/")
+        .expect("the long day is in the class area");
+    assert_eq!(day.html.matches("<h2").count(), 20_000);
+    let post = opened.iter().find(|p| p.route == "blog/liens/").unwrap();
+    assert_eq!(
+        post.html
+            .matches("href=\"/tilleuls/classes/cm1/#/cahier/2026-11-20/\"")
+            .count(),
+        6_667
     );
 }

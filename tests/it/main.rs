@@ -3,19 +3,26 @@
 
 mod access;
 mod approval;
+mod approval_attacks;
 mod book;
 mod browser;
 mod browser_access;
+mod browser_keys;
 mod build;
 mod commands;
 mod common;
+mod commune;
 mod deploy_ftp;
+mod deploy_interrupted;
 mod deploy_s3;
 mod deploy_scenario;
 mod deploy_sftp;
+mod deploy_trust;
+mod hostile_files;
 mod invalid;
 mod links;
 mod photos;
 mod robust;
 mod search;
 mod serve;
+mod stats;

@@ -2,8 +2,6 @@
 //! or booby-trapped, and never on a public page without the image-rights
 //! statement.
 
-use std::path::Path;
-
 use super::common::{copy_tree, files, fixture, preau, require, school_copy, text};
 
 fn photo_school() -> (tempfile::TempDir, std::path::PathBuf) {

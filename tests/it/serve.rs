@@ -1,6 +1,11 @@
 //! `preau serve` as a teacher uses it: edit a post and see the page change;
 //! break the front matter and see the overlay with file and line; fix it
 //! and see the overlay go. Waits up to a bound; asserts no speed.
+//! `guard`: only this computer, by its own name, may read the preview;
+//! `browser`: the same in Chromium, the page reloading by itself.
+
+mod browser;
+mod guard;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -52,31 +57,60 @@ fn start(school: &std::path::Path, extra: &[&str]) -> Server {
     }
 }
 
-/// A plain HTTP GET on loopback: (status, body).
-fn get(url: &str) -> (u16, String) {
-    let rest = url.trim_start_matches("http://");
-    let (host, path) = rest.split_at(rest.find('/').unwrap());
-    let mut stream = TcpStream::connect(host).unwrap();
+impl Server {
+    /// `127.0.0.1:PORT`.
+    fn authority(&self) -> &str {
+        let rest = self.address.trim_start_matches("http://");
+        &rest[..rest.find('/').unwrap()]
+    }
+
+    /// The site's base path (`/` or `/ecole/`).
+    fn base(&self) -> &str {
+        let rest = self.address.trim_start_matches("http://");
+        &rest[rest.find('/').unwrap()..]
+    }
+}
+
+/// An HTTP response as read from the socket.
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+/// Sends `raw` (a whole request) to `authority` and reads the answer until
+/// the server closes or `seconds` pass.
+fn raw(authority: &str, raw: &str, seconds: u64) -> Reply {
+    let mut stream = TcpStream::connect(authority).unwrap();
     stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
+        .set_read_timeout(Some(Duration::from_secs(seconds)))
         .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
+    stream.write_all(raw.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    let response = String::from_utf8_lossy(&bytes).into_owned();
     let status = response
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = response
+    let (head, body) = response
         .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+        .map(|(h, b)| (h.to_string(), b.to_string()))
+        .unwrap_or((response.clone(), String::new()));
+    Reply { status, head, body }
+}
+
+/// A plain HTTP GET on loopback: (status, body).
+fn get(url: &str) -> (u16, String) {
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    let r = raw(
+        host,
+        &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        5,
+    );
+    (r.status, r.body)
 }
 
 /// Polls `url` until `check` holds, for at most ten seconds.

@@ -1,0 +1,363 @@
+//! A town hall's commune folder: `commune.yaml` and one school folder per
+//! school. `build` and `check` given a commune folder work on every school
+//! in parallel, report each school's problems under its name, never let one
+//! school stop the others, and skip a school whose folder has not changed
+//! since its last build. The commune gets a public home page listing its
+//! schools.
+//!
+//! Each school stays a whole school: its own `ecole.yaml`, secrets, keys,
+//! approvals and output (`<école>/public`), buildable alone.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::School;
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::output::Output;
+
+/// The file that makes a folder a commune folder.
+pub const COMMUNE_FILE: &str = "commune.yaml";
+
+/// Where a school keeps the fingerprint of the folder it last built.
+const FINGERPRINT: &str = ".preau/cache/empreinte-construction";
+
+/// `commune.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommuneFile {
+    /// « Ville de Villeneuve ».
+    pub nom: String,
+    /// Address of the commune's home page listing the schools.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The school folders, in display order (default: every sub-folder
+    /// holding an `ecole.yaml`, in name order).
+    #[serde(default)]
+    pub ecoles: Option<Vec<String>>,
+}
+
+/// A loaded commune folder.
+#[derive(Debug, Clone)]
+pub struct Commune {
+    /// The commune folder.
+    pub root: PathBuf,
+    /// `commune.yaml`.
+    pub file: CommuneFile,
+    /// The school folders.
+    pub schools: Vec<PathBuf>,
+}
+
+/// True when `dir` is a commune folder.
+pub fn is_commune(dir: &Path) -> bool {
+    dir.join(COMMUNE_FILE).is_file()
+}
+
+impl Commune {
+    /// Reads `commune.yaml` and finds the school folders.
+    pub fn load(root: &Path) -> Result<Commune> {
+        let path = root.join(COMMUNE_FILE);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("lecture de « {} »", path.display()))?;
+        let file: CommuneFile =
+            crate::yaml::parse(&text, Path::new(COMMUNE_FILE), 1).map_err(|mut d| {
+                d.file = path.clone();
+                anyhow::anyhow!("{d}")
+            })?;
+        let schools = match &file.ecoles {
+            Some(list) => {
+                let mut schools = Vec::new();
+                for name in list {
+                    if name.contains(['/', '\\']) || name.starts_with('.') {
+                        bail!(
+                            "{} : « {name} » n'est pas un nom de dossier d'école\n  conseil : indiquez le nom d'un sous-dossier du dossier de la commune",
+                            path.display()
+                        );
+                    }
+                    let dir = root.join(name);
+                    if !dir.join("ecole.yaml").is_file() {
+                        bail!(
+                            "{} : l'école « {name} » est listée, mais « {} » n'existe pas\n  conseil : créez-la avec « preau init {} » ou retirez-la de la liste",
+                            path.display(),
+                            dir.join("ecole.yaml").display(),
+                            dir.display()
+                        );
+                    }
+                    schools.push(dir);
+                }
+                schools
+            }
+            None => {
+                let mut schools: Vec<PathBuf> = std::fs::read_dir(root)
+                    .with_context(|| format!("lecture du dossier « {} »", root.display()))?
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+                    .map(|e| e.path())
+                    .filter(|p| p.join("ecole.yaml").is_file())
+                    .collect();
+                schools.sort();
+                schools
+            }
+        };
+        if schools.is_empty() {
+            bail!(
+                "le dossier de la commune « {} » ne contient aucune école\n  conseil : chaque école est un sous-dossier avec son ecole.yaml (preau init NOM)",
+                root.display()
+            );
+        }
+        Ok(Commune {
+            root: root.to_path_buf(),
+            file,
+            schools,
+        })
+    }
+
+    /// The folder name of a school, as the commune lists it.
+    pub fn name(school: &Path) -> String {
+        school
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// What happened to one school.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Built; its one-line summary.
+    Built(String),
+    /// Nothing changed since its last build: not rebuilt.
+    Unchanged,
+    /// Failed: with the school's errors (in `diagnostics`), or with this error.
+    Failed(Option<String>),
+}
+
+/// One school's result, with what to print under its name.
+#[derive(Debug)]
+pub struct SchoolResult {
+    /// The school folder.
+    pub dir: PathBuf,
+    /// What happened.
+    pub outcome: Outcome,
+    /// Warnings (and errors) to show under the school's name.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A fingerprint of everything a build reads in a school folder: every
+/// file's path, size and modification time (outputs and caches excepted),
+/// and Préau's version.
+pub fn fingerprint(school: &Path, out: &Path) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(out.to_string_lossy().as_bytes());
+    let skip = |rel: &Path| {
+        let s = rel.to_string_lossy();
+        s == "public"
+            || s.starts_with(".preau/cache")
+            || s.starts_with(".preau/statistiques")
+            || s.starts_with(".preau/lettres")
+    };
+    let mut walker = walkdir::WalkDir::new(school)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(Ok(entry)) = walker.next() {
+        let rel = entry.path().strip_prefix(school).unwrap_or(entry.path());
+        if skip(rel) || entry.path() == out {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        // Folders change when a build writes beside them: files say it all.
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        hasher.update(rel.to_string_lossy().as_bytes());
+        hasher.update([0]);
+        hasher.update(meta.len().to_le_bytes());
+        hasher.update(mtime.to_le_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn build_one(dir: &Path, out: &Path) -> SchoolResult {
+    let print = fingerprint(dir, out);
+    let recorded = std::fs::read_to_string(dir.join(FINGERPRINT)).unwrap_or_default();
+    if recorded.trim() == print && out.join(crate::output::MARKER).exists() {
+        return SchoolResult {
+            dir: dir.to_path_buf(),
+            outcome: Outcome::Unchanged,
+            diagnostics: Vec::new(),
+        };
+    }
+    match crate::site::build(dir, out) {
+        Ok(report) => {
+            let _ = std::fs::create_dir_all(dir.join(".preau/cache"));
+            let _ = std::fs::write(dir.join(FINGERPRINT), &print);
+            SchoolResult {
+                dir: dir.to_path_buf(),
+                outcome: Outcome::Built(format!(
+                    "{} pages publiques, {} pages réservées, {} fichiers",
+                    report.pages, report.sealed_pages, report.files
+                )),
+                diagnostics: report.warnings,
+            }
+        }
+        Err(crate::site::BuildError::Invalid { errors, warnings }) => {
+            let _ = std::fs::remove_file(dir.join(FINGERPRINT));
+            let mut all = errors;
+            all.extend(warnings);
+            SchoolResult {
+                dir: dir.to_path_buf(),
+                outcome: Outcome::Failed(None),
+                diagnostics: all,
+            }
+        }
+        Err(crate::site::BuildError::Other(e)) => {
+            let _ = std::fs::remove_file(dir.join(FINGERPRINT));
+            SchoolResult {
+                dir: dir.to_path_buf(),
+                outcome: Outcome::Failed(Some(format!("{e:#}"))),
+                diagnostics: Vec::new(),
+            }
+        }
+    }
+}
+
+/// Builds every school of the commune in parallel (each into its own
+/// `public/`, or `OUT/<école>/`), then the commune's home page (into
+/// `COMMUNE/public/`, or `OUT/commune/`). `done` is told of each school as
+/// it finishes (progress, printing).
+pub fn build_all(
+    commune: &Commune,
+    out: Option<&Path>,
+    done: &(dyn Fn(&SchoolResult) + Sync),
+) -> Result<Vec<SchoolResult>> {
+    let results: Mutex<Vec<SchoolResult>> = Mutex::new(Vec::new());
+    commune.schools.par_iter().for_each(|dir| {
+        let school_out = match out {
+            Some(o) => o.join(Commune::name(dir)),
+            None => dir.join("public"),
+        };
+        let result = build_one(dir, &school_out);
+        done(&result);
+        results.lock().expect("no panic holding it").push(result);
+    });
+    let mut results = results.into_inner().expect("no panic holding it");
+    results.sort_by(|a, b| a.dir.cmp(&b.dir));
+    let page_out = match out {
+        Some(o) => o.join("commune"),
+        None => commune.root.join("public"),
+    };
+    home_page(commune)?.write_atomically(&page_out, &commune.root)?;
+    Ok(results)
+}
+
+/// One line of the commune's home page.
+#[derive(Debug, Serialize)]
+struct SchoolCard {
+    nom: String,
+    adresse: String,
+    url: String,
+    accessibilite: String,
+}
+
+/// The commune's public home page: its schools, their address, link and
+/// accessibility status, in the default theme.
+pub fn home_page(commune: &Commune) -> Result<Output> {
+    let mut cards = Vec::new();
+    for dir in &commune.schools {
+        let diags = Diagnostics::new();
+        // A school whose ecole.yaml is broken still gets its line, by folder name.
+        match School::load(dir, &diags) {
+            Some(school) => {
+                let f = &school.file;
+                cards.push(SchoolCard {
+                    nom: f.nom.clone(),
+                    adresse: format!("{}, {} {}", f.adresse, f.code_postal, f.commune),
+                    url: school.base_url.clone(),
+                    accessibilite: serde_json::to_value(f.accessibilite.statut)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                });
+            }
+            None => cards.push(SchoolCard {
+                nom: Commune::name(dir),
+                adresse: String::new(),
+                url: String::new(),
+                accessibilite: String::new(),
+            }),
+        }
+    }
+    let theme = crate::theme::Theme::load(&commune.root)?;
+    let template = theme
+        .templates
+        .get("commune.html")
+        .context("le thème n'a pas de gabarit commune.html")?;
+    let mut context = tera::Context::new();
+    context.insert("commune", &commune.file);
+    context.insert("ecoles", &cards);
+    let mut tera = tera::Tera::default();
+    tera.set_escape_fn(crate::html::escape);
+    let html = tera
+        .add_raw_template("commune.html", template)
+        .and_then(|()| tera.render("commune.html", &context))
+        .map_err(|e| anyhow::anyhow!("gabarit commune.html : {e:?}"))?;
+    let mut output = Output::default();
+    output.add(
+        "index.html",
+        crate::config::Audience::Public,
+        html.into_bytes(),
+    );
+    if let Some(css) = theme.statics.get("style.css") {
+        output.add(
+            "static/style.css",
+            crate::config::Audience::Public,
+            css.to_vec(),
+        );
+    }
+    Ok(output)
+}
+
+/// Checks every school of the commune in parallel; each school's problems
+/// come back under its folder.
+pub fn check_all(commune: &Commune) -> Vec<(PathBuf, Vec<Diagnostic>, Option<String>)> {
+    let mut results: Vec<(PathBuf, Vec<Diagnostic>, Option<String>)> = commune
+        .schools
+        .par_iter()
+        .map(|dir| match crate::site::Site::load(dir, None) {
+            Ok(loaded) => {
+                let failure = loaded
+                    .site
+                    .as_ref()
+                    .and_then(|site| site.publish().err())
+                    .map(|e| format!("{e:#}"));
+                (dir.clone(), loaded.diagnostics, failure)
+            }
+            Err(e) => (dir.clone(), Vec::new(), Some(format!("{e:#}"))),
+        })
+        .collect();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    results
+}
+
+/// True when a school's check found an error.
+pub fn has_errors(diagnostics: &[Diagnostic], failure: &Option<String>) -> bool {
+    failure.is_some() || diagnostics.iter().any(|d| d.severity == Severity::Error)
+}

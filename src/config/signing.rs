@@ -1,0 +1,145 @@
+//! The fields of `ecole.yaml` that end up in a signature's trusted comment
+//! or decide who must sign: the UAI, the names, and `confiance.signataires`.
+//! They are checked when `ecole.yaml` is loaded, with the same rules the
+//! manifest module applies when it signs or verifies.
+
+use std::path::Path;
+
+use super::SchoolFile;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// Longest free text (a name) copied into a signature, in characters.
+pub const MAX_TEXT: usize = 120;
+
+/// A UAI: exactly 7 ASCII digits and an ASCII letter (`0751234A`).
+pub fn is_valid_uai(uai: &str) -> bool {
+    let b = uai.as_bytes();
+    b.len() == 8 && b[..7].iter().all(u8::is_ascii_digit) && b[7].is_ascii_alphabetic()
+}
+
+/// Why a free text may not go into a signature: empty, too long, or with
+/// a control character (a new line above all) or a bidirectional override.
+pub fn free_text_problem(text: &str) -> Option<&'static str> {
+    if text.trim().is_empty() {
+        Some("le texte est vide")
+    } else if text.chars().count() > MAX_TEXT {
+        Some("le texte est trop long (120 caractères au plus)")
+    } else if text.chars().any(|c| {
+        c.is_control()
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    }) {
+        Some("le texte contient un retour à la ligne ou un caractère de contrôle")
+    } else {
+        None
+    }
+}
+
+/// Checks the UAI, the names that are signed, and the signers policy.
+pub(super) fn check(file: &SchoolFile, text: &str, diags: &Diagnostics) {
+    let rel = Path::new("ecole.yaml");
+    let line = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
+    if !is_valid_uai(&file.uai) {
+        diags.push(
+            Diagnostic::error(rel, format!("UAI invalide « {} »", file.uai.escape_debug()))
+                .hint("l'UAI de l'école compte exactement 7 chiffres et une lettre, sans espace, par exemple « 0751234A ».")
+                .at_line(line("uai")),
+        );
+    }
+    for (key, value) in [("nom", &file.nom), ("directeur", &file.directeur)] {
+        if value.trim().is_empty() {
+            continue; // reported as empty with the other legal fields
+        }
+        if let Some(why) = free_text_problem(value) {
+            diags.push(
+                Diagnostic::error(rel, format!("« {key} » ne peut pas être signé : {why}"))
+                    .hint("écrivez-le sur une seule ligne, sans caractère spécial.")
+                    .at_line(line(key)),
+            );
+        }
+    }
+    if let Some(problem) = file
+        .confiance
+        .as_ref()
+        .and_then(|c| signers_problem(c.signataires.as_deref()))
+    {
+        diags.push(
+            Diagnostic::error(rel, problem)
+                .hint("l'IEN signe toujours ; écrivez « signataires: [directeur, ien] » (ou « [ien] »), ou retirez la ligne.")
+                .at_line(
+                    crate::yaml::key_line(text, "signataires", 1)
+                        .or_else(|| crate::yaml::key_line(text, "confiance", 1))
+                        .unwrap_or(1),
+                ),
+        );
+    }
+}
+
+/// What is wrong with `confiance.signataires`, if anything: an unknown
+/// role, an empty list, or a list without the IEN (whose signature is
+/// always required).
+pub fn signers_problem(list: Option<&[String]>) -> Option<String> {
+    let list = list?;
+    if let Some(unknown) = list.iter().find(|r| signer_id(r).is_none()) {
+        return Some(format!(
+            "signataire inconnu « {} » dans « confiance » (directeur ou ien)",
+            unknown.escape_debug()
+        ));
+    }
+    if list.is_empty() {
+        return Some("« signataires » est vide : la signature de l'IEN est toujours exigée".into());
+    }
+    if !list.iter().any(|r| signer_id(r) == Some("ien")) {
+        return Some(
+            "« signataires » ne nomme pas l'IEN : sa signature est toujours exigée".into(),
+        );
+    }
+    None
+}
+
+/// The role a word of `signataires` names: `directeur` or `ien`.
+pub fn signer_id(text: &str) -> Option<&'static str> {
+    match text {
+        "directeur" | "directrice" => Some("directeur"),
+        "ien" | "IEN" => Some("ien"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uai_is_seven_digits_and_a_letter_and_nothing_else() {
+        assert!(is_valid_uai("0751234A"));
+        for bad in [
+            "0751234A\n",
+            " 0751234A",
+            "0000000A; echo pwned",
+            "000000é",
+            "07512345",
+            "",
+        ] {
+            assert!(!is_valid_uai(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn free_text_has_one_line() {
+        assert_eq!(free_text_problem("M. Paul Roux"), None);
+        assert!(free_text_problem("Roux\nrole:ien").is_some());
+        assert!(free_text_problem("Roux\u{1b}[2J").is_some());
+        assert!(free_text_problem(&"a".repeat(121)).is_some());
+    }
+
+    #[test]
+    fn the_ien_always_signs() {
+        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(signers_problem(Some(&list(&[]))).is_some());
+        assert!(signers_problem(Some(&list(&["directeur"]))).is_some());
+        assert!(signers_problem(Some(&list(&["ien", "maire"]))).is_some());
+        assert_eq!(signers_problem(Some(&list(&["ien"]))), None);
+        assert_eq!(signers_problem(None), None);
+    }
+}

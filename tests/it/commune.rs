@@ -1,0 +1,205 @@
+//! A commune folder: three schools built in one command, one of them broken
+//! (the two others are built all the same), a home page that lists them,
+//! an unchanged school skipped, and one school's code opening nothing of
+//! another's.
+
+use std::path::{Path, PathBuf};
+
+use super::access::{ring, unwrap_all};
+use super::common::{class_code, copy_tree, files, fixture, preau, text};
+
+const CANARY: &str = "CANARI-ECOLE-A-7391";
+
+/// `ville/` with `commune.yaml` and the schools `a`, `b` (own codes) and
+/// `c` (a post without title).
+fn commune() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("ville");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("commune.yaml"), "nom: Ville de Villeneuve\n").unwrap();
+    for (name, nom) in [
+        ("a", "École des Acacias"),
+        ("b", "École des Bouleaux"),
+        ("c", "École des Cèdres"),
+    ] {
+        let dir = root.join(name);
+        copy_tree(&fixture("minimal"), &dir);
+        let yaml = std::fs::read_to_string(dir.join("ecole.yaml"))
+            .unwrap()
+            .replace("École élémentaire des Tilleuls", nom)
+            .replace("/tilleuls/", &format!("/{name}/"));
+        std::fs::write(dir.join("ecole.yaml"), yaml).unwrap();
+        if name != "a" {
+            // Each school its own codes and keys.
+            std::fs::remove_file(dir.join(".preau/acces.json")).unwrap();
+            let run = preau(&dir, &["access", "generer"]);
+            assert!(run.status.success(), "{:?}", text(&run));
+        }
+    }
+    let post = root.join("a/classes/cm1/blog/sortie/index.md");
+    let text_a = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, text_a.replace("quelle journée", CANARY)).unwrap();
+    std::fs::write(
+        root.join("c/classes/cm1/blog/sortie/index.md"),
+        "---\ndate: 2026-11-12\n---\nSans titre.\n",
+    )
+    .unwrap();
+    (tmp, root)
+}
+
+fn all_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (f, preau::output::readable(&bytes).into_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn one_command_builds_every_school_and_a_broken_one_stops_no_other() {
+    let (_tmp, root) = commune();
+    let run = preau(&root, &["build"]);
+    let (stdout, stderr) = text(&run);
+    let all = format!("{stdout}\n{stderr}");
+    assert_eq!(run.status.code(), Some(1), "one school failed:\n{all}");
+    for built in ["a", "b"] {
+        assert!(
+            root.join(built).join("public/index.html").exists(),
+            "{built} built:\n{all}"
+        );
+    }
+    assert!(!root.join("c/public").exists(), "c failed:\n{all}");
+    assert!(
+        all.contains("✗ c :") && all.contains("c/classes/cm1/blog/sortie/index.md"),
+        "c's problem is named under c:\n{all}"
+    );
+    assert!(
+        all.contains("2 construite(s), 0 inchangée(s), 1 en échec"),
+        "{all}"
+    );
+    // The commune's home page lists the three schools.
+    let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+    for expected in [
+        "École des Acacias",
+        "href=\"https://ecoles.villeneuve.example/a/\"",
+        "École des Bouleaux",
+        "1 place de la Mairie, 99000 Villeneuve",
+        "Accessibilité : site non conforme",
+        "École des Cèdres",
+    ] {
+        assert!(home.contains(expected), "{expected} missing:\n{home}");
+    }
+    assert!(home.contains("Content-Security-Policy"));
+
+    // Run again after fixing c: a and b are unchanged and not rebuilt.
+    std::fs::write(
+        root.join("c/classes/cm1/blog/sortie/index.md"),
+        "---\ntitre: Sortie\ndate: 2026-11-12\n---\nAvec titre.\n",
+    )
+    .unwrap();
+    let before = std::fs::metadata(root.join("a/public/index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let run = preau(&root, &["build"]);
+    let (stdout, stderr) = text(&run);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 construite(s), 2 inchangée(s), 0 en échec"),
+        "{stdout}"
+    );
+    let after = std::fs::metadata(root.join("a/public/index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(before, after, "a was not rewritten");
+    // A change in a rebuilds a alone.
+    std::fs::write(
+        root.join("a/actualites/rentree.md"),
+        "---\ntitre: Rentrée\ndate: 2026-09-01\n---\nC'est la rentrée, autrement.\n",
+    )
+    .unwrap();
+    let run = preau(&root, &["build"]);
+    let (stdout, _) = text(&run);
+    assert!(
+        stdout.contains("1 construite(s), 2 inchangée(s)") && stdout.contains("✓ a :"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn one_schools_code_opens_nothing_of_another() {
+    let (_tmp, root) = commune();
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    let (a, b) = (root.join("a/public"), root.join("b/public"));
+    // The canary of a: nowhere in clear, in a's output or b's.
+    for (name, bytes) in all_bytes(&a).into_iter().chain(all_bytes(&b)) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(CANARY),
+            "{CANARY} in clear in {name}"
+        );
+    }
+    let code_a = class_code(&root.join("a"), "cm1");
+    let code_b = class_code(&root.join("b"), "cm1");
+    assert_ne!(code_a, code_b);
+    assert!(unwrap_all(&ring(&a), &code_a).is_ok(), "a's code opens a");
+    assert!(
+        unwrap_all(&ring(&b), &code_a).is_err(),
+        "a's code opens nothing of b"
+    );
+    // b's class index opens with b's key, not with a's.
+    let keys_a = unwrap_all(&ring(&a), &code_a).unwrap();
+    let keys_b = unwrap_all(&ring(&b), &code_b).unwrap();
+    let secrets_b = preau::access::Secrets::load(&root.join("b"))
+        .unwrap()
+        .unwrap();
+    let cm1 = preau::config::Audience::Class("cm1".into());
+    let index = std::fs::read(b.join(preau::access::bundle::index_blob(&cm1, &secrets_b).unwrap()))
+        .unwrap();
+    let id = preau::access::bundle::index_id(&cm1);
+    assert!(preau::access::crypto::open(&keys_b["classe:cm1"], &id, &index).is_ok());
+    for key in keys_a.values() {
+        assert!(
+            preau::access::crypto::open(key, &id, &index).is_err(),
+            "b's index opened with a key of a"
+        );
+    }
+}
+
+#[test]
+fn stats_of_a_commune_give_each_school_its_own_figures() {
+    let (_tmp, root) = commune();
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    // One host, one log for every school: a reads its home page twice, b once.
+    let line = |path: &str, minute: u32| {
+        format!("192.0.2.7 - - [03/Nov/2026:10:{minute:02}:00 +0100] \"GET {path} HTTP/1.1\" 200 900 \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\"\n")
+    };
+    let log = [line("/a/", 0), line("/a/actualites/", 1), line("/b/", 2)].concat();
+    std::fs::write(root.join("access.log"), log).unwrap();
+    let out = root.join("rapports");
+    let run = preau(
+        &root,
+        &[
+            "stats",
+            "access.log",
+            "--ecole",
+            ".",
+            "--sortie",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success(), "{:?}", text(&run));
+    for (school, views) in [("a", 2), ("b", 1)] {
+        let csv = std::fs::read_to_string(out.join(school).join("statistiques.csv")).unwrap();
+        assert!(
+            csv.contains(&format!("2026-11,accueil,autres,{views},1")),
+            "{school}:\n{csv}"
+        );
+    }
+}
