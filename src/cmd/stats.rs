@@ -43,7 +43,8 @@ pub fn run(logs: &[PathBuf], school: &Path, out: Option<&Path>) -> Result<ExitCo
 fn run_commune(logs: &[PathBuf], dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
     use rayon::prelude::*;
     let commune = crate::commune::Commune::load(dir)?;
-    let results: Vec<(PathBuf, Result<(crate::stats::Usage, PathBuf, PathBuf)>)> = commune
+    type Report = Result<(crate::stats::Usage, PathBuf, PathBuf)>;
+    let results: Vec<(PathBuf, Report)> = commune
         .schools
         .par_iter()
         .map(|school| {
