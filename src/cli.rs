@@ -244,6 +244,9 @@ pub enum Command {
         /// Accepte de publier une version plus ancienne que celle en ligne.
         #[arg(long = "forcer-retour-arriere")]
         force_rollback: bool,
+        /// Télécharge et vérifie chaque fichier en ligne, au lieu de se fier aux tailles, dates ou empreintes que donne l'hébergeur.
+        #[arg(long = "verification-complete")]
+        full_check: bool,
     },
     /// Indicateurs d'usage tirés des journaux de l'hébergeur, sans donnée personnelle (alias : statistiques).
     #[command(

@@ -25,8 +25,11 @@ pub const AGENDA_ICS: &str = "agenda.ics";
 /// The page shown for unknown addresses.
 pub const NOT_FOUND: &str = "404.html";
 
+/// The Apache settings with the security headers.
+pub const HTACCESS: &str = ".htaccess";
+
 /// Files at the top of the site, beside the folders.
-pub const TOP_FILES: [&str; 5] = ["index.html", NOT_FOUND, ATOM, SITEMAP, AGENDA_ICS];
+pub const TOP_FILES: [&str; 6] = ["index.html", NOT_FOUND, ATOM, SITEMAP, AGENDA_ICS, HTACCESS];
 
 /// First segments of the site that Préau fills itself, with what lives
 /// there (French, for error messages).

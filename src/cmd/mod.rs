@@ -68,7 +68,15 @@ pub fn run(command: Command) -> Result<ExitCode> {
             vers,
             dry_run,
             force_rollback,
-        } => deploy::run(&site, &ecole, vers.as_deref(), dry_run, force_rollback),
+            full_check,
+        } => deploy::run(
+            &site,
+            &ecole,
+            vers.as_deref(),
+            dry_run,
+            force_rollback,
+            full_check,
+        ),
         Command::Submit { dir, cle } => submit::run(&dir, cle.as_deref()),
         Command::Approve {
             submission,

@@ -303,6 +303,7 @@ impl School {
             );
         }
         check_school_fields(&file, &text, diags);
+        check_photo_settings(&file, &text, diags);
         let mut class_list = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for id in &file.classes {
@@ -543,6 +544,24 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
             )
             .hint("ajoutez « date: AAAA-MM-JJ » sous « accessibilite ».")
             .at_line(crate::yaml::key_line(text, "accessibilite", 1).unwrap_or(1)),
+        );
+    }
+}
+
+/// `photos.qualite` is a JPEG quality: 1 to 100 (a `u8` would take 255).
+fn check_photo_settings(file: &SchoolFile, text: &str, diags: &Diagnostics) {
+    let quality = file.photos.qualite;
+    if !(1..=100).contains(&quality) {
+        let line = crate::yaml::key_line(text, "qualite", 1)
+            .or_else(|| crate::yaml::key_line(text, "photos", 1))
+            .unwrap_or(1);
+        diags.push(
+            Diagnostic::error(
+                Path::new("ecole.yaml"),
+                format!("la qualité des photos « {quality} » est hors des limites (de 1 à 100)"),
+            )
+            .hint("85 convient à presque toutes les photos ; retirez la ligne pour garder cette valeur.")
+            .at_line(line),
         );
     }
 }
