@@ -140,7 +140,7 @@ pub fn deploy(
     // The manifest and its signatures last, and only when they changed.
     let mut last = vec![MANIFEST.to_string()];
     last.extend(
-        [Role::Directeur, Role::Ien]
+        Role::ALL
             .into_iter()
             .map(signature_path)
             .filter(|p| opt.site.join(p).exists()),

@@ -4,6 +4,7 @@
 mod access;
 mod approval;
 mod approval_attacks;
+mod approval_scopes;
 mod book;
 mod browser;
 mod browser_access;
