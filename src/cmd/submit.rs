@@ -61,17 +61,19 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         .approuvee
         .as_ref()
         .and_then(|a| state::load_snapshot(dir, a.version).map(|s| (a.version, s)));
-    let (html, summary) = report::build(
+    let (_, summary) = report::build(
         &school.nom,
         version,
         &now,
         previous.as_ref().map(|(v, s)| (*v, s)),
     );
+    // The report the IEN will render again from the sealed site.
+    let (html, keys) = manifest::review::for_submission(dir, &out, &manifest)?;
     let files = manifest.fichiers.keys().cloned().chain([
         manifest::MANIFEST.to_string(),
         manifest::signature_path(Role::Directeur),
     ]);
-    let submission = write_submission(dir, version, &out, files, &html, &summary)?;
+    let submission = write_submission(dir, version, &out, files, &html, &summary, &keys)?;
     st.derniere_soumise = version;
     st.save(dir)?;
     println!(
@@ -94,6 +96,7 @@ fn write_submission(
     files: impl IntoIterator<Item = String>,
     report: &str,
     summary: &report::Summary,
+    keys: &[u8],
 ) -> Result<PathBuf> {
     let folder = dir.join(".preau/soumissions");
     std::fs::create_dir_all(&folder)?;
@@ -109,6 +112,7 @@ fn write_submission(
         files,
         report,
         &serde_json::to_vec_pretty(summary).expect("summary serializes"),
+        keys,
     )?;
     crate::access::secrets::write_private(&path, &bytes)?;
     Ok(path)

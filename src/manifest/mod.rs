@@ -13,7 +13,9 @@ pub mod daily;
 pub mod keys;
 pub mod policy;
 pub mod report;
+pub mod review;
 pub mod scope;
+pub mod sealed;
 pub mod state;
 pub mod submission;
 

@@ -92,6 +92,9 @@ pub enum Problem {
     },
     /// Nobody trusted signed this version.
     NoPublisher,
+    /// A sealed item of a submission cannot be read as announced, or the
+    /// report does not hold (see [`super::sealed`]).
+    Sealed(String),
     /// The version is lower than one already known.
     Rollback {
         /// Version of this site.
@@ -122,6 +125,7 @@ impl fmt::Display for Problem {
             Problem::ScopeNotApproved { scope, who, paths } => write!(f, "l'espace « {scope} » a changé sans la signature requise ({who}) : {}", list(paths)),
             Problem::PolicyChanged => write!(f, "la politique de signature (« politique » du manifeste) n'est pas celle que l'IEN a approuvée"),
             Problem::BadReference { version, why } => write!(f, "la version de référence {version} (preau/references/v{version}/) ne tient pas : {why}"),
+            Problem::Sealed(why) => write!(f, "{why}"),
             Problem::NoPublisher => write!(f, "signature manquante : ni l'IEN, ni le directeur, ni un·e enseignant·e déclaré·e n'a signé cette version"),
             Problem::Rollback { found, known } => write!(f, "retour en arrière refusé : ce site est la version {found}, mais la version {known} est déjà connue"),
         }

@@ -5,6 +5,7 @@ mod access;
 mod approval;
 mod approval_attacks;
 mod approval_scopes;
+mod approval_sealed;
 mod book;
 mod browser;
 mod browser_access;
