@@ -313,7 +313,11 @@ pub fn home_page(commune: &Commune) -> Result<Output> {
     let mut context = tera::Context::new();
     context.insert("commune", &commune.file);
     context.insert("ecoles", &cards);
-    let html = tera::Tera::one_off(template, &context, true)
+    let mut tera = tera::Tera::default();
+    tera.set_escape_fn(crate::html::escape);
+    let html = tera
+        .add_raw_template("commune.html", template)
+        .and_then(|()| tera.render("commune.html", &context))
         .map_err(|e| anyhow::anyhow!("gabarit commune.html : {e:?}"))?;
     let mut output = Output::default();
     output.add(

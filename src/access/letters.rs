@@ -28,13 +28,6 @@ pub fn qr_svg(text: &str) -> String {
         .build()
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The letter of one class, as a standalone HTML page (styles inline, for printing).
 pub fn letter(school: &School, class_id: &str, code: &str) -> String {
     let class = school
@@ -85,13 +78,13 @@ ol li {{ margin-bottom: 0.4rem; }}
 </body>
 </html>
 "#,
-        class_e = escape(class),
-        school_e = escape(&s.nom),
-        address_e = escape(&format!("{}, {} {}", s.adresse, s.code_postal, s.commune)),
+        class_e = crate::html::escape(class),
+        school_e = crate::html::escape(&s.nom),
+        address_e = crate::html::escape(&format!("{}, {} {}", s.adresse, s.code_postal, s.commune)),
         qr = qr_svg(&url),
-        code_e = escape(code),
-        area_e = escape(&area),
-        director_e = escape(&s.directeur),
+        code_e = crate::html::escape(code),
+        area_e = crate::html::escape(&area),
+        director_e = crate::html::escape(&s.directeur),
     )
 }
 

@@ -2,6 +2,7 @@
 //! library.
 
 mod access;
+mod annee;
 mod approve;
 mod build;
 mod check;
@@ -48,6 +49,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
             open,
         } => serve::run(&dir, port, encrypted, open),
         Command::Access { action, ecole } => access::run(action, &ecole),
+        Command::Annee {
+            dir,
+            date,
+            classes,
+            dry_run,
+        } => annee::run(&dir, date.as_deref(), classes.as_deref(), dry_run),
         Command::Keys {
             action:
                 crate::cli::KeysAction::Generate {
@@ -62,7 +69,15 @@ pub fn run(command: Command) -> Result<ExitCode> {
             vers,
             dry_run,
             force_rollback,
-        } => deploy::run(&site, &ecole, vers.as_deref(), dry_run, force_rollback),
+            full_check,
+        } => deploy::run(
+            &site,
+            &ecole,
+            vers.as_deref(),
+            dry_run,
+            force_rollback,
+            full_check,
+        ),
         Command::Submit { dir, cle } => submit::run(&dir, cle.as_deref()),
         Command::PublishClass {
             classe,

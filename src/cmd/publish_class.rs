@@ -82,7 +82,7 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
         println!("Site signé, non publié : {}", out.display());
         return Ok(ExitCode::SUCCESS);
     }
-    let code = super::deploy::run(&out, dir, opt.to, false, false)?;
+    let code = super::deploy::run(&out, dir, opt.to, false, false, false)?;
     if code == ExitCode::SUCCESS {
         daily::remember_published(dir, &out)?;
     }

@@ -347,6 +347,7 @@ impl School {
             );
         }
         check_school_fields(&file, &text, diags);
+        check_photo_settings(&file, &text, diags);
         let mut class_list = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for id in &file.classes {
@@ -554,7 +555,7 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
     } else if file.annee_scolaire < crate::dates::today().school_year() {
         diags.push(
             Diagnostic::warning(rel, format!("l'année scolaire « {} » est passée : les mentions légales sont peut-être périmées", file.annee_scolaire))
-                .hint("à chaque rentrée, vérifiez le directeur, l'IEN et l'hébergeur, puis mettez à jour « annee_scolaire ».")
+                .hint("à chaque rentrée, lancez « preau annee --date AAAA-MM-JJ --essai » (archives, classes, codes, « annee_scolaire »), puis vérifiez le directeur, l'IEN et l'hébergeur.")
                 .at_line(line("annee_scolaire")),
         );
     }
@@ -587,6 +588,24 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
             )
             .hint("ajoutez « date: AAAA-MM-JJ » sous « accessibilite ».")
             .at_line(crate::yaml::key_line(text, "accessibilite", 1).unwrap_or(1)),
+        );
+    }
+}
+
+/// `photos.qualite` is a JPEG quality: 1 to 100 (a `u8` would take 255).
+fn check_photo_settings(file: &SchoolFile, text: &str, diags: &Diagnostics) {
+    let quality = file.photos.qualite;
+    if !(1..=100).contains(&quality) {
+        let line = crate::yaml::key_line(text, "qualite", 1)
+            .or_else(|| crate::yaml::key_line(text, "photos", 1))
+            .unwrap_or(1);
+        diags.push(
+            Diagnostic::error(
+                Path::new("ecole.yaml"),
+                format!("la qualité des photos « {quality} » est hors des limites (de 1 à 100)"),
+            )
+            .hint("85 convient à presque toutes les photos ; retirez la ligne pour garder cette valeur.")
+            .at_line(line),
         );
     }
 }

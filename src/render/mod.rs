@@ -3,6 +3,7 @@
 
 mod feeds;
 mod filters;
+pub mod security;
 mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -39,8 +40,9 @@ struct Job {
 fn compile(theme: &Theme) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fn(crate::html::escape);
     filters::register(&mut tera);
+    tera.register_function("csp", |_: &HashMap<String, Value>| Ok(security::CSP.into()));
     let templates: Vec<(&str, &str)> = theme
         .templates
         .iter()
@@ -49,23 +51,6 @@ fn compile(theme: &Theme) -> Result<Tera> {
     tera.add_raw_templates(templates)
         .map_err(|e| anyhow!("gabarit invalide : {}", chain(&e)))?;
     Ok(tera)
-}
-
-/// Escapes text for HTML: `& < > " '` only (Tera's default also escapes
-/// `/`, which makes every URL unreadable in the output).
-fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Every message of a Tera error chain, joined.
@@ -92,18 +77,26 @@ pub fn shells(
     let tera = compile(theme)?;
     let site = views::site_context(school, content, today);
     let mut shells = std::collections::BTreeMap::new();
+    let title = |audience: &Audience| match audience {
+        Audience::Class(id) => format!(
+            "Espace de la classe {}",
+            school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)
+        ),
+        Audience::Staff => "Espace de l'équipe".to_string(),
+        _ => "Espace des familles".to_string(),
+    };
+    // Every area of the school, for « Mes espaces » (those this browser opened).
+    let all: Vec<Value> = areas
+        .iter()
+        .map(|(a, _)| {
+            json!({"id": a.id(), "chemin": crate::access::bundle::area_path(a), "titre": title(a)})
+        })
+        .collect();
     for (audience, index) in areas {
         let area = crate::access::bundle::area_path(audience);
-        let title = match audience {
-            Audience::Class(id) => format!(
-                "Espace de la classe {}",
-                school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)
-            ),
-            Audience::Staff => "Espace de l'équipe".to_string(),
-            _ => "Espace des familles".to_string(),
-        };
         let mut ctx = tera::Context::from_value(json!({ "site": site }))?;
-        ctx.insert("titre", &title);
+        ctx.insert("titre", &title(audience));
+        ctx.insert("espaces", &all);
         ctx.insert("chemin", &area);
         ctx.insert("restreint", &false);
         ctx.insert("espace", &json!({
@@ -116,6 +109,7 @@ pub fn shells(
         let html = tera
             .render("shell.html", &ctx)
             .map_err(|e| anyhow!("rendu de l'espace « {audience} » : {}", chain(&e)))?;
+        security::check_page(&format!("{area}index.html"), &html)?;
         shells.insert(audience.clone(), html.into_bytes());
     }
     Ok(shells)
@@ -348,6 +342,7 @@ pub fn render_cached(
                 )
             })?;
             let html = crate::images::rewrite_html(&html, &school.base_path, photos);
+            security::check_page(&job.path, &html)?;
             Ok((job.path, job.audience, Arc::new(html.into_bytes()), print))
         })
         .collect();
@@ -387,6 +382,13 @@ pub fn render_cached(
     }
     for (name, data) in &theme.statics {
         output.add(format!("static/{name}"), Audience::Public, data.to_vec());
+    }
+    if !preview {
+        output.add(
+            security::HTACCESS,
+            Audience::Public,
+            security::htaccess().into_bytes(),
+        );
     }
     Ok(output)
 }

@@ -178,13 +178,6 @@ pub fn inject(html: &[u8], generation: u64, problems: &[Diagnostic]) -> Vec<u8> 
     out.into_bytes()
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The French error panel shown over the last good page (styled by
 /// `apercu.css`: no inline style).
 pub fn overlay(problems: &[Diagnostic]) -> String {
@@ -197,11 +190,14 @@ pub fn overlay(problems: &[Diagnostic]) -> String {
         };
         items.push_str(&format!(
             "<li><code>{}</code> : {}",
-            escape(&place),
-            escape(&d.message)
+            crate::html::escape(&place),
+            crate::html::escape(&d.message)
         ));
         if let Some(h) = &d.hint {
-            items.push_str(&format!("<br><small>conseil : {}</small>", escape(h)));
+            items.push_str(&format!(
+                "<br><small>conseil : {}</small>",
+                crate::html::escape(h)
+            ));
         }
         items.push_str("</li>");
     }

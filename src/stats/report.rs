@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use tera::escape_html as escape;
+use crate::html::escape;
 
 use super::{school_year, Profile, Service, Usage};
 

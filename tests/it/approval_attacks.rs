@@ -598,8 +598,13 @@ fn verify_names_links_build_markers_extra_signatures_and_dotfiles() {
     );
     damaged(
         "a dotfile",
+        &|d| std::fs::write(d.join(".user.ini"), "auto_prepend_file=/tmp/x").unwrap(),
+        "fichier en trop, absent du manifeste : « .user.ini »",
+    );
+    damaged(
+        "the signed .htaccess rewritten",
         &|d| std::fs::write(d.join(".htaccess"), "Redirect / https://pirate.example/").unwrap(),
-        "fichier en trop, absent du manifeste : « .htaccess »",
+        "fichier modifié depuis la signature : « .htaccess »",
     );
     damaged(
         "a signature replaced by a link to itself",

@@ -83,7 +83,7 @@ fn one_command_builds_every_school_and_a_broken_one_stops_no_other() {
     let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
     for expected in [
         "École des Acacias",
-        "https:&#x2F;&#x2F;ecoles.villeneuve.example&#x2F;a&#x2F;",
+        "href=\"https://ecoles.villeneuve.example/a/\"",
         "École des Bouleaux",
         "1 place de la Mairie, 99000 Villeneuve",
         "Accessibilité : site non conforme",
@@ -166,6 +166,40 @@ fn one_schools_code_opens_nothing_of_another() {
         assert!(
             preau::access::crypto::open(key, &id, &index).is_err(),
             "b's index opened with a key of a"
+        );
+    }
+}
+
+#[test]
+fn stats_of_a_commune_give_each_school_its_own_figures() {
+    let (_tmp, root) = commune();
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    // One host, one log for every school: a reads its home page twice, b once.
+    let line = |path: &str, minute: u32| {
+        format!("192.0.2.7 - - [03/Nov/2026:10:{minute:02}:00 +0100] \"GET {path} HTTP/1.1\" 200 900 \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\"\n")
+    };
+    let log = [line("/a/", 0), line("/a/actualites/", 1), line("/b/", 2)].concat();
+    std::fs::write(root.join("access.log"), log).unwrap();
+    let out = root.join("rapports");
+    let run = preau(
+        &root,
+        &[
+            "stats",
+            "access.log",
+            "--ecole",
+            ".",
+            "--sortie",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success(), "{:?}", text(&run));
+    for (school, views) in [("a", 2), ("b", 1)] {
+        let csv = std::fs::read_to_string(out.join(school).join("statistiques.csv")).unwrap();
+        assert!(
+            csv.contains(&format!("2026-11,accueil,autres,{views},1")),
+            "{school}:\n{csv}"
         );
     }
 }

@@ -6,78 +6,177 @@
 // quitte le navigateur : le code ne part jamais vers le serveur (il n'est dans
 // l'adresse qu'après le « # », que le navigateur n'envoie pas).
 // Format : voir le guide, chapitre « Format des fichiers chiffrés ».
+//
+// Keys never exist as bytes in script: the code derives a non-extractable
+// wrapping key, which unwraps each content key straight into a
+// non-extractable CryptoKey. A remembered key is that CryptoKey object,
+// stored in IndexedDB (database "preau:<school path>", store "cles"):
+// script on this origin can ask the browser to decrypt with it, but can
+// never read its bytes, so it cannot carry the key away.
+//
+// "Sur cet appareil": one record per area, kept until « Se déconnecter ».
+// "Pendant cette visite": the record also carries this tab's visit token, a
+// random value in sessionStorage (not key material). Only the tab holding
+// that token uses the record; while one of its pages is open it holds a Web
+// Lock named after the token, and any page of the school deletes the visit
+// records whose tab is gone.
 (function () {
   "use strict";
-  // Shared with the search page: open a sealed item of an area whose key
-  // this browser kept ("this visit" or "this device").
-  var api = {
-    base: null,
-    keys: function (base) {
-      var store = "preau:" + base + ":cles";
-      try { return JSON.parse(sessionStorage.getItem(store) || localStorage.getItem(store) || "null") || {}; } catch (e) { return {}; }
-    },
-    open: function (rawKey, id, url) {
-      var raw = Uint8Array.from(atob(rawKey), function (c) { return c.charCodeAt(0); });
-      return crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["decrypt"]).then(function (key) {
-        return fetch(url).then(function (r) { if (!r.ok) { throw new Error(url); } return r.arrayBuffer(); }).then(function (buf) {
-          var b = new Uint8Array(buf);
-          var enc = new TextEncoder();
-          var idBytes = enc.encode(id);
-          var aad = new Uint8Array(7 + idBytes.length);
-          aad.set(b.slice(0, 7), 0);
-          aad.set(idBytes, 7);
-          return crypto.subtle.decrypt({ name: "AES-GCM", iv: b.slice(7, 19), additionalData: aad }, key, b.slice(19)).then(function (plain) {
-            if (b[6] !== 1) { return plain; }
-            return new Response(new Blob([plain]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer();
-          });
-        });
-      });
-    }
-  };
-  window.preauAcces = api;
-  var root = document.getElementById("espace");
-  if (!root) { return; }
-  var AREA = root.getAttribute("data-espace");
-  var INDEX_URL = root.getAttribute("data-index");
-  var INDEX_ID = root.getAttribute("data-index-id");
-  var RING_URL = root.getAttribute("data-cles");
-  var BASE = root.getAttribute("data-base");
-  var STORE = "preau:" + BASE + ":cles";
-  var door = document.getElementById("porte");
-  var form = document.getElementById("connexion");
-  var message = document.getElementById("message");
-  var inside = document.getElementById("dedans");
-  var target = document.getElementById("contenu-espace");
+  var subtle = window.crypto && window.crypto.subtle;
   var enc = new TextEncoder();
-  var index = null;
-  var keys = {};
+  var GRACE = 2 * 60 * 1000; // a tab moving from one page to the next holds no lock for a moment
+  var NO_LOCKS_TTL = 12 * 3600 * 1000; // without Web Locks, a visit record lives this long unused
 
-  function say(text) { message.textContent = text; }
-
-  if (!window.crypto || !window.crypto.subtle || !window.DecompressionStream) {
-    say("Votre navigateur ne peut pas ouvrir cet espace. La page doit être ouverte par une adresse sécurisée (qui commence par https://) dans un navigateur récent. Si l'adresse commence par http://, prévenez l'école.");
-    return;
-  }
-  var subtle = window.crypto.subtle;
-
-  function b64(bytes) { var s = ""; bytes = new Uint8Array(bytes); for (var i = 0; i < bytes.length; i++) { s += String.fromCharCode(bytes[i]); } return btoa(s); }
   function unb64(text) { var s = atob(text); var out = new Uint8Array(s.length); for (var i = 0; i < s.length; i++) { out[i] = s.charCodeAt(i); } return out; }
-  function normalize(code) { return code.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]/g, ""); }
 
-  function importKey(raw) { return subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["decrypt"]); }
+  // --- Remembered keys ---------------------------------------------------
 
-  function fetchBytes(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (r) {
-      if (!r.ok) { throw new Error("introuvable : " + url); }
-      return r.arrayBuffer();
+  function done(request) {
+    return new Promise(function (resolve, reject) {
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
     });
   }
 
-  function inflate(bytes) {
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return new Response(stream).arrayBuffer();
+  // Runs `work(store)` in one transaction on the school's key store;
+  // resolves with what `work` returned once the transaction is complete.
+  // Only `create` makes the database: looking where nothing was kept
+  // leaves nothing behind.
+  function withStore(base, mode, work, create) {
+    var open = indexedDB.open("preau:" + base, 1);
+    open.onupgradeneeded = function (event) {
+      if (!create && event.oldVersion === 0) { open.transaction.abort(); return; }
+      open.result.createObjectStore("cles", { keyPath: "id" });
+    };
+    return done(open).then(function (db) {
+      db.onversionchange = function () { db.close(); };
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction("cles", mode);
+        var result = work(tx.objectStore("cles"));
+        tx.oncomplete = function () { db.close(); resolve(result); };
+        tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+      });
+    });
   }
 
+  function visitName(base) { return "preau:" + base + ":visite"; }
+  function visitToken(base, create) {
+    var token = null;
+    try { token = sessionStorage.getItem(visitName(base)); } catch (e) { return null; }
+    if (!token && create) {
+      var bytes = crypto.getRandomValues(new Uint8Array(16));
+      token = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+      sessionStorage.setItem(visitName(base), token);
+    }
+    return token;
+  }
+  var held = {};
+  function lockName(base, token) { return "preau:" + base + ":visite:" + token; }
+  // Holds the visit's lock as long as this page is open.
+  function hold(base, token) {
+    var name = lockName(base, token);
+    if (held[name] || !navigator.locks) { return; }
+    held[name] = true;
+    navigator.locks.request(name, function () { return new Promise(function () {}); }).catch(function () {});
+  }
+  function heldLocks() {
+    if (!navigator.locks || !navigator.locks.query) { return Promise.resolve(null); }
+    return navigator.locks.query().then(function (state) {
+      var names = {};
+      (state.held || []).concat(state.pending || []).forEach(function (l) { names[l.name] = true; });
+      return names;
+    }).catch(function () { return null; });
+  }
+
+  // Keys kept by an older version of this script (raw bytes in web storage)
+  // become non-extractable records, and the bytes are erased.
+  function migrate(base) {
+    var name = "preau:" + base + ":cles";
+    var found = [];
+    [["appareil", window.localStorage], ["visite", window.sessionStorage]].forEach(function (pair) {
+      try {
+        var text = pair[1].getItem(name);
+        pair[1].removeItem(name);
+        if (text) { found.push([pair[0], JSON.parse(text)]); }
+      } catch (e) { /* storage refused: nothing to migrate */ }
+    });
+    return Promise.all(found.map(function (f) {
+      var names = Object.keys(f[1] || {});
+      return Promise.all(names.map(function (n) {
+        return subtle.importKey("raw", unb64(f[1][n]), { name: "AES-GCM" }, false, ["decrypt"]);
+      })).then(function (list) {
+        var keys = {};
+        names.forEach(function (n, i) { keys[n] = list[i]; });
+        return remember(base, keys, f[0]);
+      }).catch(function () { return null; });
+    }));
+  }
+
+  // The keys this tab may use: { audience: CryptoKey }. Deletes the visit
+  // records of tabs that are gone.
+  function keys(base) {
+    if (!subtle || !window.indexedDB) { return Promise.resolve({}); }
+    var token = visitToken(base, false);
+    if (token) { hold(base, token); }
+    return migrate(base).then(function () {
+      return Promise.all([withStore(base, "readonly", function (s) { return s.getAll(); }), heldLocks()]);
+    }).then(function (got) {
+      var records = got[0].result, locks = got[1], now = Date.now();
+      var mine = {}, stale = [], seen = [];
+      records.forEach(function (r) {
+        if (r.duree === "appareil") { mine[r.espace] = mine[r.espace] || r.cle; return; }
+        if (token && r.visite === token) { mine[r.espace] = r.cle; seen.push(r); return; }
+        var gone = locks ? !locks[lockName(base, r.visite)] && now - r.vu > GRACE : now - r.vu > NO_LOCKS_TTL;
+        if (gone) { stale.push(r.id); }
+      });
+      if (!stale.length && !seen.length) { return mine; }
+      return withStore(base, "readwrite", function (s) {
+        stale.forEach(function (id) { s.delete(id); });
+        seen.forEach(function (r) { r.vu = now; s.put(r); });
+      }).then(function () { return mine; }, function () { return mine; });
+    }).catch(function () { return {}; });
+  }
+
+  // Keeps `cles` ({ audience: non-extractable CryptoKey }) for this visit
+  // ("visite") or on this device ("appareil").
+  function remember(base, cles, where) {
+    var token = where === "appareil" ? null : visitToken(base, true);
+    if (token) { hold(base, token); }
+    var mine = visitToken(base, false);
+    var names = Object.keys(cles);
+    if (names.some(function (n) { return cles[n].extractable; })) { return Promise.reject(new Error("clé extractible")); }
+    return withStore(base, "readwrite", function (s) {
+      names.forEach(function (espace) {
+        var record = { espace: espace, cle: cles[espace], duree: token ? "visite" : "appareil", visite: token, vu: Date.now() };
+        record.id = token ? "visite|" + token + "|" + espace : "appareil|" + espace;
+        if (!token && mine) { s.delete("visite|" + mine + "|" + espace); }
+        s.put(record);
+      });
+    }, true);
+  }
+
+  // Forgets the keys of one area in this tab (device record, visit record).
+  function forgetArea(base, espace) {
+    var token = visitToken(base, false);
+    return withStore(base, "readwrite", function (s) {
+      s.delete("appareil|" + espace);
+      if (token) { s.delete("visite|" + token + "|" + espace); }
+    }).catch(function () { return null; });
+  }
+
+  // « Se déconnecter »: every key of the school that this browser kept,
+  // in every tab, and the visit token.
+  function forgetAll(base) {
+    try { sessionStorage.removeItem(visitName(base)); } catch (e) { /* nothing kept */ }
+    return withStore(base, "readwrite", function (s) { s.clear(); }).catch(function () { return null; }).then(function () {
+      return new Promise(function (resolve) {
+        var r = indexedDB.deleteDatabase("preau:" + base);
+        r.onsuccess = r.onerror = r.onblocked = function () { resolve(); };
+      });
+    });
+  }
+
+  // Opens a sealed blob with a CryptoKey.
   // Blob: "PREAU" 0x01 | flag (0 stored, 1 deflate-raw) | nonce (12) | ciphertext+tag.
   // Associated data: the first 7 bytes (header) followed by the item id.
   function openBlob(key, id, buffer) {
@@ -89,38 +188,100 @@
     var aad = new Uint8Array(7 + idBytes.length);
     aad.set(b.slice(0, 7), 0);
     aad.set(idBytes, 7);
-    return subtle.decrypt({ name: "AES-GCM", iv: b.slice(7, 19), additionalData: aad }, key, b.slice(19))
-      .then(function (plain) { return flag === 1 ? inflate(plain) : plain; });
+    return subtle.decrypt({ name: "AES-GCM", iv: b.slice(7, 19), additionalData: aad }, key, b.slice(19)).then(function (plain) {
+      if (flag !== 1) { return plain; }
+      return new Response(new Blob([plain]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).arrayBuffer();
+    });
   }
+
+  function fetchBytes(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error("introuvable : " + url); }
+      return r.arrayBuffer();
+    });
+  }
+
+  // Shared with the search page.
+  window.preauAcces = {
+    keys: keys,
+    open: function (key, id, url) { return fetchBytes(url).then(function (buf) { return openBlob(key, id, buf); }); }
+  };
+
+  // --- The area's page ---------------------------------------------------
+
+  var root = document.getElementById("espace");
+  if (!root) { return; }
+  var AREA = root.getAttribute("data-espace");
+  var INDEX_URL = root.getAttribute("data-index");
+  var INDEX_ID = root.getAttribute("data-index-id");
+  var RING_URL = root.getAttribute("data-cles");
+  var BASE = root.getAttribute("data-base");
+  var door = document.getElementById("porte");
+  var form = document.getElementById("connexion");
+  var message = document.getElementById("message");
+  var inside = document.getElementById("dedans");
+  var target = document.getElementById("contenu-espace");
+  var TITLE = document.querySelector("#porte h1").textContent;
+  var mineNav = document.getElementById("mes-espaces");
+  var closes = document.getElementById("ferme");
+  var index = null;
+  var opened = {};
+
+  function say(text) { message.textContent = text; }
+
+  // « Mes espaces »: the areas of the school (the shell lists them all) that
+  // this tab holds a key for, side by side (one kept key per area);
+  // « Se déconnecter » says it closes them all.
+  function listMine() {
+    if (!mineNav) { return Promise.resolve([]); }
+    return keys(BASE).then(function (kept) {
+      var names = [];
+      mineNav.querySelectorAll("li[data-espace]").forEach(function (li) {
+        var espace = li.getAttribute("data-espace");
+        var link = li.querySelector("a");
+        li.hidden = !kept[espace];
+        if (!li.hidden) { names.push(link.textContent); }
+        if (espace === AREA) { link.setAttribute("aria-current", "page"); } else { link.removeAttribute("aria-current"); }
+      });
+      mineNav.hidden = names.length === 0;
+      closes.textContent = names.length ? "« Se déconnecter » ferme sur ce navigateur : " + names.join(", ") + "." : "";
+      return names;
+    });
+  }
+
+  if (!subtle || !window.DecompressionStream || !window.indexedDB) {
+    say("Votre navigateur ne peut pas ouvrir cet espace. La page doit être ouverte par une adresse sécurisée (qui commence par https://) dans un navigateur récent. Si l'adresse commence par http://, prévenez l'école.");
+    return;
+  }
+
+  function normalize(code) { return code.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]/g, ""); }
 
   function areaOf(id) { return id.slice(0, id.indexOf("/")); }
 
   function openItem(id, url) {
-    var key = keys[areaOf(id)];
+    var key = opened[areaOf(id)];
     if (!key) { return Promise.reject(new Error("clé absente")); }
-    return fetchBytes(url).then(function (buf) { return openBlob(key, id, buf); });
+    return window.preauAcces.open(key, id, url);
   }
 
-  // Tries the code against every role of the ring; resolves with the raw
-  // keys of the first role it opens, or null.
+  // Tries the code against every role of the ring; resolves with the
+  // non-extractable keys of the first role it opens ({ audience: CryptoKey }), or null.
   function unlock(code) {
     return fetch(RING_URL).then(function (r) { return r.json(); }).then(function (ring) {
-      return subtle.importKey("raw", enc.encode(normalize(code)), "PBKDF2", false, ["deriveBits"]).then(function (material) {
-        return subtle.deriveBits({ name: "PBKDF2", hash: ring.kdf.hash, salt: unb64(ring.kdf.salt), iterations: ring.kdf.iterations }, material, 256);
-      }).then(function (bits) {
-        return subtle.importKey("raw", bits, { name: "AES-GCM" }, false, ["decrypt"]);
+      return subtle.importKey("raw", enc.encode(normalize(code)), "PBKDF2", false, ["deriveKey"]).then(function (material) {
+        return subtle.deriveKey({ name: "PBKDF2", hash: ring.kdf.hash, salt: unb64(ring.kdf.salt), iterations: ring.kdf.iterations }, material, { name: "AES-GCM", length: 256 }, false, ["unwrapKey"]);
       }).then(function (kek) {
         function unwrap(entry) {
           var w = unb64(entry.key);
-          return subtle.decrypt({ name: "AES-GCM", iv: w.slice(0, 12), additionalData: enc.encode("preau-acces-v1 cle " + entry.audience) }, kek, w.slice(12));
+          return subtle.unwrapKey("raw", w.slice(12), kek, { name: "AES-GCM", iv: w.slice(0, 12), additionalData: enc.encode("preau-acces-v1 cle " + entry.audience) }, { name: "AES-GCM" }, false, ["decrypt"]);
         }
         function tryRole(i) {
           if (i >= ring.roles.length) { return null; }
           var role = ring.roles[i];
           return unwrap(role[0]).then(function () {
-            return Promise.all(role.map(unwrap)).then(function (raws) {
+            return Promise.all(role.map(unwrap)).then(function (list) {
               var found = {};
-              role.forEach(function (entry, j) { found[entry.audience] = b64(raws[j]); });
+              role.forEach(function (entry, j) { found[entry.audience] = list[j]; });
               return found;
             });
           }, function () { return tryRole(i + 1); });
@@ -130,23 +291,10 @@
     });
   }
 
-  function stored() {
-    try { return JSON.parse(sessionStorage.getItem(STORE) || localStorage.getItem(STORE) || "null"); } catch (e) { return null; }
-  }
-  function remember(raw, where) {
-    forget();
-    (where === "appareil" ? localStorage : sessionStorage).setItem(STORE, JSON.stringify(raw));
-  }
-  function forget() { sessionStorage.removeItem(STORE); localStorage.removeItem(STORE); }
-
-  function useKeys(raw) {
-    var names = Object.keys(raw);
-    return Promise.all(names.map(function (n) { return importKey(unb64(raw[n])); })).then(function (list) {
-      keys = {};
-      names.forEach(function (n, i) { keys[n] = list[i]; });
-      if (!keys[AREA]) { throw new Error("espace"); }
-      return openItem(INDEX_ID, INDEX_URL);
-    }).then(function (plain) {
+  function useKeys(cles) {
+    if (!cles[AREA]) { return Promise.reject(new Error("espace")); }
+    opened = cles;
+    return openItem(INDEX_ID, INDEX_URL).then(function (plain) {
       index = JSON.parse(new TextDecoder().decode(plain));
     });
   }
@@ -156,23 +304,49 @@
     return h.indexOf("#/") === 0 ? decodeURIComponent(h.slice(2)) : "";
   }
 
+  // A decrypted page is HTML that preau wrote from markdown with raw HTML
+  // off. It is still parsed in an inert document and stripped of anything
+  // active (script, frames, objects, handlers, inline styles, javascript:
+  // addresses) before it joins the page, and the CSP forbids the rest.
+  var DROP = "script,iframe,frame,frameset,object,embed,applet,base,link,meta,style,template,form,svg,math,portal";
+  var URL_ATTRS = { href: 1, src: 1, action: 1, formaction: 1, poster: 1, cite: 1, background: 1, "xlink:href": 1, data: 1 };
+  function safeUrl(value) {
+    try { return ["http:", "https:", "mailto:", "tel:"].indexOf(new URL(value, location.href).protocol) >= 0; } catch (e) { return false; }
+  }
+  // The page's CSP lets HTML be parsed from a string only through this
+  // Trusted Types policy; it serves here alone, to parse into an inert
+  // document (no script runs there, nothing loads) what is cleaned below.
+  var parsing = window.trustedTypes ? window.trustedTypes.createPolicy("preau", { createHTML: function (text) { return text; } }) : null;
+  function inert(html) {
+    var body = new DOMParser().parseFromString(parsing ? parsing.createHTML(html) : html, "text/html").body;
+    body.querySelectorAll(DROP).forEach(function (el) { el.remove(); });
+    body.querySelectorAll("*").forEach(function (el) {
+      Array.prototype.slice.call(el.attributes).forEach(function (a) {
+        var n = a.name.toLowerCase();
+        if (n.indexOf("on") === 0 || n === "style" || n === "srcdoc" || (URL_ATTRS[n] && !safeUrl(a.value))) { el.removeAttribute(a.name); }
+      });
+    });
+    var fragment = document.createDocumentFragment();
+    while (body.firstChild) { fragment.appendChild(document.adoptNode(body.firstChild)); }
+    return fragment;
+  }
+
   function show() {
     var r = route();
     var entry = index.pages[r];
     if (!entry) {
-      target.innerHTML = "";
       var p = document.createElement("p");
       p.textContent = "Cette page n'existe pas (ou plus) dans cet espace. ";
       var a = document.createElement("a");
       a.href = "#/";
       a.textContent = "Revenir à l'accueil de l'espace";
       p.appendChild(a);
-      target.appendChild(p);
+      target.replaceChildren(p);
       return Promise.resolve();
     }
     return openItem(entry.id, entry.blob).then(function (plain) {
       var item = JSON.parse(new TextDecoder().decode(plain));
-      target.innerHTML = item.html;
+      target.replaceChildren(inert(item.html));
       document.title = item.titre;
       door.hidden = true;
       inside.hidden = false;
@@ -186,7 +360,7 @@
 
   function mime(name) {
     var ext = (name.split(".").pop() || "").toLowerCase();
-    return { jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp", avif: "image/avif", gif: "image/gif", svg: "image/svg+xml", pdf: "application/pdf", ics: "text/calendar" }[ext] || "application/octet-stream";
+    return { jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp", avif: "image/avif", gif: "image/gif", pdf: "application/pdf", ics: "text/calendar" }[ext] || "application/octet-stream";
   }
 
   function decryptMedia() {
@@ -213,12 +387,14 @@
     });
   }
 
-  function start(raw, where) {
+  function start(cles, where) {
     say("");
-    return useKeys(raw).then(function () {
-      if (where) { remember(raw, where); }
-      return show();
-    });
+    return useKeys(cles).then(function () {
+      if (!where) { return null; }
+      return remember(BASE, cles, where).catch(function () {
+        say("Ce navigateur n'a pas pu garder le code : il faudra le retaper à la prochaine page.");
+      });
+    }).then(show).then(listMine);
   }
 
   function askForCode(text) {
@@ -231,25 +407,44 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var code = form.elements.code.value;
-    var where = form.elements.duree.value;
+    var where = form.elements.duree.value === "appareil" ? "appareil" : "visite";
     say("Ouverture en cours…");
-    unlock(code).then(function (raw) {
-      if (!raw) { say("Ce code n'ouvre pas cet espace. Vérifiez-le (il figure sur la lettre remise par l'école) et réessayez."); return; }
-      if (!raw[AREA]) { say("Ce code est valable, mais il n'ouvre pas cet espace-ci."); return; }
+    unlock(code).then(function (cles) {
+      if (!cles) { say("Ce code n'ouvre pas cet espace. Vérifiez-le (il figure sur la lettre remise par l'école) et réessayez."); return; }
+      if (!cles[AREA]) { say("Ce code est valable, mais il n'ouvre pas cet espace-ci."); return; }
       form.elements.code.value = "";
       say("");
-      return start(raw, where);
+      return start(cles, where);
     }).catch(function () { say("L'espace n'a pas pu être ouvert. Réessayez dans un instant ; si cela continue, prévenez l'école."); });
   });
 
-  document.getElementById("deconnexion").addEventListener("click", function () {
-    forget();
-    keys = {};
+  // Closes the area in this page (the keys it holds in memory go too).
+  function close(text) {
+    opened = {};
     index = null;
-    target.innerHTML = "";
+    target.replaceChildren();
     history.replaceState(null, "", location.pathname);
-    document.title = document.querySelector("#porte h1").textContent;
-    askForCode("Vous êtes déconnecté·e. Le code a été oublié par ce navigateur.");
+    document.title = TITLE;
+    askForCode(text);
+    return listMine();
+  }
+  // « Se déconnecter » in one tab closes the school's areas open in the others.
+  var others = window.BroadcastChannel ? new BroadcastChannel("preau:" + BASE) : null;
+  if (others) {
+    others.onmessage = function (event) {
+      if (event.data === "deconnexion" && index) { close("Vous avez été déconnecté·e depuis un autre onglet. Ce navigateur a oublié les codes de l'école."); }
+    };
+  }
+
+  document.getElementById("deconnexion").addEventListener("click", function () {
+    listMine().catch(function () { return []; }).then(function (names) {
+      opened = {};
+      index = null;
+      return forgetAll(BASE).then(function () {
+        if (others) { others.postMessage("deconnexion"); }
+        return close("Vous êtes déconnecté·e" + (names.length > 1 ? " de ces espaces : " + names.join(", ") : "") + ". Ce navigateur a oublié les codes de l'école.");
+      });
+    });
   });
 
   window.addEventListener("hashchange", function () { if (index) { show(); } });
@@ -260,16 +455,16 @@
   if (qr) {
     history.replaceState(null, "", location.pathname + location.search);
     say("Ouverture en cours…");
-    unlock(decodeURIComponent(qr[1])).then(function (raw) {
-      if (raw && raw[AREA]) { return start(raw, "session"); }
+    unlock(decodeURIComponent(qr[1])).then(function (cles) {
+      if (cles && cles[AREA]) { return start(cles, "visite"); }
       askForCode("Ce code n'ouvre pas cet espace. Tapez le code de la lettre.");
     }).catch(function () { askForCode("L'espace n'a pas pu être ouvert. Tapez le code de la lettre."); });
     return;
   }
-  var saved = stored();
-  if (saved && saved[AREA]) {
-    start(saved, null).catch(function () { forget(); askForCode("Le code a changé : tapez le nouveau code."); });
-  } else {
-    askForCode("");
-  }
+  keys(BASE).then(function (saved) {
+    if (!saved[AREA]) { askForCode(""); listMine(); return; }
+    return start(saved, null).catch(function () {
+      return forgetArea(BASE, AREA).then(function () { askForCode("Le code a changé : tapez le nouveau code."); });
+    });
+  });
 })();

@@ -89,11 +89,15 @@
   // Restricted indexes: those of the areas this browser holds a key for.
   var restricted = [];
   var ready = Promise.resolve();
-  var keys = window.preauAcces ? window.preauAcces.keys(base) : {};
-  if (window.crypto && window.crypto.subtle && Object.keys(keys).length) {
-    ready = fetch(base + "acces/espaces.json").then(function (r) { return r.ok ? r.json() : []; }).then(function (areas) {
-      return Promise.all(areas.filter(function (a) { return keys[a.espace]; }).map(function (a) {
-        var key = keys[a.espace];
+  if (window.preauAcces && window.crypto && window.crypto.subtle) {
+    ready = window.preauAcces.keys(base).then(function (keys) {
+      if (!Object.keys(keys).length) { return []; }
+      return fetch(base + "acces/espaces.json").then(function (r) { return r.ok ? r.json() : []; }).then(function (areas) {
+        return areas.filter(function (a) { return keys[a.espace]; }).map(function (a) { return [a, keys[a.espace]]; });
+      });
+    }).then(function (areas) {
+      return Promise.all(areas.map(function (pair) {
+        var a = pair[0], key = pair[1];
         return window.preauAcces.open(key, a.index_id, a.index).then(function (plain) {
           var index = JSON.parse(new TextDecoder().decode(plain));
           if (!index.recherche) { return null; }
@@ -153,12 +157,12 @@
 
   function show(query) {
     var mine = ++generation;
-    if (!query.trim()) { list.innerHTML = ""; status.textContent = ""; more.hidden = true; return Promise.resolve(); }
+    if (!query.trim()) { list.replaceChildren(); status.textContent = ""; more.hidden = true; return Promise.resolve(); }
     return find(query).then(function (found) {
       if (mine !== generation) { return; }
       results = found;
       shown = 0;
-      list.innerHTML = "";
+      list.replaceChildren();
       return render(PAGE);
     }).catch(function () {
       if (mine === generation) { status.textContent = "La recherche n'a pas pu être chargée. Vérifiez la connexion, puis réessayez."; }
