@@ -164,6 +164,37 @@ pub enum Command {
         #[arg(long, value_name = "CLÉ")]
         cle: Option<PathBuf>,
     },
+    /// Enseignant·e : signe et publie le seul espace de sa classe, sans attendre l'IEN si la politique le permet.
+    #[command(
+        name = "publier-classe",
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}"
+    )]
+    PublishClass {
+        /// La classe dont l'espace a changé (cp, cm1…).
+        #[arg(value_name = "CLASSE")]
+        classe: String,
+        /// Dossier de l'école (par défaut : le dossier courant).
+        #[arg(
+            long = "ecole",
+            default_value = ".",
+            hide_default_value = true,
+            value_name = "DOSSIER"
+        )]
+        dir: PathBuf,
+        /// Clé secrète de l'enseignant·e (par défaut : DOSSIER/.preau/cles/enseignant-CLASSE.key) ou du directeur.
+        #[arg(long, value_name = "CLÉ")]
+        cle: Option<PathBuf>,
+        /// Le site publié en dernier (par défaut : la destination si c'est un dossier, sinon celui que Préau a retenu).
+        #[arg(long, value_name = "SITE")]
+        depuis: Option<PathBuf>,
+        /// Dossier de destination, à la place de celui de ecole.yaml.
+        #[arg(long, value_name = "DOSSIER")]
+        vers: Option<PathBuf>,
+        /// Signe et vérifie sans publier.
+        #[arg(long)]
+        sans_publier: bool,
+    },
     /// IEN : vérifie une soumission, montre le rapport, signe l'approbation ou le refus (alias : approuver).
     #[command(
         disable_help_flag = true,

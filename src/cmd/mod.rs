@@ -10,6 +10,7 @@ mod deploy;
 mod init;
 mod keys;
 mod new;
+mod publish_class;
 mod serve;
 mod stats;
 mod submit;
@@ -78,6 +79,21 @@ pub fn run(command: Command) -> Result<ExitCode> {
             full_check,
         ),
         Command::Submit { dir, cle } => submit::run(&dir, cle.as_deref()),
+        Command::PublishClass {
+            classe,
+            dir,
+            cle,
+            depuis,
+            vers,
+            sans_publier,
+        } => publish_class::run(publish_class::Options {
+            dir: &dir,
+            class: &classe,
+            key: cle.as_deref(),
+            from: depuis.as_deref(),
+            to: vers.as_deref(),
+            no_deploy: sans_publier,
+        }),
         Command::Approve {
             submission,
             cle,

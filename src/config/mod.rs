@@ -133,6 +133,50 @@ pub struct TrustFile {
     /// Last day an approval is valid (default: 31 August, end of the school year).
     #[serde(default)]
     pub expiration: Option<Date>,
+    /// Teachers' public keys, by class id, declared by the directeur: a
+    /// teacher signs their class area alone when `portees.classes` allows it.
+    #[serde(default)]
+    pub enseignants: std::collections::BTreeMap<String, String>,
+    /// Who signs each kind of area (see [`ScopesFile`]).
+    #[serde(default)]
+    pub portees: ScopesFile,
+}
+
+/// `confiance.portees`: who signs the changes of each kind of sealed area.
+/// Public files (and the policy) always need the IEN. Each value is
+/// `ien` (only a version the IEN approved), `directeur` (the directeur, or
+/// the IEN), or, for classes, `enseignant` (the class's teacher with a key
+/// of `enseignants`, or the directeur, or the IEN).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ScopesFile {
+    /// Each class's area (default `enseignant`).
+    #[serde(default = "default_classes_scope")]
+    pub classes: String,
+    /// The area of every class's families (default `directeur`).
+    #[serde(default = "default_directeur_scope")]
+    pub familles: String,
+    /// The staff's area (default `directeur`).
+    #[serde(default = "default_directeur_scope")]
+    pub equipe: String,
+}
+
+impl Default for ScopesFile {
+    fn default() -> ScopesFile {
+        ScopesFile {
+            classes: default_classes_scope(),
+            familles: default_directeur_scope(),
+            equipe: default_directeur_scope(),
+        }
+    }
+}
+
+fn default_classes_scope() -> String {
+    "enseignant".into()
+}
+
+fn default_directeur_scope() -> String {
+    "directeur".into()
 }
 
 fn default_per_page() -> usize {

@@ -179,7 +179,7 @@ pub fn deploy(
         bail!("« {MANIFEST} » a changé pendant la publication : rien de lui n'a été envoyé\n  conseil : relancez la publication quand plus rien ne modifie le dossier du site");
     }
     last.push((MANIFEST.to_string(), manifest_bytes.clone()));
-    for role in [Role::Directeur, Role::Ien] {
+    for role in Role::ALL {
         let path = signature_path(role);
         let Ok(bytes) = std::fs::read(opt.site.join(&path)) else {
             continue;
@@ -261,6 +261,7 @@ pub fn deploy(
             let entry = FileEntry {
                 taille: expected.taille,
                 sha256: expected.sha256.clone(),
+                portee: None,
             };
             let md5 = expected.md5.clone();
             if !matches(found, &entry, Some(&expected), &mut || md5.clone()) {

@@ -124,6 +124,7 @@ mod tests {
         let entry = FileEntry {
             taille: 3,
             sha256: sha256_hex(b"abc"),
+            portee: None,
         };
         let mut recorded = Recorded::of(&entry);
         recorded.date = Some("20261125120000".into());

@@ -90,6 +90,7 @@ mod tests {
         let entry = FileEntry {
             taille: 8,
             sha256: sha256_hex(b"approved"),
+            portee: None,
         };
         assert_eq!(
             read_checked(dir.path(), "a.html", &entry).unwrap(),

@@ -5,6 +5,8 @@ mod access;
 mod annee;
 mod approval;
 mod approval_attacks;
+mod approval_scopes;
+mod approval_sealed;
 mod book;
 mod browser;
 mod browser_access;
