@@ -154,7 +154,7 @@ fn process_one(
     let key = crate::manifest::sha256_hex(
         &[
             bytes.as_slice(),
-            format!("preau-photo-v2 mozjpeg q{} w{:?}", settings.qualite, WIDTHS).as_bytes(),
+            format!("preau-photo-v3 mozjpeg q{} w{:?}", settings.qualite, WIDTHS).as_bytes(),
         ]
         .concat(),
     );
@@ -173,8 +173,9 @@ fn process_one(
             }
         }
     }
-    let image = decode(&bytes)?;
-    let (w, h) = (image.width(), image.height());
+    // One decode for every width, already scaled down in the DCT domain to
+    // the largest width needed; (w, h) is the photo's full size, upright.
+    let (image, (w, h)) = decode(&bytes, *WIDTHS.last().expect("widths"))?;
     // Every width below the original's, and the original's own width when it
     // is below the largest: never upscaled.
     let mut widths: Vec<u32> = WIDTHS.iter().copied().filter(|t| *t < w).collect();
@@ -246,11 +247,86 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Decodes with limits (no decompression bomb) and applies the EXIF
-/// orientation; HEIF files go to libheif.
-fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+/// orientation; HEIF files go to libheif. A JPEG is decoded by mozjpeg
+/// (libjpeg-turbo's SIMD code) at the smallest scale n/8 that still gives
+/// at least `needed` pixels of upright width: a 4000 px photo needed at
+/// 1600 px is decoded at 2000 px, from a quarter of the pixels. Returns the
+/// image and the photo's full upright size.
+fn decode(bytes: &[u8], needed: u32) -> Result<(DynamicImage, (u32, u32)), String> {
     if heif::is_heif(bytes) {
-        return heif::decode(bytes, MAX_SIDE);
+        let image = heif::decode(bytes, MAX_SIDE)?;
+        let size = (image.width(), image.height());
+        return Ok((image, size));
     }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) && jpeg_is_complete(bytes) {
+        // Anything mozjpeg declines (CMYK, arithmetic coding, a size beyond
+        // the limits, a corrupt stream) goes to the image crate below, which
+        // names the problem.
+        if let Some(done) = decode_jpeg_scaled(bytes, needed) {
+            return Ok(done);
+        }
+    }
+    let image = decode_full(bytes)?;
+    let size = (image.width(), image.height());
+    Ok((image, size))
+}
+
+/// The JPEG fast path: `None` when mozjpeg cannot or must not decode it.
+fn decode_jpeg_scaled(bytes: &[u8], needed: u32) -> Option<(DynamicImage, (u32, u32))> {
+    // libjpeg reports fatal errors by unwinding (without the panic hook).
+    std::panic::catch_unwind(|| {
+        let markers = [mozjpeg::Marker::APP(1)];
+        let mut d = mozjpeg::Decompress::with_markers(&markers)
+            .from_mem(bytes)
+            .ok()?;
+        let (w, h) = (d.width() as u64, d.height() as u64);
+        if w == 0 || h == 0 || w > u64::from(MAX_SIDE) || h > u64::from(MAX_SIDE) {
+            return None;
+        }
+        let orientation = d
+            .markers()
+            .find_map(|m| m.data.strip_prefix(b"Exif\0\0"))
+            .and_then(image::metadata::Orientation::from_exif_chunk)
+            .unwrap_or(image::metadata::Orientation::NoTransforms);
+        use image::metadata::Orientation::*;
+        let turned = matches!(
+            orientation,
+            Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH
+        );
+        let upright_w = if turned { h } else { w };
+        let scale = scale_for(upright_w, u64::from(needed));
+        d.scale(scale);
+        let mut started = d.rgb().ok()?;
+        let (sw, sh) = (started.width() as u32, started.height() as u32);
+        if u64::from(sw) * u64::from(sh) * 3 > MAX_ALLOC {
+            return None;
+        }
+        let pixels = started.read_scanlines::<u8>().ok()?;
+        started.finish().ok()?;
+        let rgb = image::RgbImage::from_raw(sw, sh, pixels)?;
+        let mut image = DynamicImage::ImageRgb8(rgb);
+        image.apply_orientation(orientation);
+        let size = if turned {
+            (h as u32, w as u32)
+        } else {
+            (w as u32, h as u32)
+        };
+        Some((image, size))
+    })
+    .ok()
+    .flatten()
+}
+
+/// The smallest n in 1..=8 such that a side of `side` pixels decoded at
+/// n/8 (libjpeg rounds up) keeps at least `needed` pixels.
+fn scale_for(side: u64, needed: u64) -> u8 {
+    (1..=8u8)
+        .find(|&n| (side * u64::from(n)).div_ceil(8) >= needed)
+        .unwrap_or(8)
+}
+
+/// Decodes a whole image with the image crate, within the limits.
+fn decode_full(bytes: &[u8]) -> Result<DynamicImage, String> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| format!("photo illisible : {e}"))?;
@@ -343,6 +419,57 @@ pub fn rewrite_html(html: &str, base: &str, photos: &BTreeMap<String, Photo>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jpeg_scale_keeps_the_needed_width() {
+        assert_eq!(scale_for(4000, 1600), 4); // decoded at 2000 px
+        assert_eq!(scale_for(3200, 1600), 4); // exactly 1600
+        assert_eq!(scale_for(3190, 1600), 5); // 1,595 px at 4/8
+        assert_eq!(scale_for(12_000, 1600), 2);
+        assert_eq!(scale_for(1600, 1600), 8);
+        assert_eq!(scale_for(900, 1600), 8); // never below full size
+    }
+
+    #[test]
+    fn a_turned_jpeg_is_decoded_scaled_and_upright() {
+        // Stored 200 × 3400, top half red, bottom half blue, EXIF
+        // orientation 6 (turn 90° clockwise): upright it is 3400 × 200,
+        // blue on the left, and 1,600 px need a decode at 4/8 (1,700 px).
+        let (w, h) = (200usize, 3400usize);
+        let mut pixels = Vec::with_capacity(w * h * 3);
+        for y in 0..h {
+            for _ in 0..w {
+                pixels.extend_from_slice(if y < h / 2 {
+                    &[230, 20, 20]
+                } else {
+                    &[20, 20, 230]
+                });
+            }
+        }
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+        exif.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+        let mut c = mozjpeg::Compress::new(mozjpeg::ColorSpace::JCS_RGB);
+        c.set_size(w, h);
+        let mut started = c.start_compress(Vec::new()).unwrap();
+        started.write_marker(mozjpeg::Marker::APP(1), &exif);
+        started.write_scanlines(&pixels).unwrap();
+        let jpeg = started.finish().unwrap();
+
+        let (image, size) = decode(&jpeg, 1600).unwrap();
+        assert_eq!(size, (3400, 200));
+        assert_eq!((image.width(), image.height()), (1700, 100));
+        let rgb = image.to_rgb8();
+        let left = rgb.get_pixel(10, 50);
+        let right = rgb.get_pixel(1690, 50);
+        assert!(
+            left[2] > 150 && left[0] < 100,
+            "left must be blue, is {left:?}"
+        );
+        assert!(
+            right[0] > 150 && right[2] < 100,
+            "right must be red, is {right:?}"
+        );
+    }
 
     #[test]
     fn rewrites_img_tags_with_srcset() {
