@@ -81,7 +81,7 @@ pub fn seal(
             );
         };
         let (id, route) = if path.ends_with(".html") {
-            let page = path.trim_end_matches("index.html");
+            let page = crate::layout::address_of(path);
             let area = area_path(&file.audience);
             let route = page.strip_prefix(area.as_str()).unwrap_or(page).to_string();
             (format!("{}/page/{route}", file.audience), Some(route))
@@ -165,7 +165,7 @@ pub fn seal(
         };
         out.origins.extend([
             opens(&name),
-            opens(&format!("{}index.html", area_path(audience))),
+            opens(&crate::layout::index_file(&area_path(audience))),
         ]);
         out.add(
             name,
@@ -180,13 +180,13 @@ pub fn seal(
         );
         let shell = shells.get(audience).cloned().unwrap_or_default();
         out.add(
-            format!("{}index.html", area_path(audience)),
+            crate::layout::index_file(&area_path(audience)),
             Audience::Public,
             shell,
         );
     }
     out.add(
-        format!("{BLOB_DIR}/cles.json"),
+        crate::layout::KEY_RING,
         Audience::Public,
         serde_json::to_vec_pretty(&secrets.ring).expect("ring serializes"),
     );
@@ -196,7 +196,7 @@ pub fn seal(
         .filter_map(|a| Some(serde_json::json!({"espace": a.id(), "index": format!("{base}{}", index_blob(a, secrets)?), "index_id": index_id(a)})))
         .collect();
     out.add(
-        format!("{BLOB_DIR}/espaces.json"),
+        crate::layout::AREAS_LIST,
         Audience::Public,
         serde_json::to_vec(&areas).expect("areas serialize"),
     );
@@ -271,7 +271,7 @@ fn seal_one(
         }
         None => (bytes, !is_compressed(&path), None),
     };
-    let search = path.starts_with("recherche/").then(|| {
+    let search = crate::layout::is_search_index(&path).then(|| {
         (
             target.audience.clone(),
             IndexEntry {
@@ -298,12 +298,7 @@ pub fn index_id(audience: &Audience) -> String {
     format!("{audience}/index")
 }
 
-/// Site path of a blob: `acces/ab/cdef….bin`, spread over 256 folders so
-/// that no folder holds thousands of files (slow to create on many file
-/// systems and to list on FTP servers).
-fn blob_path(name: &str) -> String {
-    format!("{BLOB_DIR}/{}/{}.bin", &name[..2], &name[2..])
-}
+use crate::layout::blob as blob_path;
 
 /// Site path of an area's index blob.
 pub fn index_blob(audience: &Audience, secrets: &Secrets) -> Option<String> {
@@ -460,12 +455,12 @@ fn lookup<'a>(value: &str, base: &str, sealed: &'a HashMap<String, Sealed>) -> O
     let path = value.strip_prefix(base)?.split(['#', '?']).next()?;
     let path = crate::slug::percent_decode(path);
     if path.is_empty() || path.ends_with('/') {
-        sealed.get(&format!("{path}index.html"))
+        sealed.get(&crate::layout::index_file(&path))
     } else {
         // A page written without its final slash is still that page.
         sealed
             .get(&path)
-            .or_else(|| sealed.get(&format!("{path}/index.html")))
+            .or_else(|| sealed.get(&crate::layout::index_file(&format!("{path}/"))))
     }
 }
 

@@ -19,6 +19,7 @@ use crate::config::{Audience, School};
 use crate::content::Content;
 use crate::dates::Date;
 use crate::images::Photo;
+use crate::layout;
 use crate::output::Output;
 use crate::theme::Theme;
 
@@ -88,28 +89,29 @@ pub fn shells(
     // Every area of the school, for « Mes espaces » (those this browser opened).
     let all: Vec<Value> = areas
         .iter()
-        .map(|(a, _)| {
-            json!({"id": a.id(), "chemin": crate::access::bundle::area_path(a), "titre": title(a)})
-        })
+        .map(|(a, _)| json!({"id": a.id(), "chemin": layout::area_path(a), "titre": title(a)}))
         .collect();
     for (audience, index) in areas {
-        let area = crate::access::bundle::area_path(audience);
+        let area = layout::area_path(audience);
         let mut ctx = tera::Context::from_value(json!({ "site": site }))?;
         ctx.insert("titre", &title(audience));
         ctx.insert("espaces", &all);
         ctx.insert("chemin", &area);
         ctx.insert("restreint", &false);
-        ctx.insert("espace", &json!({
-            "id": audience.id(),
-            "index": format!("{}{index}", school.base_path),
-            "index_id": crate::access::bundle::index_id(audience),
-            "cles": format!("{}{}/cles.json", school.base_path, crate::access::bundle::BLOB_DIR),
-            "classe": matches!(audience, Audience::Class(_)),
-        }));
+        ctx.insert(
+            "espace",
+            &json!({
+                "id": audience.id(),
+                "index": format!("{}{index}", school.base_path),
+                "index_id": crate::access::bundle::index_id(audience),
+                "cles": format!("{}{}", school.base_path, layout::KEY_RING),
+                "classe": matches!(audience, Audience::Class(_)),
+            }),
+        );
         let html = tera
             .render("shell.html", &ctx)
             .map_err(|e| anyhow!("rendu de l'espace « {audience} » : {}", chain(&e)))?;
-        security::check_page(&format!("{area}index.html"), &html)?;
+        security::check_page(&layout::index_file(&area), &html)?;
         shells.insert(audience.clone(), html.into_bytes());
     }
     Ok(shells)
@@ -169,8 +171,7 @@ fn search_indexes(
                 crate::search::public_files(&docs, !preview)
             } else {
                 let json = crate::search::index_json(&docs);
-                let path = format!("recherche/{}.json", crate::slug::slugify(&audience.id()));
-                vec![(path, json)]
+                vec![(layout::restricted_search_index(&audience), json)]
             };
             let files: SearchFiles = files
                 .into_iter()
@@ -200,10 +201,7 @@ pub fn search_cached(
     output
 }
 
-/// Whether an output path is a search index file (not the search page).
-pub fn is_search_index(path: &str) -> bool {
-    path.starts_with("recherche/") && !path.ends_with(".html")
-}
+pub use layout::is_search_index;
 
 /// The files of one audience's search index: (path, bytes), shared
 /// between the cache and the outputs.
@@ -328,7 +326,7 @@ pub fn render_cached(
             };
             map.insert("site".into(), site.clone());
             let mut ctx = tera::Context::from_value(Value::Object(map))?;
-            ctx.insert("chemin", &job.path.trim_end_matches("index.html"));
+            ctx.insert("chemin", layout::address_of(&job.path));
             ctx.insert("restreint", &!job.audience.is_public());
             ctx.insert("audience", &views::audience_label(school, &job.audience));
             ctx.insert("audience_nom", &views::audience_name(school, &job.audience));
@@ -381,7 +379,7 @@ pub fn render_cached(
         );
     }
     for (name, data) in &theme.statics {
-        output.add(format!("static/{name}"), Audience::Public, data.to_vec());
+        output.add(layout::static_file(name), Audience::Public, data.to_vec());
     }
     if !preview {
         output.add(
