@@ -62,7 +62,7 @@ struct PageItem<'a> {
 /// public shells of each area (site path → HTML), made by the caller with
 /// the theme. Fails when a restricted audience has no keys.
 pub fn seal(
-    output: Output,
+    mut output: Output,
     school: &School,
     secrets: &Secrets,
     shells: &BTreeMap<Audience, Vec<u8>>,
@@ -103,10 +103,14 @@ pub fn seal(
     // 2. Rewrite references in every HTML file (public pages too: a public
     //    page may link to a restricted one) and seal restricted files, in
     //    parallel: each file is independent.
+    let pages = std::mem::take(&mut output.pages);
     let pieces: Vec<Result<Piece>> = output
         .files
         .into_par_iter()
-        .map(|(path, file)| seal_one(path, file, base, &sealed, secrets))
+        .map(|(path, file)| {
+            let page = pages.get(&path);
+            seal_one(path, file, page, base, &sealed, secrets)
+        })
         .collect();
     let mut out = Output::default();
     let mut indexes: BTreeMap<Audience, Index> = BTreeMap::new();
@@ -220,6 +224,7 @@ enum Piece {
 fn seal_one(
     path: String,
     file: crate::output::OutputFile,
+    page: Option<&crate::output::RenderedPage>,
     base: &str,
     sealed: &HashMap<String, Sealed>,
     secrets: &Secrets,
@@ -254,10 +259,15 @@ fn seal_one(
     let (plaintext, compress, page) = match &target.route {
         Some(route) => {
             let html = String::from_utf8_lossy(&bytes);
-            let title = unescape(between(&html, "<title>", "</title>").unwrap_or_default());
+            // The render step says where the title and the main content
+            // are; a page it did not make is read once here.
+            let facts = match page {
+                Some(facts) if facts.main.end <= html.len() => facts.clone(),
+                _ => crate::render::page_facts(&html),
+            };
             let item = PageItem {
-                titre: &title,
-                html: rewrite_references(main_inner(&html), base, sealed, false),
+                titre: &facts.title,
+                html: rewrite_references(&html[facts.main.clone()], base, sealed, false),
             };
             let entry = IndexEntry {
                 blob: format!("{base}{}", target.blob),
@@ -315,37 +325,6 @@ fn is_compressed(path: &str) -> bool {
         ext.as_str(),
         "jpg" | "jpeg" | "png" | "webp" | "avif" | "gif" | "zip" | "woff2" | "mp3" | "mp4"
     )
-}
-
-/// Text between two markers.
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let to = text[from..].find(end)? + from;
-    Some(&text[from..to])
-}
-
-/// The inside of `<main …>…</main>` (the whole text when there is none).
-fn main_inner(html: &str) -> &str {
-    let Some(open) = html.find("<main") else {
-        return html;
-    };
-    let Some(gt) = html[open..].find('>') else {
-        return html;
-    };
-    let start = open + gt + 1;
-    let end = html
-        .rfind("</main>")
-        .filter(|e| *e >= start)
-        .unwrap_or(html.len());
-    &html[start..end]
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Rewrites `href="…"` and `src="…"` that point to sealed files. In public
@@ -493,14 +472,6 @@ pub fn assert_no_secret(output: &Output, secrets: &Secrets) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn extracts_main() {
-        assert_eq!(
-            main_inner("<body><main id=\"contenu\" tabindex=\"-1\">X<p>y</p></main></body>"),
-            "X<p>y</p>"
-        );
-    }
 
     #[test]
     fn rewrites_links_to_sealed_pages_and_files() {

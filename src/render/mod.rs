@@ -20,7 +20,7 @@ use crate::content::Content;
 use crate::dates::Date;
 use crate::images::Photo;
 use crate::layout;
-use crate::output::Output;
+use crate::output::{Output, RenderedPage};
 use crate::theme::Theme;
 
 pub use filters::file_size;
@@ -207,8 +207,48 @@ pub use layout::is_search_index;
 /// between the cache and the outputs.
 type SearchFiles = Vec<(String, Arc<Vec<u8>>)>;
 
-/// A rendered page: path, audience, bytes, fingerprint of its data.
-type RenderedPage = (String, Audience, Arc<Vec<u8>>, u64);
+/// A rendered page: path, audience, bytes, what it holds, fingerprint of its data.
+type Rendered = (String, Audience, Arc<Vec<u8>>, RenderedPage, u64);
+
+/// The title and main-content range of a page just rendered, read once
+/// from the HTML the theme made (a school may override the templates).
+pub fn page_facts(html: &str) -> RenderedPage {
+    RenderedPage {
+        title: unescape(between(html, "<title>", "</title>").unwrap_or_default()),
+        main: main_range(html),
+    }
+}
+
+/// Text between two markers.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let to = text[from..].find(end)? + from;
+    Some(&text[from..to])
+}
+
+/// The range of the inside of `<main …>…</main>` (the whole text when there is none).
+fn main_range(html: &str) -> std::ops::Range<usize> {
+    let Some(open) = html.find("<main") else {
+        return 0..html.len();
+    };
+    let Some(gt) = html[open..].find('>') else {
+        return 0..html.len();
+    };
+    let start = open + gt + 1;
+    let end = html
+        .rfind("</main>")
+        .filter(|e| *e >= start)
+        .unwrap_or(html.len());
+    start..end
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
 
 /// What the preview server keeps between two renders: the compiled
 /// templates while the theme is unchanged, and each page and each
@@ -217,7 +257,7 @@ type RenderedPage = (String, Audience, Arc<Vec<u8>>, u64);
 pub struct RenderCache {
     theme: u64,
     tera: Option<Arc<Tera>>,
-    pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
+    pages: HashMap<String, (u64, Arc<Vec<u8>>, RenderedPage)>,
     search: HashMap<Audience, (u64, SearchFiles)>,
     /// Leave the search indexes out of [`render_cached`]: the preview serves
     /// the pages first, then adds them with [`search_cached`].
@@ -301,7 +341,7 @@ pub fn render_cached(
     );
     let previous = &cache.pages;
 
-    let rendered: Vec<Result<RenderedPage>> = jobs
+    let rendered: Vec<Result<Rendered>> = jobs
         .into_par_iter()
         .map(|job| {
             let print = fingerprint_with_json(
@@ -314,9 +354,9 @@ pub fn render_cached(
                 ],
                 &job.context,
             );
-            if let Some((p, bytes)) = previous.get(&job.path) {
+            if let Some((p, bytes, facts)) = previous.get(&job.path) {
                 if *p == print {
-                    return Ok((job.path, job.audience, bytes.clone(), print));
+                    return Ok((job.path, job.audience, bytes.clone(), facts.clone(), print));
                 }
             }
             // The page's own data is moved, not copied; only `site` is cloned.
@@ -341,14 +381,22 @@ pub fn render_cached(
             })?;
             let html = crate::images::rewrite_html(&html, &school.base_path, photos);
             security::check_page(&job.path, &html)?;
-            Ok((job.path, job.audience, Arc::new(html.into_bytes()), print))
+            let facts = page_facts(&html);
+            Ok((
+                job.path,
+                job.audience,
+                Arc::new(html.into_bytes()),
+                facts,
+                print,
+            ))
         })
         .collect();
     let mut pages = HashMap::with_capacity(rendered.len());
     for r in rendered {
-        let (path, audience, bytes, print) = r?;
+        let (path, audience, bytes, facts, print) = r?;
         output.add_shared(path.clone(), audience, bytes.clone());
-        pages.insert(path, (print, bytes));
+        output.pages.insert(path.clone(), facts.clone());
+        pages.insert(path, (print, bytes, facts));
     }
     cache.pages = pages;
 
@@ -389,4 +437,18 @@ pub fn render_cached(
         );
     }
     Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_says_its_title_and_main_content() {
+        let html = "<title>Sortie &amp; pique-nique — École</title><body><main id=\"contenu\" tabindex=\"-1\">X<p>y</p></main></body>";
+        let facts = page_facts(html);
+        assert_eq!(facts.title, "Sortie & pique-nique — École");
+        assert_eq!(&html[facts.main], "X<p>y</p>");
+        assert_eq!(page_facts("<p>z</p>").main, 0..8);
+    }
 }
