@@ -37,6 +37,34 @@ struct Job {
     audience: Audience,
 }
 
+/// The theme's templates, compiled once per theme: the last compiled
+/// theme is kept, so that the pages and the areas' shells of one build
+/// share one compilation.
+fn compiled(theme: &Theme) -> Result<Arc<Tera>> {
+    static LAST: std::sync::Mutex<Option<(u64, Arc<Tera>)>> = std::sync::Mutex::new(None);
+    let print = theme_fingerprint(theme);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((p, tera)) = &*last {
+        if *p == print {
+            return Ok(tera.clone());
+        }
+    }
+    let tera = Arc::new(compile(theme)?);
+    *last = Some((print, tera.clone()));
+    Ok(tera)
+}
+
+/// Fingerprint of the theme's templates (names and text).
+fn theme_fingerprint(theme: &Theme) -> u64 {
+    fingerprint(
+        &theme
+            .templates
+            .iter()
+            .flat_map(|(n, t)| [n.as_bytes(), t.as_bytes()])
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// Compiles the theme's templates; errors name the template file.
 fn compile(theme: &Theme) -> Result<Tera> {
     let mut tera = Tera::default();
@@ -75,7 +103,7 @@ pub fn shells(
     today: Date,
     areas: &[(Audience, String)],
 ) -> Result<std::collections::BTreeMap<Audience, Vec<u8>>> {
-    let tera = compile(theme)?;
+    let tera = compiled(theme)?;
     let site = views::site_context(school, content, today);
     let mut shells = std::collections::BTreeMap::new();
     let title = |audience: &Audience| match audience {
@@ -311,15 +339,9 @@ pub fn render_cached(
     photos: &BTreeMap<String, Photo>,
     cache: &mut RenderCache,
 ) -> Result<Output> {
-    let theme_print = fingerprint(
-        &theme
-            .templates
-            .iter()
-            .flat_map(|(n, t)| [n.as_bytes(), t.as_bytes()])
-            .collect::<Vec<_>>(),
-    );
+    let theme_print = theme_fingerprint(theme);
     if cache.theme != theme_print || cache.tera.is_none() {
-        cache.tera = Some(Arc::new(compile(theme)?));
+        cache.tera = Some(compiled(theme)?);
         cache.theme = theme_print;
         cache.pages.clear();
     }
