@@ -60,6 +60,19 @@ pub struct Output {
     /// Where each sealed or access file came from (published path → origin),
     /// for the usage statistics: blob names say nothing of their content.
     pub origins: BTreeMap<String, Origin>,
+    /// What the render step knows of each HTML page it made (path → facts),
+    /// so that the steps after it need not read it back out of the HTML.
+    pub pages: BTreeMap<String, RenderedPage>,
+}
+
+/// An HTML page as rendered: its title and where its main content is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RenderedPage {
+    /// The text of its `<title>`, unescaped.
+    pub title: String,
+    /// The byte range of the inside of its `<main …>` in its HTML (the
+    /// whole page when it has none).
+    pub main: std::ops::Range<usize>,
 }
 
 /// What a published file of the access machinery stands for.

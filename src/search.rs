@@ -103,7 +103,7 @@ pub fn link(base: &str, page: &Page) -> String {
     if page.audience.is_public() {
         return format!("{base}{}", page.path);
     }
-    let area = crate::access::bundle::area_path(&page.audience);
+    let area = crate::layout::area_path(&page.audience);
     let route = page.path.strip_prefix(area.as_str()).unwrap_or(&page.path);
     format!("{base}{area}#/{route}")
 }
@@ -274,7 +274,7 @@ pub fn public_files(docs: &[Document], compress: bool) -> Vec<(String, Vec<u8>)>
     let mut piece = |stem: String, json: Vec<u8>| -> String {
         let bytes = if compress { gzip(&json) } else { json };
         let name = format!("{stem}-{}.bin", &crate::manifest::sha256_hex(&bytes)[..12]);
-        files.push((format!("recherche/{name}"), bytes));
+        files.push((crate::layout::search_piece(&name), bytes));
         name
     };
     let base_name = piece("base".into(), to_json(&base));
@@ -313,7 +313,7 @@ pub fn public_files(docs: &[Document], compress: bool) -> Vec<(String, Vec<u8>)>
         "fiches": {"taille": CARDS_PER_FILE, "fichiers": cards},
     });
     files.push((
-        "recherche/index.json".into(),
+        crate::layout::SEARCH_INDEX.into(),
         manifest.to_string().into_bytes(),
     ));
     files

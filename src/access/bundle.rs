@@ -62,7 +62,7 @@ struct PageItem<'a> {
 /// public shells of each area (site path → HTML), made by the caller with
 /// the theme. Fails when a restricted audience has no keys.
 pub fn seal(
-    output: Output,
+    mut output: Output,
     school: &School,
     secrets: &Secrets,
     shells: &BTreeMap<Audience, Vec<u8>>,
@@ -81,7 +81,7 @@ pub fn seal(
             );
         };
         let (id, route) = if path.ends_with(".html") {
-            let page = path.trim_end_matches("index.html");
+            let page = crate::layout::address_of(path);
             let area = area_path(&file.audience);
             let route = page.strip_prefix(area.as_str()).unwrap_or(page).to_string();
             (format!("{}/page/{route}", file.audience), Some(route))
@@ -103,10 +103,14 @@ pub fn seal(
     // 2. Rewrite references in every HTML file (public pages too: a public
     //    page may link to a restricted one) and seal restricted files, in
     //    parallel: each file is independent.
+    let pages = std::mem::take(&mut output.pages);
     let pieces: Vec<Result<Piece>> = output
         .files
         .into_par_iter()
-        .map(|(path, file)| seal_one(path, file, base, &sealed, secrets))
+        .map(|(path, file)| {
+            let page = pages.get(&path);
+            seal_one(path, file, page, base, &sealed, secrets)
+        })
         .collect();
     let mut out = Output::default();
     let mut indexes: BTreeMap<Audience, Index> = BTreeMap::new();
@@ -165,7 +169,7 @@ pub fn seal(
         };
         out.origins.extend([
             opens(&name),
-            opens(&format!("{}index.html", area_path(audience))),
+            opens(&crate::layout::index_file(&area_path(audience))),
         ]);
         out.add(
             name,
@@ -180,13 +184,13 @@ pub fn seal(
         );
         let shell = shells.get(audience).cloned().unwrap_or_default();
         out.add(
-            format!("{}index.html", area_path(audience)),
+            crate::layout::index_file(&area_path(audience)),
             Audience::Public,
             shell,
         );
     }
     out.add(
-        format!("{BLOB_DIR}/cles.json"),
+        crate::layout::KEY_RING,
         Audience::Public,
         serde_json::to_vec_pretty(&secrets.ring).expect("ring serializes"),
     );
@@ -196,7 +200,7 @@ pub fn seal(
         .filter_map(|a| Some(serde_json::json!({"espace": a.id(), "index": format!("{base}{}", index_blob(a, secrets)?), "index_id": index_id(a)})))
         .collect();
     out.add(
-        format!("{BLOB_DIR}/espaces.json"),
+        crate::layout::AREAS_LIST,
         Audience::Public,
         serde_json::to_vec(&areas).expect("areas serialize"),
     );
@@ -220,6 +224,7 @@ enum Piece {
 fn seal_one(
     path: String,
     file: crate::output::OutputFile,
+    page: Option<&crate::output::RenderedPage>,
     base: &str,
     sealed: &HashMap<String, Sealed>,
     secrets: &Secrets,
@@ -254,10 +259,15 @@ fn seal_one(
     let (plaintext, compress, page) = match &target.route {
         Some(route) => {
             let html = String::from_utf8_lossy(&bytes);
-            let title = unescape(between(&html, "<title>", "</title>").unwrap_or_default());
+            // The render step says where the title and the main content
+            // are; a page it did not make is read once here.
+            let facts = match page {
+                Some(facts) if facts.main.end <= html.len() => facts.clone(),
+                _ => crate::render::page_facts(&html),
+            };
             let item = PageItem {
-                titre: &title,
-                html: rewrite_references(main_inner(&html), base, sealed, false),
+                titre: &facts.title,
+                html: rewrite_references(&html[facts.main.clone()], base, sealed, false),
             };
             let entry = IndexEntry {
                 blob: format!("{base}{}", target.blob),
@@ -271,7 +281,7 @@ fn seal_one(
         }
         None => (bytes, !is_compressed(&path), None),
     };
-    let search = path.starts_with("recherche/").then(|| {
+    let search = crate::layout::is_search_index(&path).then(|| {
         (
             target.audience.clone(),
             IndexEntry {
@@ -316,12 +326,7 @@ pub fn index_id(audience: &Audience) -> String {
     format!("{audience}/index")
 }
 
-/// Site path of a blob: `acces/ab/cdef….bin`, spread over 256 folders so
-/// that no folder holds thousands of files (slow to create on many file
-/// systems and to list on FTP servers).
-fn blob_path(name: &str) -> String {
-    format!("{BLOB_DIR}/{}/{}.bin", &name[..2], &name[2..])
-}
+use crate::layout::blob as blob_path;
 
 /// Site path of an area's index blob.
 pub fn index_blob(audience: &Audience, secrets: &Secrets) -> Option<String> {
@@ -338,37 +343,6 @@ fn is_compressed(path: &str) -> bool {
         ext.as_str(),
         "jpg" | "jpeg" | "png" | "webp" | "avif" | "gif" | "zip" | "woff2" | "mp3" | "mp4"
     )
-}
-
-/// Text between two markers.
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let to = text[from..].find(end)? + from;
-    Some(&text[from..to])
-}
-
-/// The inside of `<main …>…</main>` (the whole text when there is none).
-fn main_inner(html: &str) -> &str {
-    let Some(open) = html.find("<main") else {
-        return html;
-    };
-    let Some(gt) = html[open..].find('>') else {
-        return html;
-    };
-    let start = open + gt + 1;
-    let end = html
-        .rfind("</main>")
-        .filter(|e| *e >= start)
-        .unwrap_or(html.len());
-    &html[start..end]
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Rewrites `href="…"` and `src="…"` that point to sealed files. In public
@@ -478,12 +452,12 @@ fn lookup<'a>(value: &str, base: &str, sealed: &'a HashMap<String, Sealed>) -> O
     let path = value.strip_prefix(base)?.split(['#', '?']).next()?;
     let path = crate::slug::percent_decode(path);
     if path.is_empty() || path.ends_with('/') {
-        sealed.get(&format!("{path}index.html"))
+        sealed.get(&crate::layout::index_file(&path))
     } else {
         // A page written without its final slash is still that page.
         sealed
             .get(&path)
-            .or_else(|| sealed.get(&format!("{path}/index.html")))
+            .or_else(|| sealed.get(&crate::layout::index_file(&format!("{path}/"))))
     }
 }
 
@@ -516,14 +490,6 @@ pub fn assert_no_secret(output: &Output, secrets: &Secrets) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn extracts_main() {
-        assert_eq!(
-            main_inner("<body><main id=\"contenu\" tabindex=\"-1\">X<p>y</p></main></body>"),
-            "X<p>y</p>"
-        );
-    }
 
     #[test]
     fn rewrites_links_to_sealed_pages_and_files() {

@@ -15,7 +15,11 @@ use crate::config::School;
 /// The URL a QR code carries: the class area, the code in the fragment
 /// (never sent to the server).
 pub fn login_url(school: &School, class_id: &str, code: &str) -> String {
-    format!("{}classes/{class_id}/#code={code}", school.base_url)
+    format!(
+        "{}{}#code={code}",
+        school.base_url,
+        crate::layout::class(class_id)
+    )
 }
 
 /// An SVG QR code for `text`.
@@ -35,7 +39,7 @@ pub fn letter(school: &School, class_id: &str, code: &str) -> String {
         .map(|c| c.nom.as_str())
         .unwrap_or(class_id);
     let url = login_url(school, class_id, code);
-    let area = format!("{}classes/{class_id}/", school.base_url);
+    let area = format!("{}{}", school.base_url, crate::layout::class(class_id));
     let s = &school.file;
     format!(
         r#"<!DOCTYPE html>

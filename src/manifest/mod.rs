@@ -30,8 +30,8 @@ use walkdir::WalkDir;
 
 /// Folder of the site that holds the manifest and its signatures.
 pub const DIR: &str = "preau";
-/// The manifest, relative to the site root.
-pub const MANIFEST: &str = "preau/manifeste.json";
+/// The manifest, relative to the site root (the site's addresses live in [`crate::layout`]).
+pub use crate::layout::MANIFEST;
 
 /// Path of a role's signature of the manifest, relative to the site root.
 pub fn signature_path(role: Role) -> String {

@@ -19,7 +19,8 @@ use crate::config::{Audience, School};
 use crate::content::Content;
 use crate::dates::Date;
 use crate::images::Photo;
-use crate::output::Output;
+use crate::layout;
+use crate::output::{Output, RenderedPage};
 use crate::theme::Theme;
 
 pub use filters::file_size;
@@ -34,6 +35,34 @@ struct Job {
     context: Value,
     /// Who may read it.
     audience: Audience,
+}
+
+/// The theme's templates, compiled once per theme: the last compiled
+/// theme is kept, so that the pages and the areas' shells of one build
+/// share one compilation.
+fn compiled(theme: &Theme) -> Result<Arc<Tera>> {
+    static LAST: std::sync::Mutex<Option<(u64, Arc<Tera>)>> = std::sync::Mutex::new(None);
+    let print = theme_fingerprint(theme);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((p, tera)) = &*last {
+        if *p == print {
+            return Ok(tera.clone());
+        }
+    }
+    let tera = Arc::new(compile(theme)?);
+    *last = Some((print, tera.clone()));
+    Ok(tera)
+}
+
+/// Fingerprint of the theme's templates (names and text).
+fn theme_fingerprint(theme: &Theme) -> u64 {
+    fingerprint(
+        &theme
+            .templates
+            .iter()
+            .flat_map(|(n, t)| [n.as_bytes(), t.as_bytes()])
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// Compiles the theme's templates; errors name the template file.
@@ -74,7 +103,7 @@ pub fn shells(
     today: Date,
     areas: &[(Audience, String)],
 ) -> Result<std::collections::BTreeMap<Audience, Vec<u8>>> {
-    let tera = compile(theme)?;
+    let tera = compiled(theme)?;
     let site = views::site_context(school, content, today);
     let mut shells = std::collections::BTreeMap::new();
     let title = |audience: &Audience| match audience {
@@ -88,28 +117,29 @@ pub fn shells(
     // Every area of the school, for « Mes espaces » (those this browser opened).
     let all: Vec<Value> = areas
         .iter()
-        .map(|(a, _)| {
-            json!({"id": a.id(), "chemin": crate::access::bundle::area_path(a), "titre": title(a)})
-        })
+        .map(|(a, _)| json!({"id": a.id(), "chemin": layout::area_path(a), "titre": title(a)}))
         .collect();
     for (audience, index) in areas {
-        let area = crate::access::bundle::area_path(audience);
+        let area = layout::area_path(audience);
         let mut ctx = tera::Context::from_value(json!({ "site": site }))?;
         ctx.insert("titre", &title(audience));
         ctx.insert("espaces", &all);
         ctx.insert("chemin", &area);
         ctx.insert("restreint", &false);
-        ctx.insert("espace", &json!({
-            "id": audience.id(),
-            "index": format!("{}{index}", school.base_path),
-            "index_id": crate::access::bundle::index_id(audience),
-            "cles": format!("{}{}/cles.json", school.base_path, crate::access::bundle::BLOB_DIR),
-            "classe": matches!(audience, Audience::Class(_)),
-        }));
+        ctx.insert(
+            "espace",
+            &json!({
+                "id": audience.id(),
+                "index": format!("{}{index}", school.base_path),
+                "index_id": crate::access::bundle::index_id(audience),
+                "cles": format!("{}{}", school.base_path, layout::KEY_RING),
+                "classe": matches!(audience, Audience::Class(_)),
+            }),
+        );
         let html = tera
             .render("shell.html", &ctx)
             .map_err(|e| anyhow!("rendu de l'espace « {audience} » : {}", chain(&e)))?;
-        security::check_page(&format!("{area}index.html"), &html)?;
+        security::check_page(&layout::index_file(&area), &html)?;
         shells.insert(audience.clone(), html.into_bytes());
     }
     Ok(shells)
@@ -169,8 +199,7 @@ fn search_indexes(
                 crate::search::public_files(&docs, !preview)
             } else {
                 let json = crate::search::index_json(&docs);
-                let path = format!("recherche/{}.json", crate::slug::slugify(&audience.id()));
-                vec![(path, json)]
+                vec![(layout::restricted_search_index(&audience), json)]
             };
             let files: SearchFiles = files
                 .into_iter()
@@ -200,17 +229,54 @@ pub fn search_cached(
     output
 }
 
-/// Whether an output path is a search index file (not the search page).
-pub fn is_search_index(path: &str) -> bool {
-    path.starts_with("recherche/") && !path.ends_with(".html")
-}
+pub use layout::is_search_index;
 
 /// The files of one audience's search index: (path, bytes), shared
 /// between the cache and the outputs.
 type SearchFiles = Vec<(String, Arc<Vec<u8>>)>;
 
-/// A rendered page: path, audience, bytes, fingerprint of its data.
-type RenderedPage = (String, Audience, Arc<Vec<u8>>, u64);
+/// A rendered page: path, audience, bytes, what it holds, fingerprint of its data.
+type Rendered = (String, Audience, Arc<Vec<u8>>, RenderedPage, u64);
+
+/// The title and main-content range of a page just rendered, read once
+/// from the HTML the theme made (a school may override the templates).
+pub fn page_facts(html: &str) -> RenderedPage {
+    RenderedPage {
+        title: unescape(between(html, "<title>", "</title>").unwrap_or_default()),
+        main: main_range(html),
+    }
+}
+
+/// Text between two markers.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let to = text[from..].find(end)? + from;
+    Some(&text[from..to])
+}
+
+/// The range of the inside of `<main …>…</main>` (the whole text when there is none).
+fn main_range(html: &str) -> std::ops::Range<usize> {
+    let Some(open) = html.find("<main") else {
+        return 0..html.len();
+    };
+    let Some(gt) = html[open..].find('>') else {
+        return 0..html.len();
+    };
+    let start = open + gt + 1;
+    let end = html
+        .rfind("</main>")
+        .filter(|e| *e >= start)
+        .unwrap_or(html.len());
+    start..end
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
 
 /// What the preview server keeps between two renders: the compiled
 /// templates while the theme is unchanged, and each page and each
@@ -219,7 +285,7 @@ type RenderedPage = (String, Audience, Arc<Vec<u8>>, u64);
 pub struct RenderCache {
     theme: u64,
     tera: Option<Arc<Tera>>,
-    pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
+    pages: HashMap<String, (u64, Arc<Vec<u8>>, RenderedPage)>,
     search: HashMap<Audience, (u64, SearchFiles)>,
     /// Leave the search indexes out of [`render_cached`]: the preview serves
     /// the pages first, then adds them with [`search_cached`].
@@ -273,15 +339,9 @@ pub fn render_cached(
     photos: &BTreeMap<String, Photo>,
     cache: &mut RenderCache,
 ) -> Result<Output> {
-    let theme_print = fingerprint(
-        &theme
-            .templates
-            .iter()
-            .flat_map(|(n, t)| [n.as_bytes(), t.as_bytes()])
-            .collect::<Vec<_>>(),
-    );
+    let theme_print = theme_fingerprint(theme);
     if cache.theme != theme_print || cache.tera.is_none() {
-        cache.tera = Some(Arc::new(compile(theme)?));
+        cache.tera = Some(compiled(theme)?);
         cache.theme = theme_print;
         cache.pages.clear();
     }
@@ -303,7 +363,7 @@ pub fn render_cached(
     );
     let previous = &cache.pages;
 
-    let rendered: Vec<Result<RenderedPage>> = jobs
+    let rendered: Vec<Result<Rendered>> = jobs
         .into_par_iter()
         .map(|job| {
             let print = fingerprint_with_json(
@@ -316,9 +376,9 @@ pub fn render_cached(
                 ],
                 &job.context,
             );
-            if let Some((p, bytes)) = previous.get(&job.path) {
+            if let Some((p, bytes, facts)) = previous.get(&job.path) {
                 if *p == print {
-                    return Ok((job.path, job.audience, bytes.clone(), print));
+                    return Ok((job.path, job.audience, bytes.clone(), facts.clone(), print));
                 }
             }
             // The page's own data is moved, not copied; only `site` is cloned.
@@ -328,7 +388,7 @@ pub fn render_cached(
             };
             map.insert("site".into(), site.clone());
             let mut ctx = tera::Context::from_value(Value::Object(map))?;
-            ctx.insert("chemin", &job.path.trim_end_matches("index.html"));
+            ctx.insert("chemin", layout::address_of(&job.path));
             ctx.insert("restreint", &!job.audience.is_public());
             ctx.insert("audience", &views::audience_label(school, &job.audience));
             ctx.insert("audience_nom", &views::audience_name(school, &job.audience));
@@ -343,14 +403,22 @@ pub fn render_cached(
             })?;
             let html = crate::images::rewrite_html(&html, &school.base_path, photos);
             security::check_page(&job.path, &html)?;
-            Ok((job.path, job.audience, Arc::new(html.into_bytes()), print))
+            let facts = page_facts(&html);
+            Ok((
+                job.path,
+                job.audience,
+                Arc::new(html.into_bytes()),
+                facts,
+                print,
+            ))
         })
         .collect();
     let mut pages = HashMap::with_capacity(rendered.len());
     for r in rendered {
-        let (path, audience, bytes, print) = r?;
+        let (path, audience, bytes, facts, print) = r?;
         output.add_shared(path.clone(), audience, bytes.clone());
-        pages.insert(path, (print, bytes));
+        output.pages.insert(path.clone(), facts.clone());
+        pages.insert(path, (print, bytes, facts));
     }
     cache.pages = pages;
 
@@ -381,7 +449,7 @@ pub fn render_cached(
         );
     }
     for (name, data) in &theme.statics {
-        output.add(format!("static/{name}"), Audience::Public, data.to_vec());
+        output.add(layout::static_file(name), Audience::Public, data.to_vec());
     }
     if !preview {
         output.add(
@@ -391,4 +459,18 @@ pub fn render_cached(
         );
     }
     Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_says_its_title_and_main_content() {
+        let html = "<title>Sortie &amp; pique-nique — École</title><body><main id=\"contenu\" tabindex=\"-1\">X<p>y</p></main></body>";
+        let facts = page_facts(html);
+        assert_eq!(facts.title, "Sortie & pique-nique — École");
+        assert_eq!(&html[facts.main], "X<p>y</p>");
+        assert_eq!(page_facts("<p>z</p>").main, 0..8);
+    }
 }

@@ -10,6 +10,7 @@ use super::{feeds, Job};
 use crate::config::{Audience, Class, School};
 use crate::content::{Content, Event, Kind, Page};
 use crate::dates::Date;
+use crate::layout::{self, index_file};
 use crate::output::Output;
 
 /// Data every template sees as `site`.
@@ -17,10 +18,10 @@ pub fn site_context(school: &School, content: &Content, today: Date) -> Value {
     let base = &school.base_path;
     let mut menu = vec![
         json!({"titre": "Accueil", "chemin": ""}),
-        json!({"titre": "Actualités", "chemin": "actualites/"}),
-        json!({"titre": "Les classes", "chemin": "classes/"}),
-        json!({"titre": "Agenda", "chemin": "agenda/"}),
-        json!({"titre": "Documents", "chemin": "documents/"}),
+        json!({"titre": "Actualités", "chemin": layout::NEWS}),
+        json!({"titre": "Les classes", "chemin": layout::CLASSES}),
+        json!({"titre": "Agenda", "chemin": layout::AGENDA}),
+        json!({"titre": "Documents", "chemin": layout::DOCUMENTS}),
     ];
     let mut ordered: Vec<&Page> = content
         .of_kind(Kind::Page)
@@ -45,7 +46,7 @@ pub fn site_context(school: &School, content: &Content, today: Date) -> Value {
             .iter()
             .any(|d| d.audience == Audience::Families);
     if has_families_area {
-        menu.push(json!({"titre": "Espace des familles", "chemin": "familles/"}));
+        menu.push(json!({"titre": "Espace des familles", "chemin": layout::FAMILIES}));
     }
     let directeur_publication = match school.file.directeur_publication {
         crate::config::PublicationDirector::Directeur => {
@@ -73,7 +74,7 @@ fn class_json(class: &Class) -> Value {
         "nom": class.nom,
         "niveau": class.niveau,
         "enseignants": class.enseignants,
-        "chemin": format!("classes/{}/", class.id),
+        "chemin": layout::class(&class.id),
     })
 }
 
@@ -162,7 +163,7 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         .iter()
         .find(|p| p.kind == Kind::Page && p.path.is_empty());
     jobs.push(job(
-        "index.html",
+        index_file(layout::HOME),
         "home.html",
         json!({"page": home, "actualites": public_news.iter().take(4).collect::<Vec<_>>(), "evenements": upcoming, "titre": school.file.nom}),
         &public,
@@ -176,7 +177,7 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         .collect();
     paginate(
         &mut jobs,
-        "actualites/",
+        layout::NEWS,
         "Actualités de l'école",
         &listed,
         school.file.par_page,
@@ -187,7 +188,7 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         posts(
             &mut jobs,
             group,
-            json!({"chemin": "actualites/", "titre": "Actualités"}),
+            json!({"chemin": layout::NEWS, "titre": "Actualités"}),
             json!({}),
         );
     }
@@ -203,7 +204,7 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
             "page.html".to_string()
         };
         jobs.push(job(
-            format!("{}index.html", page.path),
+            index_file(&page.path),
             &template,
             json!({"page": page, "titre": page.title}),
             &page.audience,
@@ -217,9 +218,9 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         .filter(|e| visible(&e.audience, view))
         .collect();
     jobs.push(job(
-        "agenda/index.html",
+        index_file(layout::AGENDA),
         "agenda.html",
-        json!({"titre": "Agenda", "mois": by_month(&events, today), "fil": [{"titre": "Agenda", "chemin": "agenda/"}]}),
+        json!({"titre": "Agenda", "mois": by_month(&events, today), "fil": [{"titre": "Agenda", "chemin": layout::AGENDA}]}),
         view,
     ));
     let documents: Vec<&crate::content::Document> = content
@@ -228,25 +229,25 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         .filter(|d| visible(&d.audience, view))
         .collect();
     jobs.push(job(
-        "documents/index.html",
+        index_file(layout::DOCUMENTS),
         "documents.html",
         json!({"titre": "Documents à télécharger", "documents": documents}),
         view,
     ));
     jobs.push(job(
-        "classes/index.html",
+        index_file(layout::CLASSES),
         "classes.html",
         json!({"titre": "Les classes"}),
         &public,
     ));
     jobs.push(job(
-        "404.html",
+        layout::NOT_FOUND,
         "404.html",
         json!({"titre": "Page introuvable"}),
         &public,
     ));
     jobs.push(job(
-        "recherche/index.html",
+        index_file(layout::SEARCH_PAGE),
         "search.html",
         json!({"titre": "Rechercher"}),
         &public,
@@ -288,7 +289,7 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
             _ => "Espace des familles",
         };
         jobs.push(job(
-            format!("{}index.html", crate::access::bundle::area_path(&area)),
+            index_file(&layout::area_path(&area)),
             "area.html",
             json!({"titre": title, "actualites": area_news, "pages": area_pages, "evenements": area_events, "documents": area_docs}),
             &area,
@@ -348,13 +349,7 @@ fn paginate(
 ) {
     let per_page = per_page.max(1);
     let total = items.len().div_ceil(per_page).max(1);
-    let page_path = |n: usize| {
-        if n == 1 {
-            path.to_string()
-        } else {
-            format!("{path}page/{n}/")
-        }
-    };
+    let page_path = |n: usize| layout::list_page(path, n);
     for n in 1..=total {
         let slice: Vec<&&Page> = items
             .iter()
@@ -373,7 +368,7 @@ fn paginate(
         });
         merge(&mut ctx, &extra);
         jobs.push(job(
-            format!("{}index.html", page_path(n)),
+            index_file(&page_path(n)),
             "post_list.html",
             ctx,
             audience,
@@ -394,7 +389,7 @@ fn posts(jobs: &mut Vec<Job>, list: &[&Page], back: Value, extra: Value) {
         });
         merge(&mut ctx, &extra);
         jobs.push(job(
-            format!("{}index.html", post.path),
+            index_file(&post.path),
             "post.html",
             ctx,
             &post.audience,
@@ -426,10 +421,11 @@ fn by_month(events: &[&Event], today: Date) -> Vec<Value> {
 
 fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &Class, today: Date) {
     let id = &class.id;
-    let base = format!("classes/{id}/");
+    let base = layout::class(id);
+    let blog_path = layout::class_blog(id);
     let audience = &class.acces;
     let classe = class_json(class);
-    let crumbs = |title: &str, path: &str| json!([{"titre": "Les classes", "chemin": "classes/"}, {"titre": class.nom, "chemin": base}, {"titre": title, "chemin": path}]);
+    let crumbs = |title: &str, path: &str| json!([{"titre": "Les classes", "chemin": layout::CLASSES}, {"titre": class.nom, "chemin": base}, {"titre": title, "chemin": path}]);
     let in_class = |p: &&Page| p.class.as_deref() == Some(id.as_str());
 
     let all_posts = newest_first(content.of_kind(Kind::Post).filter(in_class));
@@ -466,7 +462,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
 
     // Class home.
     jobs.push(job(
-        format!("{base}index.html"),
+        index_file(&base),
         "class.html",
         json!({
             "titre": class.nom,
@@ -478,17 +474,17 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
             "ressources": resources.map(|r| json!({"titre": r.title, "chemin": r.path})),
             "de_l_ecole": from_school,
             "documents": class_docs,
-            "fil": [{"titre": "Les classes", "chemin": "classes/"}, {"titre": class.nom, "chemin": base}],
+            "fil": [{"titre": "Les classes", "chemin": layout::CLASSES}, {"titre": class.nom, "chemin": base}],
         }),
         audience,
     ));
 
     // Blog.
     let blog_title = format!("Actualités — {}", class.nom);
-    let extra = json!({"classe": classe, "fil": crumbs("Actualités", &format!("{base}blog/"))});
+    let extra = json!({"classe": classe, "fil": crumbs("Actualités", &blog_path)});
     paginate(
         jobs,
-        &format!("{base}blog/"),
+        &blog_path,
         &blog_title,
         &blog,
         school.file.par_page,
@@ -499,7 +495,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
         posts(
             jobs,
             group,
-            json!({"chemin": format!("{base}blog/"), "titre": "Actualités de la classe"}),
+            json!({"chemin": blog_path, "titre": "Actualités de la classe"}),
             extra.clone(),
         );
     }
@@ -515,9 +511,9 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
         .rev()
         .map(|(m, jours)| json!({"mois": m, "jours": jours}))
         .collect();
-    let cahier = format!("{base}cahier/");
+    let cahier = layout::cahier(id);
     jobs.push(job(
-        format!("{cahier}index.html"),
+        index_file(&cahier),
         "cahier_days.html",
         json!({"titre": format!("Cahier de textes — {}", class.nom), "classe": classe, "mois": months, "fil": crumbs("Cahier de textes", &cahier)}),
         audience,
@@ -527,7 +523,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
             let prev = i.checked_sub(1).and_then(|j| group.get(j));
             let next = group.get(i + 1);
             jobs.push(job(
-                format!("{}index.html", day.path),
+                index_file(&day.path),
                 "cahier_day.html",
                 json!({
                     "titre": format!("{} — {}", day.title, class.nom),
@@ -556,17 +552,17 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
     }
     let list: Vec<Value> = subjects
         .iter()
-        .map(|(slug, (name, sessions))| json!({"nom": name, "slug": slug, "seances": sessions.len(), "chemin": format!("{cahier}matieres/{slug}/")}))
+        .map(|(slug, (name, sessions))| json!({"nom": name, "slug": slug, "seances": sessions.len(), "chemin": layout::cahier_subject(id, slug)}))
         .collect();
     jobs.push(job(
-        format!("{cahier}matieres/index.html"),
+        index_file(&layout::cahier_subjects(id)),
         "cahier_subjects.html",
         json!({"titre": format!("Cahier de textes par matière — {}", class.nom), "classe": classe, "matieres": list, "fil": crumbs("Cahier de textes", &cahier)}),
         audience,
     ));
     for (slug, (name, sessions)) in &subjects {
         jobs.push(job(
-            format!("{cahier}matieres/{slug}/index.html"),
+            index_file(&layout::cahier_subject(id, slug)),
             "cahier_subject.html",
             json!({
                 "titre": format!("{name} — cahier de textes — {}", class.nom),
@@ -582,7 +578,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
 
     // Homework to do.
     jobs.push(job(
-        format!("{cahier}a-faire/index.html"),
+        index_file(&layout::cahier_todo(id)),
         "cahier_todo.html",
         json!({"titre": format!("À faire — {}", class.nom), "classe": classe, "groupes": todo, "fil": crumbs("Cahier de textes", &cahier)}),
         audience,
@@ -591,7 +587,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
     // Resources.
     if let Some(r) = resources {
         jobs.push(job(
-            format!("{}index.html", r.path),
+            index_file(&r.path),
             "resources.html",
             json!({"titre": format!("{} — {}", r.title, class.nom), "page": r, "classe": classe, "fil": crumbs(&r.title, &r.path)}),
             &r.audience,
@@ -652,7 +648,7 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
     .take(30)
     .collect();
     output.add(
-        "atom.xml",
+        layout::ATOM,
         Audience::Public,
         feeds::atom(school, &public_news).into_bytes(),
     );
@@ -664,7 +660,7 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
         .collect();
     let name = format!("{} — agenda", school.file.nom);
     output.add(
-        "agenda.ics",
+        layout::AGENDA_ICS,
         Audience::Public,
         feeds::events_ics(&name, &school_events, today).into_bytes(),
     );
@@ -679,7 +675,7 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
         days.sort_by_key(|p| p.date);
         let name = format!("Devoirs — {}", class.nom);
         output.add(
-            format!("classes/{}/devoirs.ics", class.id),
+            layout::homework_ics(&class.id),
             class.acces.clone(),
             feeds::homework_ics(&name, &class.id, &days, today).into_bytes(),
         );
@@ -689,11 +685,11 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
         .files
         .iter()
         .filter(|(path, f)| f.audience.is_public() && path.ends_with("index.html"))
-        .map(|(path, _)| path.trim_end_matches("index.html").to_string())
+        .map(|(path, _)| layout::address_of(path).to_string())
         .collect();
     public_paths.sort();
     output.add(
-        "sitemap.xml",
+        layout::SITEMAP,
         Audience::Public,
         feeds::sitemap(school, &public_paths).into_bytes(),
     );

@@ -15,10 +15,11 @@ const RELOAD_JS: &str = include_str!("assets/recharger.js");
 /// The error panel's styles, a plain file (no inline style either).
 const PREVIEW_CSS: &str = include_str!("assets/apercu.css");
 
-/// Where the preview's own files live (outside the site's base path).
-const RELOAD_JS_URL: &str = "/__preau/recharger.js";
-const PREVIEW_CSS_URL: &str = "/__preau/apercu.css";
-const EVENTS_URL: &str = "/__preau/evenements";
+// Where the preview's own files live (outside the site's base path).
+use crate::layout::{
+    PREVIEW_CSS as PREVIEW_CSS_URL, PREVIEW_EVENTS as EVENTS_URL,
+    PREVIEW_RELOAD_JS as RELOAD_JS_URL,
+};
 
 /// A comment line sent when nothing happens, so that a closed page is
 /// noticed (the write fails) and its thread ends.
