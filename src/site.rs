@@ -14,6 +14,7 @@ use crate::config::{Audience, School};
 use crate::content::{Content, ContentCache};
 use crate::dates::{self, Date};
 use crate::diagnostic::{Diagnostic, Diagnostics, InvalidSchool, Severity};
+use crate::images::record::Record;
 use crate::output::Output;
 use crate::theme::Theme;
 
@@ -46,6 +47,7 @@ fn process_photos(
     school: &School,
     content: &Content,
     diags: &Diagnostics,
+    record: &Record,
 ) -> (BTreeMap<String, crate::images::Photo>, crate::images::Stats) {
     let sources: BTreeMap<String, PathBuf> = content
         .assets
@@ -53,8 +55,23 @@ fn process_photos(
         .filter(|a| crate::images::is_photo(&a.path))
         .map(|a| (a.path.clone(), root.join(&a.source)))
         .collect();
-    let (photos, stats, problems) =
-        crate::images::process_all(&sources, root, &school.file.photos, &root.join(PHOTO_CACHE));
+    let (photos, stats, problems) = crate::images::process_all(
+        &sources,
+        root,
+        &school.file.photos,
+        &root.join(PHOTO_CACHE),
+        record,
+    );
+    let kept: BTreeSet<&PathBuf> = sources.values().collect();
+    record.retain(|path| kept.contains(&path.to_path_buf()));
+    record.save(root);
+    log::info!(
+        "photos : {} traitée(s), {} reprise(s) du cache, {} fichier(s) photo lu(s) ({} octets)",
+        stats.processed,
+        stats.cached,
+        stats.read,
+        stats.bytes_read
+    );
     for d in problems {
         diags.push(d);
     }
@@ -87,14 +104,21 @@ impl Site {
     /// Reads and checks the whole school folder. `base_url` replaces the
     /// one of `ecole.yaml` (the preview server uses its own address).
     pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded> {
-        Site::load_cached(root, base_url, &mut ContentCache::default())
+        Site::load_cached(
+            root,
+            base_url,
+            &mut ContentCache::default(),
+            &Record::load(root),
+        )
     }
 
-    /// Like [`Site::load`], reusing the pages of unchanged files (preview).
+    /// Like [`Site::load`], reusing the pages of unchanged files and the
+    /// record of the photos already read (preview).
     pub fn load_cached(
         root: &Path,
         base_url: Option<&str>,
         cache: &mut ContentCache,
+        record: &Record,
     ) -> Result<Loaded> {
         let diags = Diagnostics::new();
         let Some(mut school) = School::load(root, &diags) else {
@@ -110,7 +134,7 @@ impl Site {
         let content = Content::load_cached(root, &school, &diags, cache);
         check_image_rights(&content, &diags);
         let (photos, photo_stats) = timed("traitement des photos", || {
-            process_photos(root, &school, &content, &diags)
+            process_photos(root, &school, &content, &diags, record)
         });
         let failed = diags.has_errors();
         let site = Site {

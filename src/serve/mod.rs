@@ -75,6 +75,42 @@ pub struct Caches {
     pub content: crate::content::ContentCache,
     /// Compiled templates and unchanged rendered pages.
     pub render: crate::render::RenderCache,
+    /// The photos already read (loaded from the school's cache once).
+    pub photos: Option<crate::images::record::Record>,
+    /// Files copied into the site (resized photos, documents), by source,
+    /// with the size and time they had when read: unchanged, not read again.
+    pub copies: HashMap<PathBuf, (u64, std::time::SystemTime, Arc<Vec<u8>>)>,
+}
+
+/// The output's files as the preview serves them; a copied file is read
+/// only when it is new or changed since the last rebuild.
+fn served_files(
+    output: crate::output::Output,
+    copies: &mut HashMap<PathBuf, (u64, std::time::SystemTime, Arc<Vec<u8>>)>,
+) -> HashMap<String, Arc<Vec<u8>>> {
+    let mut kept = HashMap::new();
+    let files = output
+        .files
+        .into_iter()
+        .filter_map(|(path, file)| {
+            let bytes = match file.data {
+                crate::output::Data::Bytes(b) => b,
+                crate::output::Data::Copy(source) => {
+                    let meta = std::fs::metadata(&source).ok()?;
+                    let stamp = (meta.len(), meta.modified().ok()?);
+                    let bytes = match copies.remove(&source) {
+                        Some((len, time, bytes)) if (len, time) == stamp => bytes,
+                        _ => Arc::new(std::fs::read(&source).ok()?),
+                    };
+                    kept.insert(source, (stamp.0, stamp.1, bytes.clone()));
+                    bytes
+                }
+            };
+            Some((path, bytes))
+        })
+        .collect();
+    *copies = kept;
+    files
 }
 
 /// How the preview is made.
@@ -96,7 +132,10 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
     cache.render.defer_search = !opt.encrypted;
     let mut deferred = None;
     let result = (|| -> Result<Attempt> {
-        let loaded = Site::load_cached(&opt.root, Some(base_url), &mut cache.content)?;
+        let record = cache
+            .photos
+            .get_or_insert_with(|| crate::images::record::Record::load(&opt.root));
+        let loaded = Site::load_cached(&opt.root, Some(base_url), &mut cache.content, record)?;
         let errors: Vec<Diagnostic> = loaded
             .diagnostics
             .iter()
@@ -115,7 +154,7 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
         if cache.render.defer_search {
             deferred = Some(site);
         }
-        Ok(Ok(output.into_shared()))
+        Ok(Ok(served_files(output, &mut cache.copies)))
     })();
     let elapsed = start.elapsed();
     shared.publish(|state| {
@@ -154,11 +193,11 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
 /// Starts the server and the watcher; returns the address it listens on
 /// and a handle that serves requests until the process ends.
 pub fn start(opt: Options) -> Result<(String, std::thread::JoinHandle<()>)> {
-    let probe = Site::load(&opt.root, None)?;
-    let base_path = match &probe.site {
-        Some(site) => site.school.base_path.clone(),
-        None => "/".into(),
-    };
+    // The address needs the site's base path: the configuration alone
+    // gives it (the whole school is loaded once, by the first rebuild).
+    let base_path = crate::config::School::load(&opt.root, &crate::diagnostic::Diagnostics::new())
+        .map(|school| school.base_path)
+        .unwrap_or_else(|| "/".into());
     let server = tiny_http::Server::http(("127.0.0.1", opt.port))
         .map_err(|e| anyhow!("impossible d'écouter sur 127.0.0.1:{} : {e}\n  conseil : choisissez un autre port avec --port", opt.port))?;
     let port = server
