@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Result};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::site::Site;
+use crate::site::Session;
 
 pub use http::{content_type, overlay};
 pub use watch::ChangeKind;
@@ -69,17 +69,26 @@ impl Shared {
 type Attempt = std::result::Result<HashMap<String, Arc<Vec<u8>>>, Vec<Diagnostic>>;
 
 /// What the preview keeps from one rebuild to the next.
-#[derive(Default)]
 pub struct Caches {
-    /// Pages of unchanged files.
-    pub content: crate::content::ContentCache,
+    /// The school, loaded at each save through one session: unchanged
+    /// pages and photos are not read again.
+    pub session: Session,
     /// Compiled templates and unchanged rendered pages.
     pub render: crate::render::RenderCache,
-    /// The photos already read (loaded from the school's cache once).
-    pub photos: Option<crate::images::record::Record>,
     /// Files copied into the site (resized photos, documents), by source,
     /// with the size and time they had when read: unchanged, not read again.
     pub copies: HashMap<PathBuf, (u64, std::time::SystemTime, Arc<Vec<u8>>)>,
+}
+
+impl Caches {
+    /// Empty caches for the school at `root`.
+    pub fn new(root: &Path) -> Caches {
+        Caches {
+            session: Session::new(root, crate::dates::today()),
+            render: Default::default(),
+            copies: HashMap::new(),
+        }
+    }
 }
 
 /// The output's files as the preview serves them; a copied file is read
@@ -132,18 +141,18 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
     cache.render.defer_search = !opt.encrypted;
     let mut deferred = None;
     let result = (|| -> Result<Attempt> {
-        let record = cache
-            .photos
-            .get_or_insert_with(|| crate::images::record::Record::load(&opt.root));
-        let loaded = Site::load_cached(&opt.root, Some(base_url), &mut cache.content, record)?;
-        let errors: Vec<Diagnostic> = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .cloned()
-            .collect();
-        let Some(mut site) = loaded.site.filter(|_| errors.is_empty()) else {
-            return Ok(Err(errors));
+        // The preview may run across midnight: the day is read at each save.
+        cache.session.today = crate::dates::today();
+        cache.session.base_url = Some(base_url.to_string());
+        let loaded = cache.session.load()?;
+        let mut site = match loaded.ready() {
+            Ok((site, _warnings)) => site,
+            Err(problems) => {
+                return Ok(Err(problems
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .collect()))
+            }
         };
         site.preview = !opt.encrypted;
         let output = if opt.encrypted {
@@ -195,9 +204,13 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
 pub fn start(opt: Options) -> Result<(String, std::thread::JoinHandle<()>)> {
     // The address needs the site's base path: the configuration alone
     // gives it (the whole school is loaded once, by the first rebuild).
-    let base_path = crate::config::School::load(&opt.root, &crate::diagnostic::Diagnostics::new())
-        .map(|school| school.base_path)
-        .unwrap_or_else(|| "/".into());
+    let base_path = crate::config::School::load(
+        &opt.root,
+        crate::dates::today(),
+        &crate::diagnostic::Diagnostics::new(),
+    )
+    .map(|school| school.base_path)
+    .unwrap_or_else(|| "/".into());
     let server = tiny_http::Server::http(("127.0.0.1", opt.port))
         .map_err(|e| anyhow!("impossible d'écouter sur 127.0.0.1:{} : {e}\n  conseil : choisissez un autre port avec --port", opt.port))?;
     let port = server
@@ -207,7 +220,7 @@ pub fn start(opt: Options) -> Result<(String, std::thread::JoinHandle<()>)> {
         .unwrap_or(opt.port);
     let address = format!("http://127.0.0.1:{port}{base_path}");
     let shared = Shared::new();
-    let mut cache = Caches::default();
+    let mut cache = Caches::new(&opt.root);
     rebuild(&shared, &opt, &address, &mut cache);
     watch::spawn(opt, address.clone(), shared.clone(), cache)?;
     let server = Arc::new(server);

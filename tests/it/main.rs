@@ -22,4 +22,5 @@ mod links;
 mod photos;
 mod search;
 mod serve;
+mod session;
 mod stats;
