@@ -1,9 +1,11 @@
 //! The school's configuration: `ecole.yaml` and each `classes/<id>/classe.yaml`.
 
 mod audience;
+mod photos;
 pub mod signing;
 
 pub use audience::Audience;
+pub use photos::PhotoSettings;
 
 use std::path::Path;
 
@@ -68,7 +70,7 @@ pub struct SchoolFile {
     pub confiance: Option<TrustFile>,
     /// How photos are processed.
     #[serde(default)]
-    pub photos: crate::images::Settings,
+    pub photos: PhotoSettings,
     /// Where `preau deploy` publishes the site.
     #[serde(default)]
     pub publication: Option<PublishTarget>,

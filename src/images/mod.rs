@@ -27,28 +27,8 @@ pub const MAX_SIDE: u32 = 12_000;
 /// Largest memory a decoder may allocate.
 pub const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
-/// `photos:` in `ecole.yaml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// JPEG quality, 1 to 100.
-    #[serde(default = "default_quality")]
-    pub qualite: u8,
-}
-
-/// 85 on mozjpeg's scale gives the luma quality of 80 with the standard
-/// libjpeg tables (Hugo's default scale), in about a quarter fewer bytes.
-fn default_quality() -> u8 {
-    85
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            qualite: default_quality(),
-        }
-    }
-}
+/// `photos:` in `ecole.yaml` (part of the configuration, which images only read).
+pub use crate::config::PhotoSettings as Settings;
 
 /// Extensions of the files handled as photos (decoded and re-encoded,
 /// never published as they are).

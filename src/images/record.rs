@@ -72,7 +72,7 @@ pub struct Record {
 
 /// The cache key of a photo's bytes under some settings.
 pub fn key_of(bytes: &[u8], settings: &str) -> String {
-    crate::manifest::sha256_hex(&[bytes, settings.as_bytes()].concat())
+    crate::hash::sha256_hex(&[bytes, settings.as_bytes()].concat())
 }
 
 impl Record {

@@ -18,6 +18,7 @@ mod deploy_scenario;
 mod deploy_sftp;
 mod hostile_files;
 mod invalid;
+mod layers;
 mod links;
 mod photos;
 mod search;
