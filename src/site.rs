@@ -35,7 +35,7 @@ pub struct Site {
     pub preview: bool,
     /// Processed photos, by the output path of their original.
     pub photos: BTreeMap<String, crate::images::Photo>,
-    /// How many photos were processed or taken from the cache.
+    /// How many photos were processed, taken from the cache, or read.
     pub photo_stats: crate::images::Stats,
 }
 
@@ -62,8 +62,9 @@ fn process_photos(
         &root.join(PHOTO_CACHE),
         record,
     );
-    let kept: BTreeSet<&PathBuf> = sources.values().collect();
-    record.retain(|path| kept.contains(&path.to_path_buf()));
+    // Photos removed from the school leave the record.
+    let kept: BTreeSet<&Path> = sources.values().map(PathBuf::as_path).collect();
+    record.retain(|path| kept.contains(path));
     record.save(root);
     log::info!(
         "photos : {} traitée(s), {} reprise(s) du cache, {} fichier(s) photo lu(s) ({} octets)",
