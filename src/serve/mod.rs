@@ -97,7 +97,8 @@ fn served_files(
     output: crate::output::Output,
     copies: &mut HashMap<PathBuf, (u64, std::time::SystemTime, Arc<Vec<u8>>)>,
 ) -> HashMap<String, Arc<Vec<u8>>> {
-    let mut kept = HashMap::new();
+    let previous = std::mem::take(copies);
+    let mut kept: HashMap<PathBuf, (u64, std::time::SystemTime, Arc<Vec<u8>>)> = HashMap::new();
     let files = output
         .files
         .into_iter()
@@ -107,8 +108,10 @@ fn served_files(
                 crate::output::Data::Copy(source) => {
                     let meta = std::fs::metadata(&source).ok()?;
                     let stamp = (meta.len(), meta.modified().ok()?);
-                    let bytes = match copies.remove(&source) {
-                        Some((len, time, bytes)) if (len, time) == stamp => bytes,
+                    // The same file may be copied under several names.
+                    let known = kept.get(&source).or_else(|| previous.get(&source));
+                    let bytes = match known {
+                        Some((len, time, bytes)) if (*len, *time) == stamp => bytes.clone(),
                         _ => Arc::new(std::fs::read(&source).ok()?),
                     };
                     kept.insert(source, (stamp.0, stamp.1, bytes.clone()));
