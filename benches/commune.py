@@ -43,11 +43,14 @@ def main():
     parser.add_argument("--classes", type=int, default=5)
     parser.add_argument("--cahier-days", type=int, default=700)
     parser.add_argument("--posts", type=int, default=350)
+    parser.add_argument("--preau", help="a preau binary (default: cargo build --release)")
     args = parser.parse_args()
     if not os.path.exists("/usr/bin/time"):
         sys.exit("GNU time is needed for the peak memory: apt-get install time")
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
-    preau = os.path.join(REPO, "target", "release", "preau")
+    preau = args.preau
+    if not preau:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+        preau = os.path.join(REPO, "target", "release", "preau")
     with tempfile.TemporaryDirectory() as tmp:
         commune = os.path.join(tmp, "ville")
         os.makedirs(commune)

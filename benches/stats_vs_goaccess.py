@@ -94,9 +94,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--preau", help="a preau binary (default: cargo build --release)")
     args = parser.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
-    preau = os.path.join(REPO, "target", "release", "preau")
+    preau = args.preau
+    if not preau:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+        preau = os.path.join(REPO, "target", "release", "preau")
     with tempfile.TemporaryDirectory() as tmp:
         school = os.path.join(tmp, "ecole")
         shutil.copytree(os.path.join(REPO, "example-school"), school, ignore=shutil.ignore_patterns("public"))

@@ -119,6 +119,26 @@ pub enum Command {
         )]
         ecole: PathBuf,
     },
+    /// Prépare la nouvelle année scolaire : archives pour l'équipe, nouvelles classes, nouveaux codes (alias : rentree).
+    #[command(
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
+        alias = "rentree"
+    )]
+    Annee {
+        /// Dossier de l'école (par défaut : le dossier courant).
+        #[arg(default_value = ".", hide_default_value = true, value_name = "DOSSIER")]
+        dir: PathBuf,
+        /// Jour de la rentrée, AAAA-MM-JJ (par défaut : aujourd'hui) : ce qui est daté d'avant part aux archives.
+        #[arg(short, long, value_name = "DATE")]
+        date: Option<String>,
+        /// Classes de la nouvelle année, séparées par des virgules : « cp,ce1,cm2=cm1 » (cm2=cm1 : la classe cm1 continue sous le nom cm2) ; par défaut, les mêmes.
+        #[arg(short, long, value_name = "LISTE")]
+        classes: Option<String>,
+        /// Montre ce qui changerait, sans rien modifier (alias : --essai).
+        #[arg(long, visible_alias = "essai")]
+        dry_run: bool,
+    },
     /// Clés de signature du directeur et de l'IEN (alias : cles).
     #[command(
         disable_help_flag = true,
@@ -143,6 +163,37 @@ pub enum Command {
         /// Clé secrète du directeur (par défaut : DOSSIER/.preau/cles/directeur.key).
         #[arg(long, value_name = "CLÉ")]
         cle: Option<PathBuf>,
+    },
+    /// Enseignant·e : signe et publie le seul espace de sa classe, sans attendre l'IEN si la politique le permet.
+    #[command(
+        name = "publier-classe",
+        disable_help_flag = true,
+        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}"
+    )]
+    PublishClass {
+        /// La classe dont l'espace a changé (cp, cm1…).
+        #[arg(value_name = "CLASSE")]
+        classe: String,
+        /// Dossier de l'école (par défaut : le dossier courant).
+        #[arg(
+            long = "ecole",
+            default_value = ".",
+            hide_default_value = true,
+            value_name = "DOSSIER"
+        )]
+        dir: PathBuf,
+        /// Clé secrète de l'enseignant·e (par défaut : DOSSIER/.preau/cles/enseignant-CLASSE.key) ou du directeur.
+        #[arg(long, value_name = "CLÉ")]
+        cle: Option<PathBuf>,
+        /// Le site publié en dernier (par défaut : la destination si c'est un dossier, sinon celui que Préau a retenu).
+        #[arg(long, value_name = "SITE")]
+        depuis: Option<PathBuf>,
+        /// Dossier de destination, à la place de celui de ecole.yaml.
+        #[arg(long, value_name = "DOSSIER")]
+        vers: Option<PathBuf>,
+        /// Signe et vérifie sans publier.
+        #[arg(long)]
+        sans_publier: bool,
     },
     /// IEN : vérifie une soumission, montre le rapport, signe l'approbation ou le refus (alias : approuver).
     #[command(
@@ -224,6 +275,9 @@ pub enum Command {
         /// Accepte de publier une version plus ancienne que celle en ligne.
         #[arg(long = "forcer-retour-arriere")]
         force_rollback: bool,
+        /// Télécharge et vérifie chaque fichier en ligne, au lieu de se fier aux tailles, dates ou empreintes que donne l'hébergeur.
+        #[arg(long = "verification-complete")]
+        full_check: bool,
     },
     /// Indicateurs d'usage tirés des journaux de l'hébergeur, sans donnée personnelle (alias : statistiques).
     #[command(

@@ -25,8 +25,11 @@ pub const AGENDA_ICS: &str = "agenda.ics";
 /// The page shown for unknown addresses.
 pub const NOT_FOUND: &str = "404.html";
 
+/// The Apache settings with the security headers.
+pub const HTACCESS: &str = ".htaccess";
+
 /// Files at the top of the site, beside the folders.
-pub const TOP_FILES: [&str; 5] = ["index.html", NOT_FOUND, ATOM, SITEMAP, AGENDA_ICS];
+pub const TOP_FILES: [&str; 6] = ["index.html", NOT_FOUND, ATOM, SITEMAP, AGENDA_ICS, HTACCESS];
 
 /// First segments of the site that Préau fills itself, with what lives
 /// there (French, for error messages).
@@ -81,6 +84,16 @@ pub fn cahier_day(class_id: &str, iso_day: &str) -> String {
 /// The address of a class's resource list.
 pub fn resources(class_id: &str) -> String {
     format!("{}ressources/", class(class_id))
+}
+
+/// The address of a page of an archived class (`preau annee`): inside the
+/// staff's area, `rest` being its place in the class (`blog/sortie/`).
+pub fn archive(year: &str, class_id: &str, rest: &str) -> String {
+    format!(
+        "{}archives/{year}/{}{rest}",
+        area_path(&Audience::Staff),
+        class(class_id)
+    )
 }
 
 /// The views of each class, under its address.

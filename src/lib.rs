@@ -38,3 +38,4 @@ pub mod slug;
 pub mod stats;
 pub mod theme;
 pub mod yaml;
+pub mod year;

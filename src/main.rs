@@ -1,11 +1,17 @@
 //! The `preau` binary: parse arguments, run the command, print every cause
 //! of a failure in French, set the exit code.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Exit code of a program whose reader went away (128 + SIGPIPE), as a
+/// C program killed by the signal would give.
+const CLOSED_PIPE_EXIT: i32 = 141;
+
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = preau::cli::Cli::parse();
     let level = match cli.verbose {
         0 => "warn",
@@ -13,8 +19,14 @@ fn main() -> ExitCode {
         _ => "debug",
     };
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level))
-        .format_timestamp(None)
-        .format_target(false)
+        .format(|buf, record| {
+            // In French, like every other message: no English level tags.
+            match record.level() {
+                log::Level::Error => writeln!(buf, "erreur : {}", record.args()),
+                log::Level::Warn => writeln!(buf, "attention : {}", record.args()),
+                _ => writeln!(buf, "{}", record.args()),
+            }
+        })
         .init();
     match preau::cmd::run(cli.command) {
         Ok(code) => code,
@@ -26,4 +38,43 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `preau check | head`: once `head` has read enough it closes the pipe,
+/// and the next `println!` fails. Rust ignores SIGPIPE and `println!`
+/// panics on that error; the reader is gone, so there is nobody left to
+/// tell: stop quietly, as `cat` would. (SIGPIPE itself stays ignored: the
+/// FTP, SFTP and S3 connections must get an error, not a silent death.)
+/// Any other panic is a defect of preau: say so in French, then let the
+/// default hook print where it happened.
+fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if is_closed_pipe(message) {
+            std::process::exit(CLOSED_PIPE_EXIT);
+        }
+        // Not eprintln!: a second panic inside the hook would abort.
+        let _ = writeln!(
+            std::io::stderr(),
+            "erreur interne de preau : {message}\n  conseil : ce n'est pas votre faute ; signalez-le avec la commande lancée et le message ci-dessous."
+        );
+        default(info);
+    }));
+}
+
+/// True for the panic of `print!`/`eprint!` on a closed pipe.
+fn is_closed_pipe(message: &str) -> bool {
+    (message.starts_with("failed printing to stdout")
+        || message.starts_with("failed printing to stderr"))
+        && {
+            let lower = message.to_lowercase();
+            // Unix: EPIPE; Windows: ERROR_NO_DATA.
+            lower.contains("broken pipe") || lower.contains("pipe is being closed")
+        }
 }

@@ -148,21 +148,29 @@ impl Output {
     }
 
     /// Writes every file into `out`, replacing its previous content only
-    /// once everything is written.
+    /// once everything is written. Two builds of the same output take turns
+    /// (see [`BuildLock`]); `out` is swapped in atomically (see [`swap_in`]).
     pub fn write_atomically(&self, out: &Path, school_root: &Path) -> Result<()> {
-        guard_destination(out, school_root)?;
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)
             .with_context(|| format!("création du dossier « {} »", parent.display()))?;
+        let _lock = BuildLock::acquire(out, LOCK_WAIT)?;
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         let tmp = parent.join(format!(".{name}.preau-tmp"));
         let old = parent.join(format!(".{name}.preau-old"));
+        // A build stopped between the two renames of the fallback swap left
+        // the previous site under its old name only: put it back first.
+        if !out.exists() && old.join(MARKER).exists() {
+            std::fs::rename(&old, out)
+                .with_context(|| format!("remise en place de « {} »", out.display()))?;
+        }
+        guard_destination(out, school_root)?;
         for leftover in [&tmp, &old] {
             if leftover.exists() {
                 std::fs::remove_dir_all(leftover)
@@ -177,15 +185,7 @@ impl Output {
             let _ = std::fs::remove_dir_all(&tmp);
             return Err(e);
         }
-        if out.exists() {
-            std::fs::rename(out, &old)
-                .with_context(|| format!("remplacement de « {} »", out.display()))?;
-        }
-        if let Err(e) = std::fs::rename(&tmp, out) {
-            // Put the previous site back before reporting.
-            let _ = std::fs::rename(&old, out);
-            return Err(e).with_context(|| format!("mise en place de « {} »", out.display()));
-        }
+        swap_in(&tmp, out, &old)?;
         if old.exists() {
             std::fs::remove_dir_all(&old)
                 .with_context(|| format!("suppression de l'ancien site « {} »", old.display()))?;
@@ -228,6 +228,256 @@ impl Output {
             .with_context(|| format!("écriture de « {} »", dest.display()))
         })
     }
+}
+
+/// Puts the folder `new` in place of `out`; the previous `out`, if there
+/// was one, ends up at `old` (which must not exist). `out` is never missing
+/// on the way: on Linux the two folders are exchanged in one step
+/// (`renameat2(RENAME_EXCHANGE)`); elsewhere, or on a file system that
+/// cannot exchange, two renames follow each other, and a build stopped
+/// between them leaves the previous site at `old`, where the next build
+/// finds it and puts it back.
+pub fn swap_in(new: &Path, out: &Path, old: &Path) -> Result<()> {
+    let context = || format!("mise en place de « {} »", out.display());
+    if !out.exists() {
+        return std::fs::rename(new, out).with_context(context);
+    }
+    match exchange(new, out) {
+        Ok(true) => {
+            // `new` now holds the previous site.
+            return std::fs::rename(new, old)
+                .with_context(|| format!("mise de côté de l'ancien site « {} »", old.display()));
+        }
+        Ok(false) => {}
+        Err(e) => return Err(e).with_context(context),
+    }
+    std::fs::rename(out, old).with_context(|| format!("remplacement de « {} »", out.display()))?;
+    if let Err(e) = std::fs::rename(new, out) {
+        // Put the previous site back before reporting.
+        let _ = std::fs::rename(old, out);
+        return Err(e).with_context(context);
+    }
+    Ok(())
+}
+
+/// Exchanges two paths atomically; `Ok(false)` when this system or file
+/// system cannot (the caller falls back to two renames).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // The raw system call: glibc only wraps it since 2.28.
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        return Ok(true);
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(err),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// How long a build waits for another build of the same output.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The lock of an output folder, held while a build writes and swaps it in:
+/// a second build of the same folder waits its turn instead of deleting the
+/// first one's temporary folder. The lock is a file beside the output
+/// (`.public.preau-lock`, removed when the build is done) that names the
+/// build holding it; on Unix it is an
+/// advisory lock (`flock`), on Windows an open without write sharing: the
+/// system releases either if the build dies.
+#[derive(Debug)]
+pub struct BuildLock {
+    /// Held open while the lock is held.
+    file: Option<std::fs::File>,
+    path: PathBuf,
+}
+
+impl BuildLock {
+    /// Takes the lock of `out`, waiting at most `wait` for another build;
+    /// says in the log that it waits, and whom for.
+    pub fn acquire(out: &Path, wait: std::time::Duration) -> Result<BuildLock> {
+        let path = lock_path(out);
+        let start = std::time::Instant::now();
+        let mut told = false;
+        loop {
+            match BuildLock::try_acquire(&path)? {
+                Some(lock) => return Ok(lock),
+                None => {
+                    let holder = std::fs::read_to_string(&path)
+                        .ok()
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                        .unwrap_or_else(|| "un autre processus preau".into());
+                    if start.elapsed() >= wait {
+                        bail!(
+                            "une autre construction de « {} » est en cours depuis plus de {} minutes ({holder}) : celle-ci est abandonnée\n  conseil : attendez la fin de l'autre construction ou arrêtez-la, puis relancez « preau build » ; le verrou est « {} »",
+                            out.display(),
+                            wait.as_secs() / 60,
+                            path.display()
+                        );
+                    }
+                    if !told {
+                        log::warn!(
+                            "une autre construction de « {} » est en cours ({holder}) : celle-ci attend qu'elle se termine.",
+                            out.display()
+                        );
+                        told = true;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    fn try_acquire(path: &Path) -> Result<Option<BuildLock>> {
+        use std::io::Write;
+        use std::os::unix::fs::MetadataExt;
+        use std::os::unix::io::AsRawFd;
+        loop {
+            let mut file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)
+                .with_context(|| format!("ouverture du verrou « {} »", path.display()))?;
+            // SAFETY: flock on a file descriptor this function owns.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                let err = std::io::Error::last_os_error();
+                if err.kind() == std::io::ErrorKind::WouldBlock {
+                    return Ok(None);
+                }
+                return Err(err).with_context(|| format!("verrou « {} »", path.display()));
+            }
+            // The build before removed the file between our open and our
+            // lock: this lock is on a file nobody else sees. Start again.
+            let same = match (file.metadata(), std::fs::metadata(path)) {
+                (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+                _ => false,
+            };
+            if !same {
+                continue;
+            }
+            file.set_len(0)
+                .and_then(|_| file.write_all(holder_text().as_bytes()))
+                .with_context(|| format!("écriture du verrou « {} »", path.display()))?;
+            return Ok(Some(BuildLock {
+                file: Some(file),
+                path: path.to_path_buf(),
+            }));
+        }
+    }
+
+    /// Windows: a file opened without write sharing is locked until its
+    /// handle closes, which the system does if the build dies.
+    #[cfg(windows)]
+    fn try_acquire(path: &Path) -> Result<Option<BuildLock>> {
+        use std::io::Write;
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_SHARE_READ: u32 = 1;
+        const ERROR_SHARING_VIOLATION: i32 = 32;
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .share_mode(FILE_SHARE_READ)
+            .open(path)
+        {
+            Ok(mut file) => {
+                file.set_len(0)
+                    .and_then(|_| file.write_all(holder_text().as_bytes()))
+                    .with_context(|| format!("écriture du verrou « {} »", path.display()))?;
+                Ok(Some(BuildLock {
+                    file: Some(file),
+                    path: path.to_path_buf(),
+                }))
+            }
+            Err(e) if e.raw_os_error() == Some(ERROR_SHARING_VIOLATION) => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("verrou « {} »", path.display())),
+        }
+    }
+
+    /// Elsewhere: the file's existence is the lock.
+    #[cfg(not(any(unix, windows)))]
+    fn try_acquire(path: &Path) -> Result<Option<BuildLock>> {
+        use std::io::Write;
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
+            Ok(mut file) => {
+                file.write_all(holder_text().as_bytes())
+                    .with_context(|| format!("écriture du verrou « {} »", path.display()))?;
+                Ok(Some(BuildLock {
+                    file: Some(file),
+                    path: path.to_path_buf(),
+                }))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("verrou « {} »", path.display())),
+        }
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        // Unix: the file is removed while still locked, then closing it
+        // releases the lock (a build that opened it meanwhile sees it gone
+        // and starts again). Elsewhere: closed, then removed (a build that
+        // opened it meanwhile keeps it open, and the removal fails).
+        #[cfg(unix)]
+        let _ = std::fs::remove_file(&self.path);
+        drop(self.file.take());
+        #[cfg(not(unix))]
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The lock file of an output folder: `.public.preau-lock` beside it.
+fn lock_path(out: &Path) -> PathBuf {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    parent.join(format!(".{name}.preau-lock"))
+}
+
+/// Who holds the lock, in French: « preau build, processus 1234, depuis 18:20:03 ».
+fn holder_text() -> String {
+    format!(
+        "preau, processus {}, depuis {}\n",
+        std::process::id(),
+        chrono::Local::now().format("%H:%M:%S")
+    )
 }
 
 /// True when two files have the same size and bytes.
@@ -278,5 +528,131 @@ mod tests {
         assert_eq!(&*readable(b"en clair"), b"en clair");
         // Not gzip after all: kept as it is.
         assert_eq!(&*readable(&[0x1f, 0x8b, 0]), &[0x1f, 0x8b, 0]);
+    }
+
+    /// A folder holding one file `site.txt` with `text`.
+    fn site(dir: &Path, text: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join(MARKER), "").unwrap();
+        std::fs::write(dir.join("site.txt"), text).unwrap();
+    }
+
+    fn content(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join("site.txt")).unwrap()
+    }
+
+    #[test]
+    fn swap_puts_the_new_site_in_place_and_the_old_one_aside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (new, out, old) = (
+            tmp.path().join("new"),
+            tmp.path().join("public"),
+            tmp.path().join("old"),
+        );
+        site(&new, "première");
+        swap_in(&new, &out, &old).unwrap();
+        assert_eq!(content(&out), "première");
+        assert!(!new.exists() && !old.exists());
+        site(&new, "deuxième");
+        swap_in(&new, &out, &old).unwrap();
+        assert_eq!(content(&out), "deuxième");
+        assert_eq!(content(&old), "première");
+        assert!(!new.exists());
+    }
+
+    /// A watcher looks at `public/` all along many swaps: it never finds
+    /// it missing (the exchange is one step; two renames would leave a gap).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn public_is_never_missing_during_a_swap() {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let tmp = tempfile::tempdir().unwrap();
+        let (new, out, old) = (
+            tmp.path().join("new"),
+            tmp.path().join("public"),
+            tmp.path().join("old"),
+        );
+        site(&out, "0");
+        let done = Arc::new(AtomicBool::new(false));
+        let (looks, missing) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let watcher = {
+            let (out, done, looks, missing) =
+                (out.clone(), done.clone(), looks.clone(), missing.clone());
+            std::thread::spawn(move || {
+                while !done.load(Ordering::Relaxed) {
+                    if std::fs::read_to_string(out.join("site.txt")).is_err() {
+                        missing.fetch_add(1, Ordering::Relaxed);
+                    }
+                    looks.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        };
+        for i in 1..=300 {
+            site(&new, &i.to_string());
+            swap_in(&new, &out, &old).unwrap();
+            assert_eq!(content(&old), (i - 1).to_string());
+            std::fs::remove_dir_all(&old).unwrap();
+        }
+        done.store(true, Ordering::Relaxed);
+        watcher.join().unwrap();
+        assert_eq!(content(&out), "300");
+        assert!(
+            looks.load(Ordering::Relaxed) > 300,
+            "the watcher barely looked"
+        );
+        assert_eq!(missing.load(Ordering::Relaxed), 0, "public/ went missing");
+    }
+
+    /// The fallback's gap: a build killed between its two renames left the
+    /// previous site only at `.public.preau-old`; the next build puts it
+    /// back (and so keeps its hard links) before replacing it.
+    #[test]
+    fn a_site_left_aside_by_a_killed_build_is_put_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("ecole");
+        std::fs::create_dir_all(&root).unwrap();
+        let out = root.join("public");
+        site(&root.join(".public.preau-old"), "ancien");
+        let mut output = Output::default();
+        output.add("site.txt", Audience::Public, b"nouveau".to_vec());
+        output.add("index.html", Audience::Public, b"<p>".to_vec());
+        output.write_atomically(&out, &root).unwrap();
+        assert_eq!(content(&out), "nouveau");
+        assert!(out.join("index.html").exists() && out.join(MARKER).exists());
+        assert!(!root.join(".public.preau-old").exists());
+        assert!(!root.join(".public.preau-tmp").exists());
+    }
+
+    #[test]
+    fn a_second_build_waits_for_the_lock_then_takes_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = BuildLock::acquire(&out, LOCK_WAIT).unwrap();
+        let holder = std::fs::read_to_string(lock_path(&out)).unwrap();
+        assert!(holder.contains(&format!("processus {}", std::process::id())));
+        // While held: refused after the wait, with a French message naming it.
+        let refused = BuildLock::acquire(&out, std::time::Duration::from_millis(200))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("une autre construction")
+                && refused.contains(&format!("processus {}", std::process::id())),
+            "{refused}"
+        );
+        let waiter = {
+            let out = out.clone();
+            std::thread::spawn(move || {
+                let start = std::time::Instant::now();
+                let lock = BuildLock::acquire(&out, LOCK_WAIT).unwrap();
+                (start.elapsed(), lock)
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        drop(first);
+        let (waited, _second) = waiter.join().unwrap();
+        assert!(
+            waited >= std::time::Duration::from_millis(350),
+            "{waited:?}"
+        );
     }
 }

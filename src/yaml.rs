@@ -12,15 +12,117 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostic::Diagnostic;
 
+/// Largest YAML text read (a year of agenda is a few dozen kilobytes).
+pub const MAX_BYTES: usize = 1024 * 1024;
+/// Deepest nesting accepted (lists and keys inside each other); the
+/// school's files need fewer than ten levels.
+pub const MAX_DEPTH: usize = 64;
+
 /// Parses `text` (which starts at line `first_line` of `file`) into `T`.
 pub fn parse<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
+    // Editors on Windows may start a file with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    check_shape(text, file, first_line)?;
     // An empty document is an empty mapping: every key optional or missing.
     let source = if text.trim().is_empty() { "{}" } else { text };
     serde_yaml::from_str(source).map_err(|err| to_diagnostic(&err, text, file, first_line))
+}
+
+/// Refuses, before parsing, a text too big or nested too deep: the parser
+/// would spend minutes (or all the memory) on it, and no school file
+/// legitimately looks like that.
+fn check_shape(text: &str, file: &Path, first_line: usize) -> Result<(), Diagnostic> {
+    if text.len() > MAX_BYTES {
+        return Err(Diagnostic::error(
+            file,
+            format!(
+                "le YAML est trop gros ({} Ko, au plus {} Ko)",
+                text.len() / 1024,
+                MAX_BYTES / 1024
+            ),
+        )
+        .hint("découpez ce fichier, ou vérifiez qu'un autre fichier n'a pas été collé dedans.")
+        .at_line(first_line));
+    }
+    if let Some((line, column)) = too_deep(text) {
+        return Err(Diagnostic::error(
+            file,
+            format!("le YAML est imbriqué trop profondément (plus de {MAX_DEPTH} niveaux)"),
+        )
+        .hint("une clé ou une liste de l'école ne s'imbrique que sur quelques niveaux : vérifiez l'indentation et les crochets [ ] et accolades { }.")
+        .at(first_line + line, column));
+    }
+    Ok(())
+}
+
+/// (0-based line, 1-based column) where the nesting of `text` first passes
+/// [`MAX_DEPTH`]: flow brackets outside quotes, plus block levels (each
+/// deeper indentation, each `- ` or `? ` that opens a nested item on the
+/// same line). An over-estimate is fine: the limit is far above real files.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut flow = 0usize;
+    // Indentations of the open block levels.
+    let mut indents: Vec<usize> = Vec::new();
+    let mut in_block_scalar: Option<usize> = None;
+    for (number, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = &line[indent..];
+        if let Some(level) = in_block_scalar {
+            if content.is_empty() || indent > level {
+                continue;
+            }
+            in_block_scalar = None;
+        }
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if flow == 0 {
+            while indents.last().is_some_and(|&i| i >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        let mut depth = indents.len() + flow;
+        let mut quote: Option<char> = None;
+        let mut at_item_start = flow == 0;
+        let mut previous = ' ';
+        for (column, c) in content.chars().enumerate() {
+            match quote {
+                Some(q) => {
+                    if c == q {
+                        quote = None;
+                    }
+                }
+                None => match c {
+                    '#' if previous == ' ' => break,
+                    '\'' | '"' if previous == ' ' || "[{,:".contains(previous) => quote = Some(c),
+                    '[' | '{' => {
+                        flow += 1;
+                        depth += 1;
+                    }
+                    ']' | '}' => {
+                        flow = flow.saturating_sub(1);
+                        depth = depth.saturating_sub(1);
+                    }
+                    '-' | '?' if at_item_start => depth += 1,
+                    '|' | '>' if flow == 0 && previous == ' ' => {
+                        in_block_scalar = Some(indent);
+                    }
+                    _ => {}
+                },
+            }
+            if depth > MAX_DEPTH {
+                return Some((number, indent + column + 1));
+            }
+            at_item_start = at_item_start && (c == ' ' || c == '-' || c == '?');
+            previous = c;
+        }
+    }
+    None
 }
 
 fn to_diagnostic(
@@ -111,6 +213,24 @@ fn translate(raw: &str) -> (String, Option<String>) {
                 french_type(expected)
             ),
             Some("vérifiez la valeur et son indentation (deux espaces par niveau).".into()),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid value: ") {
+        // `invalid value: integer `300`, expected u8`
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let value = backticked(found)
+            .first()
+            .cloned()
+            .unwrap_or_else(|| found.to_string());
+        let range = match expected.trim() {
+            "u8" => "un nombre entier de 0 à 255".to_string(),
+            "u16" => "un nombre entier de 0 à 65535".to_string(),
+            "u32" | "u64" | "usize" => "un nombre entier positif".to_string(),
+            other => french_type(other),
+        };
+        return (
+            format!("{prefix}valeur impossible « {value} » : il faut {range}"),
+            Some("corrigez la valeur.".into()),
         );
     }
     if let Some(rest) = msg.strip_prefix("unknown variant ") {
@@ -282,6 +402,55 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn out_of_range_number_is_french() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Photos {
+            qualite: u8,
+        }
+        let err = parse::<Photos>("qualite: 300\n", Path::new("ecole.yaml"), 1).unwrap_err();
+        assert_eq!(
+            err.message,
+            "dans « qualite » : valeur impossible « 300 » : il faut un nombre entier de 0 à 255"
+        );
+        assert_eq!(err.line, Some(1));
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped() {
+        let s: Sample = parse("\u{feff}titre: x\n", Path::new("a.md"), 2).unwrap();
+        assert_eq!(s.titre, "x");
+    }
+
+    #[test]
+    fn nesting_is_measured_before_parsing() {
+        let ok = "titre: x\na_faire:\n  - pour: 2026-11-20\n    matiere: \"[a]\"\n    travail: '{'\nb: [[1, 2], {c: [d]}]\nd: |\n  [[[[[[\n";
+        assert_eq!(too_deep(ok), None);
+        let flow = format!("titre: {}{}", "[".repeat(100), "]".repeat(100));
+        assert_eq!(too_deep(&flow), Some((0, 7 + MAX_DEPTH)));
+        let block = format!("titre: x\nb:\n  {}x\n", "- ".repeat(100));
+        assert_eq!(too_deep(&block).map(|p| p.0), Some(2));
+        let indented: String = (0..100)
+            .map(|i| format!("{}a{i}:\n", " ".repeat(i)))
+            .collect();
+        assert!(too_deep(&indented).is_some());
+        let err = parse::<Sample>(&flow, Path::new("a.md"), 2).unwrap_err();
+        assert!(
+            err.message.contains("imbriqué trop profondément"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.line, Some(2));
+    }
+
+    #[test]
+    fn size_is_limited_before_parsing() {
+        let big = format!("titre: x\n# {}\n", "a".repeat(MAX_BYTES));
+        let err = parse::<Sample>(&big, Path::new("a.md"), 2).unwrap_err();
+        assert!(err.message.contains("trop gros"), "{}", err.message);
     }
 
     #[test]

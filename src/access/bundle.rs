@@ -281,8 +281,26 @@ fn seal_one(
         )
     });
     let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
+    // Pages and search indexes are reached only through their area's index:
+    // they are named by their content, so that while a deploy runs, the
+    // index still online keeps finding its own version of them.
+    let (mut page, mut search) = (page, search);
+    let name = if page.is_some() || search.is_some() {
+        let versioned = format!("{}#{}", target.id, crate::manifest::sha256_hex(&blob));
+        let name = blob_path(&crypto::opaque_name(&nonce_key, &versioned));
+        for entry in page
+            .iter_mut()
+            .map(|p| &mut p.2)
+            .chain(search.iter_mut().map(|s| &mut s.1))
+        {
+            entry.blob = format!("{base}{name}");
+        }
+        name
+    } else {
+        target.blob.clone()
+    };
     Ok(Piece::Sealed {
-        blob: target.blob.clone(),
+        blob: name,
         bytes: blob,
         page,
         search,

@@ -169,7 +169,33 @@ impl Secrets {
                 path.display()
             );
         }
+        secrets.check_keys(&path)?;
         Ok(Some(secrets))
+    }
+
+    /// Every audience key must be 32 bytes in base64: a key damaged by hand
+    /// (or by a bad copy) is reported here, naming the file, rather than
+    /// found missing halfway through sealing.
+    fn check_keys(&self, path: &Path) -> Result<()> {
+        let mut problems = Vec::new();
+        for (audience, keys) in &self.audiences {
+            for (name, text) in [
+                ("content_key", &keys.content_key),
+                ("nonce_key", &keys.nonce_key),
+            ] {
+                if let Err(why) = check_key(text) {
+                    problems.push(format!("la clé « {name} » de « {audience} » {why}"));
+                }
+            }
+        }
+        if problems.is_empty() {
+            return Ok(());
+        }
+        bail!(
+            "« {} » est abîmé : {}\n  conseil : remettez ce fichier depuis votre sauvegarde ; à défaut, supprimez-le et lancez « preau access generer » (de nouveaux codes seront à distribuer aux familles)",
+            path.display(),
+            problems.join(" ; ")
+        )
     }
 
     /// New codes and keys for every role and audience of the school.
@@ -336,6 +362,19 @@ fn new_keys(generation: u32) -> AudienceKeys {
 
 fn decode_key(text: &str) -> Option<Key> {
     B64.decode(text).ok()?.try_into().ok()
+}
+
+/// Why a key's text is not a 32-byte key in base64 (French, for a message).
+fn check_key(text: &str) -> Result<(), String> {
+    match B64.decode(text) {
+        Err(_) => Err("n'est pas écrite en base64".into()),
+        Ok(raw) if raw.len() != crypto::KEY_LEN => Err(format!(
+            "fait {} octets au lieu de {}",
+            raw.len(),
+            crypto::KEY_LEN
+        )),
+        Ok(_) => Ok(()),
+    }
 }
 
 /// Writes a file only its owner can read (mode 0600 from creation).

@@ -31,7 +31,6 @@ pub struct Options<'a> {
 
 /// Checks, summarises, and approves or refuses.
 pub fn run(opt: Options<'_>) -> Result<ExitCode> {
-    let secret = keys::load_secret(opt.key).context("la clé de l'IEN est nécessaire pour approuver\n  conseil : créez-la avec « preau keys generate --role ien »")?;
     let trust = Trust::from_school_dir(opt.school, opt.director_key, None)?;
     if !trust.keys.contains_key(&Role::Directeur) {
         bail!("la clé publique du directeur est inconnue\n  conseil : indiquez --ecole DOSSIER (clé dans « confiance » de ecole.yaml) ou --directeur CLÉ.pub");
@@ -66,7 +65,9 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
     println!(
         "Version {} soumise le {} ; signature du directeur vérifiée ; {} fichiers vérifiés.",
         m.version,
-        m.construit_le,
+        chrono::NaiveDateTime::parse_from_str(&m.construit_le, "%Y-%m-%dT%H:%M:%SZ")
+            .map(|t| crate::dates::Date(t.date()).long_fr())
+            .unwrap_or_else(|_| m.construit_le.clone()),
         m.fichiers.len()
     );
     match summary.depuis {
@@ -82,10 +83,12 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
         ),
     }
     println!(
-        "Rapport de relecture (contenu réservé en clair) : {}",
+        "Rapport de relecture, rendu du site scellé lui-même (contenu réservé en clair) : {}",
         report.display()
     );
 
+    // The password is asked only now, after the summary.
+    let secret = keys::load_secret(opt.key).context("la clé de l'IEN est nécessaire pour signer\n  conseil : indiquez votre clé de signature habituelle avec --cle (le fichier ien.key créé une fois pour toutes) ; si le mot de passe est refusé, retapez-le : ne créez pas de nouvelle clé, elle ne serait pas reconnue par les écoles")?;
     if let Some(reason) = opt.refuse {
         let path = review.refuse(&secret, today, reason, parent, &tag)?;
         println!(

@@ -11,7 +11,7 @@ use crate::manifest::Role;
 /// Writes the pair and says what to do with the public key.
 pub fn run(role: &str, dir: &Path, no_password: bool) -> Result<ExitCode> {
     let role = Role::parse(role).ok_or_else(|| {
-        anyhow!("rôle inconnu « {role} »\n  conseil : --role directeur ou --role ien")
+        anyhow!("rôle inconnu « {role} »\n  conseil : --role directeur, --role ien ou --role enseignant")
     })?;
     let generated = keys::generate(role, dir, no_password)?;
     println!(
@@ -19,10 +19,17 @@ pub fn run(role: &str, dir: &Path, no_password: bool) -> Result<ExitCode> {
         generated.secret.display()
     );
     println!("Clé publique : {}", generated.public.display());
-    println!(
-        "Ajoutez la clé publique dans ecole.yaml :\n\nconfiance:\n  {}: {}\n",
-        role.id(),
-        generated.public_base64
-    );
+    if role == Role::Enseignant {
+        println!(
+            "Donnez la clé publique au directeur ou à la directrice, qui la déclare dans ecole.yaml pour votre classe :\n\nconfiance:\n  enseignants:\n    CLASSE: {}\n",
+            generated.public_base64
+        );
+    } else {
+        println!(
+            "Ajoutez la clé publique dans ecole.yaml :\n\nconfiance:\n  {}: {}\n",
+            role.id(),
+            generated.public_base64
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! library.
 
 mod access;
+mod annee;
 mod approve;
 mod build;
 mod check;
@@ -9,6 +10,7 @@ mod deploy;
 mod init;
 mod keys;
 mod new;
+mod publish_class;
 mod serve;
 mod stats;
 mod submit;
@@ -47,6 +49,12 @@ pub fn run(command: Command) -> Result<ExitCode> {
             open,
         } => serve::run(&dir, port, encrypted, open),
         Command::Access { action, ecole } => access::run(action, &ecole),
+        Command::Annee {
+            dir,
+            date,
+            classes,
+            dry_run,
+        } => annee::run(&dir, date.as_deref(), classes.as_deref(), dry_run),
         Command::Keys {
             action:
                 crate::cli::KeysAction::Generate {
@@ -61,8 +69,31 @@ pub fn run(command: Command) -> Result<ExitCode> {
             vers,
             dry_run,
             force_rollback,
-        } => deploy::run(&site, &ecole, vers.as_deref(), dry_run, force_rollback),
+            full_check,
+        } => deploy::run(
+            &site,
+            &ecole,
+            vers.as_deref(),
+            dry_run,
+            force_rollback,
+            full_check,
+        ),
         Command::Submit { dir, cle } => submit::run(&dir, cle.as_deref()),
+        Command::PublishClass {
+            classe,
+            dir,
+            cle,
+            depuis,
+            vers,
+            sans_publier,
+        } => publish_class::run(publish_class::Options {
+            dir: &dir,
+            class: &classe,
+            key: cle.as_deref(),
+            from: depuis.as_deref(),
+            to: vers.as_deref(),
+            no_deploy: sans_publier,
+        }),
         Command::Approve {
             submission,
             cle,

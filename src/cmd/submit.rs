@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::manifest::{self, keys, report, state, submission, Manifest, Role};
+use crate::manifest::{self, keys, report, state, submission, Role};
 use crate::site::{self, BuildError};
 
 /// Builds into `DIR/public`, signs the manifest, writes `.preau/soumissions/soumission-vN.tar`.
@@ -15,6 +15,10 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         .map(Path::to_path_buf)
         .unwrap_or_else(|| dir.join(".preau/cles/directeur.key"));
     let secret = keys::load_secret(&key_path).context("la clé du directeur est nécessaire pour soumettre\n  conseil : créez-la avec « preau keys generate --role directeur » (une fois pour toutes)")?;
+    // Refused before anything is built when nothing could be verified.
+    if let Some(school) = manifest::daily::school_file(dir) {
+        manifest::daily::require_keys(&school)?;
+    }
     let out = dir.join("public");
     let report_build = match site::build(dir, &out) {
         Ok(r) => r,
@@ -32,43 +36,23 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         .site
         .ok_or_else(|| anyhow!("le site n'a pas pu être relu"))?;
     let school = &site.school.file;
+    manifest::daily::require_trust(school, Role::Directeur, &secret)?;
     let mut st = state::State::load(dir)?;
     let version = st.derniere_soumise + 1;
-    let expiry = school
-        .confiance
-        .as_ref()
-        .and_then(|c| c.expiration)
-        .map(|d| d.iso())
-        .unwrap_or_else(|| {
-            format!(
-                "{}-08-31",
-                school.annee_scolaire.split('-').nth(1).unwrap_or("2100")
-            )
-        });
-    let manifest = Manifest {
-        format: "preau-manifeste".into(),
-        version_format: 1,
-        ecole: school.nom.clone(),
-        uai: school.uai.clone(),
+    let manifest = manifest::daily::new_manifest(
+        dir,
+        &out,
+        school,
         version,
-        construit_le: manifest::build_time(),
-        expire_le: expiry,
-        precedent_approuve: st.approuvee.as_ref().map(|a| a.manifeste_sha256.clone()),
-        fichiers: manifest::hash_site(&out)?,
-    };
-    let bytes = manifest.to_bytes();
-    std::fs::create_dir_all(out.join(manifest::DIR))?;
-    std::fs::write(out.join(manifest::MANIFEST), &bytes)?;
+        st.approuvee.as_ref().map(|a| a.manifeste_sha256.clone()),
+    )?;
     let comment = submission::directeur_comment(
         version,
         &school.directeur,
         &school.uai,
         &manifest.construit_le,
     )?;
-    std::fs::write(
-        out.join(manifest::signature_path(Role::Directeur)),
-        keys::sign(&secret, &bytes, &comment)?,
-    )?;
+    manifest::daily::write_signed(&out, &manifest, &secret, Role::Directeur, &comment)?;
 
     // The text of this version, and the report against the last approved one.
     let now = state::snapshot(&site.content);
@@ -77,17 +61,19 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         .approuvee
         .as_ref()
         .and_then(|a| state::load_snapshot(dir, a.version).map(|s| (a.version, s)));
-    let (html, summary) = report::build(
+    let (_, summary) = report::build(
         &school.nom,
         version,
         &now,
         previous.as_ref().map(|(v, s)| (*v, s)),
     );
+    // The report the IEN will render again from the sealed site.
+    let (html, keys) = manifest::review::for_submission(dir, &out, &manifest)?;
     let files = manifest.fichiers.keys().cloned().chain([
         manifest::MANIFEST.to_string(),
         manifest::signature_path(Role::Directeur),
     ]);
-    let submission = write_submission(dir, version, &out, files, &html, &summary)?;
+    let submission = write_submission(dir, version, &out, files, &html, &summary, &keys)?;
     st.derniere_soumise = version;
     st.save(dir)?;
     println!(
@@ -110,6 +96,7 @@ fn write_submission(
     files: impl IntoIterator<Item = String>,
     report: &str,
     summary: &report::Summary,
+    keys: &[u8],
 ) -> Result<PathBuf> {
     let folder = dir.join(".preau/soumissions");
     std::fs::create_dir_all(&folder)?;
@@ -125,6 +112,7 @@ fn write_submission(
         files,
         report,
         &serde_json::to_vec_pretty(summary).expect("summary serializes"),
+        keys,
     )?;
     crate::access::secrets::write_private(&path, &bytes)?;
     Ok(path)

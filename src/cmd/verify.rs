@@ -29,17 +29,31 @@ pub fn run(
     };
     match policy::verify(site, &trust, min, crate::dates::today()) {
         Ok(v) => {
+            let signers: Vec<&str> = v.comments.keys().map(|r| r.label()).collect();
+            let carried = if v.manifest.references.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ; le reste du site, inchangé, porte l'approbation de la version {}",
+                    v.manifest
+                        .references
+                        .get("ien")
+                        .copied()
+                        .unwrap_or_default()
+                )
+            };
             println!(
-                "Site vérifié : version {} de « {} », {} fichiers conformes au manifeste, signé par {}, valable jusqu'au {}.",
+                "Site vérifié : version {} de « {} », {} fichiers conformes au manifeste, signé par {}{carried}, valable jusqu'au {}.",
                 v.manifest.version,
                 v.manifest.ecole,
                 v.manifest.fichiers.len(),
-                trust.required.iter().map(|r| r.label()).collect::<Vec<_>>().join(" et "),
+                signers.join(" et "),
                 crate::dates::Date::parse(&v.manifest.expire_le).map(|d| d.long_fr()).unwrap_or(v.manifest.expire_le.clone())
             );
             if let Some(dir) = school {
+                crate::manifest::daily::remember_published(dir, site)?;
                 if known.is_none_or(|k| v.manifest.version >= k)
-                    && trust.required.contains(&crate::manifest::Role::Ien)
+                    && v.comments.contains_key(&crate::manifest::Role::Ien)
                 {
                     let mut state = state;
                     state.approuvee = Some(Approved {

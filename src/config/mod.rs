@@ -135,6 +135,50 @@ pub struct TrustFile {
     /// Last day an approval is valid (default: 31 August, end of the school year).
     #[serde(default)]
     pub expiration: Option<Date>,
+    /// Teachers' public keys, by class id, declared by the directeur: a
+    /// teacher signs their class area alone when `portees.classes` allows it.
+    #[serde(default)]
+    pub enseignants: std::collections::BTreeMap<String, String>,
+    /// Who signs each kind of area (see [`ScopesFile`]).
+    #[serde(default)]
+    pub portees: ScopesFile,
+}
+
+/// `confiance.portees`: who signs the changes of each kind of sealed area.
+/// Public files (and the policy) always need the IEN. Each value is
+/// `ien` (only a version the IEN approved), `directeur` (the directeur, or
+/// the IEN), or, for classes, `enseignant` (the class's teacher with a key
+/// of `enseignants`, or the directeur, or the IEN).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ScopesFile {
+    /// Each class's area (default `enseignant`).
+    #[serde(default = "default_classes_scope")]
+    pub classes: String,
+    /// The area of every class's families (default `directeur`).
+    #[serde(default = "default_directeur_scope")]
+    pub familles: String,
+    /// The staff's area (default `directeur`).
+    #[serde(default = "default_directeur_scope")]
+    pub equipe: String,
+}
+
+impl Default for ScopesFile {
+    fn default() -> ScopesFile {
+        ScopesFile {
+            classes: default_classes_scope(),
+            familles: default_directeur_scope(),
+            equipe: default_directeur_scope(),
+        }
+    }
+}
+
+fn default_classes_scope() -> String {
+    "enseignant".into()
+}
+
+fn default_directeur_scope() -> String {
+    "directeur".into()
 }
 
 fn default_per_page() -> usize {
@@ -306,6 +350,7 @@ impl School {
             );
         }
         check_school_fields(&file, &text, today, diags);
+        check_photo_settings(&file, &text, diags);
         let mut class_list = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for id in &file.classes {
@@ -513,7 +558,7 @@ fn check_school_fields(file: &SchoolFile, text: &str, today: Date, diags: &Diagn
     } else if file.annee_scolaire < today.school_year() {
         diags.push(
             Diagnostic::warning(rel, format!("l'année scolaire « {} » est passée : les mentions légales sont peut-être périmées", file.annee_scolaire))
-                .hint("à chaque rentrée, vérifiez le directeur, l'IEN et l'hébergeur, puis mettez à jour « annee_scolaire ».")
+                .hint("à chaque rentrée, lancez « preau annee --date AAAA-MM-JJ --essai » (archives, classes, codes, « annee_scolaire »), puis vérifiez le directeur, l'IEN et l'hébergeur.")
                 .at_line(line("annee_scolaire")),
         );
     }
@@ -546,6 +591,24 @@ fn check_school_fields(file: &SchoolFile, text: &str, today: Date, diags: &Diagn
             )
             .hint("ajoutez « date: AAAA-MM-JJ » sous « accessibilite ».")
             .at_line(crate::yaml::key_line(text, "accessibilite", 1).unwrap_or(1)),
+        );
+    }
+}
+
+/// `photos.qualite` is a JPEG quality: 1 to 100 (a `u8` would take 255).
+fn check_photo_settings(file: &SchoolFile, text: &str, diags: &Diagnostics) {
+    let quality = file.photos.qualite;
+    if !(1..=100).contains(&quality) {
+        let line = crate::yaml::key_line(text, "qualite", 1)
+            .or_else(|| crate::yaml::key_line(text, "photos", 1))
+            .unwrap_or(1);
+        diags.push(
+            Diagnostic::error(
+                Path::new("ecole.yaml"),
+                format!("la qualité des photos « {quality} » est hors des limites (de 1 à 100)"),
+            )
+            .hint("85 convient à presque toutes les photos ; retirez la ligne pour garder cette valeur.")
+            .at_line(line),
         );
     }
 }

@@ -58,6 +58,7 @@ pub(super) fn check(file: &SchoolFile, text: &str, diags: &Diagnostics) {
             );
         }
     }
+    check_scopes(file, text, diags);
     if let Some(problem) = file
         .confiance
         .as_ref()
@@ -72,6 +73,60 @@ pub(super) fn check(file: &SchoolFile, text: &str, diags: &Diagnostics) {
                         .unwrap_or(1),
                 ),
         );
+    }
+}
+
+/// Checks `confiance.portees` and `confiance.enseignants`: known values,
+/// known classes, readable keys.
+fn check_scopes(file: &SchoolFile, text: &str, diags: &Diagnostics) {
+    let Some(c) = file.confiance.as_ref() else {
+        return;
+    };
+    let rel = Path::new("ecole.yaml");
+    let line = |key: &str| {
+        crate::yaml::key_line(text, key, 1)
+            .or_else(|| crate::yaml::key_line(text, "confiance", 1))
+            .unwrap_or(1)
+    };
+    for (key, value, classes) in [
+        ("classes", &c.portees.classes, true),
+        ("familles", &c.portees.familles, false),
+        ("equipe", &c.portees.equipe, false),
+    ] {
+        let ok = match crate::manifest::scope::Requirement::parse(value) {
+            Some(crate::manifest::scope::Requirement::Enseignant) => classes,
+            Some(_) => true,
+            None => false,
+        };
+        if !ok {
+            diags.push(
+                Diagnostic::error(rel, crate::manifest::scope::scope_value_problem(key, value))
+                    .hint("les pages publiques relèvent toujours de l'IEN ; un espace de classe peut relever de l'enseignant·e, du directeur ou de l'IEN.")
+                    .at_line(line("portees")),
+            );
+        }
+    }
+    for (class, key) in &c.enseignants {
+        if !file.classes.iter().any(|k| k == class) {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!(
+                        "« enseignants » nomme la classe « {} », absente de « classes »",
+                        class.escape_debug()
+                    ),
+                )
+                .hint("écrivez l'identifiant d'une classe de « classes » (cp, cm1…).")
+                .at_line(line(class)),
+            );
+        }
+        if minisign::PublicKey::from_base64(key.trim()).is_err() {
+            diags.push(
+                Diagnostic::error(rel, format!("la clé déclarée pour la classe « {} » n'est pas une clé publique minisign", class.escape_debug()))
+                    .hint("copiez la deuxième ligne du fichier .pub créé par « preau keys generate --role enseignant ».")
+                    .at_line(line(class)),
+            );
+        }
     }
 }
 

@@ -150,6 +150,9 @@ pub struct ResourcesMeta {
     /// Title (default « Ressources »).
     #[serde(default)]
     pub titre: Option<String>,
+    /// Kept for next year's class by `preau annee` when true.
+    #[serde(default)]
+    pub garder: bool,
     /// Audience.
     #[serde(default)]
     pub acces: Option<String>,

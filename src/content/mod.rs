@@ -6,6 +6,7 @@
 //! link resolved against the full list of pages ([`links`]). Problems never
 //! stop the load; they go to [`Diagnostics`] so that all are reported at once.
 
+pub mod archives;
 pub mod attachments;
 pub mod data;
 pub mod frontmatter;
@@ -276,7 +277,7 @@ impl Content {
         for source in &sources {
             if let Some(entry) = cache.entries.get(&source.rel) {
                 for d in &entry.findings {
-                    diags.push(d.clone());
+                    diags.push(archives::soften_if_archived(&source.rel, d.clone()));
                 }
                 assets.extend(entry.assets.iter().cloned());
             }

@@ -16,6 +16,9 @@ use crate::slug::slugify;
 
 /// Parses one source; `None` for drafts and unreadable files (reported).
 pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics) -> Option<Page> {
+    if super::archives::is_archive(&source.rel) {
+        return super::archives::parse(root, source, diags);
+    }
     let rel = &source.rel;
     let text = match &source.embedded {
         Some(text) => text.clone(),

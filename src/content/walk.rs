@@ -58,6 +58,10 @@ pub fn discover(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Source
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         let classified = match parts.as_slice() {
             [_] => continue, // README.md and the like at the root are not pages
+            [super::archives::ARCHIVE_DIR, ..] => {
+                sources.extend(super::archives::source(&rel, &parts));
+                continue;
+            }
             ["pages", _] => Some((Kind::Page, None)),
             ["actualites", _] | ["actualites", _, "index.md"] => Some((Kind::News, None)),
             ["classes", id, "blog", _] | ["classes", id, "blog", _, "index.md"] => {

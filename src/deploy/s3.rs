@@ -5,7 +5,9 @@ use anyhow::{anyhow, Result};
 use s3::creds::Credentials;
 use s3::{Bucket, Region};
 
-use super::Target;
+use std::collections::BTreeMap;
+
+use super::{check_path, Seen, Target};
 
 /// How to reach the bucket.
 pub struct S3Settings {
@@ -57,9 +59,17 @@ impl S3 {
     }
 }
 
+impl S3 {
+    /// The object key of `path`, once checked.
+    fn key_of(&self, path: &str) -> Result<String> {
+        check_path(path)?;
+        Ok(format!("{}{path}", self.prefix))
+    }
+}
+
 impl Target for S3 {
     fn read(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
-        let key = format!("{}{path}", self.prefix);
+        let key = self.key_of(path)?;
         match self.bucket.get_object(&key) {
             Ok(r) if r.status_code() == 200 => Ok(Some(r.as_slice().to_vec())),
             Ok(r) if r.status_code() == 404 => Ok(None),
@@ -73,7 +83,7 @@ impl Target for S3 {
     }
 
     fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
-        let key = format!("{}{path}", self.prefix);
+        let key = self.key_of(path)?;
         let kind = crate::serve::content_type(path);
         match self.bucket.put_object_with_content_type(&key, bytes, kind) {
             Ok(r) if (200..300).contains(&r.status_code()) => Ok(()),
@@ -83,7 +93,7 @@ impl Target for S3 {
     }
 
     fn delete(&mut self, path: &str) -> Result<()> {
-        let key = format!("{}{path}", self.prefix);
+        let key = self.key_of(path)?;
         match self.bucket.delete_object(&key) {
             Ok(_) | Err(s3::error::S3Error::HttpFailWithBody(404, _)) => Ok(()),
             Err(e) => Err(anyhow!("suppression de « {key} » : {e}")),
@@ -92,5 +102,42 @@ impl Target for S3 {
 
     fn describe(&self) -> String {
         format!("le stockage S3 {}", self.name)
+    }
+
+    fn key(&self) -> String {
+        format!("{}/{}", self.name, self.prefix)
+    }
+
+    /// Sizes and ETags from the bucket's listing: the ETag of an object
+    /// written by one PUT is the MD5 of its bytes (a multipart ETag, with
+    /// a `-`, gives only the size).
+    fn inventory(&mut self, paths: &[String]) -> Result<BTreeMap<String, Seen>> {
+        let pages = self
+            .bucket
+            .list(self.prefix.clone(), None)
+            .map_err(|e| anyhow!("liste du stockage S3 {} : {e}", self.name))?;
+        let wanted: std::collections::BTreeSet<&str> = paths.iter().map(String::as_str).collect();
+        let mut seen = BTreeMap::new();
+        for object in pages.into_iter().flat_map(|p| p.contents) {
+            let Some(path) = object.key.strip_prefix(&self.prefix) else {
+                continue;
+            };
+            if !wanted.contains(path) {
+                continue;
+            }
+            let md5 = object
+                .e_tag
+                .map(|t| t.trim_matches('"').to_ascii_lowercase())
+                .filter(|t| t.len() == 32 && !t.contains('-'));
+            seen.insert(
+                path.to_string(),
+                Seen {
+                    size: object.size,
+                    md5,
+                    ..Seen::default()
+                },
+            );
+        }
+        Ok(seen)
     }
 }

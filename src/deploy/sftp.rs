@@ -1,6 +1,7 @@
 //! The SFTP target: SSH with a key, the server's identity checked against
 //! the fingerprint written in `ecole.yaml` (never trusted blindly).
 
+use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -8,7 +9,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::Target;
+use super::{check_path, Target};
 
 /// How to reach the server.
 pub struct SftpSettings {
@@ -32,6 +33,9 @@ pub struct Sftp {
     sftp: ssh2::Sftp,
     folder: String,
     host: String,
+    port: u16,
+    /// Folders already checked not to be symbolic links.
+    checked: HashSet<PathBuf>,
 }
 
 /// The `SHA256:…` fingerprint of a host key, as OpenSSH prints it.
@@ -84,17 +88,53 @@ impl Sftp {
             sftp,
             folder: s.folder.trim_end_matches('/').to_string(),
             host: s.host.clone(),
+            port: s.port,
+            checked: HashSet::new(),
         })
     }
 
-    fn remote(&self, path: &str) -> PathBuf {
-        PathBuf::from(format!("{}/{path}", self.folder))
+    /// The server path of `path`, once checked to stay in the folder: no
+    /// `..`, and no part of it that exists is a symbolic link (checked with
+    /// `lstat`, which does not follow links).
+    fn remote(&mut self, path: &str) -> Result<PathBuf> {
+        check_path(path)?;
+        let mut at = PathBuf::from(&self.folder);
+        let parts: Vec<&str> = path.split('/').collect();
+        for (i, part) in parts.iter().enumerate() {
+            at.push(part);
+            let last = i + 1 == parts.len();
+            if !last && self.checked.contains(&at) {
+                continue;
+            }
+            match self.sftp.lstat(&at) {
+                Ok(stat) if stat.file_type().is_symlink() => bail!(
+                    "lien symbolique refusé sur {} : « {} » (rien n'est lu ni écrit à travers un lien)\n  conseil : retirez ce lien du dossier du site sur le serveur",
+                    self.describe(),
+                    at.display()
+                ),
+                Ok(_) if !last => {
+                    self.checked.insert(at.clone());
+                }
+                Ok(_) => {}
+                Err(e) if e.code() == ssh2::ErrorCode::SFTP(2) => break, // not there yet
+                Err(e) => bail!("lecture de « {} » : {e}", at.display()),
+            }
+        }
+        Ok(PathBuf::from(format!("{}/{path}", self.folder)))
+    }
+
+    fn temporary(remote: &Path) -> PathBuf {
+        let name = remote
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        remote.with_file_name(format!(".{name}.preau-envoi"))
     }
 }
 
 impl Target for Sftp {
     fn read(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
-        let remote = self.remote(path);
+        let remote = self.remote(path)?;
         match self.sftp.open(&remote) {
             Ok(mut file) => {
                 let mut bytes = Vec::new();
@@ -108,20 +148,25 @@ impl Target for Sftp {
     }
 
     fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
-        let remote = self.remote(path);
+        let remote = self.remote(path)?;
         let mut dir = PathBuf::new();
         for part in remote.parent().unwrap_or(Path::new("/")).components() {
             dir.push(part);
             let _ = self.sftp.mkdir(&dir, 0o755); // already there: fine
         }
-        let name = remote
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = remote.with_file_name(format!(".{name}.preau-envoi"));
+        // Checked again now that the folders exist.
+        let remote = self.remote(path)?;
+        let tmp = Sftp::temporary(&remote);
+        // A link left at the temporary name is removed, never written through.
+        let _ = self.sftp.unlink(&tmp);
         let mut file = self
             .sftp
-            .create(&tmp)
+            .open_mode(
+                &tmp,
+                ssh2::OpenFlags::WRITE | ssh2::OpenFlags::CREATE | ssh2::OpenFlags::EXCLUSIVE,
+                0o644,
+                ssh2::OpenType::File,
+            )
             .map_err(|e| anyhow!("envoi de « {} » : {e}", remote.display()))?;
         file.write_all(bytes)
             .with_context(|| format!("envoi de « {} »", remote.display()))?;
@@ -139,7 +184,8 @@ impl Target for Sftp {
     }
 
     fn delete(&mut self, path: &str) -> Result<()> {
-        let remote = self.remote(path);
+        let remote = self.remote(path)?;
+        let _ = self.sftp.unlink(&Sftp::temporary(&remote));
         match self.sftp.unlink(&remote) {
             Ok(()) => Ok(()),
             Err(e) if e.code() == ssh2::ErrorCode::SFTP(2) => Ok(()),
@@ -149,5 +195,9 @@ impl Target for Sftp {
 
     fn describe(&self) -> String {
         format!("le serveur SFTP {}", self.host)
+    }
+
+    fn key(&self) -> String {
+        format!("sftp://{}:{}{}/", self.host, self.port, self.folder)
     }
 }

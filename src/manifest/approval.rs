@@ -19,13 +19,16 @@ use crate::dates::Date;
 
 /// A submission opened and checked, waiting for the IEN's decision.
 pub struct Review {
-    work: tempfile::TempDir,
+    /// Removed with the review.
+    _work: tempfile::TempDir,
     /// The submitted site, unpacked.
     pub site: PathBuf,
     /// Its manifest, checked against the directeur's signature.
     pub verified: Verified,
     /// What changed since the last approved version.
     pub summary: Summary,
+    /// The report, rendered from what the keys opened.
+    report: String,
 }
 
 /// What opening a submission gave.
@@ -76,16 +79,116 @@ pub fn open(path: &Path, trust: &Trust, today: Date) -> Result<Opened> {
         Ok(v) => v,
         Err(problems) => return Ok(Opened::Refused(problems)),
     };
+    let report = match read_sealed(work.path(), &site, &verified.manifest, parent) {
+        Ok(report) => report,
+        Err(problems) => return Ok(Opened::Refused(problems)),
+    };
     let summary = std::fs::read(work.path().join(submission::SUMMARY))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
     Ok(Opened::Ready(Box::new(Review {
-        work,
+        _work: work,
         site,
         verified,
         summary,
+        report,
     })))
+}
+
+/// Reads every sealed item with the submission's keys and renders the
+/// report from what was read; refuses a submission whose keys are
+/// missing, whose items do not open under their ids or are left unread,
+/// whose site holds a key, or whose report is not the one rendered here.
+fn read_sealed(
+    work: &Path,
+    site: &Path,
+    manifest: &super::Manifest,
+    beside: &Path,
+) -> Result<String, Vec<Problem>> {
+    let sealed = |why: String| vec![Problem::Sealed(why)];
+    let bytes = std::fs::read(work.join(submission::KEYS)).map_err(|_| {
+        sealed(format!("la soumission ne contient pas les clés des espaces (« {} ») : l'IEN ne pourrait pas lire ce qu'il signe ; demandez une soumission faite par « preau submit »", submission::KEYS))
+    })?;
+    let keys = super::sealed::parse_keys(&bytes).map_err(sealed)?;
+    let opened = super::sealed::open_all(site, manifest, &keys)
+        .map_err(|list| list.into_iter().map(Problem::Sealed).collect::<Vec<_>>())?;
+    let mut found = Vec::new();
+    let needles: Vec<(String, Vec<u8>)> = keys
+        .iter()
+        .flat_map(|(area, k)| {
+            use base64::Engine;
+            let b64 = base64::engine::general_purpose::STANDARD.encode(k.content);
+            [
+                (area.clone(), k.content.to_vec()),
+                (area.clone(), b64.into_bytes()),
+            ]
+        })
+        .collect();
+    for path in manifest.fichiers.keys() {
+        let Ok(data) = std::fs::read(site.join(path)) else {
+            continue;
+        };
+        for (area, needle) in &needles {
+            if memchr::memmem::find(&data, needle).is_some() {
+                found.push(Problem::Sealed(format!("la clé de l'espace « {area} » se trouve en clair dans « {path} » : le site ne doit jamais contenir de clé")));
+            }
+        }
+    }
+    if !found.is_empty() {
+        return Err(found);
+    }
+    let report = super::review::render(site, manifest, &opened, None);
+    if let Ok(given) = std::fs::read(work.join(submission::REPORT)) {
+        if given != report.as_bytes() {
+            return Err(sealed(format!(
+                "le rapport « {} » de la soumission n'est pas celui que Préau rend du site scellé : il a été modifié ; la soumission est refusée",
+                submission::REPORT
+            )));
+        }
+    }
+    // What changed since the last approved version, when the IEN kept it
+    // beside the submission (approuve-vN), read with the same keys.
+    let Some((previous, pmanifest)) = previous_approved(beside, manifest) else {
+        return Ok(report);
+    };
+    let (popened, _) = super::sealed::open_lenient(&previous, &pmanifest, &keys);
+    Ok(super::review::render(
+        site,
+        manifest,
+        &opened,
+        Some((pmanifest.version, &previous, &pmanifest, &popened)),
+    ))
+}
+
+/// The folder `approuve-vN` beside the submission whose manifest is the
+/// one `manifest` names as the previously approved, else the latest
+/// earlier one the IEN approved there.
+fn previous_approved(
+    beside: &Path,
+    manifest: &super::Manifest,
+) -> Option<(PathBuf, super::Manifest)> {
+    let wanted = manifest.precedent_approuve.as_deref();
+    let mut latest: Option<(PathBuf, super::Manifest)> = None;
+    for entry in std::fs::read_dir(beside).ok()?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("approuve-v") {
+            continue;
+        }
+        let dir = entry.path();
+        if let Ok((m, bytes)) = super::Manifest::read(&dir) {
+            if Some(super::sha256_hex(&bytes).as_str()) == wanted {
+                return Some((dir, m));
+            }
+            if m.version < manifest.version
+                && dir.join(signature_path(Role::Ien)).is_file()
+                && latest.as_ref().is_none_or(|(_, l)| l.version < m.version)
+            {
+                latest = Some((dir, m));
+            }
+        }
+    }
+    latest
 }
 
 /// The trusted comment of the IEN's approval.
@@ -109,10 +212,10 @@ pub struct Approved {
 }
 
 impl Review {
-    /// The review report's bytes (HTML, never published).
+    /// The review report's bytes (HTML, never published), rendered here
+    /// from the sealed site.
     pub fn report(&self) -> Result<Vec<u8>> {
-        std::fs::read(self.work.path().join(submission::REPORT))
-            .context("la soumission ne contient pas de rapport de relecture")
+        Ok(self.report.clone().into_bytes())
     }
 
     /// Signs the manifest as the IEN on `day`, moves the site to

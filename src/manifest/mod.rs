@@ -9,9 +9,13 @@
 
 pub mod approval;
 pub mod comment;
+pub mod daily;
 pub mod keys;
 pub mod policy;
 pub mod report;
+pub mod review;
+pub mod scope;
+pub mod sealed;
 pub mod state;
 pub mod submission;
 
@@ -41,14 +45,21 @@ pub enum Role {
     Directeur,
     /// The IEN, who approves.
     Ien,
+    /// A class's teacher, with a key the directeur declared
+    /// (`confiance.enseignants`): signs their class area alone.
+    Enseignant,
 }
 
 impl Role {
-    /// `directeur` or `ien`.
+    /// Every role, in the order their signatures are written.
+    pub const ALL: [Role; 3] = [Role::Directeur, Role::Ien, Role::Enseignant];
+
+    /// `directeur`, `ien` or `enseignant`.
     pub fn id(self) -> &'static str {
         match self {
             Role::Directeur => "directeur",
             Role::Ien => "ien",
+            Role::Enseignant => "enseignant",
         }
     }
 
@@ -57,11 +68,15 @@ impl Role {
         match self {
             Role::Directeur => "le directeur ou la directrice",
             Role::Ien => "l'IEN",
+            Role::Enseignant => "l'enseignant·e de la classe",
         }
     }
 
-    /// Parses `directeur` or `ien`.
+    /// Parses `directeur`, `ien` or `enseignant`.
     pub fn parse(text: &str) -> Option<Role> {
+        if matches!(text, "enseignant" | "enseignante") {
+            return Some(Role::Enseignant);
+        }
         match crate::config::signing::signer_id(text)? {
             "ien" => Some(Role::Ien),
             _ => Some(Role::Directeur),
@@ -71,11 +86,23 @@ impl Role {
 
 /// One file of the site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FileEntry {
     /// Bytes.
     pub taille: u64,
     /// SHA-256, hex.
     pub sha256: String,
+    /// Its scope (format 2): `ien`, `familles`, `equipe`, `classe:<id>`
+    /// or `reference` (see [`scope`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portee: Option<String>,
+}
+
+impl FileEntry {
+    /// Same bytes (size and SHA-256), whatever the scope.
+    pub fn same_bytes(&self, other: &FileEntry) -> bool {
+        self.taille == other.taille && self.sha256 == other.sha256
+    }
 }
 
 /// The manifest (`preau/manifeste.json`).
@@ -84,7 +111,7 @@ pub struct FileEntry {
 pub struct Manifest {
     /// Always `preau-manifeste`.
     pub format: String,
-    /// Format version (1).
+    /// Format version: 2 (1, without scopes, is still read).
     pub version_format: u32,
     /// The school's name.
     pub ecole: String,
@@ -98,6 +125,14 @@ pub struct Manifest {
     pub expire_le: String,
     /// SHA-256 of the previously approved manifest, if any.
     pub precedent_approuve: Option<String>,
+    /// Who signs which scope (format 2), as the IEN approved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub politique: Option<scope::Policy>,
+    /// For each scope this version's own signature does not cover, the
+    /// version whose manifest and signatures (carried under
+    /// `preau/references/vN/`) approved its files (format 2).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub references: BTreeMap<String, u64>,
     /// Every published file but the manifest and its signatures.
     pub fichiers: BTreeMap<String, FileEntry>,
 }
@@ -110,9 +145,9 @@ impl Manifest {
             .with_context(|| format!("le manifeste « {} » est introuvable", path.display()))?;
         let manifest: Manifest = serde_json::from_slice(&bytes)
             .with_context(|| format!("le manifeste « {} » est illisible", path.display()))?;
-        if manifest.format != "preau-manifeste" || manifest.version_format != 1 {
+        if manifest.format != "preau-manifeste" || !(1..=2).contains(&manifest.version_format) {
             bail!(
-                "« {} » n'est pas un manifeste Préau de version 1",
+                "« {} » n'est pas un manifeste Préau (format 1 ou 2)",
                 path.display()
             );
         }
@@ -163,6 +198,7 @@ pub fn hash_site(site: &Path) -> Result<BTreeMap<String, FileEntry>> {
                 FileEntry {
                     taille: bytes.len() as u64,
                     sha256: sha256_hex(&bytes),
+                    portee: None,
                 },
             ))
         })
@@ -181,12 +217,9 @@ pub struct Scan {
 }
 
 /// True for the only files of a site that the manifest does not list: the
-/// manifest and the signatures of the two roles.
+/// manifest and the signatures of the roles.
 pub fn is_manifest_or_signature(path: &str) -> bool {
-    path == MANIFEST
-        || [Role::Directeur, Role::Ien]
-            .iter()
-            .any(|r| path == signature_path(*r))
+    path == MANIFEST || Role::ALL.iter().any(|r| path == signature_path(*r))
 }
 
 /// Every entry of a site folder, for verification: regular files hashed
@@ -226,6 +259,7 @@ pub fn scan_site(site: &Path) -> Result<Scan> {
                 FileEntry {
                     taille: bytes.len() as u64,
                     sha256: sha256_hex(&bytes),
+                    portee: None,
                 },
             ))
         })

@@ -13,6 +13,9 @@ use std::path::Path;
 use minisign::PublicKey;
 
 use super::keys::{self, SignatureError};
+use super::scope::{
+    self, by_scope, changed_paths, checked_scope, reference_dir, same_files, Policy, Signer,
+};
 use super::{scan_site, sha256_hex, signature_path, Manifest, Role};
 use crate::config::signing::{free_text_problem, is_valid_uai, signers_problem};
 use crate::dates::Date;
@@ -60,6 +63,38 @@ pub enum Problem {
     NoTrustedKey(Role),
     /// The manifest expired.
     Expired(String),
+    /// A file's scope is not allowed for its path, or changed.
+    BadScope {
+        /// The file.
+        path: String,
+        /// Why, in French.
+        why: String,
+    },
+    /// Files of the IEN's scope differ from the last version the IEN approved.
+    IenScopeChanged(Vec<String>),
+    /// An area changed without the signature its policy requires.
+    ScopeNotApproved {
+        /// The scope (`classe:cm1`).
+        scope: String,
+        /// Who may approve it.
+        who: &'static str,
+        /// Its files that changed.
+        paths: Vec<String>,
+    },
+    /// The policy of the manifest is not the one the IEN approved.
+    PolicyChanged,
+    /// A carried reference does not hold.
+    BadReference {
+        /// Its version.
+        version: u64,
+        /// Why, in French.
+        why: String,
+    },
+    /// Nobody trusted signed this version.
+    NoPublisher,
+    /// A sealed item of a submission cannot be read as announced, or the
+    /// report does not hold (see [`super::sealed`]).
+    Sealed(String),
     /// The version is lower than one already known.
     Rollback {
         /// Version of this site.
@@ -85,9 +120,29 @@ impl fmt::Display for Problem {
             Problem::Unreadable(r) => write!(f, "la signature de {} est illisible", r.label()),
             Problem::NoTrustedKey(r) => write!(f, "aucune clé de confiance n'est déclarée pour {} (« confiance » dans ecole.yaml)", r.label()),
             Problem::Expired(d) => write!(f, "le manifeste a expiré le {d} : le site doit être approuvé à nouveau"),
+            Problem::BadScope { path, why } => write!(f, "portée refusée pour « {} » : {why}", path.escape_debug()),
+            Problem::IenScopeChanged(paths) => write!(f, "signature manquante : l'IEN n'a pas signé cette version, et des fichiers de son périmètre (pages publiques, pages de l'école, politique) ne sont pas ceux de la dernière version qu'il ou elle a approuvée : {}", list(paths)),
+            Problem::ScopeNotApproved { scope, who, paths } => write!(f, "l'espace « {scope} » a changé sans la signature requise ({who}) : {}", list(paths)),
+            Problem::PolicyChanged => write!(f, "la politique de signature (« politique » du manifeste) n'est pas celle que l'IEN a approuvée"),
+            Problem::BadReference { version, why } => write!(f, "la version de référence {version} (preau/references/v{version}/) ne tient pas : {why}"),
+            Problem::Sealed(why) => write!(f, "{why}"),
+            Problem::NoPublisher => write!(f, "signature manquante : ni l'IEN, ni le directeur, ni un·e enseignant·e déclaré·e n'a signé cette version"),
             Problem::Rollback { found, known } => write!(f, "retour en arrière refusé : ce site est la version {found}, mais la version {known} est déjà connue"),
         }
     }
+}
+
+/// At most five paths, quoted, and how many more.
+fn list(paths: &[String]) -> String {
+    let mut shown: Vec<String> = paths
+        .iter()
+        .take(5)
+        .map(|p| format!("« {} »", p.escape_debug()))
+        .collect();
+    if paths.len() > 5 {
+        shown.push(format!("et {} autre(s)", paths.len() - 5));
+    }
+    shown.join(", ")
 }
 
 /// A site that passed.
@@ -102,21 +157,343 @@ pub struct Verified {
 }
 
 /// Checks a site folder for publication; `Ok` only when there is no
-/// problem at all. The IEN's signature is required whatever
-/// `trust.required` says; the expiry is checked against the later of
-/// `today` and the real clock, so that neither `SOURCE_DATE_EPOCH` nor a
-/// caller can make an expired approval pass.
+/// problem at all. The expiry is checked against the later of `today` and
+/// the real clock, so that neither `SOURCE_DATE_EPOCH` nor a caller can
+/// make an expired approval pass.
+///
+/// A version the IEN signed needs every role of `trust.required` (the IEN
+/// always, whatever `trust.required` says). A version the IEN did not sign
+/// (a teacher's or the directeur's daily publication) passes only when
+/// every file of the IEN's scope, and the policy, are byte-identical to a
+/// version the IEN signed (carried under `preau/references/`), and each
+/// area that changed is signed by whom its policy names (see [`scopes`]).
 pub fn verify(
     site: &Path,
     trust: &Trust,
     min_version: Option<u64>,
     today: Date,
 ) -> Result<Verified, Vec<Problem>> {
-    let mut required = trust.required.clone();
-    if !required.contains(&Role::Ien) {
-        required.push(Role::Ien);
+    let daily = site_manifest_has_references(site) && !ien_signature_holds(site, trust);
+    if !daily {
+        let mut required = trust.required.clone();
+        if !required.contains(&Role::Ien) {
+            required.push(Role::Ien);
+        }
+        return check(site, trust, &required, min_version, today);
     }
-    check(site, trust, &required, min_version, today)
+    let mut verified = check(site, trust, &[], min_version, today)?;
+    let bytes = std::fs::read(site.join(super::MANIFEST))
+        .map_err(|e| vec![Problem::NoManifest(e.to_string())])?;
+    let mut problems = Vec::new();
+    verified.comments = scopes(
+        site,
+        &verified.manifest,
+        &bytes,
+        trust,
+        today,
+        &mut problems,
+    );
+    if problems.is_empty() {
+        Ok(verified)
+    } else {
+        Err(problems)
+    }
+}
+
+fn site_manifest_has_references(site: &Path) -> bool {
+    Manifest::read(site).is_ok_and(|(m, _)| !m.references.is_empty())
+}
+
+/// Whether the IEN's signature of the site's manifest holds.
+fn ien_signature_holds(site: &Path, trust: &Trust) -> bool {
+    let (Some(key), Ok(bytes), Ok(signature)) = (
+        trust.keys.get(&Role::Ien),
+        std::fs::read(site.join(super::MANIFEST)),
+        std::fs::read_to_string(site.join(signature_path(Role::Ien))),
+    ) else {
+        return false;
+    };
+    keys::verify(key, &bytes, &signature).is_ok()
+}
+
+/// Who signed `dir/manifeste.json` (the carried manifests of a site, or
+/// the `preau/` folder of a published one), with the trusted keys and the
+/// teachers' keys of `policy`. A signature that does not hold counts for
+/// nothing.
+pub fn signers(dir: &Path, trust: &Trust, policy: &Policy) -> Vec<Signer> {
+    let Ok(bytes) = std::fs::read(dir.join("manifeste.json")) else {
+        return Vec::new();
+    };
+    signers_of(
+        dir,
+        "manifeste.json",
+        &bytes,
+        trust,
+        policy,
+        &mut Vec::new(),
+    )
+    .0
+}
+
+/// A carried earlier version: its manifest and who signed it.
+struct Reference {
+    manifest: Manifest,
+    signers: Vec<Signer>,
+    comments: BTreeMap<Role, String>,
+}
+
+/// The signatures of `bytes` found in `dir` (`<name>.<role>.minisig`),
+/// checked against the trusted keys and the policy's teacher keys.
+fn signers_of(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    trust: &Trust,
+    policy: &Policy,
+    problems: &mut Vec<Problem>,
+) -> (Vec<Signer>, BTreeMap<Role, String>) {
+    let mut signers = Vec::new();
+    let mut comments = BTreeMap::new();
+    for role in Role::ALL {
+        let Ok(signature) =
+            std::fs::read_to_string(dir.join(format!("{name}.{}.minisig", role.id())))
+        else {
+            continue;
+        };
+        let candidates: Vec<(minisign::PublicKey, Signer)> = match role {
+            Role::Ien | Role::Directeur => match trust.keys.get(&role) {
+                Some(k) => vec![(
+                    k.clone(),
+                    if role == Role::Ien {
+                        Signer::Ien
+                    } else {
+                        Signer::Directeur
+                    },
+                )],
+                None => {
+                    problems.push(Problem::NoTrustedKey(role));
+                    continue;
+                }
+            },
+            Role::Enseignant => policy
+                .enseignants
+                .values()
+                .filter_map(|k| keys::parse_public(k).ok())
+                .map(|k| {
+                    let classes = policy.classes_of_key(&k);
+                    (k, Signer::Teacher(classes))
+                })
+                .collect(),
+        };
+        let mut outcome = Err(SignatureError::UntrustedKey);
+        for (key, signer) in candidates {
+            match keys::verify(&key, bytes, &signature) {
+                Ok(comment) => {
+                    outcome = Ok((comment, signer));
+                    break;
+                }
+                Err(SignatureError::UntrustedKey) => {}
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
+            }
+        }
+        match outcome {
+            Ok((comment, signer)) => {
+                comments.insert(role, comment);
+                signers.push(signer);
+            }
+            Err(SignatureError::UntrustedKey) => problems.push(Problem::UntrustedKey(role)),
+            Err(SignatureError::Tampered) => problems.push(Problem::Tampered(role)),
+            Err(SignatureError::Unreadable) => problems.push(Problem::Unreadable(role)),
+        }
+    }
+    (signers, comments)
+}
+
+fn load_reference(
+    site: &Path,
+    version: u64,
+    trust: &Trust,
+    policy: &Policy,
+    problems: &mut Vec<Problem>,
+) -> Option<Reference> {
+    let dir = site.join(reference_dir(version));
+    let bad = |why: String| Problem::BadReference { version, why };
+    let bytes = match std::fs::read(dir.join("manifeste.json")) {
+        Ok(b) => b,
+        Err(_) => {
+            problems.push(bad("son manifeste manque".into()));
+            return None;
+        }
+    };
+    let manifest: Manifest = match serde_json::from_slice(&bytes) {
+        Ok(m) => m,
+        Err(e) => {
+            problems.push(bad(format!("son manifeste est illisible ({e})")));
+            return None;
+        }
+    };
+    if manifest.version != version {
+        problems.push(bad(format!(
+            "son manifeste est celui de la version {}",
+            manifest.version
+        )));
+        return None;
+    }
+    let mut own = Vec::new();
+    let (signers, comments) = signers_of(&dir, "manifeste.json", &bytes, trust, policy, &mut own);
+    problems.extend(own.into_iter().map(|p| bad(p.to_string())));
+    Some(Reference {
+        manifest,
+        signers,
+        comments,
+    })
+}
+
+/// The scope rules of a version the IEN did not sign; returns the
+/// trusted comments of its own signatures.
+fn scopes(
+    site: &Path,
+    manifest: &Manifest,
+    bytes: &[u8],
+    trust: &Trust,
+    today: Date,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<Role, String> {
+    // 1. The IEN's reference: its signature, its policy, its expiry.
+    let Some(&ien_version) = manifest.references.get(scope::IEN) else {
+        problems.push(Problem::MissingSignature(Role::Ien));
+        return BTreeMap::new();
+    };
+    // The IEN's signature needs no policy; the reference's own policy
+    // (once its IEN signature holds) gives the teachers' keys.
+    let provisional = Policy::default();
+    let Some(mut ien_ref) = load_reference(site, ien_version, trust, &provisional, &mut Vec::new())
+    else {
+        problems.push(Problem::BadReference {
+            version: ien_version,
+            why: "son manifeste manque ou est illisible".into(),
+        });
+        return BTreeMap::new();
+    };
+    if !ien_ref.signers.contains(&Signer::Ien) {
+        problems.push(Problem::BadReference {
+            version: ien_version,
+            why: "elle n'est pas signée par l'IEN (clé de confiance)".into(),
+        });
+        return BTreeMap::new();
+    }
+    let policy = ien_ref.manifest.politique.clone().unwrap_or_default();
+    if manifest.politique.as_ref() != Some(&policy) {
+        problems.push(Problem::PolicyChanged);
+    }
+    if ien_ref.manifest.uai != manifest.uai {
+        problems.push(Problem::BadReference {
+            version: ien_version,
+            why: format!(
+                "elle est celle d'une autre école (UAI {})",
+                ien_ref.manifest.uai.escape_debug()
+            ),
+        });
+    }
+    let real = today.max(real_today());
+    // 2. Every reference, with the trusted policy.
+    let mut refs: BTreeMap<u64, Reference> = BTreeMap::new();
+    for &v in manifest
+        .references
+        .values()
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        if let Some(r) = load_reference(site, v, trust, &policy, problems) {
+            if let Ok(expiry) = Date::parse(&r.manifest.expire_le) {
+                if expiry < real {
+                    problems.push(Problem::BadReference {
+                        version: v,
+                        why: format!("elle a expiré le {}", expiry.long_fr()),
+                    });
+                }
+            }
+            if v == ien_version {
+                ien_ref.signers = r.signers.clone();
+            }
+            refs.insert(v, r);
+        }
+    }
+    let _ = &ien_ref.comments;
+    // 3. Who signed this version.
+    // A signature of an earlier version left online does not hold and
+    // counts for nothing; at least one must hold.
+    let mut own = Vec::new();
+    let (signers, comments) = signers_of(
+        &site.join(super::DIR),
+        "manifeste.json",
+        bytes,
+        trust,
+        &policy,
+        &mut own,
+    );
+    if signers.is_empty() {
+        problems.extend(own);
+        problems.push(Problem::NoPublisher);
+    }
+    // 4. Each scope, here or in the IEN's reference.
+    let here = by_scope(manifest);
+    let ien_files = by_scope(&ien_ref.manifest);
+    let mut all: std::collections::BTreeSet<&String> = here.keys().collect();
+    all.extend(ien_files.keys());
+    for s in all {
+        if s == scope::REFERENCE {
+            continue;
+        }
+        if s == scope::IEN {
+            if !same_files(here.get(s), ien_files.get(s)) {
+                problems.push(Problem::IenScopeChanged(changed_paths(
+                    here.get(s),
+                    ien_files.get(s),
+                )));
+            }
+            continue;
+        }
+        if signers.iter().any(|g| policy.covers(g, s)) {
+            continue;
+        }
+        let covered_by = manifest
+            .references
+            .get(s.as_str())
+            .and_then(|v| refs.get(v));
+        let ok = covered_by.is_some_and(|r| {
+            r.signers.iter().any(|g| policy.covers(g, s))
+                && same_files(here.get(s), by_scope(&r.manifest).get(s))
+        });
+        if !ok {
+            let against = covered_by
+                .map(|r| by_scope(&r.manifest))
+                .unwrap_or_else(|| ien_files.clone());
+            problems.push(Problem::ScopeNotApproved {
+                scope: s.clone(),
+                who: policy.requirement(s).label(),
+                paths: changed_paths(here.get(s), against.get(s)),
+            });
+        }
+    }
+    // 5. A file keeps its scope: a blob the IEN's reference put in one
+    //    area cannot be moved to another by relabelling it.
+    for (path, entry) in &manifest.fichiers {
+        if let Some(before) = ien_ref.manifest.fichiers.get(path) {
+            if before.portee.is_some() && before.portee != entry.portee {
+                problems.push(Problem::BadScope {
+                    path: path.clone(),
+                    why: format!(
+                        "sa portée était « {} » dans la version {ien_version} approuvée par l'IEN",
+                        before.portee.as_deref().unwrap_or_default()
+                    ),
+                });
+            }
+        }
+    }
+    comments
 }
 
 /// Checks a submitted site before the IEN signs it: as [`verify`], but only
@@ -151,7 +528,9 @@ fn check(
             for (path, entry) in &manifest.fichiers {
                 match scan.files.get(path) {
                     None => problems.push(Problem::Missing(path.clone())),
-                    Some(found) if found != entry => problems.push(Problem::Modified(path.clone())),
+                    Some(found) if !found.same_bytes(entry) => {
+                        problems.push(Problem::Modified(path.clone()))
+                    }
                     Some(_) => {}
                 }
             }
@@ -168,6 +547,16 @@ fn check(
         Err(e) => problems.push(Problem::NoManifest(format!("{e:#}"))),
     }
     problems.extend(field_problems(&manifest));
+    if manifest.version_format >= 2 {
+        for (path, entry) in &manifest.fichiers {
+            if let Err(why) = checked_scope(path, entry.portee.as_deref()) {
+                problems.push(Problem::BadScope {
+                    path: path.clone(),
+                    why,
+                });
+            }
+        }
+    }
     let mut comments = BTreeMap::new();
     for &role in required {
         let Some(key) = trust.keys.get(&role) else {
@@ -303,6 +692,7 @@ impl Trust {
             None => vec![Role::Directeur, Role::Ien],
             Some(list) => list.iter().filter_map(|r| Role::parse(r)).collect(),
         };
+        required.retain(|r| *r != Role::Enseignant);
         required.sort();
         required.dedup();
         if !required.contains(&Role::Ien) {

@@ -26,6 +26,9 @@ pub const SITE: &str = "site";
 pub const REPORT: &str = "rapport.html";
 /// The review summary inside a submission.
 pub const SUMMARY: &str = "resume.json";
+/// The areas' content keys inside a submission (never in the site): the
+/// IEN reads every sealed item with them.
+pub const KEYS: &str = "cles.json";
 
 /// Bounds on what a submission may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +112,7 @@ impl fmt::Display for Reason {
             Reason::Absolute => write!(f, "chemin absolu"),
             Reason::Parent => write!(f, "chemin qui remonte hors du dossier (« .. »)"),
             Reason::BadName => write!(f, "nom de fichier invalide (vide, trop long, « . », « \\ » ou caractère de contrôle)"),
-            Reason::Unexpected => write!(f, "une soumission ne contient que « site/ », « {REPORT} » et « {SUMMARY} »"),
+            Reason::Unexpected => write!(f, "une soumission ne contient que « site/ », « {REPORT} », « {SUMMARY} » et « {KEYS} »"),
             Reason::Duplicate => write!(f, "cette entrée apparaît deux fois"),
             Reason::TooBig(size) => write!(f, "taille déclarée de {size} octets, au-delà de la limite d'un fichier"),
             Reason::TotalTooBig => write!(f, "la taille totale des fichiers dépasse la limite d'une soumission"),
@@ -234,7 +237,7 @@ fn unpack_into(reader: impl Read, dest: &Path, limits: &Limits) -> Result<Unpack
             || if is_dir {
                 name == SITE
             } else {
-                name == REPORT || name == SUMMARY
+                name == REPORT || name == SUMMARY || name == KEYS
             };
         if !allowed {
             return Err(refuse(&shown, Reason::Unexpected));
@@ -340,12 +343,14 @@ pub fn directeur_comment(version: u64, name: &str, uai: &str, built: &str) -> Re
 
 /// Writes a submission: the files of `site` that `files` lists (the
 /// manifest's, then the manifest and the directeur's signature), the
-/// report and the summary. Nothing else of the build folder goes in.
+/// report, the summary and the areas' content keys. Nothing else of the
+/// build folder goes in.
 pub fn write(
     site: &Path,
     files: impl IntoIterator<Item = String>,
     report: &str,
     summary: &[u8],
+    keys: &[u8],
 ) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     {
@@ -372,6 +377,7 @@ pub fn write(
         }
         append(&mut tar, REPORT, report.as_bytes())?;
         append(&mut tar, SUMMARY, summary)?;
+        append(&mut tar, KEYS, keys)?;
         tar.finish()?;
     }
     Ok(bytes)
@@ -435,11 +441,12 @@ mod tests {
             ["a/b/c.html".to_string(), "index.html".into(), long.clone()],
             "<p>r</p>",
             b"{}",
+            b"{}",
         )
         .unwrap();
         let dest = tempfile::tempdir().unwrap();
         let got = unpack(&bytes[..], dest.path(), &Limits::default()).unwrap();
-        assert_eq!(got.files.len(), 5, "{got:?}");
+        assert_eq!(got.files.len(), 6, "{got:?}");
         assert_eq!(
             std::fs::read_to_string(dest.path().join("site").join(&long)).unwrap(),
             "long"

@@ -31,8 +31,7 @@ pub fn check_page(path: &str, html: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Where the Apache headers file goes in the site.
-pub const HTACCESS: &str = ".htaccess";
+pub use crate::layout::HTACCESS;
 
 /// The `.htaccess` at the site root: the page policy as a real header
 /// (with `frame-ancestors 'none'`, which only a header can give) and the

@@ -259,10 +259,16 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         }
         let mine = |a: &Audience| a == &area;
         let area_news: Vec<&&Page> = news.iter().filter(|p| mine(&p.audience)).collect();
-        let area_pages: Vec<&Page> = content
+        // Archived classes (`preau annee`) are listed once each, not page by page.
+        let archived = |p: &Page| crate::content::archives::is_archive(&p.source);
+        let mut area_pages: Vec<Value> = content
             .of_kind(Kind::Page)
-            .filter(|p| mine(&p.audience))
+            .filter(|p| mine(&p.audience) && !archived(p))
+            .map(|p| json!({"path": p.path, "title": p.title}))
             .collect();
+        if area == Audience::Staff {
+            area_pages.extend(archive_jobs(&mut jobs, content));
+        }
         let area_events: Vec<&&Event> =
             school_events.iter().filter(|e| mine(&e.audience)).collect();
         let area_docs: Vec<&crate::content::Document> = content
@@ -301,6 +307,34 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         .collect();
     jobs.extend(classes.into_iter().flatten());
     jobs
+}
+
+/// One page per archived class, listing its pages, in the staff area;
+/// returns the links to them (newest year first).
+fn archive_jobs(jobs: &mut Vec<Job>, content: &Content) -> Vec<Value> {
+    let mut classes: BTreeMap<(String, String), Vec<&Page>> = BTreeMap::new();
+    for page in content.of_kind(Kind::Page) {
+        if let Some(key) = crate::content::archives::year_and_class(&page.source) {
+            classes.entry(key).or_default().push(page);
+        }
+    }
+    let mut links = Vec::new();
+    for ((year, class), pages) in classes.iter().rev() {
+        let path = crate::layout::archive(year, class, "");
+        let title = format!("Archives {year} — classe {}", class.to_uppercase());
+        let list: Vec<Value> = pages
+            .iter()
+            .map(|p| json!({"path": p.path, "title": p.title}))
+            .collect();
+        jobs.push(job(
+            format!("{path}index.html"),
+            "area.html",
+            json!({"titre": title, "pages": list}),
+            &Audience::Staff,
+        ));
+        links.push(json!({"path": path, "title": title}));
+    }
+    links
 }
 
 fn paginate(

@@ -499,21 +499,23 @@ fn deploy_sends_only_what_changed_and_the_manifest_last() {
     assert!(ok && planned(&log).is_empty(), "{log}");
     let (ok, log) = deploy(&s, &v1, &web, &[]);
     assert!(ok && log.contains("0 fichier(s) envoyé(s)"), "{log}");
-    // One post changed: its blob, the class search index, then the manifest and signatures.
+    // One post changed: its blob, the class search index (both under new
+    // names), the class's index that names them, then the manifest and
+    // signatures.
     super::deploy_scenario::change_one_post(&s.school);
     let v2 = s.approved_site();
     let (ok, log) = deploy(&s, &v2, &web, &["--essai"]);
     assert!(ok, "{log}");
     let plan = planned(&log);
-    assert_eq!(plan.len(), 5, "{plan:?}");
+    assert_eq!(plan.len(), 6, "{plan:?}");
     assert!(
-        plan[..2]
+        plan[..3]
             .iter()
             .all(|p| p.starts_with("acces/") && p.ends_with(".bin")),
         "{plan:?}"
     );
     assert_eq!(
-        &plan[2..],
+        &plan[3..],
         [
             "preau/manifeste.json",
             "preau/manifeste.json.directeur.minisig",
@@ -629,10 +631,12 @@ fn an_interrupted_deploy_leaves_the_old_version_online_and_the_rerun_finishes() 
     let today = preau::dates::Date::parse("2026-11-24").unwrap();
     let opt = preau::deploy::Options {
         site: &v2,
+        school: &s.school,
         trust: &trust,
         today,
         dry_run: false,
         allow_rollback: false,
+        full_check: false,
     };
     let mut flaky = Flaky {
         inner: preau::deploy::folder::Folder::new(&web).unwrap(),

@@ -15,7 +15,7 @@ use super::common::{copy_tree, files, preau, school_copy, text};
 // ---- Crafted submissions ----
 
 /// A raw header: the name is written as is (no `..` or `/` check).
-fn header(kind: EntryType, name: &str, size: u64) -> Header {
+pub(super) fn header(kind: EntryType, name: &str, size: u64) -> Header {
     assert!(name.len() < 100, "name too long for a raw header: {name}");
     let mut h = Header::new_gnu();
     h.set_entry_type(kind);
@@ -35,10 +35,10 @@ fn link(kind: EntryType, name: &str, target: &str) -> Header {
     h
 }
 
-type Entries = Vec<(Header, Vec<u8>)>;
+pub(super) type Entries = Vec<(Header, Vec<u8>)>;
 
 /// Every raw entry of a submission, data included.
-fn entries_of(submission: &Path) -> Entries {
+pub(super) fn entries_of(submission: &Path) -> Entries {
     let mut archive = tar::Archive::new(std::fs::File::open(submission).unwrap());
     let mut all = Vec::new();
     for e in archive.entries().unwrap().raw(true) {
@@ -52,7 +52,7 @@ fn entries_of(submission: &Path) -> Entries {
 
 /// A tar archive of these entries, each header followed by its data (which
 /// may be shorter than the header says).
-fn pack(entries: &[(Header, Vec<u8>)]) -> Vec<u8> {
+pub(super) fn pack(entries: &[(Header, Vec<u8>)]) -> Vec<u8> {
     let mut bytes = Vec::new();
     for (h, data) in entries {
         bytes.extend_from_slice(h.as_bytes());
@@ -598,8 +598,13 @@ fn verify_names_links_build_markers_extra_signatures_and_dotfiles() {
     );
     damaged(
         "a dotfile",
+        &|d| std::fs::write(d.join(".user.ini"), "auto_prepend_file=/tmp/x").unwrap(),
+        "fichier en trop, absent du manifeste : « .user.ini »",
+    );
+    damaged(
+        "the signed .htaccess rewritten",
         &|d| std::fs::write(d.join(".htaccess"), "Redirect / https://pirate.example/").unwrap(),
-        "fichier en trop, absent du manifeste : « .htaccess »",
+        "fichier modifié depuis la signature : « .htaccess »",
     );
     damaged(
         "a signature replaced by a link to itself",

@@ -169,3 +169,37 @@ fn one_schools_code_opens_nothing_of_another() {
         );
     }
 }
+
+#[test]
+fn stats_of_a_commune_give_each_school_its_own_figures() {
+    let (_tmp, root) = commune();
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    // One host, one log for every school: a reads its home page twice, b once.
+    let line = |path: &str, minute: u32| {
+        format!("192.0.2.7 - - [03/Nov/2026:10:{minute:02}:00 +0100] \"GET {path} HTTP/1.1\" 200 900 \"-\" \"Mozilla/5.0 (X11; Linux x86_64)\"\n")
+    };
+    let log = [line("/a/", 0), line("/a/actualites/", 1), line("/b/", 2)].concat();
+    std::fs::write(root.join("access.log"), log).unwrap();
+    let out = root.join("rapports");
+    let run = preau(
+        &root,
+        &[
+            "stats",
+            "access.log",
+            "--ecole",
+            ".",
+            "--sortie",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success(), "{:?}", text(&run));
+    for (school, views) in [("a", 2), ("b", 1)] {
+        let csv = std::fs::read_to_string(out.join(school).join("statistiques.csv")).unwrap();
+        assert!(
+            csv.contains(&format!("2026-11,accueil,autres,{views},1")),
+            "{school}:\n{csv}"
+        );
+    }
+}

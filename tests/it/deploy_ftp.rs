@@ -11,18 +11,19 @@ use std::time::{Duration, Instant};
 use super::approval::setup;
 use super::common::{files, require, school_copy};
 use super::deploy_scenario::{
-    deploy, sends_only_what_changed_and_refusals_send_nothing, verified_version_of, Online,
+    change_one_post, deploy, puts_back_what_was_altered_online,
+    sends_only_what_changed_and_refusals_send_nothing, verified_version_of, Online,
 };
 
 /// A pure-ftpd on 127.0.0.1 with one virtual user; stopped when dropped.
-struct FtpServer {
+pub(super) struct FtpServer {
     child: Option<Child>,
     port: u16,
     dir: tempfile::TempDir,
 }
 
 impl FtpServer {
-    fn root(&self) -> PathBuf {
+    pub(super) fn root(&self) -> PathBuf {
         self.dir.path().join("racine")
     }
 
@@ -74,10 +75,10 @@ impl Drop for FtpServer {
 }
 
 /// The FTP tests run one at a time: stopping a server ends every pure-ftpd.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+pub(super) static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Starts a server (the test fails when pure-ftpd is missing).
-fn ftp_server() -> FtpServer {
+pub(super) fn ftp_server() -> FtpServer {
     require(&["pure-ftpd", "pure-pw", "openssl", "pkill", "root"]);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -108,7 +109,7 @@ fn ftp_server() -> FtpServer {
     server
 }
 
-fn with_ftp_target(school: &Path, server: &FtpServer) {
+pub(super) fn with_ftp_target(school: &Path, server: &FtpServer) {
     let mut yaml = std::fs::read_to_string(school.join("ecole.yaml")).unwrap();
     yaml.push_str(&format!(
         "publication:\n  type: ftp\n  hote: 127.0.0.1\n  port: {}\n  certificat_ca: {}\n",
@@ -131,19 +132,104 @@ fn ftps_deploy_sends_only_what_changed_and_refusals_send_nothing() {
     let s = setup(school_copy("minimal"), "");
     with_ftp_target(&s.school, &server);
     let root = server.root();
-    sends_only_what_changed_and_refusals_send_nothing(
-        &s,
-        "ftp://127.0.0.1",
-        Online {
-            files: &|| files(&root),
-            verified_version: &|| verified_version_of(&s, &root),
-        },
+    let list = || files(&root);
+    let version = || verified_version_of(&s, &root);
+    let online = Online {
+        files: &list,
+        verified_version: &version,
+    };
+    let v2 = sends_only_what_changed_and_refusals_send_nothing(&s, "ftp://127.0.0.1", online);
+    // FTP gives no hash: a same-size change is seen by its time, compared
+    // with the one the school recorded after sending.
+    let alter = |path: &str, bytes: &[u8]| {
+        std::fs::write(root.join(path), bytes).unwrap();
+        let touched = Command::new("touch")
+            .args(["-d", "2001-01-01 12:00"])
+            .arg(root.join(path))
+            .status()
+            .unwrap();
+        assert!(touched.success());
+    };
+    puts_back_what_was_altered_online(&s, &v2, &alter, online);
+    // Same size and the same time: only the full check, which downloads
+    // and hashes every file, sees it.
+    let page = root.join("index.html");
+    let bytes = std::fs::read(&page).unwrap();
+    let mtime = std::fs::metadata(&page).unwrap().modified().unwrap();
+    let mut altered = bytes.clone();
+    altered[..12].copy_from_slice(b"<p>pirat</p>");
+    std::fs::write(&page, &altered).unwrap();
+    let secs = mtime
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let touched = Command::new("touch")
+        .arg("-d")
+        .arg(format!("@{secs}"))
+        .arg(&page)
+        .status()
+        .unwrap();
+    assert!(touched.success());
+    let (ok, log) = deploy(&s.school, &v2, &[]);
+    assert!(ok && !log.contains("Modifié en ligne"), "{log}");
+    let (ok, log) = deploy(&s.school, &v2, &["--verification-complete"]);
+    assert!(
+        ok && log.contains("Modifié en ligne, remis en place : « index.html »"),
+        "{log}"
     );
+    assert_eq!(std::fs::read(&page).unwrap(), bytes);
+    assert_eq!(verified_version_of(&s, &root), 2);
 }
 
 #[test]
 #[ignore = "needs pure-ftpd, openssl and root (bash .ci/run installs them)"]
+fn ftp_paths_of_the_online_manifest_cannot_leave_the_site_folder() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let server = ftp_server();
+    let s = setup(school_copy("minimal"), "");
+    with_ftp_target(&s.school, &server);
+    let mut yaml = std::fs::read_to_string(s.school.join("ecole.yaml")).unwrap();
+    yaml.push_str("  dossier: /site\n");
+    std::fs::write(s.school.join("ecole.yaml"), yaml).unwrap();
+    // A file of the account, beside the site's folder.
+    let root = server.root();
+    let victim = root.join("victime.txt");
+    std::fs::write(&victim, "à ne pas toucher").unwrap();
+    std::fs::create_dir(root.join("site")).unwrap();
+    let chown = Command::new("chown")
+        .arg("65534:65534")
+        .arg(&victim)
+        .arg(root.join("site"))
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    let v1 = s.approved_site();
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(ok, "{log}");
+    // The online manifest (unsigned) names it as a file of the last version.
+    let path = root.join("site/preau/manifeste.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["fichiers"]["../victime.txt"] = serde_json::json!({"taille": 1, "sha256": "00"});
+    std::fs::write(&path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    change_one_post(&s.school);
+    let v2 = s.approved_site();
+    let (ok, log) = deploy(&s.school, &v2, &[]);
+    assert!(
+        ok && log.contains("chemin dangereux, ignoré : « ../victime.txt »"),
+        "{log}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "à ne pas toucher"
+    );
+    assert_eq!(verified_version_of(&s, &root.join("site")), 2);
+}
+
+#[test]
+#[ignore = "needs pure-ftpd, openssl, root, chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn a_server_stopped_mid_upload_leaves_a_site_the_rerun_completes() {
+    require(&["browser"]);
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let mut server = ftp_server();
     let s = setup(school_copy("minimal"), "");
@@ -194,6 +280,9 @@ fn a_server_stopped_mid_upload_leaves_a_site_the_rerun_completes() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A family opens the class's post on the half-sent site (served from
+    // the FTP folder on loopback) with the class's code: it works.
+    super::deploy_interrupted::post_opens(&s.school, &root);
     // The server is back; the rerun completes.
     server.start();
     let (ok, log) = deploy(&s.school, &v2, &[]);

@@ -11,7 +11,9 @@ use sha2::{Digest, Sha256};
 
 use super::approval::setup;
 use super::common::{require, school_copy};
-use super::deploy_scenario::{sends_only_what_changed_and_refusals_send_nothing, Online};
+use super::deploy_scenario::{
+    puts_back_what_was_altered_online, sends_only_what_changed_and_refusals_send_nothing, Online,
+};
 
 struct Moto {
     child: Child,
@@ -104,11 +106,9 @@ fn keys(port: u16) -> Vec<String> {
     keys
 }
 
-/// Every object of the manifest online has the manifest's SHA-256 (read
-/// with signed requests, as the bucket is private).
-fn online_matches_manifest(port: u16) -> u64 {
-    use preau::deploy::Target;
-    let mut bucket = preau::deploy::s3::S3::open(&preau::deploy::s3::S3Settings {
+/// The test's own signed access to the bucket.
+fn bucket(port: u16) -> preau::deploy::s3::S3 {
+    preau::deploy::s3::S3::open(&preau::deploy::s3::S3Settings {
         endpoint: format!("http://127.0.0.1:{port}"),
         region: "us-east-1".into(),
         bucket: "site-ecole".into(),
@@ -116,7 +116,14 @@ fn online_matches_manifest(port: u16) -> u64 {
         access_key: "essai".into(),
         secret_key: "essai".into(),
     })
-    .unwrap();
+    .unwrap()
+}
+
+/// Every object of the manifest online has the manifest's SHA-256 (read
+/// with signed requests, as the bucket is private).
+fn online_matches_manifest(port: u16) -> u64 {
+    use preau::deploy::Target;
+    let mut bucket = bucket(port);
     let manifest = bucket
         .read("preau/manifeste.json")
         .unwrap()
@@ -154,12 +161,17 @@ fn s3_deploy_sends_only_what_changed_and_refusals_send_nothing() {
     )
     .unwrap();
 
-    sends_only_what_changed_and_refusals_send_nothing(
-        &s,
-        "http://127.0.0.1",
-        Online {
-            files: &|| keys(server.port),
-            verified_version: &|| online_matches_manifest(server.port),
-        },
-    );
+    let list = || keys(server.port);
+    let version = || online_matches_manifest(server.port);
+    let online = Online {
+        files: &list,
+        verified_version: &version,
+    };
+    let v2 = sends_only_what_changed_and_refusals_send_nothing(&s, "http://127.0.0.1", online);
+    // Seen by its ETag (the MD5 of an object written by one PUT).
+    let alter = |path: &str, bytes: &[u8]| {
+        use preau::deploy::Target;
+        bucket(server.port).write(path, bytes).unwrap();
+    };
+    puts_back_what_was_altered_online(&s, &v2, &alter, online);
 }

@@ -2,7 +2,7 @@
 //! each protocol is held to the same promises: only what changed is sent,
 //! and a refused deploy sends nothing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::approval::{planned, Setup};
 use super::common::{preau, text};
@@ -22,6 +22,7 @@ pub(super) fn deploy(school: &Path, site: &Path, extra: &[&str]) -> (bool, Strin
 }
 
 /// What the test can see of the site online.
+#[derive(Clone, Copy)]
 pub(super) struct Online<'a> {
     /// The names of the files online, sorted.
     pub(super) files: &'a dyn Fn() -> Vec<String>,
@@ -31,14 +32,17 @@ pub(super) struct Online<'a> {
 }
 
 /// Version 1 published and verified; a second deploy sends nothing; one
-/// changed post sends its five files (listed first by `--essai`); an
+/// changed post sends its six files (listed first by `--essai`): its blob
+/// and the class's search index under new names, the class's index, the
+/// manifest and two signatures; an
 /// unsigned site and an older version are refused and send nothing.
 /// `target` is how the summary names the target (`ftp://127.0.0.1`).
+/// Gives the folder of the version left online.
 pub(super) fn sends_only_what_changed_and_refusals_send_nothing(
     s: &Setup,
     target: &str,
     online: Online,
-) {
+) -> PathBuf {
     let v1 = s.approved_site();
     let first = version_of(&v1);
     let (ok, log) = deploy(&s.school, &v1, &[]);
@@ -55,9 +59,12 @@ pub(super) fn sends_only_what_changed_and_refusals_send_nothing(
     let second = version_of(&v2);
     assert!(second > first);
     let (ok, log) = deploy(&s.school, &v2, &["--essai"]);
-    assert!(ok && planned(&log).len() == 5, "{log}");
+    assert!(ok && planned(&log).len() == 6, "{log}");
     let (ok, log) = deploy(&s.school, &v2, &[]);
-    assert!(ok && log.contains("5 fichier(s) envoyé(s)"), "{log}");
+    assert!(
+        ok && log.contains("6 fichier(s) envoyé(s)") && log.contains("2 retiré(s)"),
+        "{log}"
+    );
     assert_eq!((online.verified_version)(), second);
 
     let before = (online.files)();
@@ -67,6 +74,7 @@ pub(super) fn sends_only_what_changed_and_refusals_send_nothing(
     assert!(!ok && log.contains("retour en arrière refusé"), "{log}");
     assert_eq!((online.files)(), before, "a refused deploy sent something");
     assert_eq!((online.verified_version)(), second);
+    v2
 }
 
 /// One word added to the CM1's post of the minimal fixture.
@@ -94,4 +102,31 @@ pub(super) fn verified_version_of(s: &Setup, dir: &Path) -> u64 {
     let (ok, log) = s.verify(dir, &[]);
     assert!(ok, "the site online does not verify: {log}");
     version_of(dir)
+}
+
+/// A page of the (deployed, latest) `site` altered online — same size,
+/// other bytes — by `alter(path, bytes)`: the next deploy names it and puts
+/// it back, and the site online verifies again.
+pub(super) fn puts_back_what_was_altered_online(
+    s: &Setup,
+    site: &Path,
+    alter: &dyn Fn(&str, &[u8]),
+    online: Online,
+) {
+    let page = std::fs::read(site.join("index.html")).unwrap();
+    let mut altered = page.clone();
+    altered[..12].copy_from_slice(b"<p>pirat</p>");
+    alter("index.html", &altered);
+    let (ok, log) = deploy(&s.school, site, &[]);
+    assert!(
+        ok && log.contains("Modifié en ligne, remis en place : « index.html »"),
+        "{log}"
+    );
+    assert_eq!((online.verified_version)(), version_of(site));
+    // Nothing more to put back.
+    let (ok, log) = deploy(&s.school, site, &[]);
+    assert!(
+        ok && log.contains("0 fichier(s) envoyé(s)") && !log.contains("Modifié en ligne"),
+        "{log}"
+    );
 }

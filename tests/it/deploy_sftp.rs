@@ -10,14 +10,15 @@ use std::time::{Duration, Instant};
 use super::approval::setup;
 use super::common::{files, require, school_copy};
 use super::deploy_scenario::{
-    deploy, sends_only_what_changed_and_refusals_send_nothing, verified_version_of, Online,
+    deploy, puts_back_what_was_altered_online, sends_only_what_changed_and_refusals_send_nothing,
+    verified_version_of, Online,
 };
 
-struct Sshd {
+pub(super) struct Sshd {
     child: Child,
     port: u16,
-    dir: tempfile::TempDir,
-    fingerprint: String,
+    pub(super) dir: tempfile::TempDir,
+    pub(super) fingerprint: String,
 }
 
 impl Drop for Sshd {
@@ -27,7 +28,7 @@ impl Drop for Sshd {
     }
 }
 
-fn sshd() -> Sshd {
+pub(super) fn sshd() -> Sshd {
     require(&["sshd", "root"]);
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -85,7 +86,7 @@ fn sshd() -> Sshd {
     }
 }
 
-fn with_sftp_target(school: &Path, server: &Sshd, fingerprint: &str) {
+pub(super) fn with_sftp_target(school: &Path, server: &Sshd, fingerprint: &str) {
     let yaml = std::fs::read_to_string(school.join("ecole.yaml")).unwrap();
     let yaml = match yaml.find("publication:") {
         Some(i) => yaml[..i].to_string(),
@@ -131,12 +132,40 @@ fn sftp_deploy_checks_the_server_and_sends_only_what_changed() {
     );
     assert!(files(&web).is_empty());
     with_sftp_target(&s.school, &server, &server.fingerprint);
-    sends_only_what_changed_and_refusals_send_nothing(
-        &s,
-        "sftp://127.0.0.1",
-        Online {
-            files: &|| files(&web),
-            verified_version: &|| verified_version_of(&s, &web),
-        },
+    let list = || files(&web);
+    let version = || verified_version_of(&s, &web);
+    let online = Online {
+        files: &list,
+        verified_version: &version,
+    };
+    let v2 = sends_only_what_changed_and_refusals_send_nothing(&s, "sftp://127.0.0.1", online);
+    let alter = |path: &str, bytes: &[u8]| std::fs::write(web.join(path), bytes).unwrap();
+    puts_back_what_was_altered_online(&s, &v2, &alter, online);
+}
+
+#[test]
+#[ignore = "needs openssh-server and root (bash .ci/run installs it)"]
+fn sftp_deploy_never_follows_a_symbolic_link_on_the_server() {
+    let server = sshd();
+    let s = setup(school_copy("minimal"), "");
+    let web = server.dir.path().join("web");
+    let outside = server.dir.path().join("ailleurs");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("garder.txt"), "à ne pas toucher").unwrap();
+    with_sftp_target(&s.school, &server, &server.fingerprint);
+    let v1 = s.approved_site();
+    let (ok, log) = deploy(&s.school, &v1, &[]);
+    assert!(ok, "{log}");
+    super::deploy_scenario::change_one_post(&s.school);
+    let v2 = s.approved_site();
+    // The blobs' folder on the server replaced by a link out of the site.
+    std::fs::remove_dir_all(web.join("acces")).unwrap();
+    std::os::unix::fs::symlink(&outside, web.join("acces")).unwrap();
+    let (ok, log) = deploy(&s.school, &v2, &[]);
+    assert!(!ok && log.contains("lien symbolique refusé"), "{log}");
+    assert_eq!(
+        files(&outside),
+        ["garder.txt"],
+        "deploy wrote through the link"
     );
 }

@@ -1,0 +1,341 @@
+//! Scopes: who may approve which files of a site.
+//!
+//! Every file of a format-2 manifest carries a scope (`portee`):
+//!
+//! - `ien`: every file in clear (public pages, school pages, feeds, the
+//!   area shells, the key ring, the theme) — the school's public face,
+//!   whose editorial authority is the IEN;
+//! - `classe:<id>`, `familles`, `equipe`: a sealed blob
+//!   (`acces/xx/….bin`) of that area, readable only with its key;
+//! - `reference`: the manifests and signatures of earlier versions,
+//!   carried under `preau/references/vN/` as evidence (see
+//!   [`super::policy`]).
+//!
+//! The scope of a file in clear is decided by its path, never by the
+//! manifest: only a blob can be labelled with an area. The policy (who
+//! signs each kind of area, the teachers' keys) is written in the manifest
+//! and is itself of the IEN's scope.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{FileEntry, Manifest, Role};
+
+/// The scope of the files in clear and of the policy.
+pub const IEN: &str = "ien";
+/// The scope of the carried evidence.
+pub const REFERENCE: &str = "reference";
+/// Where earlier manifests and their signatures are carried.
+pub const REFERENCES_DIR: &str = "preau/references";
+
+/// Who approves the changes of a kind of area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Requirement {
+    /// Only a version the IEN signed.
+    Ien,
+    /// The directeur (or the IEN).
+    Directeur,
+    /// The class's declared teacher, the directeur, or the IEN (classes only).
+    Enseignant,
+}
+
+impl Requirement {
+    /// Parses a value of `confiance.portees`.
+    pub fn parse(text: &str) -> Option<Requirement> {
+        match text {
+            "ien" | "IEN" => Some(Requirement::Ien),
+            "directeur" | "directrice" => Some(Requirement::Directeur),
+            "enseignant" | "enseignante" => Some(Requirement::Enseignant),
+            _ => None,
+        }
+    }
+
+    /// For messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Requirement::Ien => "l'IEN",
+            Requirement::Directeur => "le directeur ou la directrice (ou l'IEN)",
+            Requirement::Enseignant => {
+                "l'enseignant·e de la classe, le directeur ou la directrice (ou l'IEN)"
+            }
+        }
+    }
+}
+
+/// The policy written in a manifest (`politique`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Each class's area.
+    pub classes: Requirement,
+    /// The area of every class's families.
+    pub familles: Requirement,
+    /// The staff's area.
+    pub equipe: Requirement,
+    /// Each class's teacher key (minisign public key, base64), by class id.
+    #[serde(default)]
+    pub enseignants: BTreeMap<String, String>,
+}
+
+impl Default for Policy {
+    /// The policy of a format-1 manifest: everything by the IEN.
+    fn default() -> Policy {
+        Policy {
+            classes: Requirement::Ien,
+            familles: Requirement::Ien,
+            equipe: Requirement::Ien,
+            enseignants: BTreeMap::new(),
+        }
+    }
+}
+
+impl Policy {
+    /// The policy of `confiance` in ecole.yaml; an unknown value is an error.
+    pub fn from_trust(file: Option<&crate::config::TrustFile>) -> anyhow::Result<Policy> {
+        let default = crate::config::TrustFile::default();
+        let file = file.unwrap_or(&default);
+        let parse = |key: &str, value: &str, classes: bool| {
+            match Requirement::parse(value) {
+                Some(Requirement::Enseignant) if !classes => None,
+                other => other,
+            }
+            .ok_or_else(|| anyhow::anyhow!("{}", scope_value_problem(key, value)))
+        };
+        Ok(Policy {
+            classes: parse("classes", &file.portees.classes, true)?,
+            familles: parse("familles", &file.portees.familles, false)?,
+            equipe: parse("equipe", &file.portees.equipe, false)?,
+            enseignants: file
+                .enseignants
+                .iter()
+                .map(|(k, v)| (k.clone(), v.trim().to_string()))
+                .collect(),
+        })
+    }
+
+    /// What a scope requires; `None` for the IEN's and the evidence.
+    pub fn requirement(&self, scope: &str) -> Requirement {
+        match scope {
+            "familles" => self.familles,
+            "equipe" => self.equipe,
+            s if s.starts_with("classe:") => self.classes,
+            _ => Requirement::Ien,
+        }
+    }
+
+    /// Whether a signer (role, and for a teacher the classes its key was
+    /// declared for) approves the files of `scope`.
+    pub fn covers(&self, signer: &Signer, scope: &str) -> bool {
+        match signer {
+            Signer::Ien => true,
+            Signer::Directeur => scope != IEN && self.requirement(scope) != Requirement::Ien,
+            Signer::Teacher(classes) => {
+                self.requirement(scope) == Requirement::Enseignant
+                    && scope
+                        .strip_prefix("classe:")
+                        .is_some_and(|c| classes.iter().any(|k| k == c))
+            }
+        }
+    }
+
+    /// The classes whose declared teacher key is `key`.
+    pub fn classes_of_key(&self, key: &minisign::PublicKey) -> Vec<String> {
+        self.enseignants
+            .iter()
+            .filter(|(_, k)| {
+                minisign::PublicKey::from_base64(k).is_ok_and(|pk| pk.keynum() == key.keynum())
+            })
+            .map(|(c, _)| c.clone())
+            .collect()
+    }
+}
+
+/// Why a value of `confiance.portees` is refused.
+pub fn scope_value_problem(key: &str, value: &str) -> String {
+    if key == "classes" {
+        format!("« portees.classes » vaut « {} » : les valeurs possibles sont enseignant, directeur ou ien", value.escape_debug())
+    } else {
+        format!(
+            "« portees.{key} » vaut « {} » : les valeurs possibles sont directeur ou ien",
+            value.escape_debug()
+        )
+    }
+}
+
+/// Who signed a manifest, as far as scopes go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signer {
+    /// The IEN: approves every scope.
+    Ien,
+    /// The directeur: every area whose policy is not `ien`.
+    Directeur,
+    /// A teacher: the areas of these classes, when their policy is `enseignant`.
+    Teacher(Vec<String>),
+}
+
+impl Signer {
+    /// The role whose signature file it is.
+    pub fn role(&self) -> Role {
+        match self {
+            Signer::Ien => Role::Ien,
+            Signer::Directeur => Role::Directeur,
+            Signer::Teacher(_) => Role::Enseignant,
+        }
+    }
+}
+
+/// True for a sealed blob's path: `acces/xx/<hex>.bin`.
+pub fn is_blob(path: &str) -> bool {
+    let mut parts = path.split('/');
+    let (Some("acces"), Some(dir), Some(name), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let Some(stem) = name.strip_suffix(".bin") else {
+        return false;
+    };
+    dir.len() == 2
+        && !stem.is_empty()
+        && dir
+            .bytes()
+            .chain(stem.bytes())
+            .all(|b| b.is_ascii_hexdigit())
+}
+
+/// True for an area scope: `familles`, `equipe`, `classe:<id>`.
+pub fn is_area(scope: &str) -> bool {
+    scope == "familles"
+        || scope == "equipe"
+        || scope.strip_prefix("classe:").is_some_and(|c| {
+            !c.is_empty()
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+/// The scope a file must have, given its path and its label: `Err` with
+/// the reason when the label is not allowed for that path.
+pub fn checked_scope(path: &str, label: Option<&str>) -> Result<String, String> {
+    if path.starts_with(&format!("{REFERENCES_DIR}/")) {
+        return match label {
+            Some(REFERENCE) => Ok(REFERENCE.into()),
+            _ => Err("un fichier de « preau/references/ » a la portée « reference »".into()),
+        };
+    }
+    match label {
+        None | Some(IEN) => Ok(IEN.into()),
+        Some(area) if is_area(area) && is_blob(path) => Ok(area.into()),
+        Some(other) => Err(format!(
+            "la portée « {} » n'est pas permise pour ce fichier (seul un fichier chiffré « acces/…/….bin » appartient à un espace ; tout fichier en clair relève de l'IEN)",
+            other.escape_debug()
+        )),
+    }
+}
+
+/// The files of each scope of a manifest (labels checked by the caller).
+pub fn by_scope(manifest: &Manifest) -> BTreeMap<String, BTreeMap<String, FileEntry>> {
+    let mut all: BTreeMap<String, BTreeMap<String, FileEntry>> = BTreeMap::new();
+    for (path, entry) in &manifest.fichiers {
+        let scope = checked_scope(path, entry.portee.as_deref()).unwrap_or_else(|_| IEN.into());
+        all.entry(scope)
+            .or_default()
+            .insert(path.clone(), entry.clone());
+    }
+    all
+}
+
+/// Whether two sets of files hold the same paths with the same bytes.
+pub fn same_files(
+    a: Option<&BTreeMap<String, FileEntry>>,
+    b: Option<&BTreeMap<String, FileEntry>>,
+) -> bool {
+    let empty = BTreeMap::new();
+    let (a, b) = (a.unwrap_or(&empty), b.unwrap_or(&empty));
+    a.len() == b.len()
+        && a.iter()
+            .all(|(p, e)| b.get(p).is_some_and(|f| f.same_bytes(e)))
+}
+
+/// The paths that differ between two sets of files (added, changed, removed).
+pub fn changed_paths(
+    a: Option<&BTreeMap<String, FileEntry>>,
+    b: Option<&BTreeMap<String, FileEntry>>,
+) -> Vec<String> {
+    let empty = BTreeMap::new();
+    let (a, b) = (a.unwrap_or(&empty), b.unwrap_or(&empty));
+    let mut out: Vec<String> = a
+        .iter()
+        .filter(|(p, e)| !b.get(*p).is_some_and(|f| f.same_bytes(e)))
+        .map(|(p, _)| p.clone())
+        .collect();
+    out.extend(b.keys().filter(|p| !a.contains_key(*p)).cloned());
+    out.sort();
+    out
+}
+
+/// Folder of the carried evidence of version `n`.
+pub fn reference_dir(n: u64) -> String {
+    format!("{REFERENCES_DIR}/v{n}")
+}
+
+/// Labels the files of a build: blobs with the audience they were sealed
+/// for (from the build's publication map), everything else `ien`.
+pub fn label(
+    fichiers: &mut BTreeMap<String, FileEntry>,
+    audience_of: impl Fn(&str) -> Option<String>,
+) {
+    for (path, entry) in fichiers.iter_mut() {
+        let scope = if path.starts_with(&format!("{REFERENCES_DIR}/")) {
+            REFERENCE.to_string()
+        } else if is_blob(path) {
+            audience_of(path)
+                .filter(|a| is_area(a))
+                .unwrap_or_else(|| IEN.to_string())
+        } else {
+            IEN.to_string()
+        };
+        entry.portee = Some(scope);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_blob_belongs_to_an_area() {
+        assert_eq!(
+            checked_scope("acces/ab/cdef01.bin", Some("classe:cm1")).unwrap(),
+            "classe:cm1"
+        );
+        assert!(checked_scope("actualites/fete/index.html", Some("classe:cm1")).is_err());
+        assert!(checked_scope("acces/cles.json", Some("familles")).is_err());
+        assert!(checked_scope("acces/ab/cd.bin", Some("public")).is_err());
+        assert_eq!(checked_scope("index.html", None).unwrap(), IEN);
+        assert!(checked_scope("preau/references/v1/manifeste.json", Some(IEN)).is_err());
+    }
+
+    #[test]
+    fn a_teacher_covers_only_their_class_when_the_policy_says_so() {
+        let mut policy = Policy {
+            classes: Requirement::Enseignant,
+            familles: Requirement::Directeur,
+            equipe: Requirement::Directeur,
+            enseignants: BTreeMap::new(),
+        };
+        let t = Signer::Teacher(vec!["cm1".into()]);
+        assert!(policy.covers(&t, "classe:cm1"));
+        assert!(!policy.covers(&t, "classe:cm2"));
+        assert!(!policy.covers(&t, "familles"));
+        assert!(!policy.covers(&t, IEN));
+        assert!(!policy.covers(&Signer::Directeur, IEN));
+        assert!(policy.covers(&Signer::Directeur, "classe:cm2"));
+        policy.classes = Requirement::Ien;
+        assert!(!policy.covers(&t, "classe:cm1"));
+        assert!(!policy.covers(&Signer::Directeur, "classe:cm1"));
+        assert!(policy.covers(&Signer::Ien, "classe:cm1"));
+    }
+}
