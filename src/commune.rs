@@ -284,7 +284,7 @@ pub fn home_page(commune: &Commune) -> Result<Output> {
     for dir in &commune.schools {
         let diags = Diagnostics::new();
         // A school whose ecole.yaml is broken still gets its line, by folder name.
-        match School::load(dir, &diags) {
+        match School::load(dir, crate::dates::today(), &diags) {
             Some(school) => {
                 let f = &school.file;
                 cards.push(SchoolCard {

@@ -23,6 +23,7 @@ pub mod content;
 pub mod dates;
 pub mod deploy;
 pub mod diagnostic;
+pub mod hash;
 pub mod html;
 pub mod images;
 pub mod layout;

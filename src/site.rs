@@ -14,6 +14,7 @@ use crate::config::{Audience, School};
 use crate::content::{Content, ContentCache};
 use crate::dates::{self, Date};
 use crate::diagnostic::{Diagnostic, Diagnostics, InvalidSchool, Severity};
+use crate::images::record::Record;
 use crate::output::Output;
 use crate::theme::Theme;
 
@@ -34,7 +35,7 @@ pub struct Site {
     pub preview: bool,
     /// Processed photos, by the output path of their original.
     pub photos: BTreeMap<String, crate::images::Photo>,
-    /// How many photos were processed or taken from the cache.
+    /// How many photos were processed, taken from the cache, or read.
     pub photo_stats: crate::images::Stats,
 }
 
@@ -46,6 +47,7 @@ fn process_photos(
     school: &School,
     content: &Content,
     diags: &Diagnostics,
+    record: &Record,
 ) -> (BTreeMap<String, crate::images::Photo>, crate::images::Stats) {
     let sources: BTreeMap<String, PathBuf> = content
         .assets
@@ -53,8 +55,24 @@ fn process_photos(
         .filter(|a| crate::images::is_photo(&a.path))
         .map(|a| (a.path.clone(), root.join(&a.source)))
         .collect();
-    let (photos, stats, problems) =
-        crate::images::process_all(&sources, root, &school.file.photos, &root.join(PHOTO_CACHE));
+    let (photos, stats, problems) = crate::images::process_all(
+        &sources,
+        root,
+        &school.file.photos,
+        &root.join(PHOTO_CACHE),
+        record,
+    );
+    // Photos removed from the school leave the record.
+    let kept: BTreeSet<&Path> = sources.values().map(PathBuf::as_path).collect();
+    record.retain(|path| kept.contains(path));
+    record.save(root);
+    log::info!(
+        "photos : {} traitée(s), {} reprise(s) du cache, {} fichier(s) photo lu(s) ({} octets)",
+        stats.processed,
+        stats.cached,
+        stats.read,
+        stats.bytes_read
+    );
     for d in problems {
         diags.push(d);
     }
@@ -83,34 +101,73 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Site {
-    /// Reads and checks the whole school folder. `base_url` replaces the
-    /// one of `ecole.yaml` (the preview server uses its own address).
-    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded> {
-        Site::load_cached(root, base_url, &mut ContentCache::default())
+impl Loaded {
+    /// True when at least one problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 
-    /// Like [`Site::load`], reusing the pages of unchanged files (preview).
-    pub fn load_cached(
-        root: &Path,
-        base_url: Option<&str>,
-        cache: &mut ContentCache,
-    ) -> Result<Loaded> {
+    /// The site and its warnings when nothing stops the build; else every
+    /// problem, errors and warnings, sorted.
+    pub fn ready(self) -> std::result::Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+        match self.site {
+            Some(site) if !self.has_errors() => Ok((site, self.diagnostics)),
+            _ => Err(self.diagnostics),
+        }
+    }
+}
+
+/// One command's work on a school: `build`, `check` and `serve` load it
+/// through here, once per run (once per save for the preview, reusing what
+/// did not change), and publish it through here. The day is given by the
+/// command: nothing below reads the clock.
+pub struct Session {
+    /// The school folder.
+    pub root: PathBuf,
+    /// The day the command considers "today".
+    pub today: Date,
+    /// Replaces the base URL of `ecole.yaml` (the preview's own address).
+    pub base_url: Option<String>,
+    /// Pages of unchanged files, from the previous load.
+    content: ContentCache,
+    /// The photos already read (from `.preau/cache/` at the first load).
+    photos: Option<Record>,
+}
+
+impl Session {
+    /// A session on the school at `root`, as of `today`.
+    pub fn new(root: &Path, today: Date) -> Session {
+        Session {
+            root: root.to_path_buf(),
+            today,
+            base_url: None,
+            content: ContentCache::default(),
+            photos: None,
+        }
+    }
+
+    /// Reads and checks the whole school folder, reusing what the previous
+    /// load of this session read and did not change.
+    pub fn load(&mut self) -> Result<Loaded> {
+        let root = self.root.as_path();
         let diags = Diagnostics::new();
-        let Some(mut school) = School::load(root, &diags) else {
+        let Some(mut school) = School::load(root, self.today, &diags) else {
             return Ok(Loaded {
                 site: None,
                 diagnostics: diags.into_sorted(),
             });
         };
-        if let Some(url) = base_url {
+        if let Some(url) = &self.base_url {
             school.set_base_url(url);
         }
         let theme = Theme::load(root)?;
-        let content = Content::load_cached(root, &school, &diags, cache);
+        let content = Content::load_cached(root, &school, &diags, &mut self.content);
         check_image_rights(&content, &diags);
+        let record = self.photos.get_or_insert_with(|| Record::load(root));
         let (photos, photo_stats) = timed("traitement des photos", || {
-            process_photos(root, &school, &content, &diags)
+            process_photos(root, &school, &content, &diags, record)
         });
         let failed = diags.has_errors();
         let site = Site {
@@ -118,7 +175,7 @@ impl Site {
             school,
             content,
             theme,
-            today: dates::today(),
+            today: self.today,
             preview: false,
             photos,
             photo_stats,
@@ -127,6 +184,43 @@ impl Site {
             site: (!failed).then_some(site),
             diagnostics: diags.into_sorted(),
         })
+    }
+
+    /// Loads, renders and writes the school into `out`. On any error,
+    /// prints nothing itself: the diagnostics are returned inside the error.
+    pub fn build(&mut self, out: &Path) -> std::result::Result<BuildReport, BuildError> {
+        let start = Instant::now();
+        let root = self.root.clone();
+        let loaded = timed("lecture de l'école", || self.load()).map_err(BuildError::Other)?;
+        let (site, warnings) = loaded.ready().map_err(BuildError::invalid)?;
+        let output = site.publish().map_err(BuildError::Other)?;
+        timed("écriture du site", || output.write_atomically(out, &root))
+            .map_err(BuildError::Other)?;
+        timed("carte de publication (statistiques)", || {
+            crate::stats::PublicationMap::of(&output).record(&root)
+        })
+        .map_err(BuildError::Other)?;
+        Ok(BuildReport {
+            out: out.to_path_buf(),
+            pages: output.page_count(),
+            sealed_pages: output.sealed_pages,
+            bytes: output.total_bytes(),
+            photos: site.photo_stats.clone(),
+            files: output.files.len(),
+            warnings,
+            elapsed: start.elapsed(),
+            base_url: site.school.base_url.clone(),
+        })
+    }
+}
+
+impl Site {
+    /// Reads and checks the whole school folder as of today. `base_url`
+    /// replaces the one of `ecole.yaml`.
+    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded> {
+        let mut session = Session::new(root, dates::today());
+        session.base_url = base_url.map(str::to_string);
+        session.load()
     }
 
     /// Renders every page, feed and file into memory, restricted content
@@ -233,36 +327,10 @@ pub struct BuildReport {
     pub base_url: String,
 }
 
-/// Loads, renders and writes the school at `root` into `out`. On any error,
-/// prints nothing itself: the diagnostics are returned inside the error.
+/// Loads, renders and writes the school at `root` into `out`, as of
+/// today (see [`Session::build`]).
 pub fn build(root: &Path, out: &Path) -> std::result::Result<BuildReport, BuildError> {
-    let start = Instant::now();
-    let loaded =
-        timed("lecture de l'école", || Site::load(root, None)).map_err(BuildError::Other)?;
-    let (errors, warnings): (Vec<_>, Vec<_>) = loaded
-        .diagnostics
-        .into_iter()
-        .partition(|d| d.severity == Severity::Error);
-    let Some(site) = loaded.site.filter(|_| errors.is_empty()) else {
-        return Err(BuildError::Invalid { errors, warnings });
-    };
-    let output = site.publish().map_err(BuildError::Other)?;
-    timed("écriture du site", || output.write_atomically(out, root)).map_err(BuildError::Other)?;
-    timed("carte de publication (statistiques)", || {
-        crate::stats::PublicationMap::of(&output).record(root)
-    })
-    .map_err(BuildError::Other)?;
-    Ok(BuildReport {
-        out: out.to_path_buf(),
-        pages: output.page_count(),
-        sealed_pages: output.sealed_pages,
-        bytes: output.total_bytes(),
-        photos: site.photo_stats.clone(),
-        files: output.files.len(),
-        warnings,
-        elapsed: start.elapsed(),
-        base_url: site.school.base_url.clone(),
-    })
+    Session::new(root, dates::today()).build(out)
 }
 
 /// Why a build failed.
@@ -279,4 +347,26 @@ pub enum BuildError {
     /// Anything else (I/O, templates).
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+impl BuildError {
+    /// The school's problems, split into errors and warnings.
+    fn invalid(diagnostics: Vec<Diagnostic>) -> BuildError {
+        let (errors, warnings) = diagnostics
+            .into_iter()
+            .partition(|d| d.severity == Severity::Error);
+        BuildError::Invalid { errors, warnings }
+    }
+
+    /// Every problem of an invalid school, errors and warnings, sorted.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            BuildError::Invalid { errors, warnings } => {
+                let mut all: Vec<Diagnostic> = errors.iter().chain(warnings).cloned().collect();
+                all.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+                all
+            }
+            BuildError::Other(_) => Vec::new(),
+        }
+    }
 }

@@ -13,7 +13,7 @@ use crate::diagnostic::Diagnostics;
 /// Runs one access action on the school at `dir`.
 pub fn run(action: AccessAction, dir: &Path) -> Result<ExitCode> {
     let diags = Diagnostics::new();
-    let Some(school) = School::load(dir, &diags) else {
+    let Some(school) = School::load(dir, crate::dates::today(), &diags) else {
         super::print_diagnostics(dir, &diags.into_sorted());
         bail!("« {} » n'est pas un dossier d'école utilisable\n  conseil : indiquez le dossier de l'école avec --ecole", dir.display());
     };

@@ -73,7 +73,7 @@ fn run_school(
         },
     };
     let specs = classes.map(|text| year::parse_classes(text, &diags));
-    let school = School::load(dir, &diags);
+    let school = School::load(dir, crate::dates::today(), &diags);
     let outcome = match &school {
         // Planned even after a problem, so that every problem is reported at once.
         Some(school) => year::plan(dir, school, date, specs, &diags),

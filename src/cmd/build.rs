@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::site::{self, BuildError};
+use crate::site::{BuildError, Session};
 
 /// Builds and prints a one-line French summary.
 pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
@@ -15,7 +15,7 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
     let out = out
         .map(Path::to_path_buf)
         .unwrap_or_else(|| dir.join("public"));
-    match site::build(dir, &out) {
+    match Session::new(dir, crate::dates::today()).build(&out) {
         Ok(report) => {
             super::print_diagnostics(dir, &report.warnings);
             let seconds = format!("{:.2}", report.elapsed.as_secs_f64()).replace('.', ",");
@@ -40,10 +40,8 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(BuildError::Invalid { errors, warnings }) => {
-            let mut all = errors;
-            all.extend(warnings);
-            all.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        Err(e @ BuildError::Invalid { .. }) => {
+            let all = e.diagnostics();
             super::print_diagnostics(dir, &all);
             eprintln!(
                 "\nConstruction impossible : {}. Le site précédent n'a pas été modifié.",

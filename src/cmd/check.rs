@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::diagnostic::Severity;
-use crate::site::Site;
+use crate::site::Session;
 
 /// Loads the school, renders and seals it in memory (templates, access
 /// codes and the secret scan included), prints every problem; exit code 1
@@ -15,19 +14,17 @@ pub fn run(dir: &Path) -> Result<ExitCode> {
     if crate::commune::is_commune(dir) {
         return run_commune(dir);
     }
-    let loaded = Site::load(dir, None)?;
-    let mut diagnostics = loaded.diagnostics;
+    let loaded = Session::new(dir, crate::dates::today()).load()?;
     if let Some(site) = &loaded.site {
         if let Err(e) = site.publish() {
-            super::print_diagnostics(dir, &diagnostics);
+            super::print_diagnostics(dir, &loaded.diagnostics);
             eprintln!("erreur : {e:#}");
             return Ok(ExitCode::from(1));
         }
     }
-    super::print_diagnostics(dir, &diagnostics);
-    let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let summary = super::count_words(&diagnostics);
-    diagnostics.clear();
+    super::print_diagnostics(dir, &loaded.diagnostics);
+    let has_errors = loaded.has_errors();
+    let summary = super::count_words(&loaded.diagnostics);
     if has_errors {
         eprintln!(
             "\nContrôle terminé : {summary}. Corrigez les erreurs puis relancez « preau check »."

@@ -36,7 +36,7 @@ pub fn run(dir: &Path) -> Result<ExitCode> {
     );
     // Codes for the class areas, so that the new school builds at once.
     let diags = crate::diagnostic::Diagnostics::new();
-    if let Some(school) = crate::config::School::load(dir, &diags) {
+    if let Some(school) = crate::config::School::load(dir, crate::dates::today(), &diags) {
         let secrets = crate::access::Secrets::generate(&school);
         secrets.save(dir)?;
         crate::access::letters::write_all(dir, &school, &secrets)?;

@@ -20,7 +20,7 @@ pub fn run(
     school_dir: &Path,
 ) -> Result<ExitCode> {
     let diags = Diagnostics::new();
-    let Some(school) = crate::config::School::load(school_dir, &diags) else {
+    let Some(school) = crate::config::School::load(school_dir, dates::today(), &diags) else {
         for d in diags.into_sorted() {
             eprintln!("{d}");
         }

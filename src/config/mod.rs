@@ -1,9 +1,11 @@
 //! The school's configuration: `ecole.yaml` and each `classes/<id>/classe.yaml`.
 
 mod audience;
+mod photos;
 pub mod signing;
 
 pub use audience::Audience;
+pub use photos::PhotoSettings;
 
 use std::path::Path;
 
@@ -68,7 +70,7 @@ pub struct SchoolFile {
     pub confiance: Option<TrustFile>,
     /// How photos are processed.
     #[serde(default)]
-    pub photos: crate::images::Settings,
+    pub photos: PhotoSettings,
     /// Where `preau deploy` publishes the site.
     #[serde(default)]
     pub publication: Option<PublishTarget>,
@@ -308,9 +310,10 @@ pub struct School {
 }
 
 impl School {
-    /// Reads and validates `ecole.yaml` and every `classe.yaml` under `root`.
+    /// Reads and validates `ecole.yaml` and every `classe.yaml` under `root`;
+    /// `today` (given by the command, never read here) dates the school year.
     /// Problems go to `diags`; `None` when `ecole.yaml` itself is unusable.
-    pub fn load(root: &Path, diags: &Diagnostics) -> Option<School> {
+    pub fn load(root: &Path, today: Date, diags: &Diagnostics) -> Option<School> {
         let rel = Path::new("ecole.yaml");
         let text = match std::fs::read_to_string(root.join(rel)) {
             Ok(t) => t,
@@ -346,7 +349,7 @@ impl School {
                     .at_line(line),
             );
         }
-        check_school_fields(&file, &text, diags);
+        check_school_fields(&file, &text, today, diags);
         check_photo_settings(&file, &text, diags);
         let mut class_list = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
@@ -534,7 +537,7 @@ fn parse_base_url(url: &str) -> Result<(String, String), (String, String)> {
     Ok((format!("{scheme}://{host}{base_path}"), base_path))
 }
 
-fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
+fn check_school_fields(file: &SchoolFile, text: &str, today: Date, diags: &Diagnostics) {
     let rel = Path::new("ecole.yaml");
     let line = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
     signing::check(file, text, diags);
@@ -552,7 +555,7 @@ fn check_school_fields(file: &SchoolFile, text: &str, diags: &Diagnostics) {
             .hint("écrivez-la sous la forme « 2026-2027 ».")
             .at_line(line("annee_scolaire")),
         );
-    } else if file.annee_scolaire < crate::dates::today().school_year() {
+    } else if file.annee_scolaire < today.school_year() {
         diags.push(
             Diagnostic::warning(rel, format!("l'année scolaire « {} » est passée : les mentions légales sont peut-être périmées", file.annee_scolaire))
                 .hint("à chaque rentrée, lancez « preau annee --date AAAA-MM-JJ --essai » (archives, classes, codes, « annee_scolaire »), puis vérifiez le directeur, l'IEN et l'hébergeur.")

@@ -7,6 +7,7 @@
 //! decoded by libheif (`heif.rs`) and then handled the same way.
 
 mod heif;
+pub mod record;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -26,28 +27,8 @@ pub const MAX_SIDE: u32 = 12_000;
 /// Largest memory a decoder may allocate.
 pub const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
-/// `photos:` in `ecole.yaml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// JPEG quality, 1 to 100.
-    #[serde(default = "default_quality")]
-    pub qualite: u8,
-}
-
-/// 85 on mozjpeg's scale gives the luma quality of 80 with the standard
-/// libjpeg tables (Hugo's default scale), in about a quarter fewer bytes.
-fn default_quality() -> u8 {
-    85
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            qualite: default_quality(),
-        }
-    }
-}
+/// `photos:` in `ecole.yaml` (part of the configuration, which images only read).
+pub use crate::config::PhotoSettings as Settings;
 
 /// Extensions of the files handled as photos (decoded and re-encoded,
 /// never published as they are).
@@ -86,15 +67,21 @@ pub struct Stats {
     pub processed: usize,
     /// Photos taken from the cache.
     pub cached: usize,
+    /// Photo files opened and read (an unchanged photo is not: see `record`).
+    pub read: usize,
+    /// Bytes of the photo files read.
+    pub bytes_read: u64,
 }
 
 /// Processes every photo (by output path → source file), in parallel,
-/// reusing the cache in `cache_dir`. Problems name the source file.
+/// reusing the cache in `cache_dir` and, for unchanged files, the keys of
+/// `record`. Problems name the source file.
 pub fn process_all(
     photos: &BTreeMap<String, PathBuf>,
     root: &Path,
     settings: &Settings,
     cache_dir: &Path,
+    record: &record::Record,
 ) -> (BTreeMap<String, Photo>, Stats, Vec<Diagnostic>) {
     let processed = AtomicUsize::new(0);
     let cached = AtomicUsize::new(0);
@@ -113,7 +100,7 @@ pub fn process_all(
         .par_iter()
         .map(|(path, source)| {
             let rel = source.strip_prefix(root).unwrap_or(source);
-            let result = process_one(path, source, settings, cache_dir, &processed, &cached).map_err(|message| {
+            let result = process_one(path, source, settings, cache_dir, record, &processed, &cached).map_err(|message| {
                 Diagnostic::error(rel, message).hint("ouvrez la photo sur l'ordinateur et enregistrez-la de nouveau en JPEG, ou retirez-la de la page.")
             });
             if let Some(bar) = &progress {
@@ -135,9 +122,12 @@ pub fn process_all(
             Err(d) => problems.push(d),
         }
     }
+    let (read, bytes_read) = record.take_reads();
     let stats = Stats {
         processed: processed.into_inner(),
         cached: cached.into_inner(),
+        read,
+        bytes_read,
     };
     (done, stats, problems)
 }
@@ -147,17 +137,12 @@ fn process_one(
     source: &Path,
     settings: &Settings,
     cache_dir: &Path,
+    record: &record::Record,
     processed: &AtomicUsize,
     cached: &AtomicUsize,
 ) -> Result<Photo, String> {
-    let bytes = std::fs::read(source).map_err(|e| format!("photo illisible : {e}"))?;
-    let key = crate::manifest::sha256_hex(
-        &[
-            bytes.as_slice(),
-            format!("preau-photo-v3 mozjpeg q{} w{:?}", settings.qualite, WIDTHS).as_bytes(),
-        ]
-        .concat(),
-    );
+    let tag = format!("preau-photo-v3 mozjpeg q{} w{:?}", settings.qualite, WIDTHS);
+    let (key, bytes) = record.key(source, &tag)?;
     let dir = cache_dir.join(&key[..2]);
     let index = dir.join(format!("{key}.json"));
     let stem = path.rsplit_once('.').map(|(s, _)| s).unwrap_or(path);
@@ -173,6 +158,10 @@ fn process_one(
             }
         }
     }
+    let bytes = match bytes {
+        Some(bytes) => bytes,
+        None => record.read(source)?,
+    };
     // One decode for every width, already scaled down in the DCT domain to
     // the largest width needed; (w, h) is the photo's full size, upright.
     let (image, (w, h)) = decode(&bytes, *WIDTHS.last().expect("widths"))?;

@@ -25,7 +25,6 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
 
 /// Folder of the site that holds the manifest and its signatures.
@@ -298,10 +297,4 @@ pub fn build_time() -> String {
     now.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// SHA-256 in lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::hash::sha256_hex;

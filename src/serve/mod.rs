@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Result};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::site::Site;
+use crate::site::Session;
 
 pub use http::{content_type, overlay};
 pub use watch::ChangeKind;
@@ -69,12 +69,60 @@ impl Shared {
 type Attempt = std::result::Result<HashMap<String, Arc<Vec<u8>>>, Vec<Diagnostic>>;
 
 /// What the preview keeps from one rebuild to the next.
-#[derive(Default)]
 pub struct Caches {
-    /// Pages of unchanged files.
-    pub content: crate::content::ContentCache,
+    /// The school, loaded at each save through one session: unchanged
+    /// pages and photos are not read again.
+    pub session: Session,
     /// Compiled templates and unchanged rendered pages.
     pub render: crate::render::RenderCache,
+    /// Files copied into the site (resized photos, documents), by source,
+    /// with the size and time they had when read: unchanged, not read again.
+    pub copies: HashMap<PathBuf, (u64, std::time::SystemTime, Arc<Vec<u8>>)>,
+}
+
+impl Caches {
+    /// Empty caches for the school at `root`.
+    pub fn new(root: &Path) -> Caches {
+        Caches {
+            session: Session::new(root, crate::dates::today()),
+            render: Default::default(),
+            copies: HashMap::new(),
+        }
+    }
+}
+
+/// The output's files as the preview serves them; a copied file is read
+/// only when it is new or changed since the last rebuild.
+fn served_files(
+    output: crate::output::Output,
+    copies: &mut HashMap<PathBuf, (u64, std::time::SystemTime, Arc<Vec<u8>>)>,
+) -> HashMap<String, Arc<Vec<u8>>> {
+    let previous = std::mem::take(copies);
+    let mut kept: HashMap<PathBuf, (u64, std::time::SystemTime, Arc<Vec<u8>>)> = HashMap::new();
+    let files = output
+        .files
+        .into_iter()
+        .filter_map(|(path, file)| {
+            let bytes = match file.data {
+                crate::output::Data::Bytes(b) => b,
+                crate::output::Data::Copy(source) => {
+                    let meta = std::fs::metadata(&source).ok()?;
+                    let stamp = (meta.len(), meta.modified().ok()?);
+                    // The same file may be copied under several names.
+                    let known = kept.get(&source).or_else(|| previous.get(&source));
+                    let bytes = match known {
+                        Some((len, time, bytes)) if (*len, *time) == stamp => bytes.clone(),
+                        _ => Arc::new(std::fs::read(&source).ok()?),
+                    };
+                    kept.insert(source, (stamp.0, stamp.1, bytes.clone()));
+                    bytes
+                }
+            };
+            Some((path, bytes))
+        })
+        .collect();
+    *copies = kept;
+    files
 }
 
 /// How the preview is made.
@@ -96,15 +144,18 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
     cache.render.defer_search = !opt.encrypted;
     let mut deferred = None;
     let result = (|| -> Result<Attempt> {
-        let loaded = Site::load_cached(&opt.root, Some(base_url), &mut cache.content)?;
-        let errors: Vec<Diagnostic> = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .cloned()
-            .collect();
-        let Some(mut site) = loaded.site.filter(|_| errors.is_empty()) else {
-            return Ok(Err(errors));
+        // The preview may run across midnight: the day is read at each save.
+        cache.session.today = crate::dates::today();
+        cache.session.base_url = Some(base_url.to_string());
+        let loaded = cache.session.load()?;
+        let mut site = match loaded.ready() {
+            Ok((site, _warnings)) => site,
+            Err(problems) => {
+                return Ok(Err(problems
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .collect()))
+            }
         };
         site.preview = !opt.encrypted;
         let output = if opt.encrypted {
@@ -115,7 +166,7 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
         if cache.render.defer_search {
             deferred = Some(site);
         }
-        Ok(Ok(output.into_shared()))
+        Ok(Ok(served_files(output, &mut cache.copies)))
     })();
     let elapsed = start.elapsed();
     shared.publish(|state| {
@@ -154,11 +205,15 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
 /// Starts the server and the watcher; returns the address it listens on
 /// and a handle that serves requests until the process ends.
 pub fn start(opt: Options) -> Result<(String, std::thread::JoinHandle<()>)> {
-    let probe = Site::load(&opt.root, None)?;
-    let base_path = match &probe.site {
-        Some(site) => site.school.base_path.clone(),
-        None => "/".into(),
-    };
+    // The address needs the site's base path: the configuration alone
+    // gives it (the whole school is loaded once, by the first rebuild).
+    let base_path = crate::config::School::load(
+        &opt.root,
+        crate::dates::today(),
+        &crate::diagnostic::Diagnostics::new(),
+    )
+    .map(|school| school.base_path)
+    .unwrap_or_else(|| "/".into());
     let server = tiny_http::Server::http(("127.0.0.1", opt.port))
         .map_err(|e| anyhow!("impossible d'écouter sur 127.0.0.1:{} : {e}\n  conseil : choisissez un autre port avec --port", opt.port))?;
     let port = server
@@ -168,7 +223,7 @@ pub fn start(opt: Options) -> Result<(String, std::thread::JoinHandle<()>)> {
         .unwrap_or(opt.port);
     let address = format!("http://127.0.0.1:{port}{base_path}");
     let shared = Shared::new();
-    let mut cache = Caches::default();
+    let mut cache = Caches::new(&opt.root);
     rebuild(&shared, &opt, &address, &mut cache);
     watch::spawn(opt, address.clone(), shared.clone(), cache)?;
     let server = Arc::new(server);

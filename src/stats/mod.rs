@@ -367,7 +367,7 @@ pub fn run(school: &Path, logs: &[PathBuf], out: &Path) -> Result<(Usage, PathBu
         );
     }
     let diags = crate::diagnostic::Diagnostics::new();
-    let Some(config) = crate::config::School::load(school, &diags) else {
+    let Some(config) = crate::config::School::load(school, crate::dates::today(), &diags) else {
         anyhow::bail!(
             "ecole.yaml de « {} » a des erreurs\n  conseil : lancez « preau check » pour les voir",
             school.display()

@@ -127,7 +127,8 @@ fn minimal_school() -> (tempfile::TempDir, PathBuf, School) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("ecole");
     copy_tree(&repo().join("tests/fixtures/minimal"), &root);
-    let school = School::load(&root, &Diagnostics::new()).expect("the fixture loads");
+    let school =
+        School::load(&root, preau::dates::today(), &Diagnostics::new()).expect("the fixture loads");
     (tmp, root, school)
 }
 
@@ -209,7 +210,7 @@ fn config_target(target: &str, file: &'static str) {
                     let _ = data::load_documents(&root, &school, &diags);
                 }
                 _ => {
-                    let _ = School::load(&root, &diags);
+                    let _ = School::load(&root, preau::dates::today(), &diags);
                 }
             }
             for d in diags.into_sorted() {

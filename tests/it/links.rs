@@ -290,7 +290,7 @@ fn every_generated_address_belongs_to_the_layout() {
     }
     let opened = open_areas(out, &school_dir);
     let diags = preau::diagnostic::Diagnostics::new();
-    let school = preau::config::School::load(&school_dir, &diags).unwrap();
+    let school = preau::config::School::load(&school_dir, preau::dates::today(), &diags).unwrap();
     let generated = layout::generated(&school);
     assert!(generated.len() > 20);
     for (path, audience) in generated {

@@ -30,13 +30,18 @@ impl Drop for Server {
 }
 
 fn start(school: &std::path::Path, extra: &[&str]) -> Server {
+    start_with_log(school, extra, Stdio::null())
+}
+
+/// Like [`start`], the log (`-v`) going to `log`.
+fn start_with_log(school: &std::path::Path, extra: &[&str], log: impl Into<Stdio>) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_preau"))
         .args(["serve", ".", "--port", "0"])
         .args(extra)
         .current_dir(school)
         .env("SOURCE_DATE_EPOCH", "1795478400")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("start preau serve");
     let mut line = String::new();
@@ -272,5 +277,85 @@ fn search_indexes_follow_the_pages_in_the_preview() {
         &class_index,
         "the edited text in the class index",
         |_, b| b.contains("pluvieuse"),
+    );
+}
+
+/// Issue 13: every save re-read and re-hashed every photo of the school
+/// (gigabytes per save at a school year's 5,000 photos). After a text save,
+/// no photo file is read: the record of `.preau/cache/` knows them.
+#[test]
+fn a_text_save_reads_no_photo() {
+    let (_tmp, school) = school_copy("minimal");
+    let post = school.join("classes/cm1/blog/sortie");
+    for i in 0..40u8 {
+        let image = image::RgbImage::from_pixel(64, 48, image::Rgb([i * 6, 100, 255 - i * 6]));
+        image.save(post.join(format!("photo-{i:02}.jpg"))).unwrap();
+    }
+    // Photos copied from a camera long ago (a file written this very second
+    // is read again on the next save: its time may not move on a change).
+    let index = post.join("index.md");
+    let text = std::fs::read_to_string(&index).unwrap();
+    let gallery: String = (0..40)
+        .map(|i| format!("  - photo: photo-{i:02}.jpg\n    texte: Photo {i}\n"))
+        .collect();
+    let text = text.replacen(
+        "date: 2026-11-12\n",
+        &format!("date: 2026-11-12\ngalerie:\n{gallery}"),
+        1,
+    );
+    std::fs::write(&index, &text).unwrap();
+    let past = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for entry in std::fs::read_dir(&post).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "jpg") {
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(past).unwrap();
+        }
+    }
+    let log_path = school.join("../serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let server = start_with_log(&school, &["-v"], log);
+    let page = format!("{}classes/cm1/blog/sortie/", server.address);
+    wait_for(&page, "the post", |s, b| {
+        s == 200 && b.contains("Sortie au musée")
+    });
+    let reads = || -> Vec<String> {
+        std::fs::read_to_string(&log_path)
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains("fichier(s) photo lu(s)"))
+            .map(str::to_string)
+            .collect()
+    };
+    let first = reads();
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(
+        first[0].contains(" 41 fichier(s) photo lu(s)"),
+        "every photo read once: {first:?}"
+    );
+
+    let mut loads = first.len();
+    for word in ["belle", "très belle"] {
+        std::fs::write(
+            &index,
+            text.replace("quelle journée", &format!("quelle {word} journée")),
+        )
+        .unwrap();
+        wait_for(&page, "the edited text", |_, b| {
+            b.contains(&format!("quelle {word} journée"))
+        });
+        let after = reads();
+        assert!(after.len() > loads, "the save was loaded: {after:?}");
+        loads = after.len();
+        assert!(
+            after[1..]
+                .iter()
+                .all(|l| l.contains(" 0 fichier(s) photo lu(s) (0 octets)")),
+            "a text save read photos: {after:?}"
+        );
+    }
+    assert!(
+        school.join(".preau/cache/photos.json").is_file(),
+        "the record is kept on disk"
     );
 }
