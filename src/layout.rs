@@ -266,6 +266,11 @@ fn generated_with<'a>(
     paths
 }
 
+/// Item id of an area's sealed index (its associated data).
+pub fn index_id(audience: &Audience) -> String {
+    format!("{audience}/index")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

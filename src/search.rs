@@ -273,7 +273,7 @@ pub fn public_files(docs: &[Document], compress: bool) -> Vec<(String, Vec<u8>)>
     let mut files = Vec::new();
     let mut piece = |stem: String, json: Vec<u8>| -> String {
         let bytes = if compress { gzip(&json) } else { json };
-        let name = format!("{stem}-{}.bin", &crate::manifest::sha256_hex(&bytes)[..12]);
+        let name = format!("{stem}-{}.bin", &crate::hash::sha256_hex(&bytes)[..12]);
         files.push((crate::layout::search_piece(&name), bytes));
         name
     };

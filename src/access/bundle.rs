@@ -296,7 +296,7 @@ fn seal_one(
     // index still online keeps finding its own version of them.
     let (mut page, mut search) = (page, search);
     let name = if page.is_some() || search.is_some() {
-        let versioned = format!("{}#{}", target.id, crate::manifest::sha256_hex(&blob));
+        let versioned = format!("{}#{}", target.id, crate::hash::sha256_hex(&blob));
         let name = blob_path(&crypto::opaque_name(&nonce_key, &versioned));
         for entry in page
             .iter_mut()
@@ -321,10 +321,7 @@ fn seal_one(
     })
 }
 
-/// Item id of an area's index.
-pub fn index_id(audience: &Audience) -> String {
-    format!("{audience}/index")
-}
+pub use crate::layout::index_id;
 
 use crate::layout::blob as blob_path;
 

@@ -3,6 +3,7 @@
 //! They are checked when `ecole.yaml` is loaded, with the same rules the
 //! manifest module applies when it signs or verifies.
 
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 use super::SchoolFile;
@@ -93,14 +94,14 @@ fn check_scopes(file: &SchoolFile, text: &str, diags: &Diagnostics) {
         ("familles", &c.portees.familles, false),
         ("equipe", &c.portees.equipe, false),
     ] {
-        let ok = match crate::manifest::scope::Requirement::parse(value) {
-            Some(crate::manifest::scope::Requirement::Enseignant) => classes,
+        let ok = match Requirement::parse(value) {
+            Some(Requirement::Enseignant) => classes,
             Some(_) => true,
             None => false,
         };
         if !ok {
             diags.push(
-                Diagnostic::error(rel, crate::manifest::scope::scope_value_problem(key, value))
+                Diagnostic::error(rel, scope_value_problem(key, value))
                     .hint("les pages publiques relèvent toujours de l'IEN ; un espace de classe peut relever de l'enseignant·e, du directeur ou de l'IEN.")
                     .at_line(line("portees")),
             );
@@ -196,5 +197,52 @@ mod tests {
         assert!(signers_problem(Some(&list(&["ien", "maire"]))).is_some());
         assert_eq!(signers_problem(Some(&list(&["ien"]))), None);
         assert_eq!(signers_problem(None), None);
+    }
+}
+
+/// Who approves the changes of a kind of area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Requirement {
+    /// Only a version the IEN signed.
+    Ien,
+    /// The directeur (or the IEN).
+    Directeur,
+    /// The class's declared teacher, the directeur, or the IEN (classes only).
+    Enseignant,
+}
+
+impl Requirement {
+    /// Parses a value of `confiance.portees`.
+    pub fn parse(text: &str) -> Option<Requirement> {
+        match text {
+            "ien" | "IEN" => Some(Requirement::Ien),
+            "directeur" | "directrice" => Some(Requirement::Directeur),
+            "enseignant" | "enseignante" => Some(Requirement::Enseignant),
+            _ => None,
+        }
+    }
+
+    /// For messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Requirement::Ien => "l'IEN",
+            Requirement::Directeur => "le directeur ou la directrice (ou l'IEN)",
+            Requirement::Enseignant => {
+                "l'enseignant·e de la classe, le directeur ou la directrice (ou l'IEN)"
+            }
+        }
+    }
+}
+
+/// Why a value of `confiance.portees` is refused.
+pub fn scope_value_problem(key: &str, value: &str) -> String {
+    if key == "classes" {
+        format!("« portees.classes » vaut « {} » : les valeurs possibles sont enseignant, directeur ou ien", value.escape_debug())
+    } else {
+        format!(
+            "« portees.{key} » vaut « {} » : les valeurs possibles sont directeur ou ien",
+            value.escape_debug()
+        )
     }
 }

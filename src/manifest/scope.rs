@@ -29,40 +29,7 @@ pub const REFERENCE: &str = "reference";
 /// Where earlier manifests and their signatures are carried.
 pub const REFERENCES_DIR: &str = "preau/references";
 
-/// Who approves the changes of a kind of area.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Requirement {
-    /// Only a version the IEN signed.
-    Ien,
-    /// The directeur (or the IEN).
-    Directeur,
-    /// The class's declared teacher, the directeur, or the IEN (classes only).
-    Enseignant,
-}
-
-impl Requirement {
-    /// Parses a value of `confiance.portees`.
-    pub fn parse(text: &str) -> Option<Requirement> {
-        match text {
-            "ien" | "IEN" => Some(Requirement::Ien),
-            "directeur" | "directrice" => Some(Requirement::Directeur),
-            "enseignant" | "enseignante" => Some(Requirement::Enseignant),
-            _ => None,
-        }
-    }
-
-    /// For messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Requirement::Ien => "l'IEN",
-            Requirement::Directeur => "le directeur ou la directrice (ou l'IEN)",
-            Requirement::Enseignant => {
-                "l'enseignant·e de la classe, le directeur ou la directrice (ou l'IEN)"
-            }
-        }
-    }
-}
+pub use crate::config::signing::{scope_value_problem, Requirement};
 
 /// The policy written in a manifest (`politique`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,18 +116,6 @@ impl Policy {
             })
             .map(|(c, _)| c.clone())
             .collect()
-    }
-}
-
-/// Why a value of `confiance.portees` is refused.
-pub fn scope_value_problem(key: &str, value: &str) -> String {
-    if key == "classes" {
-        format!("« portees.classes » vaut « {} » : les valeurs possibles sont enseignant, directeur ou ien", value.escape_debug())
-    } else {
-        format!(
-            "« portees.{key} » vaut « {} » : les valeurs possibles sont directeur ou ien",
-            value.escape_debug()
-        )
     }
 }
 

@@ -131,7 +131,7 @@ pub fn shells(
             &json!({
                 "id": audience.id(),
                 "index": format!("{}{index}", school.base_path),
-                "index_id": crate::access::bundle::index_id(audience),
+                "index_id": layout::index_id(audience),
                 "cles": format!("{}{}", school.base_path, layout::KEY_RING),
                 "classe": matches!(audience, Audience::Class(_)),
             }),
