@@ -184,12 +184,7 @@ pub fn symlink_on_the_way(root: &Path, rel: &Path) -> Option<std::path::PathBuf>
     None
 }
 
-fn slashed(path: &Path) -> String {
-    path.iter()
-        .map(|p| p.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
+use super::links::slashed;
 
 #[cfg(test)]
 mod tests {

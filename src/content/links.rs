@@ -688,7 +688,8 @@ fn normalize(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-fn slashed(path: &Path) -> String {
+/// A relative path written with `/` whatever the system.
+pub(crate) fn slashed(path: &Path) -> String {
     path.iter()
         .map(|p| p.to_string_lossy())
         .collect::<Vec<_>>()

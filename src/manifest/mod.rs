@@ -188,21 +188,19 @@ pub fn hash_site(site: &Path) -> Result<BTreeMap<String, FileEntry>> {
         })
         .filter(|p| !is_unlisted(p))
         .collect();
-    paths
-        .into_par_iter()
-        .map(|p| {
-            let bytes =
-                std::fs::read(site.join(&p)).with_context(|| format!("lecture de « {p} »"))?;
-            Ok((
-                p,
-                FileEntry {
-                    taille: bytes.len() as u64,
-                    sha256: sha256_hex(&bytes),
-                    portee: None,
-                },
-            ))
-        })
-        .collect()
+    paths.into_par_iter().map(|p| hash_file(site, p)).collect()
+}
+
+/// One file of a site folder, read and hashed.
+fn hash_file(site: &Path, path: String) -> Result<(String, FileEntry)> {
+    let bytes =
+        std::fs::read(site.join(&path)).with_context(|| format!("lecture de « {path} »"))?;
+    let entry = FileEntry {
+        taille: bytes.len() as u64,
+        sha256: sha256_hex(&bytes),
+        portee: None,
+    };
+    Ok((path, entry))
 }
 
 /// What a site folder holds, seen without following any link.
@@ -251,18 +249,7 @@ pub fn scan_site(site: &Path) -> Result<Scan> {
     }
     scan.files = paths
         .into_par_iter()
-        .map(|p| {
-            let bytes =
-                std::fs::read(site.join(&p)).with_context(|| format!("lecture de « {p} »"))?;
-            Ok((
-                p,
-                FileEntry {
-                    taille: bytes.len() as u64,
-                    sha256: sha256_hex(&bytes),
-                    portee: None,
-                },
-            ))
-        })
+        .map(|p| hash_file(site, p))
         .collect::<Result<_>>()?;
     Ok(scan)
 }
