@@ -384,7 +384,7 @@ fn the_html_report_has_no_axe_violation_in_chromium() {
 }
 
 #[test]
-fn the_example_school_counts_every_class_area_and_the_search_pieces() {
+fn the_example_school_counts_class_areas_search_documents_and_photos() {
     let (out, base) = super::common::example_site();
     let school = super::common::repo().join("example-school");
     let secrets = preau::access::Secrets::load(&school).unwrap().unwrap();
@@ -467,6 +467,45 @@ fn the_example_school_counts_every_class_area_and_the_search_pieces() {
     expected.insert(
         ("2027-01".into(), "recherche", "autres"),
         (pieces.len() as u64, 1),
+    );
+    // The same reader takes every school document and every public photo
+    // (all widths) in that visit; robots and broken lines count for nothing.
+    let all = super::common::files(out);
+    let documents: Vec<&String> = all
+        .iter()
+        .filter(|f| f.starts_with("documents/") && f.ends_with(".pdf"))
+        .collect();
+    let photos: Vec<&String> = all
+        .iter()
+        .filter(|f| f.starts_with("actualites/") && f.ends_with(".jpg"))
+        .collect();
+    assert!(!documents.is_empty() && !photos.is_empty());
+    for file in documents.iter().chain(&photos) {
+        log.push_str(&line(
+            "192.0.2.44",
+            "13/Jan/2027:10:05:00",
+            "GET",
+            &format!("{base}{file}"),
+            200,
+            PUBLIC,
+        ));
+        log.push_str(&line(
+            "66.249.66.1",
+            "13/Jan/2027:10:06:00",
+            "GET",
+            &format!("{base}{file}"),
+            200,
+            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        ));
+    }
+    log.push_str("ceci n'est pas une ligne de journal\n");
+    expected.insert(
+        ("2027-01".into(), "documents", "autres"),
+        (documents.len() as u64, 1),
+    );
+    expected.insert(
+        ("2027-01".into(), "photos", "autres"),
+        (photos.len() as u64, 1),
     );
 
     let tmp = tempfile::tempdir().unwrap();
