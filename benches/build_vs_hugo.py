@@ -118,10 +118,26 @@ def count_html(d):
 def count_files(d):
     return sum(len(fs) for _, _, fs in os.walk(d))
 
-def timed(cmd):
+def timed(cmd, peaks=None):
+    """Runs a command; returns its wall time in seconds and, when `peaks` is
+    a list, appends its peak resident memory in MiB (from wait4's rusage,
+    so the measure is of that process alone)."""
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - t
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{err}")
+    if peaks is not None:
+        peaks.append(usage.ru_maxrss / 1024)
+    return elapsed
+
+def touch_post(path, word):
+    """Appends a sentence to a post, as a teacher's edit would."""
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"\nMot ajouté {word}.\n")
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -133,9 +149,10 @@ def main():
     ap.add_argument("--workdir")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--json")
+    ap.add_argument("--preau", help="the binary (default: target/release/preau, built if missing)")
     a = ap.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    preau = os.path.join(repo, "target", "release", "preau")
+    preau = a.preau or os.path.join(repo, "target", "release", "preau")
     hugo = shutil.which("hugo")
     if not hugo:
         sys.exit("hugo is missing: apt-get install -y hugo (bash .ci/run installs it)")
@@ -151,16 +168,25 @@ def main():
     timed(cmd_p), timed(cmd_h)  # warm-up: file cache, binaries
     # Into an empty folder (every file written), then over the previous
     # output (what a teacher's rebuild does), alternating the two tools.
-    fp, fh, tp, th = [], [], [], []
+    # Then after one post changed: Préau's rebuild against Hugo's (Hugo has
+    # no incremental build outside its server: its full build is the peer).
+    fp, fh, tp, th, cp, ch, mem_p, mem_h = [], [], [], [], [], [], [], []
+    post_p = os.path.join(school, "classes", "c1", "blog", "article-0.md")
+    post_h = os.path.join(site, "content", "classes", "c1", "blog", "article-0.md")
     for i in range(a.runs):
         fresh_p, fresh_h = f"{out_p}-{i}", f"{out_h}-{i}"
-        fp.append(timed([preau, "build", school, "--out", fresh_p]))
-        fh.append(timed([hugo, "--quiet", "-s", site, "-d", fresh_h]))
+        fp.append(timed([preau, "build", school, "--out", fresh_p], mem_p))
+        fh.append(timed([hugo, "--quiet", "-s", site, "-d", fresh_h], mem_h))
         shutil.rmtree(fresh_p), shutil.rmtree(fresh_h)
         tp.append(timed(cmd_p))
         th.append(timed(cmd_h))
+        touch_post(post_p, f"p{i}"), touch_post(post_h, f"h{i}")
+        cp.append(timed(cmd_p))
+        ch.append(timed(cmd_h))
     mp, mh = statistics.median(tp), statistics.median(th)
     mfp, mfh = statistics.median(fp), statistics.median(fh)
+    mcp, mch = statistics.median(cp), statistics.median(ch)
+    mmp, mmh = statistics.median(mem_p), statistics.median(mem_h)
     pages_p = count_html(out_p)
     sealed = sum(1 for f in os.listdir(os.path.join(out_p, "acces")) if f.endswith(".bin"))
     print(f"school: {a.classes} classes, {a.cahier_days} cahier days, {a.posts} posts (no images)")
@@ -170,9 +196,15 @@ def main():
           f"median of {a.runs} → ratio {mfp / mfh:.2f} (preau/hugo)")
     print(f"rebuild (no change): preau {mp:.3f} s (min {min(tp):.3f}), hugo {mh:.3f} s (min {min(th):.3f}), median of {a.runs} "
           f"→ ratio {mp / mh:.2f} (preau/hugo)")
+    print(f"rebuild after one post changed: preau {mcp:.3f} s, hugo {mch:.3f} s (full build), median of {a.runs} "
+          f"→ ratio {mcp / mch:.2f} (preau/hugo)")
+    print(f"peak memory, first build: preau {mmp:.0f} MiB, hugo {mmh:.0f} MiB → ratio {mmp / mmh:.2f}")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"first_preau_s": fp, "first_hugo_s": fh, "preau_s": tp, "hugo_s": th, "ratio": mp / mh, "first_ratio": mfp / mfh}, f)
+            json.dump({"pages": pages_p + sealed, "runs": a.runs,
+                       "first_preau_s": fp, "first_hugo_s": fh, "preau_s": tp, "hugo_s": th,
+                       "changed_preau_s": cp, "changed_hugo_s": ch, "peak_preau_mib": mem_p, "peak_hugo_mib": mem_h,
+                       "ratio": mp / mh, "first_ratio": mfp / mfh, "changed_ratio": mcp / mch, "memory_ratio": mmp / mmh}, f)
     if not a.keep and not a.workdir:
         shutil.rmtree(work)
 

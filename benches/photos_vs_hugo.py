@@ -11,7 +11,7 @@ rebuild after adding one new photo. Both produce the same three widths
 output bytes per photo. The photos are generated once; each run starts from
 empty outputs and caches, the tools alternating.
 """
-import argparse, os, random, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, random, shutil, statistics, subprocess, sys, tempfile, time
 
 def make_photos(folder, count, megapixels, seed=7):
     from PIL import Image, ImageDraw, ImageFilter
@@ -48,9 +48,11 @@ def main():
     ap.add_argument("--photos", type=int, default=100)
     ap.add_argument("--megapixels", type=float, default=12)
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--preau", help="the binary (default: target/release/preau)")
+    ap.add_argument("--json", help="also write the measures to this file")
     a = ap.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    preau = os.path.join(repo, "target", "release", "preau")
+    preau = a.preau or os.path.join(repo, "target", "release", "preau")
     hugo = shutil.which("hugo") or sys.exit("hugo is missing: apt-get install -y hugo")
     work = tempfile.mkdtemp(prefix="preau-bench-photos-")
     try:
@@ -122,6 +124,13 @@ def main():
         print(f"first build, {n} photos: preau {p_first:.1f} s, hugo {h_first:.1f} s → ratio {p_first / h_first:.2f} (preau/hugo)")
         print(f"rebuild with one new photo: preau {p_again:.2f} s, hugo {h_again:.2f} s → ratio {p_again / h_again:.2f}")
         print(f"output per photo (3 widths): preau {p_bytes / (n + 1) / 1024:.0f} KiB ({p_files} files), hugo {h_bytes / (n + 1) / 1024:.0f} KiB ({h_files} files)")
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump({"photos": n, "runs": a.runs,
+                           "first_preau_s": [r[0] for r in runs], "first_hugo_s": [r[4] for r in runs],
+                           "again_preau_s": [r[1] for r in runs], "again_hugo_s": [r[5] for r in runs],
+                           "first_ratio": p_first / h_first, "again_ratio": p_again / h_again,
+                           "preau_kib_per_photo": p_bytes / (n + 1) / 1024, "hugo_kib_per_photo": h_bytes / (n + 1) / 1024}, f)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -9,7 +9,7 @@ served, `preau serve` against `hugo server`, on the same synthetic school
 Each edit appends a unique word to one post, then polls the post's URL
 every 2 ms until the word is served. Reports medians in milliseconds.
 """
-import argparse, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from build_vs_hugo import generate  # noqa: E402
@@ -55,13 +55,18 @@ def measure(post_file, url, edits):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--edits", type=int, default=10)
+    ap.add_argument("--classes", type=int, default=10)
+    ap.add_argument("--cahier-days", type=int, default=2000)
+    ap.add_argument("--posts", type=int, default=700)
+    ap.add_argument("--preau", help="the binary (default: target/release/preau)")
+    ap.add_argument("--json", help="also write the measures to this file")
     a = ap.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    preau = os.path.join(repo, "target", "release", "preau")
+    preau = a.preau or os.path.join(repo, "target", "release", "preau")
     hugo = shutil.which("hugo") or sys.exit("hugo is missing: apt-get install -y hugo")
     work = tempfile.mkdtemp(prefix="preau-bench-serve-")
     school, site = os.path.join(work, "ecole"), os.path.join(work, "hugo")
-    generate(school, site, 10, 2000, 700, 1)
+    generate(school, site, a.classes, a.cahier_days, a.posts, 1)
     subprocess.run([preau, "access", "generer", "--ecole", school], check=True, stdout=subprocess.DEVNULL)
     results = {}
     procs = []
@@ -97,6 +102,9 @@ def main():
         print(f"{name}: save → page served, median {statistics.median(times):.0f} ms (min {min(times):.0f}, max {max(times):.0f}, {len(times)} edits)")
     p, h = statistics.median(results["preau (synthetic school)"]), statistics.median(results["hugo (synthetic school)"])
     print(f"ratio preau/hugo on the same school: {p / h:.2f}")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"edits": a.edits, "ms": results, "ratio": p / h}, f)
 
 if __name__ == "__main__":
     main()
