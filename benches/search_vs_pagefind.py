@@ -20,9 +20,10 @@ from build_vs_hugo import generate  # noqa: E402
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--queries", type=int, default=5)
+    ap.add_argument("--preau", help="the binary (default: target/release/preau; bytes do not depend on it, times do)")
     a = ap.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    preau = os.path.join(repo, "target", "release", "preau")
+    preau = a.preau or os.path.join(repo, "target", "release", "preau")
     work = tempfile.mkdtemp(prefix="preau-bench-search-")
     try:
         school, site = os.path.join(work, "ecole"), os.path.join(work, "hugo")

@@ -38,8 +38,35 @@ pub struct Document {
     pub url: String,
     /// « actualité », « cahier », « ressources », « page ».
     pub genre: String,
-    /// A short excerpt shown under the title.
+    /// A short excerpt shown under the title, cut on a word boundary.
     pub extrait: String,
+    /// The class's name, for a class's page (« CM1 de Mme Roux »).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub classe: String,
+    /// The disciplines of a cahier day, shown apart from its text.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub matieres: String,
+}
+
+/// Longest excerpt shown under a result's title, in characters.
+const EXCERPT_CHARS: usize = 160;
+
+/// The first `EXCERPT_CHARS` characters of `text`, cut after the last whole
+/// word that fits, with « … » when something was left out.
+pub fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    let Some((cut, _)) = text.char_indices().nth(EXCERPT_CHARS) else {
+        return text.to_string();
+    };
+    let head = &text[..cut];
+    // The next character starts a word: the last one is whole.
+    let whole = if text[cut..].starts_with(char::is_whitespace) {
+        head
+    } else {
+        head.rfind(char::is_whitespace).map_or(head, |at| &head[..at])
+    };
+    let whole = whole.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '—' | '-'));
+    format!("{whole} …")
 }
 
 fn splitter() -> &'static regex::Regex {
@@ -108,10 +135,12 @@ pub fn link(base: &str, page: &Page) -> String {
     format!("{base}{area}#/{route}")
 }
 
-/// The documents of each audience. `link` gives the URL of a page.
+/// The documents of each audience. `link` gives the URL of a page,
+/// `class_name` the name of a class from its id.
 pub fn documents(
     content: &Content,
     link: &dyn Fn(&Page) -> String,
+    class_name: &dyn Fn(&str) -> Option<String>,
 ) -> BTreeMap<Audience, Vec<Document>> {
     let mut all: BTreeMap<Audience, Vec<Document>> = BTreeMap::new();
     for page in &content.pages {
@@ -119,11 +148,32 @@ pub fn documents(
         for hw in &page.homework {
             texte.push_str(&format!(" {} : {}", hw.matiere, hw.travail));
         }
-        let extrait: String = if page.summary.is_empty() {
-            texte.chars().take(160).collect()
+        // A cahier day's excerpt is its text without the disciplines'
+        // headings: they are shown apart.
+        let extrait = if !page.summary.is_empty() {
+            excerpt(&page.summary)
+        } else if page.sessions.iter().any(|s| !s.matiere.is_empty()) {
+            let sessions: Vec<String> = page
+                .sessions
+                .iter()
+                .map(|s| {
+                    let text = plain_text(&s.html);
+                    text.strip_prefix(s.matiere.as_str())
+                        .unwrap_or(&text)
+                        .trim()
+                        .to_string()
+                })
+                .collect();
+            excerpt(&sessions.join(" "))
         } else {
-            page.summary.clone()
+            excerpt(&texte)
         };
+        let mut matieres: Vec<&str> = Vec::new();
+        for m in page.sessions.iter().map(|s| s.matiere.as_str()).chain(page.homework.iter().map(|h| h.matiere.as_str())) {
+            if !m.is_empty() && !matieres.contains(&m) {
+                matieres.push(m);
+            }
+        }
         all.entry(page.audience.clone())
             .or_default()
             .push(Document {
@@ -138,6 +188,12 @@ pub fn documents(
                 },
                 genre: genre(page.kind).to_string(),
                 extrait,
+                classe: page
+                    .class
+                    .as_deref()
+                    .and_then(class_name)
+                    .unwrap_or_default(),
+                matieres: matieres.join(", "),
             });
     }
     all
@@ -153,6 +209,10 @@ struct Stored<'a> {
     url: &'a str,
     genre: &'a str,
     extrait: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    classe: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    matieres: &'a str,
 }
 
 /// MiniSearch's serialization (version 2) as typed data: serde writes
@@ -173,7 +233,7 @@ struct Index<'a> {
 }
 
 /// Indexes `docs` exactly as `new MiniSearch({fields: ['titre','texte'],
-/// storeFields: ['titre','url','genre','extrait'], processTerm})` followed
+/// storeFields: ['titre','url','genre','extrait','classe','matieres'], processTerm})` followed
 /// by `addAll(docs)` would.
 fn index(docs: &[Document]) -> Index<'_> {
     let mut document_ids = BTreeMap::new();
@@ -192,6 +252,8 @@ fn index(docs: &[Document]) -> Index<'_> {
                 url: &doc.url,
                 genre: &doc.genre,
                 extrait: &doc.extrait,
+                classe: &doc.classe,
+                matieres: &doc.matieres,
             },
         );
         let mut lengths = [0; FIELDS.len()];
@@ -352,6 +414,21 @@ mod tests {
     }
 
     #[test]
+    fn excerpts_end_on_a_whole_word() {
+        assert_eq!(excerpt("Court."), "Court.");
+        let long = "Nous sommes allés au verger ramasser des pommes ".repeat(6);
+        let cut = excerpt(&long);
+        assert!(cut.ends_with(" …"), "{cut}");
+        assert!(cut.chars().count() <= EXCERPT_CHARS + 2, "{cut}");
+        let body = cut.trim_end_matches(" …");
+        assert!(long.starts_with(body), "{cut}");
+        // The word before « … » is whole: the text goes on with a space.
+        assert!(long[body.len()..].starts_with(' '), "{cut}");
+        let accents = "é".repeat(200);
+        assert_eq!(excerpt(&accents), format!("{} …", "é".repeat(160)));
+    }
+
+    #[test]
     fn folds_accents_and_case() {
         assert_eq!(process_term("Élève"), "eleve");
         assert_eq!(process_term("Noël"), "noel");
@@ -370,6 +447,8 @@ mod tests {
                 url: String::new(),
                 genre: "page".into(),
                 extrait: format!("Extrait {i}"),
+                classe: String::new(),
+                matieres: String::new(),
             })
             .collect();
         for compress in [true, false] {

@@ -182,7 +182,11 @@ fn search_indexes(
 ) {
     let base = &school.base_path;
     let link = |page: &crate::content::Page| crate::search::link(base, page);
-    let audiences: Vec<_> = crate::search::documents(content, &link)
+    let class_name = |id: &str| {
+        let class = school.class_list.iter().find(|c| c.id == id)?;
+        Some(class.nom.clone())
+    };
+    let audiences: Vec<_> = crate::search::documents(content, &link, &class_name)
         .into_iter()
         .collect();
     let previous = &*cache;

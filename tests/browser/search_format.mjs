@@ -13,7 +13,7 @@ import { assemble, lettersOf } from "./assemble.mjs";
 const [indexPath, docsPath, queriesPath] = process.argv.slice(2);
 const options = {
   fields: ["titre", "texte"],
-  storeFields: ["titre", "url", "genre", "extrait"],
+  storeFields: ["titre", "url", "genre", "extrait", "classe", "matieres"],
   processTerm: (term) => term.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase(),
 };
 const searchOptions = { prefix: true, fuzzy: 0.2, boost: { titre: 2 }, combineWith: "AND" };

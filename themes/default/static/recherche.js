@@ -20,7 +20,7 @@
     return;
   }
   function processTerm(term) { return term.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase(); }
-  var options = { fields: ["titre", "texte"], storeFields: ["titre", "url", "genre", "extrait"], processTerm: processTerm };
+  var options = { fields: ["titre", "texte"], storeFields: ["titre", "url", "genre", "extrait", "classe", "matieres"], processTerm: processTerm };
   var searchOptions = { prefix: true, fuzzy: 0.2, boost: { titre: 2 }, combineWith: "AND" };
 
   // A JSON piece, gzip-compressed by preau (unless the host already undid it).
@@ -109,6 +109,18 @@
     }).catch(function () { return null; });
   }
 
+  // `text` into `parent`, the words the result matched in <mark>.
+  function marked(parent, text, terms) {
+    (text || "").split(/([\n\r\p{Z}\p{P}]+)/u).forEach(function (part, i) {
+      if (i % 2 === 0 && part && terms[processTerm(part)]) {
+        var mark = document.createElement("mark");
+        mark.textContent = part;
+        parent.appendChild(mark);
+      } else if (part) {
+        parent.appendChild(document.createTextNode(part));
+      }
+    });
+  }
   var generation = 0;
   var results = [];
   var shown = 0;
@@ -118,17 +130,20 @@
     return Promise.all(results.slice(shown, upTo).map(withCard)).then(function (page) {
       if (mine !== generation) { return; }
       page.forEach(function (r) {
+        var terms = {};
+        (r.terms || []).forEach(function (t) { terms[t] = true; });
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = r.url || base + r.id;
-        a.textContent = r.titre;
+        marked(a, r.titre, terms);
         li.appendChild(a);
-        var meta = document.createElement("span");
-        meta.className = "discret";
-        meta.textContent = " — " + r.genre;
+        // What it is, and where: « cahier · CM1 de Mme Roux · Français, Mathématiques ».
+        var meta = document.createElement("p");
+        meta.className = "discret resultat-genre";
+        meta.textContent = [r.genre, r.classe, r.matieres].filter(Boolean).join(" · ");
         li.appendChild(meta);
         var p = document.createElement("p");
-        p.textContent = r.extrait;
+        marked(p, r.extrait, terms);
         li.appendChild(p);
         list.appendChild(li);
       });
