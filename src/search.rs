@@ -63,9 +63,11 @@ pub fn excerpt(text: &str) -> String {
     let whole = if text[cut..].starts_with(char::is_whitespace) {
         head
     } else {
-        head.rfind(char::is_whitespace).map_or(head, |at| &head[..at])
+        head.rfind(char::is_whitespace)
+            .map_or(head, |at| &head[..at])
     };
-    let whole = whole.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '—' | '-'));
+    let whole = whole
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '—' | '-'));
     format!("{whole} …")
 }
 
@@ -169,7 +171,12 @@ pub fn documents(
             excerpt(&texte)
         };
         let mut matieres: Vec<&str> = Vec::new();
-        for m in page.sessions.iter().map(|s| s.matiere.as_str()).chain(page.homework.iter().map(|h| h.matiere.as_str())) {
+        for m in page
+            .sessions
+            .iter()
+            .map(|s| s.matiere.as_str())
+            .chain(page.homework.iter().map(|h| h.matiere.as_str()))
+        {
             if !m.is_empty() && !matieres.contains(&m) {
                 matieres.push(m);
             }

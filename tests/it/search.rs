@@ -18,11 +18,13 @@ const MINISEARCH_7_2_0_UMD: &str =
 /// SHA-256 of the theme's `minisearch.js`: that file minified by terser
 /// 5.44.1 with `tests/browser/vendor.mjs` (pinned here, so that a changed
 /// build is seen even where Node is missing).
-const MINISEARCH_SHIPPED: &str =
-    "6ad38231f9ef13abbf3751a980be56f09f91c700a307b71dae988b96d5dfdc93";
+const MINISEARCH_SHIPPED: &str = "6ad38231f9ef13abbf3751a980be56f09f91c700a307b71dae988b96d5dfdc93";
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[test]
@@ -69,7 +71,8 @@ fn public_index_matches_minisearch_indexing_the_same_documents() {
     let (out, base) = example_site();
     let loaded = preau::site::Site::load(&repo().join("example-school"), None).unwrap();
     let site = loaded.site.expect("example school loads");
-    let docs = preau::search::documents(&site.content, &|p| preau::search::link(base, p), &|_| None);
+    let docs =
+        preau::search::documents(&site.content, &|p| preau::search::link(base, p), &|_| None);
     let public = &docs[&preau::config::Audience::Public];
     let tmp = tempfile::tempdir().unwrap();
     let docs_path = tmp.path().join("documents.json");
