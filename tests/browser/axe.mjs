@@ -3,8 +3,13 @@
 // routes of a class area. Also fails on any request to another host and on
 // any missing file. Loopback only, bounded in time, cleans up.
 //
-// node tests/browser/axe.mjs --site DIR --base /ecole/ [--area classes/cm1/ --code CODE] PATH...
-// A PATH starting with "#/" is a route of the area. Exit 0 clean, 1 problems, 3 timeout.
+// node tests/browser/axe.mjs --site DIR --base /ecole/ [--area classes/cm1/ --code CODE]
+//      [--width 375 --height 812] [--layout] PATH...
+// A PATH starting with "#/" is a route of the area. The screen is a phone's
+// (375×812) unless --width/--height say otherwise. --layout also checks, on
+// every page, that the title starts in the first 40 % of the screen, and on
+// every page of the area, that its breadcrumb leads back to the class home.
+// Exit 0 clean, 1 problems, 3 timeout.
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import { launch, serve } from "./lib.mjs";
@@ -16,7 +21,7 @@ const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const args = process.argv.slice(2);
 const opt = { paths: [] };
 for (let i = 0; i < args.length; i++) {
-  if (args[i].startsWith("--")) { opt[args[i].slice(2)] = args[++i]; } else { opt.paths.push(args[i]); }
+  if (args[i] === "--layout") { opt.layout = true; } else if (args[i].startsWith("--")) { opt[args[i].slice(2)] = args[++i]; } else { opt.paths.push(args[i]); }
 }
 const timer = setTimeout(() => { console.error("axe: timeout"); process.exit(3); }, Number(opt.timeout || 150) * 1000);
 const server = await serve(opt.site, opt.base);
@@ -33,6 +38,23 @@ async function audit(page, label) {
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} → ${n.html.slice(0, 160)}`) }));
   });
   pages++;
+  if (opt.layout) {
+    const where = await page.evaluate(() => {
+      const h1 = [...document.querySelectorAll("h1")].find((h) => h.offsetParent !== null);
+      const crumbs = document.querySelector("#contenu-espace .fil");
+      return {
+        top: h1 ? h1.getBoundingClientRect().top + window.scrollY : null,
+        height: window.innerHeight,
+        crumbs: crumbs ? [...crumbs.querySelectorAll("a")].map((a) => a.getAttribute("href")) : null,
+      };
+    });
+    if (where.top === null || where.top > 0.4 * where.height) {
+      problems.push(`${label}: the title starts at ${where.top} px, below 40 % of a ${where.height} px screen`);
+    }
+    if (label.includes("#/") && label !== `${opt.area}#/` && !(where.crumbs || []).some((h) => h.endsWith(`${opt.area}#/`))) {
+      problems.push(`${label}: no breadcrumb back to the class home (${JSON.stringify(where.crumbs)})`);
+    }
+  }
   if (result.length === 0) { console.log(`ok ${label}`); return; }
   violations += result.length;
   for (const v of result) { problems.push(`${label}: [${v.impact}] ${v.id} — ${v.help}\n    ${v.nodes.join("\n    ")}`); }
@@ -42,7 +64,7 @@ try {
   const page = await browser.newPage();
   // axe-core is injected as a script: the strict CSP of the pages would refuse it.
   await page.setBypassCSP(true);
-  await page.setViewport({ width: 390, height: 844 }); // a phone
+  await page.setViewport({ width: Number(opt.width || 375), height: Number(opt.height || 812) }); // a phone unless told
   page.on("request", (req) => {
     const url = new URL(req.url());
     if (!["127.0.0.1", ""].includes(url.hostname) && !["data:", "blob:"].includes(url.protocol)) { problems.push(`external request: ${req.url()}`); }

@@ -24,6 +24,8 @@ const { browser, cleanup } = await launch();
 let failures = [];
 try {
   const page = await browser.newPage();
+  // A refused code is checked on a phone's screen.
+  if (opt.denied) { await page.setViewport({ width: 375, height: 812 }); }
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   const route = opt.route ? `#/${opt.route}` : "";
@@ -63,12 +65,20 @@ try {
     text: document.body.innerText,
     html: document.documentElement.outerHTML,
     message: document.getElementById("message") ? document.getElementById("message").textContent : "",
+    // A refused code is said right under the field, as an error, on the first screen.
+    messageAtField: (() => {
+      const m = document.getElementById("message");
+      const field = document.getElementById("code");
+      return !!(m && field && field.parentNode.nextElementSibling === m && m.classList.contains("erreur")
+        && field.getAttribute("aria-invalid") === "true" && m.getBoundingClientRect().bottom <= window.innerHeight);
+    })(),
     href: location.href,
     images: [...document.querySelectorAll("#contenu-espace img")].filter((i) => i.src.startsWith("blob:") && i.naturalWidth > 0).length,
   }));
   for (const t of opt.expect) { if (!state.text.includes(t) && !state.html.includes(t)) { failures.push(`expected « ${t} » on the page`); } }
   for (const t of opt.absent) { if (state.html.includes(t)) { failures.push(`« ${t} » must not be on the page`); } }
   if (opt.denied && (state.open || !/n'ouvre pas/.test(state.message))) { failures.push(`the code must be refused: open=${state.open}, message « ${state.message} »`); }
+  if (opt.denied && !state.messageAtField) { failures.push("the refusal must be an error right under the code field, visible without scrolling"); }
   if (!opt.denied && !state.open) { failures.push(`the area did not open: « ${state.message} »`); }
   if (state.images < wanted) { failures.push(`expected ${wanted} decrypted image(s), found ${state.images}`); }
   if (opt.qr && state.href.includes("code=")) { failures.push(`the code is still in the address bar: ${state.href}`); }

@@ -1,12 +1,14 @@
 //! axe-core in Debian's Chromium on every page type of the example school,
-//! public pages and the pages of a class area once its code is typed. Also
-//! fails on any request to another host and on any missing file.
+//! public pages and the pages of a class area once its code is typed, on a
+//! phone (where the title must start in the first 40 % of the screen and
+//! every page of an area leads back to its home) and on a desktop screen.
+//! Also fails on any request to another host and on any missing file.
 
 use super::common::{class_code, example_site, files, node_script, open_areas, repo, require};
 
 #[test]
 #[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
-fn axe_core_finds_no_violation_on_every_page_type() {
+fn axe_core_finds_no_violation_on_every_page_type_on_a_phone_and_a_desktop() {
     require(&["browser"]);
     let (out, base) = example_site();
     let school = repo().join("example-school");
@@ -82,8 +84,20 @@ fn axe_core_finds_no_violation_on_every_page_type() {
         &code,
     ];
     args.extend(paths.iter().map(String::as_str));
-    let (ok, log) = node_script("axe.mjs", &args, 240);
-    assert!(ok, "axe-core found problems:\n{log}");
+    // A phone (375×812), the title high enough and the way back home.
+    let mut phone = vec!["--layout"];
+    phone.extend(args.iter().copied());
+    let (ok, log) = node_script("axe.mjs", &phone, 240);
+    assert!(ok, "on a phone, axe-core or the layout check found problems:\n{log}");
+    assert!(
+        log.contains(&format!("axe: {} pages, 0 violations", paths.len())),
+        "{log}"
+    );
+    // A desktop screen.
+    let mut desktop = vec!["--width", "1280", "--height", "800"];
+    desktop.extend(args.iter().copied());
+    let (ok, log) = node_script("axe.mjs", &desktop, 240);
+    assert!(ok, "on a desktop, axe-core found problems:\n{log}");
     assert!(
         log.contains(&format!("axe: {} pages, 0 violations", paths.len())),
         "{log}"

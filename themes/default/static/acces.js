@@ -227,7 +227,24 @@
   var index = null;
   var opened = {};
 
-  function say(text) { message.textContent = text; }
+  function say(text) {
+    message.classList.remove("erreur");
+    var field = document.getElementById("code");
+    if (field) { field.removeAttribute("aria-invalid"); }
+    message.textContent = text;
+  }
+  // A refused code: said next to the field (on a phone the form fills the
+  // screen), as an error, and the field ready to be typed again.
+  function sayWrongCode(text) {
+    var field = form.elements.code;
+    field.parentNode.insertAdjacentElement("afterend", message);
+    say(text);
+    message.classList.add("erreur");
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", "message aide-code");
+    field.focus();
+    field.select();
+  }
 
   // « Mes espaces »: the areas of the school (the shell lists them all) that
   // this tab holds a key for, side by side (one kept key per area);
@@ -410,8 +427,8 @@
     var where = form.elements.duree.value === "appareil" ? "appareil" : "visite";
     say("Ouverture en cours…");
     unlock(code).then(function (cles) {
-      if (!cles) { say("Ce code n'ouvre pas cet espace. Vérifiez-le (il figure sur la lettre remise par l'école) et réessayez."); return; }
-      if (!cles[AREA]) { say("Ce code est valable, mais il n'ouvre pas cet espace-ci."); return; }
+      if (!cles) { sayWrongCode("Ce code n'ouvre pas cet espace. Vérifiez-le (il figure sur la lettre remise par l'école) et réessayez."); return; }
+      if (!cles[AREA]) { sayWrongCode("Ce code est valable, mais il n'ouvre pas cet espace-ci."); return; }
       form.elements.code.value = "";
       say("");
       return start(cles, where);

@@ -16,6 +16,26 @@
     });
   }
   improve();
+  // Sur un téléphone, le menu et la recherche se replient derrière « Menu ».
+  var button = document.querySelector(".bouton-menu");
+  var navigation = document.getElementById("navigation");
+  if (button && navigation && window.matchMedia) {
+    var phone = window.matchMedia("(max-width: 40rem)");
+    var fold = function (folded) {
+      navigation.hidden = folded;
+      button.setAttribute("aria-expanded", String(!folded));
+    };
+    var fit = function () {
+      button.hidden = !phone.matches;
+      fold(phone.matches);
+    };
+    button.addEventListener("click", function () {
+      fold(!navigation.hidden);
+      if (!navigation.hidden) { navigation.querySelector("input, a").focus(); }
+    });
+    if (phone.addEventListener) { phone.addEventListener("change", fit); }
+    fit();
+  }
   // L'approbation de l'IEN : sa signature du manifeste porte un commentaire
   // signé (« version:3 role:ien approuve_le:2026-11-24 … ») que l'on affiche.
   var approval = document.getElementById("approbation");
