@@ -61,8 +61,24 @@ pub const NOT_FOUND: &str = "404.html";
 /// The Apache settings with the security headers.
 pub const HTACCESS: &str = ".htaccess";
 
+/// The service worker that keeps opened areas readable offline (at the
+/// top, so that its scope is the whole site).
+pub const SERVICE_WORKER: &str = "sw.js";
+
+/// The web app manifest (install on a phone's home screen).
+pub const WEB_MANIFEST: &str = "manifest.webmanifest";
+
 /// Files at the top of the site, beside the folders.
-pub const TOP_FILES: [&str; 6] = ["index.html", NOT_FOUND, ATOM, SITEMAP, AGENDA_ICS, HTACCESS];
+pub const TOP_FILES: [&str; 8] = [
+    "index.html",
+    NOT_FOUND,
+    ATOM,
+    SITEMAP,
+    AGENDA_ICS,
+    HTACCESS,
+    SERVICE_WORKER,
+    WEB_MANIFEST,
+];
 
 /// First segments of the site that Préau fills itself, with what lives
 /// there (French, for error messages).

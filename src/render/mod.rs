@@ -453,6 +453,14 @@ pub fn render_cached(
         );
     }
     for (name, data) in &theme.statics {
+        if name == layout::SERVICE_WORKER {
+            // At the top, for its scope; not in the preview, where a
+            // worker kept by the browser would outlive the session.
+            if !preview {
+                output.add(layout::SERVICE_WORKER, Audience::Public, data.to_vec());
+            }
+            continue;
+        }
         output.add(layout::static_file(name), Audience::Public, data.to_vec());
     }
     if !preview {

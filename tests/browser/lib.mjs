@@ -30,7 +30,11 @@ export async function serve(dir, base) {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = server.address().port;
-  return { url: `http://127.0.0.1:${port}`, port, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${port}`, port,
+    close: (done) => { server.close(done); },
+    closeAllConnections: () => server.closeAllConnections(),
+  };
 }
 
 /** Debian's Chromium, headless, no network but loopback: { browser, cleanup }. */

@@ -88,7 +88,10 @@ fn axe_core_finds_no_violation_on_every_page_type_on_a_phone_and_a_desktop() {
     let mut phone = vec!["--layout"];
     phone.extend(args.iter().copied());
     let (ok, log) = node_script("axe.mjs", &phone, 240);
-    assert!(ok, "on a phone, axe-core or the layout check found problems:\n{log}");
+    assert!(
+        ok,
+        "on a phone, axe-core or the layout check found problems:\n{log}"
+    );
     assert!(
         log.contains(&format!("axe: {} pages, 0 violations", paths.len())),
         "{log}"

@@ -181,3 +181,53 @@ fn example_school_class_area_opens_in_chromium() {
         ],
     );
 }
+
+#[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
+fn an_opened_class_area_reads_offline_after_a_reload_in_chromium() {
+    require(&["browser"]);
+    let (out, base) = super::common::example_site();
+    let school = super::common::repo().join("example-school");
+    let sw =
+        std::fs::read_to_string(out.join("sw.js")).expect("the worker is at the top of the site");
+    assert!(sw.contains("hors-ligne"), "{sw}");
+    let pages = super::common::open_areas(out, &school);
+    let cm1: Vec<_> = pages
+        .iter()
+        .filter(|p| p.audience == "classe:cm1")
+        .collect();
+    let post = cm1
+        .iter()
+        .find(|p| {
+            p.route.starts_with("blog/") && p.route.len() > 5 && p.html.contains("data-chiffre-src")
+        })
+        .expect("a CM1 post with a photo");
+    let day = cm1
+        .iter()
+        .find(|p| p.route.starts_with("cahier/20"))
+        .expect("a CM1 cahier day");
+    let code = class_code(&school, "cm1");
+    let (ok, log) = node_script(
+        "offline.mjs",
+        &[
+            "--site",
+            out.to_str().unwrap(),
+            "--base",
+            base,
+            "--area",
+            "classes/cm1/",
+            "--code",
+            &code,
+            "--post",
+            &post.route,
+            "--cahier",
+            &day.route,
+            "--expect-post",
+            post.title.split(" — ").next().unwrap(),
+            "--expect-cahier",
+            day.title.split(" — ").next().unwrap(),
+        ],
+        150,
+    );
+    assert!(ok, "{log}");
+}

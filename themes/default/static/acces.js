@@ -166,8 +166,10 @@
 
   // « Se déconnecter »: every key of the school that this browser kept,
   // in every tab, and the visit token.
+  function offlineCache(base) { return "preau:" + base + ":hors-ligne"; }
   function forgetAll(base) {
     try { sessionStorage.removeItem(visitName(base)); } catch (e) { /* nothing kept */ }
+    if (window.caches) { caches.delete(offlineCache(base)).catch(function () {}); }
     return withStore(base, "readwrite", function (s) { s.clear(); }).catch(function () { return null; }).then(function () {
       return new Promise(function (resolve) {
         var r = indexedDB.deleteDatabase("preau:" + base);
@@ -313,7 +315,27 @@
     opened = cles;
     return openItem(INDEX_ID, INDEX_URL).then(function (plain) {
       index = JSON.parse(new TextDecoder().decode(plain));
+      keepOffline();
     });
+  }
+
+  // Offline once opened: the site's worker keeps what the network brings
+  // (see sw.js); this area's encrypted pages are fetched now, once each
+  // (their names change with their content), so that the class news and
+  // the cahier open later without network. Photos are kept once seen.
+  function keepOffline() {
+    if (!navigator.serviceWorker || !window.caches) { return; }
+    var script = parsing ? parsing.createScriptURL(WORKER) : WORKER;
+    navigator.serviceWorker.register(script, { scope: BASE }).then(function () {
+      var urls = [location.pathname, INDEX_URL, RING_URL];
+      document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (el) { urls.push(el.getAttribute("href") || el.getAttribute("src")); });
+      Object.keys(index.pages).forEach(function (r) { urls.push(index.pages[r].blob); });
+      return caches.open(offlineCache(BASE)).then(function (cache) {
+        return Promise.all(urls.map(function (u) {
+          return cache.match(u).then(function (hit) { return hit || cache.add(u); }).catch(function () { return null; });
+        }));
+      });
+    }).catch(function () { /* no worker here (preview, old browser): online only */ });
   }
 
   function route() {
@@ -333,7 +355,12 @@
   // The page's CSP lets HTML be parsed from a string only through this
   // Trusted Types policy; it serves here alone, to parse into an inert
   // document (no script runs there, nothing loads) what is cleaned below.
-  var parsing = window.trustedTypes ? window.trustedTypes.createPolicy("preau", { createHTML: function (text) { return text; } }) : null;
+  // It also vouches for one script address: the site's offline worker.
+  var WORKER = BASE + "sw.js";
+  var parsing = window.trustedTypes ? window.trustedTypes.createPolicy("preau", {
+    createHTML: function (text) { return text; },
+    createScriptURL: function (url) { if (url === WORKER) { return url; } throw new Error("adresse de script refusée"); }
+  }) : null;
   function inert(html) {
     var body = new DOMParser().parseFromString(parsing ? parsing.createHTML(html) : html, "text/html").body;
     body.querySelectorAll(DROP).forEach(function (el) { el.remove(); });
