@@ -5,6 +5,7 @@ mod feeds;
 mod filters;
 pub mod security;
 mod views;
+mod webapp;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -463,6 +464,11 @@ pub fn render_cached(
         }
         output.add(layout::static_file(name), Audience::Public, data.to_vec());
     }
+    output.add(
+        layout::WEB_MANIFEST,
+        Audience::Public,
+        webapp::manifest(school),
+    );
     if !preview {
         output.add(
             security::HTACCESS,

@@ -231,3 +231,21 @@ fn an_opened_class_area_reads_offline_after_a_reload_in_chromium() {
     );
     assert!(ok, "{log}");
 }
+
+#[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
+fn the_site_can_be_installed_on_a_phone_home_screen_in_chromium() {
+    require(&["browser"]);
+    let (out, base) = super::common::example_site();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.webmanifest")).unwrap()).unwrap();
+    assert_eq!(manifest["short_name"], "Jean Jaurès");
+    assert_eq!(manifest["start_url"], base.as_str());
+    let (ok, log) = node_script(
+        "webapp.mjs",
+        &["--site", out.to_str().unwrap(), "--base", base],
+        90,
+    );
+    assert!(ok, "{log}");
+    assert!(log.contains("École élémentaire Jean Jaurès"), "{log}");
+}
