@@ -15,7 +15,7 @@ const TYPES = {
 
 /** Serves `dir` at `base` on a free loopback port: { url, port, close }. */
 export async function serve(dir, base) {
-  const root = path.resolve(dir);
+  let root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
     if (!p.startsWith(base)) { res.writeHead(404); res.end(); return; }
@@ -33,6 +33,8 @@ export async function serve(dir, base) {
   return {
     url: `http://127.0.0.1:${port}`, port,
     close: (done) => { server.close(done); },
+    // Serves another folder from now on, at the same address (a new deploy).
+    setRoot: (other) => { root = path.resolve(other); },
     closeAllConnections: () => server.closeAllConnections(),
   };
 }

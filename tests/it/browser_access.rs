@@ -249,3 +249,78 @@ fn the_site_can_be_installed_on_a_phone_home_screen_in_chromium() {
     assert!(ok, "{log}");
     assert!(log.contains("École élémentaire Jean Jaurès"), "{log}");
 }
+
+#[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
+fn nouveautes_lists_exactly_the_post_and_the_homework_a_new_version_added_in_chromium() {
+    require(&["browser"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let school = tmp.path().join("ecole");
+    copy_tree(&super::common::repo().join("example-school"), &school);
+    let build = |out: &Path| {
+        let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
+        assert!(r.status.success(), "{:?}", text(&r));
+    };
+    let v1 = tmp.path().join("v1");
+    build(&v1);
+    // Version 2: one new post, and one homework row added to a day that
+    // already had one (the old row is not new).
+    std::fs::write(
+        school.join("classes/cm1/blog/kermesse.md"),
+        "---\ntitre: La kermesse de juin\ndate: 2026-12-01\n---\nTout le monde est invité.\n",
+    )
+    .unwrap();
+    let day = school.join("classes/cm1/cahier/2026-09-24.md");
+    let before = std::fs::read_to_string(&day).unwrap();
+    assert!(before.contains("Préparer la dictée de la semaine."));
+    let after = before.replacen(
+        "a_faire:\n",
+        "a_faire:\n  - pour: 2026-09-28\n    matiere: Mathématiques\n    travail: Apprendre la table de 7.\n",
+        1,
+    );
+    std::fs::write(&day, after).unwrap();
+    let v2 = tmp.path().join("v2");
+    build(&v2);
+    let code = class_code(&school, "cm1");
+    let base = "/jean-jaures/";
+    let (ok, log) = node_script(
+        "nouveautes.mjs",
+        &[
+            "--site",
+            v1.to_str().unwrap(),
+            "--then",
+            v2.to_str().unwrap(),
+            "--base",
+            base,
+            "--area",
+            "classes/cm1/",
+            "--code",
+            &code,
+        ],
+        150,
+    );
+    assert!(ok, "{log}");
+    let shown: serde_json::Value =
+        serde_json::from_str(log.trim().lines().last().unwrap()).unwrap();
+    assert_eq!(
+        shown["before"],
+        serde_json::json!([]),
+        "nothing is new at the first visit: {log}"
+    );
+    let after: Vec<String> = serde_json::from_value(shown["after"].clone()).unwrap();
+    assert_eq!(
+        after.len(),
+        2,
+        "exactly the post and the homework: {after:?}"
+    );
+    assert_eq!(after[0], "Article : La kermesse de juin");
+    assert!(
+        after[1].starts_with("Travail à faire : Pour le")
+            && after[1].contains("Mathématiques : Apprendre la table de 7."),
+        "{after:?}"
+    );
+    assert_eq!(
+        shown["again"], shown["after"],
+        "a reload shows the same list: {log}"
+    );
+}

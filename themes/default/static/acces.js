@@ -170,6 +170,9 @@
   function forgetAll(base) {
     try { sessionStorage.removeItem(visitName(base)); } catch (e) { /* nothing kept */ }
     if (window.caches) { caches.delete(offlineCache(base)).catch(function () {}); }
+    try {
+      Object.keys(localStorage).forEach(function (k) { if (k.indexOf("preau:" + base + ":vu:") === 0) { localStorage.removeItem(k); } });
+    } catch (e) { /* storage refused: nothing kept */ }
     return withStore(base, "readwrite", function (s) { s.clear(); }).catch(function () { return null; }).then(function () {
       return new Promise(function (resolve) {
         var r = indexedDB.deleteDatabase("preau:" + base);
@@ -264,8 +267,38 @@
       });
       mineNav.hidden = names.length === 0;
       closes.textContent = names.length ? "« Se déconnecter » ferme sur ce navigateur : " + names.join(", ") + "." : "";
+      markNews(kept);
       return names;
     });
+  }
+
+  // « Nouveau » beside each other opened area whose pages changed since
+  // this device last looked at it (from its index alone).
+  function markNews(kept) {
+    var others = Object.keys(kept).filter(function (e) { return e !== AREA; });
+    if (!others.length) { return; }
+    fetch(BASE + "acces/espaces.json").then(function (r) { return r.ok ? r.json() : []; }).then(function (areas) {
+      areas.filter(function (a) { return others.indexOf(a.espace) >= 0; }).forEach(function (a) {
+        var state = null;
+        try { state = JSON.parse(localStorage.getItem(seenName(a.espace)) || "null"); } catch (e) { return; }
+        if (!state || !state.pages) { return; }
+        window.preauAcces.open(kept[a.espace], a.index_id, a.index).then(function (plain) {
+          var pages = JSON.parse(new TextDecoder().decode(plain)).pages;
+          var routes = Object.keys(pages).filter(function (r) { return isPost(r) || isDay(r); });
+          return Promise.all(routes.map(function (r) { return digest("route\n" + r); })).then(function (keys) {
+            return keys.some(function (k, i) { return state.pages[k] !== pages[routes[i]].blob; });
+          });
+        }).then(function (changed) {
+          var li = mineNav.querySelector('li[data-espace="' + a.espace + '"]');
+          if (!changed || !li || li.querySelector(".badge")) { return; }
+          var badge = document.createElement("span");
+          badge.className = "badge";
+          badge.textContent = "nouveau";
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(badge);
+        }).catch(function () { return null; });
+      });
+    }).catch(function () { return null; });
   }
 
   if (!subtle || !window.DecompressionStream || !window.indexedDB) {
@@ -316,7 +349,124 @@
     return openItem(INDEX_ID, INDEX_URL).then(function (plain) {
       index = JSON.parse(new TextDecoder().decode(plain));
       keepOffline();
+      news = whatsNew().catch(function () { return []; });
     });
+  }
+
+  // --- Nouveautés: what was added since the family's previous visit ------
+  // Computed here, on this device, from the area's index and its cahier
+  // pages; nothing is sent anywhere. localStorage keeps, per area, the page
+  // names of the last visit that brought something new (content-addressed:
+  // a name changes with its page) and short hashes of each cahier day's
+  // homework; a reload shows the same list until the site changes again.
+  var news = Promise.resolve([]);
+  function seenName(area) { return "preau:" + BASE + ":vu:" + area; }
+  function isPost(r) { return /^(blog|actualites)\/[^/]+\/$/.test(r) && r.indexOf("/page/") < 0; }
+  function isDay(r) { return /^cahier\/\d{4}-\d{2}-\d{2}\/$/.test(r); }
+  function hex(buffer) { return Array.prototype.map.call(new Uint8Array(buffer).slice(0, 8), function (b) { return (b + 256).toString(16).slice(1); }).join(""); }
+  function readPage(r) {
+    var entry = index.pages[r];
+    return openItem(entry.id, entry.blob).then(function (plain) { return JSON.parse(new TextDecoder().decode(plain)); });
+  }
+  function homeworkOf(r) {
+    return readPage(r).then(function (item) {
+      var box = document.createElement("div");
+      box.appendChild(inert(item.html));
+      var rows = Array.prototype.map.call(box.querySelectorAll(".travail li"), function (li) { return li.textContent.replace(/\s+/g, " ").trim(); });
+      return Promise.all(rows.map(function (text) {
+        return digest(r + "\n" + text).then(function (k) { return { key: k, text: text }; });
+      }));
+    });
+  }
+  function digest(text) { return subtle.digest("SHA-256", enc.encode(text)).then(hex); }
+  // Routes are kept only as hashes: a page's address tells its title.
+  function routeKeys() {
+    return Promise.all(Object.keys(index.pages).map(function (r) {
+      return digest("route\n" + r).then(function (k) { return [k, r]; });
+    })).then(function (pairs) {
+      var byKey = {}, byRoute = {};
+      pairs.forEach(function (p) { byKey[p[0]] = p[1]; byRoute[p[1]] = p[0]; });
+      return { byKey: byKey, byRoute: byRoute };
+    });
+  }
+  function pageTitle(r) {
+    return readPage(r).then(function (item) {
+      var box = document.createElement("div");
+      box.appendChild(inert(item.html));
+      var h1 = box.querySelector("h1");
+      return h1 ? h1.textContent.trim() : item.titre;
+    });
+  }
+  // What a kept list says, read again from the pages (nothing in clear is stored).
+  function describe(list, rk) {
+    return Promise.all(list.map(function (n) {
+      var r = rk.byKey[n.route];
+      if (!r) { return null; }
+      if (n.genre === "article") { return pageTitle(r).then(function (t) { return { genre: n.genre, texte: t, route: r }; }); }
+      return homeworkOf(r).then(function (rows) {
+        var row = rows.filter(function (x) { return x.key === n.key; })[0];
+        return row ? { genre: n.genre, texte: row.text, route: r } : null;
+      });
+    })).then(function (all) { return all.filter(Boolean); });
+  }
+  function whatsNew() {
+    var name = seenName(AREA);
+    var state = null;
+    try { state = JSON.parse(localStorage.getItem(name) || "null"); } catch (e) { return Promise.resolve([]); }
+    return routeKeys().then(function (rk) {
+      var pages = {};
+      Object.keys(index.pages).forEach(function (r) { pages[rk.byRoute[r]] = index.pages[r].blob; });
+      var before = state && state.pages;
+      if (before && Object.keys(pages).length === Object.keys(before).length && Object.keys(pages).every(function (k) { return before[k] === pages[k]; })) {
+        return describe(state.news || [], rk);
+      }
+      var homework = {};
+      var found = [];
+      var work = Object.keys(index.pages).map(function (r) {
+        var k = rk.byRoute[r];
+        if (before && before[k] === pages[k]) { homework[k] = (state.homework || {})[k] || []; return null; }
+        if (isDay(r)) {
+          return homeworkOf(r).then(function (rows) {
+            homework[k] = rows.map(function (row) { return row.key; });
+            if (!before) { return; }
+            var old = (state.homework || {})[k] || [];
+            rows.forEach(function (row) { if (old.indexOf(row.key) < 0) { found.push({ genre: "devoir", route: k, key: row.key, at: r }); } });
+          });
+        }
+        if (before && !(k in before) && isPost(r)) { found.push({ genre: "article", route: k, at: r }); }
+        return null;
+      });
+      return Promise.all(work).then(function () {
+        // Articles first, then homework; newest pages first.
+        found.sort(function (a, b) { return a.genre === b.genre ? (a.at < b.at ? 1 : -1) : (a.genre === "article" ? -1 : 1); });
+        var kept = found.map(function (n) { return { genre: n.genre, route: n.route, key: n.key }; });
+        try { localStorage.setItem(name, JSON.stringify({ pages: pages, homework: homework, news: kept })); } catch (e) { /* storage full or refused */ }
+        return describe(kept, rk);
+      });
+    });
+  }
+  // The list, on the area's home page, under its title.
+  function showNews(list) {
+    if (route() !== "" || !list.length) { return; }
+    var section = document.createElement("section");
+    section.className = "nouveautes";
+    section.setAttribute("aria-labelledby", "titre-nouveautes");
+    var h2 = document.createElement("h2");
+    h2.id = "titre-nouveautes";
+    h2.textContent = "Nouveautés depuis votre dernière visite";
+    section.appendChild(h2);
+    var ul = document.createElement("ul");
+    list.forEach(function (n) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = "#/" + n.route;
+      a.textContent = (n.genre === "article" ? "Article : " : "Travail à faire : ") + n.texte;
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    section.appendChild(ul);
+    var h1 = target.querySelector("h1");
+    if (h1) { h1.insertAdjacentElement("afterend", section); } else { target.prepend(section); }
   }
 
   // Offline once opened: the site's worker keeps what the network brings
@@ -395,6 +545,8 @@
       door.hidden = true;
       inside.hidden = false;
       decryptMedia();
+      return news.then(showNews);
+    }).then(function () {
       document.dispatchEvent(new CustomEvent("preau:contenu"));
       var h1 = target.querySelector("h1");
       if (h1) { h1.setAttribute("tabindex", "-1"); h1.focus(); }
