@@ -128,10 +128,30 @@ pub fn render(markdown: &str, resolve: &Resolver<'_>) -> Rendered {
     comrak::format_html_with_plugins(root, &options, &mut html, &plugins)
         .expect("writing to a String");
     Rendered {
-        html,
+        html: captioned(html),
         first_paragraph: first_paragraph.unwrap_or_default(),
         issues,
     }
+}
+
+/// A photo alone in its paragraph with a caption (`![texte](photo.jpg
+/// "légende")`) becomes a figure whose caption is shown, not a tooltip
+/// that a phone never shows. (The caption is already escaped by comrak.)
+fn captioned(html: String) -> String {
+    static FIGURE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let figure = FIGURE.get_or_init(|| {
+        regex::Regex::new(r#"<p><img src="([^"]*)" alt="([^"]*)" title="([^"]+)" /></p>"#)
+            .expect("valid regex")
+    });
+    if !html.contains("\" title=\"") {
+        return html;
+    }
+    figure
+        .replace_all(
+            &html,
+            r#"<figure class="photo"><img src="$1" alt="$2" /><figcaption>$3</figcaption></figure>"#,
+        )
+        .into_owned()
 }
 
 fn issue(pos: Sourcepos, message: String, hint: String, is_error: bool) -> Issue {
@@ -238,6 +258,18 @@ mod tests {
         assert_eq!(typography("« Bonjour »"), "«\u{a0}Bonjour\u{a0}»");
         assert_eq!(typography("«Bonjour»"), "«\u{a0}Bonjour\u{a0}»");
         assert_eq!(typography("à 10:30"), "à 10:30");
+    }
+
+    #[test]
+    fn a_photo_with_a_caption_becomes_a_figure() {
+        let r = plain("Avant.\n\n![Une mosaïque](mosaique.jpg \"Une mosaïque <du> musée\")\n\nAprès ![en ligne](x.jpg \"t\").");
+        assert!(
+            r.html.contains("<figure class=\"photo\"><img src=\"mosaique.jpg\" alt=\"Une mosaïque\" /><figcaption>Une mosaïque &lt;du&gt; musée</figcaption></figure>"),
+            "{}",
+            r.html
+        );
+        // An image inside a sentence keeps its place (and its title).
+        assert!(r.html.contains("title=\"t\""), "{}", r.html);
     }
 
     #[test]

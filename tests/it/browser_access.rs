@@ -324,3 +324,31 @@ fn nouveautes_lists_exactly_the_post_and_the_homework_a_new_version_added_in_chr
         "a reload shows the same list: {log}"
     );
 }
+
+#[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
+fn a_class_photo_shows_its_caption_and_opens_full_screen_in_chromium() {
+    require(&["browser"]);
+    let (out, base) = super::common::example_site();
+    let school = super::common::repo().join("example-school");
+    let code = class_code(&school, "cm1");
+    let (ok, log) = node_script(
+        "photos.mjs",
+        &[
+            "--site",
+            out.to_str().unwrap(),
+            "--base",
+            base,
+            "--area",
+            "classes/cm1/",
+            "--code",
+            &code,
+            "--route",
+            "blog/sortie-au-musee/",
+            "--caption",
+            "Une mosaïque du musée",
+        ],
+        120,
+    );
+    assert!(ok, "{log}");
+}

@@ -50,4 +50,94 @@
   }
   // Le contenu d'un espace réservé arrive après le déchiffrement.
   document.addEventListener("preau:contenu", improve);
+
+  // Les photos en plein écran : un bouton sur chaque photo d'un article
+  // l'ouvre, avec sa légende, « Précédente », « Suivante » (ou un glissé du
+  // doigt), un double appui pour zoomer, et « Enregistrer » (une photo
+  // chiffrée est enregistrée déchiffrée, telle que la famille la voit).
+  var PHOTOS = ".galerie img, figure.photo img";
+  var viewer = null;
+  function legend(img) {
+    var figure = img.closest("figure");
+    var caption = figure && figure.querySelector("figcaption");
+    return caption ? caption.textContent : "";
+  }
+  function build() {
+    var d = document.createElement("dialog");
+    d.className = "visionneuse";
+    d.setAttribute("aria-label", "Photo en plein écran");
+    var img = document.createElement("img");
+    var caption = document.createElement("p");
+    caption.className = "visionneuse-legende";
+    var bar = document.createElement("p");
+    bar.className = "visionneuse-boutons";
+    var prev = document.createElement("button");
+    prev.type = "button";
+    prev.textContent = "← Précédente";
+    var next = document.createElement("button");
+    next.type = "button";
+    next.textContent = "Suivante →";
+    var save = document.createElement("a");
+    save.textContent = "Enregistrer";
+    save.className = "bouton";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Fermer";
+    bar.append(prev, next, save, close);
+    d.append(img, caption, bar);
+    document.body.appendChild(d);
+    viewer = { dialog: d, img: img, caption: caption, prev: prev, next: next, save: save, list: [], at: 0 };
+    prev.addEventListener("click", function () { go(-1); });
+    next.addEventListener("click", function () { go(1); });
+    close.addEventListener("click", function () { d.close(); });
+    img.addEventListener("dblclick", function () { d.classList.toggle("zoom"); });
+    var startX = null;
+    img.addEventListener("pointerdown", function (e) { startX = e.clientX; });
+    img.addEventListener("pointerup", function (e) {
+      if (startX !== null && Math.abs(e.clientX - startX) > 50 && !d.classList.contains("zoom")) { go(e.clientX < startX ? 1 : -1); }
+      startX = null;
+    });
+    d.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowRight") { go(1); } else if (e.key === "ArrowLeft") { go(-1); }
+    });
+    return viewer;
+  }
+  function shown(i) {
+    var v = viewer;
+    v.at = (i + v.list.length) % v.list.length;
+    var photo = v.list[v.at];
+    v.img.src = photo.currentSrc || photo.src;
+    v.img.alt = photo.alt;
+    v.caption.textContent = legend(photo);
+    v.caption.hidden = !v.caption.textContent;
+    v.save.href = v.img.src;
+    var name = (photo.getAttribute("data-nom") || photo.src.split("/").pop().split("?")[0] || "photo.jpg");
+    v.save.setAttribute("download", name.indexOf(".") > 0 ? name : "photo.jpg");
+    v.prev.hidden = v.next.hidden = v.list.length < 2;
+    v.dialog.classList.remove("zoom");
+  }
+  function go(step) { shown(viewer.at + step); }
+  function open(photo) {
+    var v = viewer || build();
+    var scope = photo.closest("article, #contenu-espace, main") || document;
+    v.list = Array.prototype.slice.call(scope.querySelectorAll(PHOTOS));
+    shown(Math.max(0, v.list.indexOf(photo)));
+    v.dialog.showModal();
+  }
+  function offerFullScreen() {
+    document.querySelectorAll(PHOTOS).forEach(function (photo) {
+      if (photo.parentNode.classList.contains("agrandir")) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "agrandir";
+      button.setAttribute("aria-label", "Voir en plein écran : " + (photo.alt || "photo"));
+      photo.parentNode.insertBefore(button, photo);
+      button.appendChild(photo);
+      button.addEventListener("click", function () { open(photo); });
+    });
+  }
+  if (window.HTMLDialogElement) {
+    offerFullScreen();
+    document.addEventListener("preau:contenu", offerFullScreen);
+  }
 })();
