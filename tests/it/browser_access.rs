@@ -352,3 +352,41 @@ fn a_class_photo_shows_its_caption_and_opens_full_screen_in_chromium() {
     );
     assert!(ok, "{log}");
 }
+
+#[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
+fn agenda_cahier_and_homework_follow_the_devices_date_in_chromium() {
+    require(&["browser"]);
+    // Built on that day too (the « À faire » list starts from the build's day).
+    let tmp = tempfile::tempdir().unwrap();
+    let school = tmp.path().join("ecole");
+    copy_tree(&super::common::repo().join("example-school"), &school);
+    let out = tmp.path().join("site");
+    let r = std::process::Command::new(env!("CARGO_BIN_EXE_preau"))
+        .args(["build", ".", "--out", out.to_str().unwrap()])
+        .current_dir(&school)
+        .env("SOURCE_DATE_EPOCH", "1790244000")
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{:?}", text(&r));
+    let base = "/jean-jaures/";
+    let code = class_code(&school, "cm1");
+    let (ok, log) = node_script(
+        "dates.mjs",
+        &[
+            "--site",
+            out.to_str().unwrap(),
+            "--base",
+            base,
+            "--area",
+            "classes/cm1/",
+            "--code",
+            &code,
+            // A CM1 cahier day whose homework is due the next day.
+            "--today",
+            "2026-09-24",
+        ],
+        120,
+    );
+    assert!(ok, "{log}");
+}

@@ -14,6 +14,102 @@
     document.querySelectorAll("[data-pour]").forEach(function (item) {
       if (item.getAttribute("data-pour") < today) { item.classList.add("passe-cache"); }
     });
+    inTimeOrder(now, today);
+  }
+
+  // --- Dates that help, from this device's date ---------------------------
+  var DAYS = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"];
+  function iso(d) { return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0"); }
+  function parse(text) { var p = text.split("-"); return new Date(Number(p[0]), Number(p[1]) - 1, Number(p[2])); }
+  // « Pour demain », « Pour lundi » for the coming week; the date stays beside.
+  function dueLabel(due, now) {
+    var days = Math.round((parse(due) - parse(iso(now))) / 86400000);
+    if (days === 0) { return "Pour aujourd'hui"; }
+    if (days === 1) { return "Pour demain"; }
+    if (days > 1 && days < 7) { return "Pour " + DAYS[parse(due).getDay()]; }
+    return null;
+  }
+  function inTimeOrder(now, today) {
+    // Homework grouped by due date: the near ones named as people say them.
+    document.querySelectorAll(".a-faire > li[data-pour]").forEach(function (group) {
+      var heading = group.querySelector("h2, h3");
+      if (!heading || heading.hasAttribute("data-date")) { return; }
+      var label = dueLabel(group.getAttribute("data-pour"), now);
+      if (!label) { return; }
+      heading.setAttribute("data-date", heading.textContent);
+      // « Pour le vendredi 25 septembre 2026 » → « Pour demain (25 septembre 2026) ».
+      var rest = heading.textContent.replace(/^Pour le /, "").replace(/^\S+ /, "");
+      heading.textContent = label + " ";
+      var date = document.createElement("span");
+      date.className = "discret";
+      date.textContent = "(" + rest + ")";
+      heading.appendChild(date);
+    });
+    // Cahier days: today marked, the coming days first, nearest first.
+    var lists = document.querySelectorAll("ul.jours");
+    if (lists.length && !document.querySelector(".jours-a-venir")) {
+      var coming = [];
+      lists.forEach(function (ul) {
+        ul.querySelectorAll("li").forEach(function (li) {
+          var a = li.querySelector("a");
+          var m = a && /(\d{4}-\d{2}-\d{2})\/?(#.*)?$/.exec(a.getAttribute("href"));
+          if (!m) { return; }
+          if (m[1] === today) {
+            var badge = document.createElement("span");
+            badge.className = "badge aujourdhui";
+            badge.textContent = "aujourd'hui";
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(badge);
+            li.classList.add("aujourdhui");
+          }
+          if (m[1] >= today) { coming.push([m[1], li]); }
+        });
+      });
+      if (coming.length) {
+        coming.sort(function (a, b) { return a[0] < b[0] ? -1 : 1; });
+        var section = document.createElement("section");
+        section.className = "jours-a-venir";
+        section.setAttribute("aria-labelledby", "titre-jours-a-venir");
+        var h2 = document.createElement("h2");
+        h2.id = "titre-jours-a-venir";
+        h2.textContent = "Aujourd'hui et les jours qui viennent";
+        var ul = document.createElement("ul");
+        ul.className = "jours";
+        coming.forEach(function (c) { ul.appendChild(c[1]); });
+        section.append(h2, ul);
+        var first = lists[0].closest("section") || lists[0];
+        first.parentNode.insertBefore(section, first);
+        lists.forEach(function (l) { var sec = l.closest("section"); if (!l.children.length && sec) { sec.remove(); } });
+      }
+    }
+    // Agenda: the coming events first, those already past at the end.
+    var events = document.querySelectorAll("ul.evenements > li.evenement");
+    if (events.length && !document.querySelector(".evenements-passes")) {
+      var past = [];
+      events.forEach(function (li) {
+        var times = li.querySelectorAll("time[datetime]");
+        var last = times.length ? times[times.length - 1].getAttribute("datetime").slice(0, 10) : "";
+        var isPast = last && last < today;
+        li.classList.toggle("passe", !!isPast);
+        if (isPast) { past.push(li); }
+      });
+      var month = events[0].closest("section");
+      if (past.length && month && month.parentNode) {
+        var host = month.parentNode;
+        var done = document.createElement("section");
+        done.className = "evenements-passes";
+        done.setAttribute("aria-labelledby", "titre-evenements-passes");
+        var title = document.createElement("h2");
+        title.id = "titre-evenements-passes";
+        title.textContent = "Déjà passés";
+        var list = document.createElement("ul");
+        list.className = "evenements";
+        past.reverse().forEach(function (li) { list.appendChild(li); });
+        done.append(title, list);
+        host.querySelectorAll("ul.evenements").forEach(function (l) { var sec = l.closest("section"); if (!l.children.length && sec) { sec.remove(); } });
+        host.appendChild(done);
+      }
+    }
   }
   improve();
   // Sur un téléphone, le menu et la recherche se replient derrière « Menu ».
