@@ -348,9 +348,23 @@
     opened = cles;
     return openItem(INDEX_ID, INDEX_URL).then(function (plain) {
       index = JSON.parse(new TextDecoder().decode(plain));
-      keepOffline();
-      news = whatsNew().catch(function () { return []; });
     });
+  }
+
+  // Once the first page is on screen, and only then (it must not wait for
+  // them): « Nouveautés » and the offline copy.
+  var background = false;
+  var newsReady;
+  var news = new Promise(function (resolve) { newsReady = resolve; });
+  function afterFirstPage() {
+    if (background) { return; }
+    background = true;
+    setTimeout(function () {
+      whatsNew().catch(function () { return []; }).then(function (list) {
+        newsReady(list);
+        keepOffline();
+      });
+    }, 50);
   }
 
   // --- Nouveautés: what was added since the family's previous visit ------
@@ -359,7 +373,6 @@
   // names of the last visit that brought something new (content-addressed:
   // a name changes with its page) and short hashes of each cahier day's
   // homework; a reload shows the same list until the site changes again.
-  var news = Promise.resolve([]);
   function seenName(area) { return "preau:" + BASE + ":vu:" + area; }
   function isPost(r) { return /^(blog|actualites)\/[^/]+\/$/.test(r) && r.indexOf("/page/") < 0; }
   function isDay(r) { return /^cahier\/\d{4}-\d{2}-\d{2}\/$/.test(r); }
@@ -525,6 +538,7 @@
     return fragment;
   }
 
+  var rendering = 0;
   function show() {
     var r = route();
     var entry = index.pages[r];
@@ -545,8 +559,12 @@
       door.hidden = true;
       inside.hidden = false;
       decryptMedia();
-      return news.then(showNews);
+      // The list comes when it is ready, without holding the page back
+      // (a first visit reads every cahier day once).
+      var shownNow = ++rendering;
+      news.then(function (list) { if (shownNow === rendering) { showNews(list); } });
     }).then(function () {
+      afterFirstPage();
       document.dispatchEvent(new CustomEvent("preau:contenu"));
       var h1 = target.querySelector("h1");
       if (h1) { h1.setAttribute("tabindex", "-1"); h1.focus(); }
