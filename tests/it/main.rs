@@ -30,4 +30,5 @@ mod robust;
 mod search;
 mod serve;
 mod session;
+mod snapshots;
 mod stats;
