@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tera::Tera;
 
 use crate::config::{Audience, School};
@@ -24,18 +24,7 @@ use crate::output::{Output, RenderedPage};
 use crate::theme::Theme;
 
 pub use filters::file_size;
-
-/// One HTML page to render.
-struct Job {
-    /// Output file path (`classes/cm1/index.html`).
-    path: String,
-    /// Template name.
-    template: String,
-    /// Page-specific context (merged over the site context).
-    context: Value,
-    /// Who may read it.
-    audience: Audience,
-}
+use views::context::Frame;
 
 /// The theme's templates, compiled once per theme: the last compiled
 /// theme is kept, so that the pages and the areas' shells of one build
@@ -102,70 +91,64 @@ pub fn shells(
     content: &Content,
     today: Date,
     areas: &[(Audience, String)],
-) -> Result<std::collections::BTreeMap<Audience, Vec<u8>>> {
+) -> Result<BTreeMap<Audience, Vec<u8>>> {
     let tera = compiled(theme)?;
-    let site = views::site_context(school, content, today);
-    let mut shells = std::collections::BTreeMap::new();
-    let title = |audience: &Audience| match audience {
-        Audience::Class(id) => format!(
-            "Espace de la classe {}",
-            school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)
-        ),
-        Audience::Staff => "Espace de l'équipe".to_string(),
-        _ => "Espace des familles".to_string(),
-    };
-    // Every area of the school, for « Mes espaces » (those this browser opened).
-    let all: Vec<Value> = areas
-        .iter()
-        .map(|(a, _)| json!({"id": a.id(), "chemin": layout::area_path(a), "titre": title(a)}))
-        .collect();
-    for (audience, index) in areas {
-        let area = layout::area_path(audience);
-        let mut ctx = tera::Context::from_value(json!({ "site": site }))?;
-        ctx.insert("titre", &title(audience));
-        ctx.insert("espaces", &all);
-        ctx.insert("chemin", &area);
-        ctx.insert("restreint", &false);
-        ctx.insert(
-            "espace",
-            &json!({
-                "id": audience.id(),
-                "index": format!("{}{index}", school.base_path),
-                "index_id": layout::index_id(audience),
-                "cles": format!("{}{}", school.base_path, layout::KEY_RING),
-                "classe": matches!(audience, Audience::Class(_)),
-            }),
-        );
+    let site = serde_json::to_value(views::context::site(school, content, today))?;
+    let mut shells = BTreeMap::new();
+    for (audience, path, shell) in views::shell_contexts(school, areas) {
+        let frame = Frame {
+            path: &path,
+            restricted: false,
+            audience_label: views::audience_label(school, &audience),
+            audience_name: views::audience_name(school, &audience),
+            preview: false,
+        };
+        let ctx = context(serde_json::to_value(&shell)?, &frame, &site)?;
         let html = tera
             .render("shell.html", &ctx)
             .map_err(|e| anyhow!("rendu de l'espace « {audience} » : {}", chain(&e)))?;
-        security::check_page(&layout::index_file(&area), &html)?;
-        shells.insert(audience.clone(), html.into_bytes());
+        security::check_page(&layout::index_file(&path), &html)?;
+        shells.insert(audience, html.into_bytes());
     }
     Ok(shells)
 }
 
+/// The Tera context of a page: its own `page` context (an object), the
+/// keys of its `frame`, and `site`.
+fn context(page: Value, frame: &Frame, site: &Value) -> Result<tera::Context> {
+    let mut map = match page {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    if let Value::Object(keys) = serde_json::to_value(frame)? {
+        map.extend(keys);
+    }
+    map.insert("site".into(), site.clone());
+    Ok(tera::Context::from_value(Value::Object(map))?)
+}
+
+/// What a render reads: the loaded school, as of a day.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    /// `ecole.yaml` and the classes.
+    pub school: &'a School,
+    /// Pages, events, documents and assets.
+    pub content: &'a Content,
+    /// Templates and static files.
+    pub theme: &'a Theme,
+    /// The school folder (assets and documents are copied from it).
+    pub school_root: &'a Path,
+    /// The day the site is built for.
+    pub today: Date,
+    /// True for `preau serve`.
+    pub preview: bool,
+    /// The processed photos, by site path of their original.
+    pub photos: &'a BTreeMap<String, Photo>,
+}
+
 /// Renders the whole site into an [`Output`].
-#[allow(clippy::too_many_arguments)]
-pub fn render(
-    school: &School,
-    content: &Content,
-    theme: &Theme,
-    school_root: &Path,
-    today: Date,
-    preview: bool,
-    photos: &BTreeMap<String, Photo>,
-) -> Result<Output> {
-    render_cached(
-        school,
-        content,
-        theme,
-        school_root,
-        today,
-        preview,
-        photos,
-        &mut RenderCache::default(),
-    )
+pub fn render(input: &Input) -> Result<Output> {
+    render_cached(input, &mut RenderCache::default())
 }
 
 /// One MiniSearch index per audience: the public one split under
@@ -328,17 +311,16 @@ fn hasher(parts: &[&[u8]]) -> std::collections::hash_map::DefaultHasher {
 }
 
 /// Like [`render`], re-rendering only the pages whose data changed.
-#[allow(clippy::too_many_arguments)]
-pub fn render_cached(
-    school: &School,
-    content: &Content,
-    theme: &Theme,
-    school_root: &Path,
-    today: Date,
-    preview: bool,
-    photos: &BTreeMap<String, Photo>,
-    cache: &mut RenderCache,
-) -> Result<Output> {
+pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
+    let Input {
+        school,
+        content,
+        theme,
+        school_root,
+        today,
+        preview,
+        photos,
+    } = *input;
     let theme_print = theme_fingerprint(theme);
     if cache.theme != theme_print || cache.tera.is_none() {
         cache.tera = Some(compiled(theme)?);
@@ -346,7 +328,7 @@ pub fn render_cached(
         cache.pages.clear();
     }
     let tera = cache.tera.clone().expect("compiled above");
-    let site = views::site_context(school, content, today);
+    let site = serde_json::to_value(views::context::site(school, content, today))?;
     // Hashed once here, not once a page: it is large on a large school.
     let site_print = fingerprint(&[
         &serde_json::to_vec(&site).unwrap_or_default(),
@@ -381,18 +363,15 @@ pub fn render_cached(
                     return Ok((job.path, job.audience, bytes.clone(), facts.clone(), print));
                 }
             }
-            // The page's own data is moved, not copied; only `site` is cloned.
-            let mut map = match job.context {
-                Value::Object(map) => map,
-                _ => serde_json::Map::new(),
+            let frame = Frame {
+                path: layout::address_of(&job.path),
+                restricted: !job.audience.is_public(),
+                audience_label: views::audience_label(school, &job.audience),
+                audience_name: views::audience_name(school, &job.audience),
+                preview,
             };
-            map.insert("site".into(), site.clone());
-            let mut ctx = tera::Context::from_value(Value::Object(map))?;
-            ctx.insert("chemin", layout::address_of(&job.path));
-            ctx.insert("restreint", &!job.audience.is_public());
-            ctx.insert("audience", &views::audience_label(school, &job.audience));
-            ctx.insert("audience_nom", &views::audience_name(school, &job.audience));
-            ctx.insert("apercu", &preview);
+            // The page's own data is moved, not copied; only `site` is cloned.
+            let ctx = context(job.context, &frame, &site)?;
             let html = tera.render(&job.template, &ctx).map_err(|e| {
                 anyhow!(
                     "rendu de « {} » avec le gabarit « {} » : {}",
