@@ -4,6 +4,7 @@
 mod feeds;
 mod filters;
 pub mod security;
+pub mod standalone;
 mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -30,9 +31,8 @@ use views::context::Frame;
 /// theme is kept, so that the pages and the areas' shells of one build
 /// share one compilation.
 fn compiled(theme: &Theme) -> Result<Arc<Tera>> {
-    static LAST: std::sync::Mutex<Option<(u64, Arc<Tera>)>> = std::sync::Mutex::new(None);
     let print = theme_fingerprint(theme);
-    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    let mut last = LAST_COMPILED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((p, tera)) = &*last {
         if *p == print {
             return Ok(tera.clone());
@@ -42,6 +42,9 @@ fn compiled(theme: &Theme) -> Result<Arc<Tera>> {
     *last = Some((print, tera.clone()));
     Ok(tera)
 }
+
+/// The last compiled theme: its fingerprint and templates.
+static LAST_COMPILED: std::sync::Mutex<Option<(u64, Arc<Tera>)>> = std::sync::Mutex::new(None);
 
 /// Fingerprint of the theme's templates (names and text).
 fn theme_fingerprint(theme: &Theme) -> u64 {
@@ -54,13 +57,27 @@ fn theme_fingerprint(theme: &Theme) -> u64 {
     )
 }
 
-/// Compiles the theme's templates; errors name the template file.
-fn compile(theme: &Theme) -> Result<Tera> {
+/// An engine with Préau's escaping, filters and functions, and no template.
+fn engine() -> Tera {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(crate::html::escape);
     filters::register(&mut tera);
     tera.register_function("csp", |_: &HashMap<String, Value>| Ok(security::CSP.into()));
+    tera
+}
+
+/// An engine holding the one template `name`.
+fn compile_one(name: &str, source: &str) -> Result<Tera> {
+    let mut tera = engine();
+    tera.add_raw_template(name, source)
+        .map_err(|e| anyhow!("gabarit invalide : {}", chain(&e)))?;
+    Ok(tera)
+}
+
+/// Compiles the theme's templates; errors name the template file.
+fn compile(theme: &Theme) -> Result<Tera> {
+    let mut tera = engine();
     let templates: Vec<(&str, &str)> = theme
         .templates
         .iter()

@@ -32,3 +32,4 @@ mod serve;
 mod session;
 mod snapshots;
 mod stats;
+mod theme;

@@ -160,3 +160,37 @@ fn pages_do_not_depend_on_the_run() {
         );
     }
 }
+
+/// The family letter of the minimal school's CM1 (`lettre.html`), with a
+/// made-up code.
+#[test]
+fn family_letter() {
+    let school_dir = fixture("minimal");
+    let today = preau::dates::Date::parse(TODAY).unwrap();
+    let diags = preau::diagnostic::Diagnostics::new();
+    let school = preau::config::School::load(&school_dir, today, &diags).unwrap();
+    let theme = preau::theme::Theme::load(&school_dir).unwrap();
+    let letter =
+        preau::access::letters::letter(&theme, &school, "cm1", "bakoti-lumipa-rosufa").unwrap();
+    insta::assert_snapshot!("lettre", letter);
+}
+
+/// The preview's error panel (`apercu-erreurs.html`), with text that must
+/// be escaped.
+#[test]
+fn preview_error_panel() {
+    use preau::render::standalone::{preview_errors, Problem};
+    let panel = preview_errors(&[
+        Problem {
+            place: "classes/cm1/blog/sortie/index.md:2:1".into(),
+            message: "clé inconnue « titr » <script>".into(),
+            hint: Some("écrivez « titre » & enregistrez".into()),
+        },
+        Problem {
+            place: "agenda.yaml".into(),
+            message: "date invalide".into(),
+            hint: None,
+        },
+    ]);
+    insta::assert_snapshot!("apercu-erreurs", panel);
+}
