@@ -116,3 +116,43 @@ const PANEL: &str = "apercu-erreurs.html";
 
 /// The default theme's panel.
 const DEFAULT_PANEL: &str = include_str!("../../themes/default/templates/apercu-erreurs.html");
+
+/// One school on the commune's home page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchoolCard {
+    /// The school's name (its folder's name when its `ecole.yaml` is broken).
+    pub name: String,
+    /// Street, postcode and town, on one line (empty when unknown).
+    pub address: String,
+    /// The address of its site (empty when unknown).
+    pub url: String,
+    /// Its accessibility status (« partiellement conforme »), or empty.
+    pub accessibility: String,
+}
+
+/// The context of `commune.html`.
+#[derive(Serialize)]
+struct CommuneHome<'a> {
+    /// The commune (`name`).
+    commune: CommuneName<'a>,
+    /// Its schools, in the order of `commune.yaml`.
+    schools: &'a [SchoolCard],
+}
+
+/// The commune's name.
+#[derive(Serialize)]
+struct CommuneName<'a> {
+    name: &'a str,
+}
+
+/// The commune's home page, listing its schools, with the theme's
+/// `commune.html` (a commune folder's own `theme/` may override it).
+pub fn commune_home(theme: &Theme, name: &str, schools: &[SchoolCard]) -> Result<String> {
+    let tera = compiled(theme)?;
+    let context = CommuneHome {
+        commune: CommuneName { name },
+        schools,
+    };
+    tera.render("commune.html", &tera::Context::from_serialize(&context)?)
+        .map_err(|e| anyhow!("gabarit commune.html : {}", chain(&e)))
+}
