@@ -56,3 +56,72 @@ fn a_letter_template_that_drops_its_policy_or_adds_a_script_is_refused() {
         );
     }
 }
+
+/// The theme reference (book/src/reference/gabarits.md) names every
+/// template of the default theme and every name its templates read: a
+/// theme author finds there each key a template can use.
+#[test]
+fn the_book_documents_every_template_and_every_name_they_read() {
+    let book = std::fs::read_to_string(repo().join("book/src/reference/gabarits.md")).unwrap();
+    let documented: std::collections::BTreeSet<&str> = book
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .flat_map(|span| span.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')))
+        .flat_map(|word| word.split('.'))
+        .collect();
+    let keywords = [
+        "if", "elif", "else", "endif", "for", "in", "endfor", "block", "endblock", "extends",
+        "import", "as", "macro", "endmacro", "and", "or", "not", "is", "loop", "m", "true",
+        "false", "super", "html", "set",
+    ];
+    let comments = regex::Regex::new(r"(?s)\{#.*?#\}").unwrap();
+    let tag = regex::Regex::new(r"(?s)\{\{(.*?)\}\}|\{%-?(.*?)-?%\}").unwrap();
+    let strings = regex::Regex::new(r#""[^"]*""#).unwrap();
+    let calls = regex::Regex::new(r"\|\s*\w+|\w+\s*=|\w+\s*\(|\bis\s+\w+").unwrap();
+    let locals = regex::Regex::new(r"for\s+(\w+)\s+in|macro\s+\w+\(([^)]*)\)").unwrap();
+    let path = regex::Regex::new(r"\b[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*").unwrap();
+    let mut missing = Vec::new();
+    let dir = repo().join("themes/default/templates");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if !book.contains(&format!("`{name}`")) {
+            missing.push(format!("{name}: the template itself"));
+        }
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let text = comments.replace_all(&text, "");
+        let mut local: Vec<String> = Vec::new();
+        for c in locals.captures_iter(&text) {
+            let names = c.get(1).or(c.get(2)).unwrap().as_str();
+            local.extend(
+                names
+                    .split(',')
+                    .map(|n| n.split('=').next().unwrap().trim().to_string()),
+            );
+        }
+        for c in tag.captures_iter(&text) {
+            let inside = c.get(1).or(c.get(2)).unwrap().as_str();
+            let inside = strings.replace_all(inside, "\"\"");
+            let inside = calls.replace_all(&inside, " ");
+            for p in path.find_iter(&inside) {
+                let mut parts = p.as_str().split('.');
+                let first = parts.next().unwrap();
+                let known_first = keywords.contains(&first)
+                    || local.iter().any(|l| l == first)
+                    || documented.contains(first);
+                if !known_first {
+                    missing.push(format!("{name}: {}", p.as_str()));
+                }
+                for field in parts.filter(|_| first != "loop") {
+                    if !documented.contains(field) {
+                        missing.push(format!("{name}: {} ({field})", p.as_str()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in the theme reference: {missing:#?}"
+    );
+}
