@@ -1,6 +1,7 @@
 //! Rendering the site model into files: Tera templates (compiled once,
 //! rendered in parallel), feeds, and the theme's static files.
 
+mod facts;
 mod feeds;
 mod filters;
 pub mod security;
@@ -24,6 +25,7 @@ use crate::layout;
 use crate::output::{Output, RenderedPage};
 use crate::theme::Theme;
 
+pub use facts::page_facts;
 pub use filters::file_size;
 use views::context::Frame;
 
@@ -238,46 +240,6 @@ type SearchFiles = Vec<(String, Arc<Vec<u8>>)>;
 /// A rendered page: path, audience, bytes, what it holds, fingerprint of its data.
 type Rendered = (String, Audience, Arc<Vec<u8>>, RenderedPage, u64);
 
-/// The title and main-content range of a page just rendered, read once
-/// from the HTML the theme made (a school may override the templates).
-pub fn page_facts(html: &str) -> RenderedPage {
-    RenderedPage {
-        title: unescape(between(html, "<title>", "</title>").unwrap_or_default()),
-        main: main_range(html),
-    }
-}
-
-/// Text between two markers.
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let to = text[from..].find(end)? + from;
-    Some(&text[from..to])
-}
-
-/// The range of the inside of `<main …>…</main>` (the whole text when there is none).
-fn main_range(html: &str) -> std::ops::Range<usize> {
-    let Some(open) = html.find("<main") else {
-        return 0..html.len();
-    };
-    let Some(gt) = html[open..].find('>') else {
-        return 0..html.len();
-    };
-    let start = open + gt + 1;
-    let end = html
-        .rfind("</main>")
-        .filter(|e| *e >= start)
-        .unwrap_or(html.len());
-    start..end
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
 /// What the preview server keeps between two renders: the compiled
 /// templates while the theme is unchanged, and each page and each
 /// audience's search index with the fingerprint of the data it was made from.
@@ -455,18 +417,4 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         );
     }
     Ok(output)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_page_says_its_title_and_main_content() {
-        let html = "<title>Sortie &amp; pique-nique — École</title><body><main id=\"contenu\" tabindex=\"-1\">X<p>y</p></main></body>";
-        let facts = page_facts(html);
-        assert_eq!(facts.title, "Sortie & pique-nique — École");
-        assert_eq!(&html[facts.main], "X<p>y</p>");
-        assert_eq!(page_facts("<p>z</p>").main, 0..8);
-    }
 }
