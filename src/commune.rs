@@ -268,14 +268,7 @@ pub fn build_all(
     Ok(results)
 }
 
-/// One line of the commune's home page.
-#[derive(Debug, Serialize)]
-struct SchoolCard {
-    nom: String,
-    adresse: String,
-    url: String,
-    accessibilite: String,
-}
+use crate::render::standalone::SchoolCard;
 
 /// The commune's public home page: its schools, their address, link and
 /// accessibility status, in the default theme.
@@ -288,37 +281,25 @@ pub fn home_page(commune: &Commune) -> Result<Output> {
             Some(school) => {
                 let f = &school.file;
                 cards.push(SchoolCard {
-                    nom: f.nom.clone(),
-                    adresse: format!("{}, {} {}", f.adresse, f.code_postal, f.commune),
+                    name: f.nom.clone(),
+                    address: format!("{}, {} {}", f.adresse, f.code_postal, f.commune),
                     url: school.base_url.clone(),
-                    accessibilite: serde_json::to_value(f.accessibilite.statut)
+                    accessibility: serde_json::to_value(f.accessibilite.statut)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_default(),
                 });
             }
             None => cards.push(SchoolCard {
-                nom: Commune::name(dir),
-                adresse: String::new(),
+                name: Commune::name(dir),
+                address: String::new(),
                 url: String::new(),
-                accessibilite: String::new(),
+                accessibility: String::new(),
             }),
         }
     }
     let theme = crate::theme::Theme::load(&commune.root)?;
-    let template = theme
-        .templates
-        .get("commune.html")
-        .context("le thème n'a pas de gabarit commune.html")?;
-    let mut context = tera::Context::new();
-    context.insert("commune", &commune.file);
-    context.insert("ecoles", &cards);
-    let mut tera = tera::Tera::default();
-    tera.set_escape_fn(crate::html::escape);
-    let html = tera
-        .add_raw_template("commune.html", template)
-        .and_then(|()| tera.render("commune.html", &context))
-        .map_err(|e| anyhow::anyhow!("gabarit commune.html : {e:?}"))?;
+    let html = crate::render::standalone::commune_home(&theme, &commune.file.nom, &cards)?;
     let mut output = Output::default();
     output.add(
         "index.html",

@@ -226,15 +226,20 @@ impl Site {
     /// Renders every page, feed and file into memory, restricted content
     /// in clear (for the preview and for checks; never published as is).
     pub fn render(&self) -> Result<Output> {
-        crate::render::render(
-            &self.school,
-            &self.content,
-            &self.theme,
-            &self.root,
-            self.today,
-            self.preview,
-            &self.photos,
-        )
+        crate::render::render(&self.render_input())
+    }
+
+    /// What rendering reads of the site.
+    fn render_input(&self) -> crate::render::Input<'_> {
+        crate::render::Input {
+            school: &self.school,
+            content: &self.content,
+            theme: &self.theme,
+            school_root: &self.root,
+            today: self.today,
+            preview: self.preview,
+            photos: &self.photos,
+        }
     }
 
     /// The search indexes alone (the preview adds them after the pages).
@@ -244,16 +249,7 @@ impl Site {
 
     /// Like [`Site::render`], re-rendering only what changed (preview).
     pub fn render_cached(&self, cache: &mut crate::render::RenderCache) -> Result<Output> {
-        crate::render::render_cached(
-            &self.school,
-            &self.content,
-            &self.theme,
-            &self.root,
-            self.today,
-            self.preview,
-            &self.photos,
-            cache,
-        )
+        crate::render::render_cached(&self.render_input(), cache)
     }
 
     /// Renders the site and seals every restricted audience: what `build`

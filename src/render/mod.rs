@@ -1,9 +1,11 @@
 //! Rendering the site model into files: Tera templates (compiled once,
 //! rendered in parallel), feeds, and the theme's static files.
 
+mod facts;
 mod feeds;
 mod filters;
 pub mod security;
+pub mod standalone;
 mod views;
 mod webapp;
 
@@ -13,7 +15,7 @@ use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tera::Tera;
 
 use crate::config::{Audience, School};
@@ -24,27 +26,16 @@ use crate::layout;
 use crate::output::{Output, RenderedPage};
 use crate::theme::Theme;
 
+pub use facts::page_facts;
 pub use filters::file_size;
-
-/// One HTML page to render.
-struct Job {
-    /// Output file path (`classes/cm1/index.html`).
-    path: String,
-    /// Template name.
-    template: String,
-    /// Page-specific context (merged over the site context).
-    context: Value,
-    /// Who may read it.
-    audience: Audience,
-}
+use views::context::Frame;
 
 /// The theme's templates, compiled once per theme: the last compiled
 /// theme is kept, so that the pages and the areas' shells of one build
 /// share one compilation.
 fn compiled(theme: &Theme) -> Result<Arc<Tera>> {
-    static LAST: std::sync::Mutex<Option<(u64, Arc<Tera>)>> = std::sync::Mutex::new(None);
     let print = theme_fingerprint(theme);
-    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    let mut last = LAST_COMPILED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((p, tera)) = &*last {
         if *p == print {
             return Ok(tera.clone());
@@ -54,6 +45,9 @@ fn compiled(theme: &Theme) -> Result<Arc<Tera>> {
     *last = Some((print, tera.clone()));
     Ok(tera)
 }
+
+/// The last compiled theme: its fingerprint and templates.
+static LAST_COMPILED: std::sync::Mutex<Option<(u64, Arc<Tera>)>> = std::sync::Mutex::new(None);
 
 /// Fingerprint of the theme's templates (names and text).
 fn theme_fingerprint(theme: &Theme) -> u64 {
@@ -66,13 +60,27 @@ fn theme_fingerprint(theme: &Theme) -> u64 {
     )
 }
 
-/// Compiles the theme's templates; errors name the template file.
-fn compile(theme: &Theme) -> Result<Tera> {
+/// An engine with Préau's escaping, filters and functions, and no template.
+fn engine() -> Tera {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(crate::html::escape);
     filters::register(&mut tera);
     tera.register_function("csp", |_: &HashMap<String, Value>| Ok(security::CSP.into()));
+    tera
+}
+
+/// An engine holding the one template `name`.
+fn compile_one(name: &str, source: &str) -> Result<Tera> {
+    let mut tera = engine();
+    tera.add_raw_template(name, source)
+        .map_err(|e| anyhow!("gabarit invalide : {}", chain(&e)))?;
+    Ok(tera)
+}
+
+/// Compiles the theme's templates; errors name the template file.
+fn compile(theme: &Theme) -> Result<Tera> {
+    let mut tera = engine();
     let templates: Vec<(&str, &str)> = theme
         .templates
         .iter()
@@ -103,70 +111,64 @@ pub fn shells(
     content: &Content,
     today: Date,
     areas: &[(Audience, String)],
-) -> Result<std::collections::BTreeMap<Audience, Vec<u8>>> {
+) -> Result<BTreeMap<Audience, Vec<u8>>> {
     let tera = compiled(theme)?;
-    let site = views::site_context(school, content, today);
-    let mut shells = std::collections::BTreeMap::new();
-    let title = |audience: &Audience| match audience {
-        Audience::Class(id) => format!(
-            "Espace de la classe {}",
-            school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)
-        ),
-        Audience::Staff => "Espace de l'équipe".to_string(),
-        _ => "Espace des familles".to_string(),
-    };
-    // Every area of the school, for « Mes espaces » (those this browser opened).
-    let all: Vec<Value> = areas
-        .iter()
-        .map(|(a, _)| json!({"id": a.id(), "chemin": layout::area_path(a), "titre": title(a)}))
-        .collect();
-    for (audience, index) in areas {
-        let area = layout::area_path(audience);
-        let mut ctx = tera::Context::from_value(json!({ "site": site }))?;
-        ctx.insert("titre", &title(audience));
-        ctx.insert("espaces", &all);
-        ctx.insert("chemin", &area);
-        ctx.insert("restreint", &false);
-        ctx.insert(
-            "espace",
-            &json!({
-                "id": audience.id(),
-                "index": format!("{}{index}", school.base_path),
-                "index_id": layout::index_id(audience),
-                "cles": format!("{}{}", school.base_path, layout::KEY_RING),
-                "classe": matches!(audience, Audience::Class(_)),
-            }),
-        );
+    let site = serde_json::to_value(views::context::site(school, content, today))?;
+    let mut shells = BTreeMap::new();
+    for (audience, path, shell) in views::shell_contexts(school, areas) {
+        let frame = Frame {
+            path: &path,
+            restricted: false,
+            audience_label: views::audience_label(school, &audience),
+            audience_name: views::audience_name(school, &audience),
+            preview: false,
+        };
+        let ctx = context(serde_json::to_value(&shell)?, &frame, &site)?;
         let html = tera
             .render("shell.html", &ctx)
             .map_err(|e| anyhow!("rendu de l'espace « {audience} » : {}", chain(&e)))?;
-        security::check_page(&layout::index_file(&area), &html)?;
-        shells.insert(audience.clone(), html.into_bytes());
+        security::check_page(&layout::index_file(&path), &html)?;
+        shells.insert(audience, html.into_bytes());
     }
     Ok(shells)
 }
 
+/// The Tera context of a page: its own `page` context (an object), the
+/// keys of its `frame`, and `site`.
+fn context(page: Value, frame: &Frame, site: &Value) -> Result<tera::Context> {
+    let mut map = match page {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    if let Value::Object(keys) = serde_json::to_value(frame)? {
+        map.extend(keys);
+    }
+    map.insert("site".into(), site.clone());
+    Ok(tera::Context::from_value(Value::Object(map))?)
+}
+
+/// What a render reads: the loaded school, as of a day.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    /// `ecole.yaml` and the classes.
+    pub school: &'a School,
+    /// Pages, events, documents and assets.
+    pub content: &'a Content,
+    /// Templates and static files.
+    pub theme: &'a Theme,
+    /// The school folder (assets and documents are copied from it).
+    pub school_root: &'a Path,
+    /// The day the site is built for.
+    pub today: Date,
+    /// True for `preau serve`.
+    pub preview: bool,
+    /// The processed photos, by site path of their original.
+    pub photos: &'a BTreeMap<String, Photo>,
+}
+
 /// Renders the whole site into an [`Output`].
-#[allow(clippy::too_many_arguments)]
-pub fn render(
-    school: &School,
-    content: &Content,
-    theme: &Theme,
-    school_root: &Path,
-    today: Date,
-    preview: bool,
-    photos: &BTreeMap<String, Photo>,
-) -> Result<Output> {
-    render_cached(
-        school,
-        content,
-        theme,
-        school_root,
-        today,
-        preview,
-        photos,
-        &mut RenderCache::default(),
-    )
+pub fn render(input: &Input) -> Result<Output> {
+    render_cached(input, &mut RenderCache::default())
 }
 
 /// One MiniSearch index per audience: the public one split under
@@ -243,46 +245,6 @@ type SearchFiles = Vec<(String, Arc<Vec<u8>>)>;
 /// A rendered page: path, audience, bytes, what it holds, fingerprint of its data.
 type Rendered = (String, Audience, Arc<Vec<u8>>, RenderedPage, u64);
 
-/// The title and main-content range of a page just rendered, read once
-/// from the HTML the theme made (a school may override the templates).
-pub fn page_facts(html: &str) -> RenderedPage {
-    RenderedPage {
-        title: unescape(between(html, "<title>", "</title>").unwrap_or_default()),
-        main: main_range(html),
-    }
-}
-
-/// Text between two markers.
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let to = text[from..].find(end)? + from;
-    Some(&text[from..to])
-}
-
-/// The range of the inside of `<main …>…</main>` (the whole text when there is none).
-fn main_range(html: &str) -> std::ops::Range<usize> {
-    let Some(open) = html.find("<main") else {
-        return 0..html.len();
-    };
-    let Some(gt) = html[open..].find('>') else {
-        return 0..html.len();
-    };
-    let start = open + gt + 1;
-    let end = html
-        .rfind("</main>")
-        .filter(|e| *e >= start)
-        .unwrap_or(html.len());
-    start..end
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
 /// What the preview server keeps between two renders: the compiled
 /// templates while the theme is unchanged, and each page and each
 /// audience's search index with the fingerprint of the data it was made from.
@@ -333,17 +295,16 @@ fn hasher(parts: &[&[u8]]) -> std::collections::hash_map::DefaultHasher {
 }
 
 /// Like [`render`], re-rendering only the pages whose data changed.
-#[allow(clippy::too_many_arguments)]
-pub fn render_cached(
-    school: &School,
-    content: &Content,
-    theme: &Theme,
-    school_root: &Path,
-    today: Date,
-    preview: bool,
-    photos: &BTreeMap<String, Photo>,
-    cache: &mut RenderCache,
-) -> Result<Output> {
+pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
+    let Input {
+        school,
+        content,
+        theme,
+        school_root,
+        today,
+        preview,
+        photos,
+    } = *input;
     let theme_print = theme_fingerprint(theme);
     if cache.theme != theme_print || cache.tera.is_none() {
         cache.tera = Some(compiled(theme)?);
@@ -351,7 +312,7 @@ pub fn render_cached(
         cache.pages.clear();
     }
     let tera = cache.tera.clone().expect("compiled above");
-    let site = views::site_context(school, content, today);
+    let site = serde_json::to_value(views::context::site(school, content, today))?;
     // Hashed once here, not once a page: it is large on a large school.
     let site_print = fingerprint(&[
         &serde_json::to_vec(&site).unwrap_or_default(),
@@ -386,18 +347,15 @@ pub fn render_cached(
                     return Ok((job.path, job.audience, bytes.clone(), facts.clone(), print));
                 }
             }
-            // The page's own data is moved, not copied; only `site` is cloned.
-            let mut map = match job.context {
-                Value::Object(map) => map,
-                _ => serde_json::Map::new(),
+            let frame = Frame {
+                path: layout::address_of(&job.path),
+                restricted: !job.audience.is_public(),
+                audience_label: views::audience_label(school, &job.audience),
+                audience_name: views::audience_name(school, &job.audience),
+                preview,
             };
-            map.insert("site".into(), site.clone());
-            let mut ctx = tera::Context::from_value(Value::Object(map))?;
-            ctx.insert("chemin", layout::address_of(&job.path));
-            ctx.insert("restreint", &!job.audience.is_public());
-            ctx.insert("audience", &views::audience_label(school, &job.audience));
-            ctx.insert("audience_nom", &views::audience_name(school, &job.audience));
-            ctx.insert("apercu", &preview);
+            // The page's own data is moved, not copied; only `site` is cloned.
+            let ctx = context(job.context, &frame, &site)?;
             let html = tera.render(&job.template, &ctx).map_err(|e| {
                 anyhow!(
                     "rendu de « {} » avec le gabarit « {} » : {}",
@@ -477,18 +435,4 @@ pub fn render_cached(
         );
     }
     Ok(output)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_page_says_its_title_and_main_content() {
-        let html = "<title>Sortie &amp; pique-nique — École</title><body><main id=\"contenu\" tabindex=\"-1\">X<p>y</p></main></body>";
-        let facts = page_facts(html);
-        assert_eq!(facts.title, "Sortie & pique-nique — École");
-        assert_eq!(&html[facts.main], "X<p>y</p>");
-        assert_eq!(page_facts("<p>z</p>").main, 0..8);
-    }
 }

@@ -179,37 +179,23 @@ pub fn inject(html: &[u8], generation: u64, problems: &[Diagnostic]) -> Vec<u8> 
     out.into_bytes()
 }
 
-/// The French error panel shown over the last good page (styled by
-/// `apercu.css`: no inline style).
+/// The French error panel shown over the last good page, made with the
+/// theme's `apercu-erreurs.html` (styled by `apercu.css`: no inline style).
 pub fn overlay(problems: &[Diagnostic]) -> String {
-    let mut items = String::new();
-    for d in problems {
-        let place = match (d.line, d.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", d.file.display()),
-            (Some(l), None) => format!("{}:{l}", d.file.display()),
-            _ => d.file.display().to_string(),
-        };
-        items.push_str(&format!(
-            "<li><code>{}</code> : {}",
-            crate::html::escape(&place),
-            crate::html::escape(&d.message)
-        ));
-        if let Some(h) = &d.hint {
-            items.push_str(&format!(
-                "<br><small>conseil : {}</small>",
-                crate::html::escape(h)
-            ));
-        }
-        items.push_str("</li>");
-    }
-    format!(
-        "<div id=\"preau-erreurs\" role=\"alert\">\
-         <p class=\"preau-erreurs-titre\">Le site n'a pas pu être reconstruit ({} problème{}). \
-         La dernière version correcte est affichée dessous ; corrigez puis enregistrez : \
-         la page se mettra à jour.</p><ul>{items}</ul></div>",
-        problems.len(),
-        if problems.len() > 1 { "s" } else { "" }
-    )
+    use crate::render::standalone::Problem;
+    let problems: Vec<Problem> = problems
+        .iter()
+        .map(|d| Problem {
+            place: match (d.line, d.column) {
+                (Some(l), Some(c)) => format!("{}:{l}:{c}", d.file.display()),
+                (Some(l), None) => format!("{}:{l}", d.file.display()),
+                _ => d.file.display().to_string(),
+            },
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        })
+        .collect();
+    crate::render::standalone::preview_errors(&problems)
 }
 
 /// The reload stream (server-sent events): one `data:` line with the

@@ -30,4 +30,6 @@ mod robust;
 mod search;
 mod serve;
 mod session;
+mod snapshots;
 mod stats;
+mod theme;

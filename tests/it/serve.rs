@@ -359,3 +359,43 @@ fn a_text_save_reads_no_photo() {
         "the record is kept on disk"
     );
 }
+
+/// The error panel comes from the theme's `apercu-erreurs.html`: a school
+/// may override it, and what it shows is still escaped.
+#[test]
+fn a_school_theme_overrides_the_error_panel() {
+    let (_tmp, school) = school_copy("minimal");
+    let default = std::fs::read_to_string(
+        super::common::repo().join("themes/default/templates/apercu-erreurs.html"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(school.join("theme/templates")).unwrap();
+    std::fs::write(
+        school.join("theme/templates/apercu-erreurs.html"),
+        default.replace(
+            "Le site n'a pas pu être reconstruit",
+            "Oups, notre site est cassé",
+        ),
+    )
+    .unwrap();
+    let server = start(&school, &[]);
+    let page = format!("{}classes/cm1/blog/sortie/", server.address);
+    wait_for(&page, "the post", |s, b| {
+        s == 200 && b.contains("Sortie au musée")
+    });
+    let post = school.join("classes/cm1/blog/sortie/index.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(
+        &post,
+        text.replace("titre: Sortie au musée", "<titr>: Sortie"),
+    )
+    .unwrap();
+    let body = wait_for(&page, "the error overlay", |_, b| {
+        b.contains("preau-erreurs")
+    });
+    assert!(body.contains("Oups, notre site est cassé"), "{body}");
+    assert!(
+        !body.contains("<titr>") && body.contains("&lt;titr&gt;"),
+        "{body}"
+    );
+}
