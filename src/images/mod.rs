@@ -385,8 +385,15 @@ pub fn rewrite_html(html: &str, base: &str, photos: &BTreeMap<String, Photo>) ->
                     .iter()
                     .map(|v| format!("{base}{} {}w", crate::slug::encode_path(&v.path), v.width))
                     .collect();
+                // A list's picture (`data-vignette`) is shown small.
+                let tag_end = after[end..].find('>').map_or(after.len(), |e| end + e);
+                let sizes = if after[end..tag_end].contains(" data-vignette") {
+                    "(max-width: 32rem) 100vw, 16rem"
+                } else {
+                    "(max-width: 52rem) 100vw, 52rem"
+                };
                 out.push_str(&format!(
-                    "<img src=\"{base}{}\" srcset=\"{}\" sizes=\"(max-width: 52rem) 100vw, 52rem\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\"",
+                    "<img src=\"{base}{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{}\" height=\"{}\" loading=\"lazy\" decoding=\"async\"",
                     crate::slug::encode_path(&main.path),
                     srcset.join(", "),
                     main.width,

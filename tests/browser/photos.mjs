@@ -1,7 +1,8 @@
 // A photo of a class post opens full screen in Debian's Chromium, the way a
 // parent taps it on a phone: its caption shows, the photo is decrypted and
 // loaded, « Enregistrer » saves what is shown, Escape closes. Loopback
-// only, bounded in time, cleans up.
+// only, bounded in time, cleans up. Then the news lists (the class's,
+// decrypted, and the school's) show each post's picture.
 //
 // node tests/browser/photos.mjs --site DIR --base /ecole/ --area classes/cm1/ --code CODE --route blog/X/ --caption TEXT
 import { launch, serve } from "./lib.mjs";
@@ -45,6 +46,18 @@ try {
   if (!seen.viewer.covers) { failures.push("the viewer does not cover the screen"); }
   await page.keyboard.press("Escape");
   await page.waitForFunction(() => !document.querySelector("dialog.visionneuse").open, { timeout: 5000 }).catch(() => failures.push("Escape does not close the viewer"));
+  // The class's news list shows each post's picture (decrypted too).
+  await page.evaluate(() => { location.hash = "#/blog/"; });
+  await page.waitForFunction(() => [...document.querySelectorAll("#contenu-espace .carte img[data-vignette]")].some((i) => i.src.startsWith("blob:") && i.naturalWidth > 0), { timeout: 15000 })
+    .catch(() => failures.push("the class news list shows no decrypted thumbnail"));
+  // And so does the school's public news list.
+  await page.goto(`${server.url}${opt.base}actualites/`, { waitUntil: "networkidle0" });
+  seen.publicThumbnails = await page.evaluate(async () => {
+    const imgs = [...document.querySelectorAll(".carte img[data-vignette]")];
+    for (const i of imgs) { i.loading = "eager"; i.scrollIntoView(); await i.decode().catch(() => null); }
+    return imgs.filter((i) => i.naturalWidth > 0).length;
+  });
+  if (!seen.publicThumbnails) { failures.push("the school news list shows no thumbnail"); }
   if (errors.length) { failures.push(`page errors: ${errors.join(" | ")}`); }
 } catch (e) {
   failures.push(String(e && e.stack || e));

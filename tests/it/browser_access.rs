@@ -327,7 +327,7 @@ fn nouveautes_lists_exactly_the_post_and_the_homework_a_new_version_added_in_chr
 
 #[test]
 #[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
-fn a_class_photo_shows_its_caption_and_opens_full_screen_in_chromium() {
+fn photos_show_captions_open_full_screen_and_lists_show_thumbnails_in_chromium() {
     require(&["browser"]);
     let (out, base) = super::common::example_site();
     let school = super::common::repo().join("example-school");

@@ -95,7 +95,9 @@ fn no_disallowed_type_is_published_linked_or_not() {
     for f in &published {
         let ext = f.rsplit('.').next().unwrap_or("");
         assert!(
-            !matches!(ext, "svg" | "mp4" | "js" | "txt") || f.starts_with("static/"),
+            !matches!(ext, "svg" | "mp4" | "js" | "txt")
+                || f.starts_with("static/")
+                || f == preau::layout::SERVICE_WORKER,
             "{f} was published"
         );
         assert!(

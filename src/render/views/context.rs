@@ -133,6 +133,26 @@ pub struct PageView<'a> {
     pub homework: Vec<HomeworkView<'a>>,
     /// A post's photos.
     pub gallery: &'a [GalleryPhoto],
+    /// The picture shown beside it in lists: its first photo, if any.
+    pub thumbnail: Option<Thumbnail<'a>>,
+}
+
+/// A post's picture in a list (the images stage adds its widths).
+#[derive(Debug, Clone, Serialize)]
+pub struct Thumbnail<'a> {
+    pub src: &'a str,
+}
+
+/// The first photo of a page: of its gallery, else of its text.
+fn thumbnail(page: &Page) -> Option<Thumbnail<'_>> {
+    if let Some(photo) = page.gallery.first() {
+        return Some(Thumbnail { src: &photo.src });
+    }
+    let at = page.content.find("<img src=\"")? + "<img src=\"".len();
+    let len = page.content[at..].find('"')?;
+    Some(Thumbnail {
+        src: &page.content[at..at + len],
+    })
 }
 
 impl<'a> PageView<'a> {
@@ -156,6 +176,7 @@ impl<'a> PageView<'a> {
                 })
                 .collect(),
             gallery: &page.gallery,
+            thumbnail: thumbnail(page),
         }
     }
 
