@@ -4,15 +4,24 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// Exit code of a program whose reader went away (128 + SIGPIPE), as a
 /// C program killed by the signal would give.
 const CLOSED_PIPE_EXIT: i32 = 141;
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let cli = preau::cli::Cli::parse();
+    let cli = match preau::cli::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(stop) => {
+            // Not print!: a closed pipe (`preau --help | head`) must not panic.
+            let _ = if stop.code == 0 {
+                std::io::stdout().write_all(stop.text.as_bytes())
+            } else {
+                std::io::stderr().write_all(stop.text.as_bytes())
+            };
+            return ExitCode::from(stop.code);
+        }
+    };
     let level = match cli.verbose {
         0 => "warn",
         1 => "info",
