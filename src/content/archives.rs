@@ -86,7 +86,7 @@ struct ArchivedMeta {
     a_faire: Vec<Homework>,
     #[serde(default)]
     galerie: Vec<GalleryItem>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::boolean")]
     brouillon: bool,
 }
 
