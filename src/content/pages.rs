@@ -33,6 +33,9 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
             }
         },
     };
+    if source.embedded.is_none() {
+        super::placeholders::scan(rel, &text, diags);
+    }
     let split = match frontmatter::split(&text) {
         Ok(s) => s,
         Err(msg) => {
