@@ -40,12 +40,21 @@ fn main() -> ExitCode {
     match preau::cmd::run(cli.command) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("erreur : {err}");
+            eprintln!("erreur : {}", french(err.as_ref()));
             for cause in err.chain().skip(1) {
-                eprintln!("  cause : {cause}");
+                eprintln!("  cause : {}", french(cause));
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// An error's text, in French when it comes from the system (a missing
+/// file, a refused access): the system's own words are English.
+fn french(err: &(dyn std::error::Error + 'static)) -> String {
+    match err.downcast_ref::<std::io::Error>() {
+        Some(io) => preau::diagnostic::io_words(io),
+        None => err.to_string(),
     }
 }
 

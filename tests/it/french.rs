@@ -52,6 +52,9 @@ const ENGLISH: &[&str] = &[
     "unknown variant",
     "duplicate",
     "YAML illisible :",
+    "No such file",
+    "os error",
+    "Permission denied",
 ];
 
 /// The English strings found in `output`.
@@ -147,6 +150,28 @@ fn clap_errors_are_french() {
     );
     let r = preau(tmp.path(), &["buidl"]);
     assert!(text(&r).1.contains("« build »"), "{:?}", text(&r));
+}
+
+/// The system's own words (a missing folder or key file) are English.
+#[test]
+fn system_errors_are_french() {
+    let (tmp, school) = school_copy("minimal");
+    let missing = tmp.path().join("absent");
+    let missing = missing.to_str().unwrap();
+    let key = format!("{missing}.key");
+    let runs: &[&[&str]] = &[
+        &["check", missing],
+        &["build", missing],
+        &["submit", ".", "--cle", &key],
+        &["publier-classe", "cm1", "--cle", &key],
+    ];
+    for args in runs {
+        let r = preau(&school, args);
+        let shown = both(&r);
+        assert!(!r.status.success(), "preau {args:?}: {shown}");
+        assert!(shown.contains("introuvable"), "preau {args:?}: {shown}");
+        assert_french(&format!("preau {}", args.join(" ")), &shown);
+    }
 }
 
 /// YAML mistakes a teacher makes, each with the line it must name.
