@@ -329,6 +329,33 @@ mod tests {
     }
 
     #[test]
+    fn serde_shapes_are_french() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Shapes {
+            #[serde(default)]
+            pair: Option<(u8, u8)>,
+            #[serde(default)]
+            either: Option<Either>,
+        }
+        #[derive(Debug, Deserialize)]
+        #[serde(untagged)]
+        #[allow(dead_code)]
+        enum Either {
+            Number(u8),
+            List(Vec<u8>),
+        }
+        let err = parse::<Shapes>("pair: [1]\n", Path::new("ecole.yaml"), 1).unwrap_err();
+        assert!(
+            err.message.contains("nombre d'éléments inattendu (1)"),
+            "{}",
+            err.message
+        );
+        let err = parse::<Shapes>("either: {a: b}\n", Path::new("ecole.yaml"), 1).unwrap_err();
+        assert!(err.message.contains("forme inattendue"), "{}", err.message);
+    }
+
+    #[test]
     fn syntax_errors_say_what_to_do_in_french() {
         for (text, expected, line) in [
             (

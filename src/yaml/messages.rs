@@ -244,6 +244,19 @@ fn translate(raw: &str, file: &Path) -> (String, Option<String>) {
             Some(format!("valeurs possibles : {}.", expected.join(", "))),
         );
     }
+    if msg.starts_with("data did not match any variant") {
+        return (
+            format!("{prefix}valeur d'une forme inattendue"),
+            Some("comparez avec l'exemple du livre (Référence, configuration) : texte, liste ou clés indentées.".into()),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid length ") {
+        let count = rest.split(',').next().unwrap_or("").trim();
+        return (
+            format!("{prefix}nombre d'éléments inattendu ({count})"),
+            Some("comparez avec l'exemple du livre (Référence, configuration).".into()),
+        );
+    }
     if msg.starts_with("duplicate entry") || msg.starts_with("duplicate field") {
         let name = backticked(msg).first().cloned().unwrap_or_default();
         return (
