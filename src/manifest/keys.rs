@@ -61,9 +61,16 @@ pub fn generate(role: Role, dir: &Path, no_password: bool) -> Result<Generated> 
 pub fn load_secret(path: &Path) -> Result<SecretKey> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("la clé secrète « {} » est introuvable", path.display()))?;
-    let sk_box = SecretKeyBox::from_string(&text).map_err(|e| {
+    if PublicKeyBox::from_string(&text)
+        .and_then(|b| b.into_public_key())
+        .is_ok()
+    {
+        bail!("« {} » est une clé publique : pour signer, il faut la clé secrète\n  conseil : indiquez le fichier .key (pas le .pub) créé par « preau keys generate »", path.display());
+    }
+    // minisign's reason is English and says nothing more to a teacher.
+    let sk_box = SecretKeyBox::from_string(&text).map_err(|_| {
         anyhow!(
-            "« {} » n'est pas une clé secrète minisign : {e}",
+            "« {} » n'est pas une clé secrète minisign\n  conseil : indiquez le fichier .key (pas le .pub) créé par « preau keys generate »",
             path.display()
         )
     })?;

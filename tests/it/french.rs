@@ -172,6 +172,17 @@ fn system_errors_are_french() {
         assert!(shown.contains("introuvable"), "preau {args:?}: {shown}");
         assert_french(&format!("preau {}", args.join(" ")), &shown);
     }
+    // A public key given for the secret one.
+    let public = school.join("directeur.pub");
+    std::fs::write(
+        &public,
+        "untrusted comment: minisign public key\nRWRIrCed0StVhXuph9nUOgB064zeXkZAA5RbCZVTW7iciFmk9zCl6nqU\n",
+    )
+    .unwrap();
+    let r = preau(&school, &["submit", ".", "--cle", "directeur.pub"]);
+    let shown = both(&r);
+    assert!(shown.contains("est une clé publique"), "{shown}");
+    assert_french("preau submit --cle directeur.pub", &shown);
 }
 
 /// YAML mistakes a teacher makes, each with the line it must name.
