@@ -1,13 +1,19 @@
-//! Command-line arguments (clap). Doc comments are the French help.
+//! Command-line arguments (clap). Doc comments are the French help; the
+//! field names are English, the flags users type are French
+//! (`#[arg(long = "ecole")] school`). clap writes a few words of its own
+//! (headings, « [default: …] », its error messages) in English: [`parse`]
+//! gives them in French.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+mod french;
 
 /// Préau : le site de l'école, construit à partir des textes des enseignant·es.
 #[derive(Debug, Parser)]
 #[command(name = "preau", version, about, long_about = None, disable_help_subcommand = true)]
-#[command(help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}")]
 #[command(
     subcommand_help_heading = "Commandes",
     subcommand_value_name = "COMMANDE"
@@ -35,11 +41,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Construit le site dans DOSSIER/public (alias : construire).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "construire"
-    )]
+    #[command(alias = "construire")]
     Build {
         /// Dossier de l'école (par défaut : le dossier courant).
         #[arg(default_value = ".", hide_default_value = true, value_name = "DOSSIER")]
@@ -49,33 +51,21 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// Vérifie tout le dossier de l'école et signale chaque problème (alias : controler).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "controler"
-    )]
+    #[command(alias = "controler")]
     Check {
         /// Dossier de l'école (par défaut : le dossier courant).
         #[arg(default_value = ".", hide_default_value = true, value_name = "DOSSIER")]
         dir: PathBuf,
     },
     /// Crée le dossier d'une nouvelle école, prêt à construire (alias : creer).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "creer"
-    )]
+    #[command(alias = "creer")]
     Init {
         /// Dossier à créer.
         #[arg(value_name = "DOSSIER")]
         dir: PathBuf,
     },
     /// Crée un fichier prêt à remplir : article, jour de cahier ou ressources (alias : nouveau).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "nouveau"
-    )]
+    #[command(alias = "nouveau")]
     New {
         /// Ce qu'il faut créer.
         #[arg(value_enum, value_name = "TYPE")]
@@ -84,47 +74,40 @@ pub enum Command {
         #[arg(value_name = "TITRE")]
         title: Option<String>,
         /// Identifiant de la classe (cp, ce1…) ; sans classe, un article est une actualité de l'école.
-        #[arg(short, long, value_name = "ID")]
-        classe: Option<String>,
+        #[arg(short = 'c', long = "classe", value_name = "ID")]
+        class: Option<String>,
         /// Date du jour de cahier ou de l'article (AAAA-MM-JJ ; par défaut : aujourd'hui).
         #[arg(short, long, value_name = "DATE")]
         date: Option<String>,
         /// Dossier de l'école (par défaut : le dossier courant).
         #[arg(
-            short,
-            long,
+            short = 'e',
+            long = "ecole",
             default_value = ".",
             hide_default_value = true,
             value_name = "DOSSIER"
         )]
-        ecole: PathBuf,
+        school: PathBuf,
     },
     /// Codes d'accès des familles : créer, renouveler, imprimer les lettres (alias : acces).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "acces"
-    )]
+    #[command(alias = "acces")]
     Access {
         /// Ce qu'il faut faire.
         #[command(subcommand)]
         action: AccessAction,
         /// Dossier de l'école (par défaut : le dossier courant).
         #[arg(
-            short,
-            long,
+            short = 'e',
+            long = "ecole",
             default_value = ".",
+            hide_default_value = true,
             value_name = "DOSSIER",
             global = true
         )]
-        ecole: PathBuf,
+        school: PathBuf,
     },
     /// Prépare la nouvelle année scolaire : archives pour l'équipe, nouvelles classes, nouveaux codes (alias : rentree).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "rentree"
-    )]
+    #[command(alias = "rentree")]
     Annee {
         /// Dossier de l'école (par défaut : le dossier courant).
         #[arg(default_value = ".", hide_default_value = true, value_name = "DOSSIER")]
@@ -136,44 +119,32 @@ pub enum Command {
         #[arg(short, long, value_name = "LISTE")]
         classes: Option<String>,
         /// Montre ce qui changerait, sans rien modifier (alias : --essai).
-        #[arg(long, visible_alias = "essai")]
+        #[arg(long, alias = "essai")]
         dry_run: bool,
     },
     /// Clés de signature du directeur et de l'IEN (alias : cles).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "cles"
-    )]
+    #[command(alias = "cles")]
     Keys {
         /// Ce qu'il faut faire.
         #[command(subcommand)]
         action: KeysAction,
     },
     /// Directeur : construit, signe et prépare la soumission à l'IEN (alias : soumettre).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "soumettre"
-    )]
+    #[command(alias = "soumettre")]
     Submit {
         /// Dossier de l'école (par défaut : le dossier courant).
         #[arg(default_value = ".", hide_default_value = true, value_name = "DOSSIER")]
         dir: PathBuf,
         /// Clé secrète du directeur (par défaut : DOSSIER/.preau/cles/directeur.key).
-        #[arg(long, value_name = "CLÉ")]
-        cle: Option<PathBuf>,
+        #[arg(long = "cle", value_name = "CLÉ")]
+        key: Option<PathBuf>,
     },
     /// Enseignant·e : signe et publie le seul espace de sa classe, sans attendre l'IEN si la politique le permet.
-    #[command(
-        name = "publier-classe",
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}"
-    )]
+    #[command(name = "publier-classe")]
     PublishClass {
         /// La classe dont l'espace a changé (cp, cm1…).
         #[arg(value_name = "CLASSE")]
-        classe: String,
+        class: String,
         /// Dossier de l'école (par défaut : le dossier courant).
         #[arg(
             long = "ecole",
@@ -183,94 +154,82 @@ pub enum Command {
         )]
         dir: PathBuf,
         /// Clé secrète de l'enseignant·e (par défaut : DOSSIER/.preau/cles/enseignant-CLASSE.key) ou du directeur.
-        #[arg(long, value_name = "CLÉ")]
-        cle: Option<PathBuf>,
+        #[arg(long = "cle", value_name = "CLÉ")]
+        key: Option<PathBuf>,
         /// Le site publié en dernier (par défaut : la destination si c'est un dossier, sinon celui que Préau a retenu).
-        #[arg(long, value_name = "SITE")]
-        depuis: Option<PathBuf>,
+        #[arg(long = "depuis", value_name = "SITE")]
+        from: Option<PathBuf>,
         /// Dossier de destination, à la place de celui de ecole.yaml.
-        #[arg(long, value_name = "DOSSIER")]
-        vers: Option<PathBuf>,
+        #[arg(long = "vers", value_name = "DOSSIER")]
+        to: Option<PathBuf>,
         /// Signe et vérifie sans publier.
-        #[arg(long)]
-        sans_publier: bool,
+        #[arg(long = "sans-publier")]
+        no_deploy: bool,
     },
     /// IEN : vérifie une soumission, montre le rapport, signe l'approbation ou le refus (alias : approuver).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "approuver"
-    )]
+    #[command(alias = "approuver")]
     Approve {
         /// Le fichier de soumission reçu du directeur.
         #[arg(value_name = "SOUMISSION")]
         submission: PathBuf,
         /// Clé secrète de l'IEN.
-        #[arg(long, value_name = "CLÉ", default_value = ".preau/cles/ien.key")]
-        cle: PathBuf,
+        #[arg(
+            long = "cle",
+            value_name = "CLÉ",
+            default_value = ".preau/cles/ien.key"
+        )]
+        key: PathBuf,
         /// Dossier de l'école, pour les clés de « confiance » de ecole.yaml.
-        #[arg(long, value_name = "DOSSIER")]
-        ecole: Option<PathBuf>,
+        #[arg(long = "ecole", value_name = "DOSSIER")]
+        school: Option<PathBuf>,
         /// Clé publique du directeur (fichier .pub ou ligne de la clé), à défaut de --ecole.
-        #[arg(long, value_name = "CLÉ")]
-        directeur: Option<String>,
+        #[arg(long = "directeur", value_name = "CLÉ")]
+        director_key: Option<String>,
         /// Refuse la version, avec son motif (alias : --refuser).
-        #[arg(long, visible_alias = "refuser", value_name = "MOTIF")]
+        #[arg(long, alias = "refuser", value_name = "MOTIF")]
         refuse: Option<String>,
         /// Approuve sans poser la question (alias : --oui).
-        #[arg(long, visible_alias = "oui")]
+        #[arg(long, alias = "oui")]
         yes: bool,
     },
     /// Vérifie un site : fichiers, manifeste, signatures, expiration, version (alias : verifier).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "verifier"
-    )]
+    #[command(alias = "verifier")]
     Verify {
         /// Dossier du site à vérifier.
         #[arg(value_name = "SITE")]
         site: PathBuf,
         /// Dossier de l'école, pour les clés de « confiance » et la dernière version connue.
-        #[arg(long, value_name = "DOSSIER")]
-        ecole: Option<PathBuf>,
+        #[arg(long = "ecole", value_name = "DOSSIER")]
+        school: Option<PathBuf>,
         /// Clé publique du directeur (fichier .pub ou ligne de la clé).
-        #[arg(long, value_name = "CLÉ")]
-        directeur: Option<String>,
+        #[arg(long = "directeur", value_name = "CLÉ")]
+        director_key: Option<String>,
         /// Clé publique de l'IEN (fichier .pub ou ligne de la clé).
-        #[arg(long, value_name = "CLÉ")]
-        ien: Option<String>,
+        #[arg(long = "ien", value_name = "CLÉ")]
+        ien_key: Option<String>,
         /// Refuse une version plus ancienne que celle-ci (alias : --version-min).
-        #[arg(
-            long = "version-minimale",
-            visible_alias = "version-min",
-            value_name = "N"
-        )]
+        #[arg(long = "version-minimale", alias = "version-min", value_name = "N")]
         version_min: Option<u64>,
     },
     /// Publie un site approuvé : seulement ce qui a changé, le manifeste en dernier (alias : publier).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "publier"
-    )]
+    #[command(alias = "publier")]
     Deploy {
         /// Le dossier du site approuvé (approuve-vN).
         #[arg(value_name = "SITE")]
         site: PathBuf,
         /// Dossier de l'école : clés de « confiance » et destination « publication » de ecole.yaml.
         #[arg(
-            long,
+            long = "ecole",
             default_value = ".",
             hide_default_value = true,
             value_name = "DOSSIER"
         )]
-        ecole: PathBuf,
+        school: PathBuf,
         /// Dossier de destination, à la place de celui de ecole.yaml.
-        #[arg(long, value_name = "DOSSIER")]
-        vers: Option<PathBuf>,
+        #[arg(long = "vers", value_name = "DOSSIER")]
+        to: Option<PathBuf>,
         /// Montre ce qui changerait, sans rien envoyer (alias : --essai).
-        #[arg(long, visible_alias = "essai")]
+        #[arg(long, alias = "essai")]
         dry_run: bool,
         /// Accepte de publier une version plus ancienne que celle en ligne.
         #[arg(long = "forcer-retour-arriere")]
@@ -280,33 +239,25 @@ pub enum Command {
         full_check: bool,
     },
     /// Indicateurs d'usage tirés des journaux de l'hébergeur, sans donnée personnelle (alias : statistiques).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "statistiques"
-    )]
+    #[command(alias = "statistiques")]
     Stats {
         /// Journaux d'accès (Apache ou nginx, compressés ou non) : fichiers ou dossiers.
         #[arg(value_name = "JOURNAUX", required = true)]
         logs: Vec<PathBuf>,
         /// Dossier de l'école (par défaut : le dossier courant).
         #[arg(
-            long,
+            long = "ecole",
             default_value = ".",
             hide_default_value = true,
             value_name = "DOSSIER"
         )]
-        ecole: PathBuf,
+        school: PathBuf,
         /// Dossier où écrire statistiques.html et statistiques.csv (par défaut : DOSSIER/.preau/statistiques).
-        #[arg(long, value_name = "SORTIE")]
-        sortie: Option<PathBuf>,
+        #[arg(long = "sortie", value_name = "SORTIE")]
+        out: Option<PathBuf>,
     },
     /// Aperçu du site dans le navigateur, sur cet ordinateur (alias : apercu).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "apercu"
-    )]
+    #[command(alias = "apercu")]
     Serve {
         /// Dossier de l'école (par défaut : le dossier courant).
         #[arg(default_value = ".", hide_default_value = true, value_name = "DOSSIER")]
@@ -315,10 +266,10 @@ pub enum Command {
         #[arg(short, long, default_value_t = 1111)]
         port: u16,
         /// Montre le site tel que les familles le verront : espaces chiffrés, avec demande du code (alias : --chiffre).
-        #[arg(long, visible_alias = "chiffre")]
+        #[arg(long, alias = "chiffre")]
         encrypted: bool,
         /// Ouvre l'aperçu dans le navigateur (alias : --ouvrir).
-        #[arg(long, visible_alias = "ouvrir")]
+        #[arg(long, alias = "ouvrir")]
         open: bool,
     },
 }
@@ -327,29 +278,17 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum AccessAction {
     /// Crée les codes qui manquent (tous, la première fois) sans changer les autres (alias : generer).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "generer"
-    )]
+    #[command(alias = "generer")]
     Generate,
     /// Change le code d'une classe (ou de l'équipe) : l'ancien n'ouvrira plus rien de nouveau (alias : renouveler).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "renouveler"
-    )]
+    #[command(alias = "renouveler")]
     Rotate {
         /// La classe (cp, cm1…) ou « equipe ».
         #[arg(value_name = "CLASSE")]
         role: String,
     },
     /// Écrit les lettres aux familles, à imprimer, dans .preau/lettres/ (alias : lettres).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "lettres"
-    )]
+    #[command(alias = "lettres")]
     Letters,
     /// Affiche les codes de chaque classe et de l'équipe.
     Codes,
@@ -359,21 +298,21 @@ pub enum AccessAction {
 #[derive(Debug, Subcommand)]
 pub enum KeysAction {
     /// Crée une paire de clés minisign (alias : generer).
-    #[command(
-        disable_help_flag = true,
-        help_template = "{about}\n\nUtilisation : {usage}\n\n{all-args}",
-        alias = "generer"
-    )]
+    #[command(alias = "generer")]
     Generate {
         /// Pour qui : directeur ou ien.
         #[arg(long, value_name = "RÔLE")]
         role: String,
         /// Dossier où écrire les clés.
-        #[arg(long, default_value = ".preau/cles", value_name = "DOSSIER")]
-        dossier: PathBuf,
+        #[arg(
+            long = "dossier",
+            default_value = ".preau/cles",
+            value_name = "DOSSIER"
+        )]
+        dir: PathBuf,
         /// Clé secrète sans mot de passe (protégée seulement par les droits du fichier).
-        #[arg(long)]
-        sans_mot_de_passe: bool,
+        #[arg(long = "sans-mot-de-passe")]
+        no_password: bool,
     },
 }
 
@@ -386,4 +325,85 @@ pub enum NewKind {
     Cahier,
     /// La liste de ressources d'une classe.
     Ressource,
+}
+
+/// The layout of every help page.
+const HELP_TEMPLATE: &str = "{about}\n\nUtilisation : {usage}\n\n{all-args}";
+
+/// The command line as clap sees it: every command, however deep, gets the
+/// French help page and the French `-h, --help` of [`Cli`] (so a new
+/// command cannot show clap's « Print help »).
+pub fn command() -> clap::Command {
+    fn french(cmd: clap::Command) -> clap::Command {
+        cmd.help_template(HELP_TEMPLATE)
+            .subcommand_help_heading("Commandes")
+            .subcommand_value_name("COMMANDE")
+            .disable_help_flag(true)
+            .mut_subcommands(french)
+    }
+    french(Cli::command())
+}
+
+/// Why the program stops before running a command: a help page, the
+/// version, or a mistake on the command line, already in French.
+#[derive(Debug)]
+pub struct Stop {
+    /// What to print.
+    pub text: String,
+    /// 0 for help and version (printed on stdout), 2 for a mistake (stderr).
+    pub code: u8,
+}
+
+/// Parses the command line (`args` starts with the program name).
+pub fn parse<I, T>(args: I) -> Result<Cli, Stop>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    command()
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .map_err(|err| french::stop(&err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_are_english_flags_french() {
+        let cli = parse([
+            "preau",
+            "publier-classe",
+            "cm1",
+            "--ecole",
+            "e",
+            "--cle",
+            "k",
+            "--vers",
+            "v",
+            "--depuis",
+            "d",
+            "--sans-publier",
+        ])
+        .unwrap();
+        match cli.command {
+            Command::PublishClass {
+                class,
+                dir,
+                key,
+                to,
+                from,
+                no_deploy,
+            } => {
+                assert_eq!(class, "cm1");
+                assert_eq!(dir, PathBuf::from("e"));
+                assert_eq!(key, Some(PathBuf::from("k")));
+                assert_eq!(to, Some(PathBuf::from("v")));
+                assert_eq!(from, Some(PathBuf::from("d")));
+                assert!(no_deploy);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -142,3 +142,43 @@ pub struct InvalidSchool {
     /// How many errors (not warnings) there were.
     pub errors: usize,
 }
+
+/// What went wrong reading or writing a file, in French: the system's own
+/// text (« No such file or directory (os error 2) ») is English.
+pub fn io_words(err: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let words = match err.kind() {
+        ErrorKind::NotFound => "fichier ou dossier introuvable",
+        ErrorKind::PermissionDenied => "accès refusé (droits du fichier ou du dossier)",
+        ErrorKind::AlreadyExists => "existe déjà",
+        ErrorKind::IsADirectory => "c'est un dossier, pas un fichier",
+        ErrorKind::NotADirectory => "ce n'est pas un dossier",
+        ErrorKind::DirectoryNotEmpty => "le dossier n'est pas vide",
+        ErrorKind::InvalidData => "contenu illisible (le texte n'est pas en UTF-8 ?)",
+        ErrorKind::UnexpectedEof => "le fichier s'arrête avant la fin attendue",
+        ErrorKind::StorageFull => "le disque est plein",
+        ErrorKind::ReadOnlyFilesystem => "le disque est en lecture seule",
+        ErrorKind::AddrInUse => "le port est déjà utilisé par un autre programme",
+        ErrorKind::ConnectionRefused => "connexion refusée",
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted => "connexion coupée",
+        ErrorKind::TimedOut => "délai dépassé",
+        ErrorKind::BrokenPipe => "le programme à l'autre bout s'est arrêté",
+        ErrorKind::OutOfMemory => "mémoire insuffisante",
+        _ => {
+            return match err.raw_os_error() {
+                Some(code) => format!("erreur du système (code {code})"),
+                None => "erreur d'entrée-sortie".to_string(),
+            }
+        }
+    };
+    words.to_string()
+}
+
+#[cfg(test)]
+mod io_tests {
+    #[test]
+    fn io_errors_are_french() {
+        let err = std::fs::read("/nonexistent/ecole.yaml").unwrap_err();
+        assert_eq!(super::io_words(&err), "fichier ou dossier introuvable");
+    }
+}

@@ -4,15 +4,24 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// Exit code of a program whose reader went away (128 + SIGPIPE), as a
 /// C program killed by the signal would give.
 const CLOSED_PIPE_EXIT: i32 = 141;
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let cli = preau::cli::Cli::parse();
+    let cli = match preau::cli::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(stop) => {
+            // Not print!: a closed pipe (`preau --help | head`) must not panic.
+            let _ = if stop.code == 0 {
+                std::io::stdout().write_all(stop.text.as_bytes())
+            } else {
+                std::io::stderr().write_all(stop.text.as_bytes())
+            };
+            return ExitCode::from(stop.code);
+        }
+    };
     let level = match cli.verbose {
         0 => "warn",
         1 => "info",
@@ -31,12 +40,21 @@ fn main() -> ExitCode {
     match preau::cmd::run(cli.command) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("erreur : {err}");
+            eprintln!("erreur : {}", french(err.as_ref()));
             for cause in err.chain().skip(1) {
-                eprintln!("  cause : {cause}");
+                eprintln!("  cause : {}", french(cause));
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// An error's text, in French when it comes from the system (a missing
+/// file, a refused access): the system's own words are English.
+fn french(err: &(dyn std::error::Error + 'static)) -> String {
+    match err.downcast_ref::<std::io::Error>() {
+        Some(io) => preau::diagnostic::io_words(io),
+        None => err.to_string(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! footnotes, heading anchors, French typography, and links rewritten to
 //! site URLs. Raw HTML written in content is escaped, never rendered.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
@@ -63,10 +64,96 @@ fn options() -> Options<'static> {
     options
 }
 
+/// `![La classe](photo de classe.jpg)`: CommonMark ends a link destination
+/// at the first space, so a file name with spaces (as phones and WhatsApp
+/// write them) left the raw markdown on the page and the photo unchecked. A
+/// destination with spaces that ends like a file name (`.jpg`, `.pdf`…) is
+/// written `<photo de classe.jpg>`, the CommonMark way. Code is left alone.
+fn wrap_spaced_destinations(markdown: &str) -> Cow<'_, str> {
+    if !markdown.contains("](") {
+        return Cow::Borrowed(markdown);
+    }
+    let mut out = String::with_capacity(markdown.len() + 16);
+    let mut fence: Option<&str> = None;
+    for line in markdown.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        match fence {
+            Some(f) if trimmed.starts_with(f) => fence = None,
+            Some(_) => {}
+            None if trimmed.starts_with("```") => fence = Some("```"),
+            None if trimmed.starts_with("~~~") => fence = Some("~~~"),
+            None => {
+                out.push_str(&wrap_line(line));
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    Cow::Owned(out)
+}
+
+/// [`wrap_spaced_destinations`] for one line, outside `code` spans.
+fn wrap_line(line: &str) -> Cow<'_, str> {
+    if !line.contains("](") {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + 4);
+    let mut in_code = false;
+    let mut i = 0;
+    while i < line.len() {
+        let rest = &line[i..];
+        if rest.starts_with('`') {
+            in_code = !in_code;
+        } else if !in_code && rest.starts_with("](") {
+            let inner_start = i + 2;
+            if let Some(close) = line[inner_start..].find(')') {
+                let inner = &line[inner_start..inner_start + close];
+                if let Some((dest, title)) = spaced_file_name(inner) {
+                    out.push_str("](<");
+                    out.push_str(dest);
+                    out.push('>');
+                    out.push_str(title);
+                    out.push(')');
+                    i = inner_start + close + 1;
+                    continue;
+                }
+            }
+        }
+        let c = rest.chars().next().expect("inside the line");
+        out.push(c);
+        i += c.len_utf8();
+    }
+    Cow::Owned(out)
+}
+
+/// `photo de classe.jpg "Légende"` → (`photo de classe.jpg`, ` "Légende"`),
+/// when the destination has a space and ends with a file extension.
+fn spaced_file_name(inner: &str) -> Option<(&str, &str)> {
+    if inner.starts_with('<') {
+        return None;
+    }
+    let (dest, title) = match inner.rfind([' ', '\t']) {
+        Some(at)
+            if inner.len() > at + 2
+                && (inner.ends_with('"') && inner[at + 1..].starts_with('"')
+                    || inner.ends_with('\'') && inner[at + 1..].starts_with('\'')) =>
+        {
+            (&inner[..at], &inner[at..])
+        }
+        _ => (inner, ""),
+    };
+    let dest = dest.trim();
+    let extension = dest.rsplit_once('.').map(|(_, e)| e)?;
+    let is_file =
+        (1..=5).contains(&extension.len()) && extension.chars().all(|c| c.is_ascii_alphanumeric());
+    (dest.contains(' ') && is_file && !dest.contains(['<', '>', '(', '"'])).then_some((dest, title))
+}
+
 /// Renders `markdown`, resolving every link and image through `resolve`.
 pub fn render(markdown: &str, resolve: &Resolver<'_>) -> Rendered {
     let options = options();
     let arena = Arena::new();
+    let markdown = &*wrap_spaced_destinations(markdown);
     let root = comrak::parse_document(&arena, markdown, &options);
     let mut issues = Vec::new();
     let mut first_paragraph = None;
@@ -243,6 +330,27 @@ pub fn typography(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn file_names_with_spaces_are_destinations() {
+        assert_eq!(
+            wrap_spaced_destinations("![La classe](photo de classe.jpg)\n"),
+            "![La classe](<photo de classe.jpg>)\n"
+        );
+        assert_eq!(
+            wrap_spaced_destinations("[Le compte rendu](compte rendu.pdf \"CR\") et ![a](b.jpg)"),
+            "[Le compte rendu](<compte rendu.pdf> \"CR\") et ![a](b.jpg)"
+        );
+        for unchanged in [
+            "`![a](photo de classe.jpg)`",
+            "```\n![a](photo de classe.jpg)\n```\n",
+            "[voir](la page suivante)",
+            "[a](<déjà bon.jpg>)",
+        ] {
+            assert_eq!(wrap_spaced_destinations(unchanged), unchanged);
+        }
+    }
+
     use super::*;
 
     fn plain(md: &str) -> Rendered {

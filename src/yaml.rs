@@ -4,13 +4,20 @@
 //! fragment. This module turns them into [`Diagnostic`]s that name the file
 //! and the line in the school folder (front matter starts on line 2 of a
 //! markdown file), in French, with a hint — including the closest known key
-//! when a key is misspelt.
+//! when a key is misspelt. A few things teachers write the French way just
+//! work: `brouillon: oui` ([`boolean`]) and a value with « : » inside, such
+//! as `titre: « Sciences : l'eau »` ([`quote_colon_value`]).
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::Diagnostic;
+
+mod messages;
+
+use messages::to_diagnostic;
 
 /// Largest YAML text read (a year of agenda is a few dozen kilobytes).
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -28,8 +35,99 @@ pub fn parse<T: DeserializeOwned>(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     check_shape(text, file, first_line)?;
     // An empty document is an empty mapping: every key optional or missing.
-    let source = if text.trim().is_empty() { "{}" } else { text };
-    serde_yaml::from_str(source).map_err(|err| to_diagnostic(&err, text, file, first_line))
+    let mut source = Cow::Borrowed(if text.trim().is_empty() { "{}" } else { text });
+    // Each round quotes one more value that holds « : » (a title, a summary).
+    for _ in 0..MAX_QUOTED {
+        match serde_yaml::from_str(&source) {
+            Ok(value) => return Ok(value),
+            Err(err) => match quote_colon_value(&source, &err) {
+                Some(fixed) => source = Cow::Owned(fixed),
+                None => return Err(to_diagnostic(&err, &source, file, first_line)),
+            },
+        }
+    }
+    serde_yaml::from_str(&source).map_err(|err| to_diagnostic(&err, &source, file, first_line))
+}
+
+/// Most values with « : » inside quoted in one text (a cahier day has one
+/// line per homework; beyond this, the text is not a slip of typing).
+const MAX_QUOTED: usize = 32;
+
+/// `titre: Sciences : l'eau` or `titre: « Sciences : l'eau »` is a YAML
+/// error (« mapping values are not allowed »), yet what the teacher meant
+/// is plain: the line with `err`, if it is `key: text with : inside`,
+/// becomes `key: "text with : inside"` (a trailing `# comment` kept
+/// outside). `None` when the line is anything else (an indentation
+/// mistake, a quoted or list value): that error is reported.
+pub fn quote_colon_value(text: &str, err: &serde_yaml::Error) -> Option<String> {
+    if !err
+        .to_string()
+        .starts_with("mapping values are not allowed")
+    {
+        return None;
+    }
+    let index = err.location()?.line().checked_sub(1)?;
+    let line = text.lines().nth(index)?;
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let after_dash = line[indent..].strip_prefix("- ").unwrap_or(&line[indent..]);
+    let head = line.len() - after_dash.len();
+    let key_len = after_dash
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|&n| n > 0)?;
+    let rest = after_dash[key_len..].strip_prefix(": ")?;
+    let (value, comment) = match rest.find(" #") {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let value = value.trim();
+    let plain = !value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '%', '@', '`']);
+    if !plain || !(value.contains(": ") || value.ends_with(':')) {
+        return None;
+    }
+    let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+    let fixed = format!(
+        "{}{}: \"{quoted}\"{comment}",
+        &line[..head],
+        &after_dash[..key_len]
+    );
+    let mut out = String::with_capacity(text.len() + 2);
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i == index {
+            out.push_str(&fixed);
+            if l.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            out.push_str(l);
+        }
+    }
+    Some(out)
+}
+
+/// A yes/no key (`brouillon`, `droit_image`, `garder`): `true`/`false`,
+/// and the French words teachers write, `oui`/`non`, `vrai`/`faux`.
+pub fn boolean<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    struct YesNo;
+    impl serde::de::Visitor<'_> for YesNo {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            // Translated by `french_type` like serde's own « a boolean ».
+            f.write_str("a boolean")
+        }
+        fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<bool, E> {
+            Ok(b)
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<bool, E> {
+            match text.trim().to_lowercase().as_str() {
+                "oui" | "vrai" | "true" => Ok(true),
+                "non" | "faux" | "false" => Ok(false),
+                _ => Err(E::custom(format!(
+                    "la valeur « {text} » n'est ni oui ni non"
+                ))),
+            }
+        }
+    }
+    deserializer.deserialize_any(YesNo)
 }
 
 /// Refuses, before parsing, a text too big or nested too deep: the parser
@@ -125,201 +223,6 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-fn to_diagnostic(
-    err: &serde_yaml::Error,
-    text: &str,
-    file: &Path,
-    first_line: usize,
-) -> Diagnostic {
-    let raw = strip_position(&err.to_string());
-    let (message, hint) = translate(&raw);
-    let mut diagnostic = Diagnostic::error(file, message);
-    if let Some(hint) = hint {
-        diagnostic = diagnostic.hint(hint);
-    }
-    // Errors raised by our own value parsers (dates, times) are located by
-    // serde_yaml at the start of the mapping: point at the value instead.
-    if let Some(pos) = quoted_value(&diagnostic.message).and_then(|v| find_in(text, &v)) {
-        return diagnostic.at(first_line + pos.0, pos.1 + 1);
-    }
-    match err.location() {
-        Some(loc) => diagnostic.at(first_line + loc.line() - 1, loc.column()),
-        None => diagnostic.at_line(first_line),
-    }
-}
-
-/// The value quoted as « … » in a French message of ours.
-fn quoted_value(message: &str) -> Option<String> {
-    if !(message.contains("date ") || message.contains("heure ")) {
-        return None;
-    }
-    let start = message.find("« ")? + "« ".len();
-    let end = message[start..].find(" »")? + start;
-    Some(message[start..end].to_string()).filter(|v| !v.is_empty())
-}
-
-/// (0-based line, 0-based char column) of the first occurrence of `needle`.
-fn find_in(text: &str, needle: &str) -> Option<(usize, usize)> {
-    text.lines()
-        .enumerate()
-        .find_map(|(i, line)| line.find(needle).map(|b| (i, line[..b].chars().count())))
-}
-
-/// Removes serde_yaml's own "at line L column C" from a message.
-fn strip_position(message: &str) -> String {
-    let mut text = message.to_string();
-    if let Some(pos) = text.find(" at line ") {
-        text.truncate(pos);
-    }
-    // Nested errors are prefixed by the path of the key, e.g. "a_faire[0]: ".
-    text
-}
-
-/// Translates serde's English message into French, with a hint.
-fn translate(raw: &str) -> (String, Option<String>) {
-    let (path, msg) = split_key_path(raw);
-    let prefix = path.map(|p| format!("dans « {p} » : ")).unwrap_or_default();
-    if let Some(rest) = msg.strip_prefix("unknown field ") {
-        let names = backticked(rest);
-        let unknown = names.first().cloned().unwrap_or_default();
-        let expected: Vec<String> = names.into_iter().skip(1).collect();
-        let hint = match closest(&unknown, &expected) {
-            Some(best) => format!(
-                "vouliez-vous dire « {best} » ? Clés possibles : {}.",
-                expected.join(", ")
-            ),
-            None if expected.is_empty() => "retirez cette clé.".to_string(),
-            None => format!("clés possibles : {}.", expected.join(", ")),
-        };
-        return (format!("{prefix}clé inconnue « {unknown} »"), Some(hint));
-    }
-    if let Some(rest) = msg.strip_prefix("missing field ") {
-        let name = backticked(rest).first().cloned().unwrap_or_default();
-        return (
-            format!("{prefix}la clé obligatoire « {name} » manque"),
-            Some(format!(
-                "ajoutez une ligne « {name}: … » entre les lignes ---."
-            )),
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        let (found, expected) = rest
-            .split_once(", expected ")
-            .unwrap_or((rest, "autre chose"));
-        return (
-            format!(
-                "{prefix}valeur de type inattendu : {} alors qu'il faut {}",
-                french_type(found),
-                french_type(expected)
-            ),
-            Some("vérifiez la valeur et son indentation (deux espaces par niveau).".into()),
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("invalid value: ") {
-        // `invalid value: integer `300`, expected u8`
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let value = backticked(found)
-            .first()
-            .cloned()
-            .unwrap_or_else(|| found.to_string());
-        let range = match expected.trim() {
-            "u8" => "un nombre entier de 0 à 255".to_string(),
-            "u16" => "un nombre entier de 0 à 65535".to_string(),
-            "u32" | "u64" | "usize" => "un nombre entier positif".to_string(),
-            other => french_type(other),
-        };
-        return (
-            format!("{prefix}valeur impossible « {value} » : il faut {range}"),
-            Some("corrigez la valeur.".into()),
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("unknown variant ") {
-        let names = backticked(rest);
-        let unknown = names.first().cloned().unwrap_or_default();
-        let expected: Vec<String> = names.into_iter().skip(1).collect();
-        return (
-            format!("{prefix}valeur inconnue « {unknown} »"),
-            Some(format!("valeurs possibles : {}.", expected.join(", "))),
-        );
-    }
-    if msg.starts_with("duplicate entry") || msg.starts_with("duplicate field") {
-        let name = backticked(msg).first().cloned().unwrap_or_default();
-        return (
-            format!("{prefix}la clé « {name} » apparaît deux fois"),
-            Some("gardez une seule ligne pour cette clé.".into()),
-        );
-    }
-    // Messages raised by our own Deserialize impls are already French.
-    if msg.chars().next().is_some_and(|c| !c.is_ascii()) || is_french(msg) {
-        return (format!("{prefix}{msg}"), None);
-    }
-    (
-        format!("{prefix}YAML illisible : {msg}"),
-        Some(
-            "vérifiez l'indentation (des espaces, pas de tabulation) et mettez entre guillemets \
-             un texte qui contient « : » ou commence par un caractère spécial."
-                .into(),
-        ),
-    )
-}
-
-fn is_french(msg: &str) -> bool {
-    ["date ", "heure ", "accès ", "la ", "le ", "l'", "valeur "]
-        .iter()
-        .any(|p| msg.starts_with(p))
-}
-
-/// serde_yaml prefixes nested errors with the key path (`a_faire[0].pour: …`).
-fn split_key_path(raw: &str) -> (Option<&str>, &str) {
-    if let Some((path, rest)) = raw.split_once(": ") {
-        let looks_like_path = !path.is_empty()
-            && !path.contains(' ')
-            && path
-                .chars()
-                .all(|c| c.is_alphanumeric() || "_.[]".contains(c));
-        if looks_like_path {
-            return (Some(path), rest);
-        }
-    }
-    (None, raw)
-}
-
-fn backticked(text: &str) -> Vec<String> {
-    text.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
-}
-
-fn french_type(text: &str) -> String {
-    let text = text.trim();
-    let kind = text.split_whitespace().next().unwrap_or(text);
-    let label = match kind {
-        "string" | "a" if text.contains("string") => "un texte",
-        "sequence" | "a sequence" => "une liste",
-        "map" | "a map" => "des clés",
-        "boolean" => "vrai ou faux (true/false)",
-        "integer" | "u32" | "u64" | "usize" | "i64" => "un nombre entier",
-        "floating" => "un nombre",
-        "unit" => "une valeur vide",
-        _ => "",
-    };
-    if !label.is_empty() {
-        return label.to_string();
-    }
-    match text {
-        t if t.contains("sequence") => "une liste".into(),
-        t if t.contains("map") || t.contains("struct") => "des clés".into(),
-        t if t.contains("bool") => "vrai ou faux (true/false)".into(),
-        t if t.contains("integer") || t.contains("u32") || t.contains("usize") => {
-            "un nombre entier".into()
-        }
-        t if t.contains("string") || t.contains("str") => "un texte".into(),
-        t => t.to_string(),
-    }
-}
-
 /// The known name closest to `word`, if it is close enough to be a typo.
 pub fn closest<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
     candidates
@@ -351,7 +254,8 @@ mod tests {
     struct Sample {
         titre: String,
         date: Option<String>,
-        brouillon: Option<bool>,
+        #[serde(default, deserialize_with = "boolean")]
+        brouillon: bool,
     }
 
     #[test]
@@ -369,20 +273,118 @@ mod tests {
     #[test]
     fn missing_key_is_named() {
         let err = parse::<Sample>("date: x\n", Path::new("a.md"), 2).unwrap_err();
-        assert_eq!(err.message, "la clé obligatoire « titre » manque");
+        assert_eq!(
+            err.message,
+            "il manque le titre « titre : » (ce qui s'affiche en gros en haut de la page)"
+        );
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("ajoutez une ligne « titre: … » entre les lignes ---.")
+        );
+    }
+
+    #[test]
+    fn colon_in_a_value_is_quoted() {
+        let s: Sample = parse(
+            "titre: « Sciences : l'eau » # la séance\nbrouillon: oui\n",
+            Path::new("a.md"),
+            2,
+        )
+        .unwrap();
+        assert_eq!(s.titre, "« Sciences : l'eau »");
+        let s: Sample = parse("titre: Voir: \"ici\" \\o/\n", Path::new("a.md"), 2).unwrap();
+        assert_eq!(s.titre, "Voir: \"ici\" \\o/");
+        // An indentation mistake is not "fixed".
+        let err = parse::<Sample>("titre: x\n  date: y\n", Path::new("a.md"), 2).unwrap_err();
+        assert!(err.message.contains("deux-points"), "{}", err.message);
+        assert_eq!(err.line, Some(3));
+    }
+
+    #[test]
+    fn french_booleans() {
+        #[derive(Debug, Deserialize)]
+        struct Flag {
+            #[serde(default, deserialize_with = "boolean")]
+            brouillon: bool,
+        }
+        for (text, value) in [
+            ("oui", true),
+            ("Non", false),
+            ("vrai", true),
+            ("faux", false),
+            ("true", true),
+            ("false", false),
+        ] {
+            let f: Flag = parse(&format!("brouillon: {text}\n"), Path::new("a.md"), 2).unwrap();
+            assert_eq!(f.brouillon, value, "{text}");
+        }
+        let f: Flag = parse("{}", Path::new("a.md"), 2).unwrap();
+        assert!(!f.brouillon);
+        let err = parse::<Flag>("brouillon: peut-être\n", Path::new("a.md"), 2).unwrap_err();
+        assert!(
+            err.message.contains("« peut-être » n'est ni oui ni non"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn serde_shapes_are_french() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Shapes {
+            #[serde(default)]
+            pair: Option<(u8, u8)>,
+            #[serde(default)]
+            either: Option<Either>,
+        }
+        #[derive(Debug, Deserialize)]
+        #[serde(untagged)]
+        #[allow(dead_code)]
+        enum Either {
+            Number(u8),
+            List(Vec<u8>),
+        }
+        let err = parse::<Shapes>("pair: [1]\n", Path::new("ecole.yaml"), 1).unwrap_err();
+        assert!(
+            err.message.contains("nombre d'éléments inattendu (1)"),
+            "{}",
+            err.message
+        );
+        let err = parse::<Shapes>("either: {a: b}\n", Path::new("ecole.yaml"), 1).unwrap_err();
+        assert!(err.message.contains("forme inattendue"), "{}", err.message);
+    }
+
+    #[test]
+    fn syntax_errors_say_what_to_do_in_french() {
+        for (text, expected, line) in [
+            (
+                "titre: @ la piscine\n",
+                "un texte ne peut pas commencer par « @ »",
+                2,
+            ),
+            ("titre: x\n\tdate: y\n", "tabulation", 3),
+            ("titre: \"Ok\" en plus\n", "clé: valeur", 2),
+            ("titre: 'a\n", "guillemet", 2),
+        ] {
+            let err = parse::<Sample>(text, Path::new("a.md"), 2).unwrap_err();
+            assert!(err.message.contains(expected), "{text:?}: {}", err.message);
+            assert!(err.hint.is_some(), "{text:?}");
+            assert_eq!(err.line.map(|l| l >= line), Some(true), "{text:?}");
+        }
     }
 
     #[test]
     fn wrong_type_is_french() {
         let err = parse::<Sample>("titre: x\nbrouillon: [1]\n", Path::new("a.md"), 2).unwrap_err();
-        assert!(err.message.contains("vrai ou faux"), "{}", err.message);
+        assert!(err.message.contains("oui ou non"), "{}", err.message);
         assert_eq!(err.line, Some(3));
     }
 
     #[test]
     fn syntax_error_has_line() {
         let err = parse::<Sample>("titre: x\n  : : y\n\tz", Path::new("a.md"), 2).unwrap_err();
-        assert!(err.message.contains("YAML illisible"), "{}", err.message);
+        assert!(err.message.contains("clé: valeur"), "{}", err.message);
         assert!(err.line.unwrap() >= 3);
     }
 

@@ -47,7 +47,7 @@ pub fn run(dir: &Path) -> Result<ExitCode> {
     }
     println!("Ensuite :");
     println!(
-        "  1. complétez {}/ecole.yaml (nom, UAI, adresse, IEN, hébergeur…) ;",
+        "  1. remplacez les textes d'exemple (« (à compléter) », « Prénom Nom », 0000000A…) de {0}/ecole.yaml (nom, UAI, adresse, IEN, hébergeur…), des classes et de la page d'accueil : « preau check {0} » les liste tous, et le site ne se construit pas tant qu'il en reste ;",
         dir.display()
     );
     println!("  2. vérifiez avec : preau check {}", dir.display());

@@ -319,7 +319,7 @@ impl School {
             Ok(t) => t,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error(rel, format!("impossible de lire ecole.yaml : {e}"))
+                    Diagnostic::error(rel, format!("impossible de lire ecole.yaml : {}", crate::diagnostic::io_words(&e)))
                         .hint("lancez la commande dans le dossier de l'école, ou créez-en un avec « preau init ».")
                         .at_line(1),
                 );

@@ -86,7 +86,7 @@ struct ArchivedMeta {
     a_faire: Vec<Homework>,
     #[serde(default)]
     galerie: Vec<GalleryItem>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::boolean")]
     brouillon: bool,
 }
 
@@ -103,7 +103,7 @@ pub fn parse(root: &Path, source: &Source, diags: &Diagnostics) -> Option<Page> 
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::warning(rel, format!("archive illisible : {e}"))
+                Diagnostic::warning(rel, format!("archive illisible : {}", crate::diagnostic::io_words(&e)))
                     .hint("vérifiez que le fichier est enregistré en UTF-8 ; il reste dans le dossier archives/ même s'il n'est pas publié."),
             );
             return None;

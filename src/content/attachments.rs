@@ -141,7 +141,10 @@ fn check_content(path: &Path, name: &str) -> Result<(), Refusal> {
         .and_then(|f| f.take(1024).read_to_end(&mut head))
         .map_err(|e| {
             (
-                format!("« {name} » est illisible : {e}"),
+                format!(
+                    "« {name} » est illisible : {}",
+                    crate::diagnostic::io_words(&e)
+                ),
                 "vérifiez que le fichier s'ouvre sur l'ordinateur.".to_string(),
             )
         })?;

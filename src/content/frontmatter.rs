@@ -65,10 +65,10 @@ pub struct PageMeta {
     #[serde(default)]
     pub ordre: Option<i64>,
     /// Kept out of the build when true.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::boolean")]
     pub brouillon: bool,
     /// The image rights of the people in its photos were collected.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::boolean")]
     pub droit_image: bool,
 }
 
@@ -87,13 +87,13 @@ pub struct PostMeta {
     #[serde(default)]
     pub acces: Option<String>,
     /// Kept out of the build when true.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::boolean")]
     pub brouillon: bool,
     /// Author's name.
     #[serde(default)]
     pub auteur: Option<String>,
     /// The image rights of the people in its photos were collected.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::boolean")]
     pub droit_image: bool,
     /// Photos of the post folder shown as a gallery.
     #[serde(default)]
@@ -127,7 +127,7 @@ pub struct CahierMeta {
     #[serde(default)]
     pub acces: Option<String>,
     /// Kept out of the build when true.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::boolean")]
     pub brouillon: bool,
 }
 
@@ -151,13 +151,13 @@ pub struct ResourcesMeta {
     #[serde(default)]
     pub titre: Option<String>,
     /// Kept for next year's class by `preau annee` when true.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::boolean")]
     pub garder: bool,
     /// Audience.
     #[serde(default)]
     pub acces: Option<String>,
     /// Kept out of the build when true.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::yaml::boolean")]
     pub brouillon: bool,
 }
 

@@ -12,6 +12,7 @@ pub mod data;
 pub mod frontmatter;
 pub mod links;
 pub mod pages;
+pub mod placeholders;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap};
@@ -210,6 +211,7 @@ impl Content {
         cache: &mut ContentCache,
     ) -> Content {
         let sources = walk::discover(root, school, diags);
+        placeholders::scan_yaml_files(root, school, diags);
         let shape = shape_of(root, school);
         if shape != cache.shape {
             cache.entries.clear();

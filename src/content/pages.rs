@@ -26,13 +26,22 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
             Ok(t) => t,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error(rel, format!("impossible de lire le fichier : {e}"))
-                        .hint("vérifiez qu'il est enregistré en UTF-8."),
+                    Diagnostic::error(
+                        rel,
+                        format!(
+                            "impossible de lire le fichier : {}",
+                            crate::diagnostic::io_words(&e)
+                        ),
+                    )
+                    .hint("vérifiez qu'il est enregistré en UTF-8."),
                 );
                 return None;
             }
         },
     };
+    if source.embedded.is_none() {
+        super::placeholders::scan(rel, &text, diags);
+    }
     let split = match frontmatter::split(&text) {
         Ok(s) => s,
         Err(msg) => {

@@ -37,7 +37,11 @@ pub fn generate(role: Role, dir: &Path, no_password: bool) -> Result<Generated> 
     let pair = if no_password {
         minisign::KeyPair::generate_unencrypted_keypair()
     } else {
-        minisign::KeyPair::generate_encrypted_keypair(std::env::var(PASSWORD_ENV).ok())
+        // Asked here, in French: minisign's own prompt is English.
+        minisign::KeyPair::generate_encrypted_keypair(Some(password(
+            "Mot de passe qui protégera la clé secrète : ",
+            true,
+        )?))
     }
     .map_err(|e| anyhow!("création de la clé impossible : {e}"))?;
     let comment = format!("clé secrète Préau ({})", role.id());
@@ -57,9 +61,16 @@ pub fn generate(role: Role, dir: &Path, no_password: bool) -> Result<Generated> 
 pub fn load_secret(path: &Path) -> Result<SecretKey> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("la clé secrète « {} » est introuvable", path.display()))?;
-    let sk_box = SecretKeyBox::from_string(&text).map_err(|e| {
+    if PublicKeyBox::from_string(&text)
+        .and_then(|b| b.into_public_key())
+        .is_ok()
+    {
+        bail!("« {} » est une clé publique : pour signer, il faut la clé secrète\n  conseil : indiquez le fichier .key (pas le .pub) créé par « preau keys generate »", path.display());
+    }
+    // minisign's reason is English and says nothing more to a teacher.
+    let sk_box = SecretKeyBox::from_string(&text).map_err(|_| {
         anyhow!(
-            "« {} » n'est pas une clé secrète minisign : {e}",
+            "« {} » n'est pas une clé secrète minisign\n  conseil : indiquez le fichier .key (pas le .pub) créé par « preau keys generate »",
             path.display()
         )
     })?;
@@ -67,12 +78,37 @@ pub fn load_secret(path: &Path) -> Result<SecretKey> {
     match unencrypted {
         Ok(sk) if !sk.is_encrypted() => Ok(sk),
         _ => {
-            let password = std::env::var(PASSWORD_ENV).ok();
+            let prompt = format!("Mot de passe de la clé « {} » : ", path.display());
             sk_box
-                .into_secret_key(password)
+                .into_secret_key(Some(password(&prompt, false)?))
                 .map_err(|_| anyhow!("mot de passe de la clé « {} » incorrect", path.display()))
         }
     }
+}
+
+/// The password of a secret key: [`PASSWORD_ENV`], else typed on the
+/// terminal (hidden) after a French prompt; twice when `confirm`.
+fn password(prompt: &str, confirm: bool) -> Result<String> {
+    use std::io::IsTerminal;
+    if let Ok(password) = std::env::var(PASSWORD_ENV) {
+        return Ok(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("pas de terminal pour taper le mot de passe de la clé\n  conseil : lancez la commande dans un terminal, ou donnez le mot de passe dans la variable d'environnement {PASSWORD_ENV}");
+    }
+    let typed = rpassword::prompt_password(prompt)
+        .context("le mot de passe n'a pas pu être lu au clavier")?;
+    if confirm {
+        if typed.is_empty() {
+            bail!("mot de passe vide : la clé n'a pas été créée\n  conseil : choisissez un mot de passe, ou créez une clé sans mot de passe avec --sans-mot-de-passe");
+        }
+        let again = rpassword::prompt_password("Retapez-le pour vérifier : ")
+            .context("le mot de passe n'a pas pu être lu au clavier")?;
+        if again != typed {
+            bail!("les deux mots de passe tapés sont différents : la clé n'a pas été créée\n  conseil : relancez la commande et tapez deux fois le même mot de passe");
+        }
+    }
+    Ok(typed)
 }
 
 /// Parses a public key: the base64 line of a `.pub` file, or such a file.

@@ -16,6 +16,9 @@ fn init_creates_a_school_that_builds_straight_away() {
     ] {
         assert!(school.join(f).exists(), "init did not write {f}");
     }
+    // The starter's sample texts block publication until replaced.
+    assert_eq!(preau(&school, &["check"]).status.code(), Some(1));
+    super::french::fill_placeholders(&school);
     let r = preau(&school, &["check"]);
     assert!(r.status.success(), "{:?}", text(&r));
     let r = preau(&school, &["construire"]);
@@ -55,8 +58,14 @@ fn new_article_has_front_matter_and_never_overwrites() {
     assert!(!r.status.success());
     assert!(text(&r).1.contains("existe déjà"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mon texte");
-    // The new file builds.
-    std::fs::write(&file, content).unwrap();
+    // The new file builds once its sample text is replaced.
+    std::fs::write(&file, &content).unwrap();
+    assert_eq!(preau(&school, &["check"]).status.code(), Some(1));
+    std::fs::write(
+        &file,
+        content.replace("Écrivez ici votre article.", "Nous avons observé l'eau."),
+    )
+    .unwrap();
     assert!(preau(&school, &["check"]).status.success());
 }
 
@@ -84,7 +93,14 @@ fn new_cahier_day_and_resources() {
     );
     let r = preau(&school, &["new", "cahier"]);
     assert!(!r.status.success());
-    assert!(preau(&school, &["check"]).status.success());
+    // The day's sample texts must be replaced before it is published.
+    assert_eq!(preau(&school, &["check"]).status.code(), Some(1));
+    let day = day
+        .replace("Décrivez ici le travail à faire.", "Relire la leçon.")
+        .replace("Ce qui a été fait en classe.", "Les fractions.");
+    std::fs::write(school.join("classes/cm1/cahier/2026-11-24.md"), day).unwrap();
+    let r = preau(&school, &["check"]);
+    assert!(r.status.success(), "{:?}", text(&r));
 }
 
 #[test]

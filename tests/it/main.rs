@@ -21,6 +21,7 @@ mod deploy_s3;
 mod deploy_scenario;
 mod deploy_sftp;
 mod deploy_trust;
+mod french;
 mod hostile_files;
 mod invalid;
 mod layers;
