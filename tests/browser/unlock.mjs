@@ -4,7 +4,7 @@
 //
 // node tests/browser/unlock.mjs --site DIR --base /ecole/ --area classes/cm1/
 //      [--route blog/sortie/] (--code CODE | --qr CODE) [--expect TEXT]... [--absent TEXT]...
-//      [--images N] [--denied] [--then PATH]
+//      [--images N] [--denied] [--then PATH] [--remember appareil]
 // --then: once the area is open, go to PATH (same tab) and check there.
 // --denied: the code must be refused (area closed, a message says so).
 // Exit 0 when every expectation holds, 1 otherwise, 3 on timeout.
@@ -32,7 +32,11 @@ try {
   const areaUrl = `${server.url}${opt.base}${opt.area}`;
   const started = Date.now();
   if (opt.qr) {
+    // The QR link fills the form in; the family chooses how long, then taps.
     await page.goto(`${areaUrl}#code=${encodeURIComponent(opt.qr)}`);
+    await page.waitForSelector("#connexion:not([hidden])", { timeout: 20000 });
+    if (opt.remember === "appareil") { await page.click("#duree-appareil"); }
+    await page.click("#connexion button[type=submit]");
   } else {
     await page.goto(areaUrl + route);
     await page.waitForSelector("#connexion:not([hidden])", { timeout: 20000 });
@@ -82,6 +86,19 @@ try {
   if (!opt.denied && !state.open) { failures.push(`the area did not open: « ${state.message} »`); }
   if (state.images < wanted) { failures.push(`expected ${wanted} decrypted image(s), found ${state.images}`); }
   if (opt.qr && state.href.includes("code=")) { failures.push(`the code is still in the address bar: ${state.href}`); }
+  if (opt.qr) {
+    // No outline around the title the page puts the focus on.
+    const outline = await page.evaluate(() => { const a = document.activeElement; return a && a.tagName === "H1" ? getComputedStyle(a).outlineStyle : "none"; });
+    if (outline !== "none") { failures.push(`a focus outline is drawn around the title after the QR login (${outline})`); }
+  }
+  if (opt.remember === "appareil" && state.open) {
+    // Remembered on this device: a new tab opens the area without a code.
+    const other = await browser.newPage();
+    await other.goto(areaUrl, { waitUntil: "load" });
+    await other.waitForFunction(() => !document.getElementById("dedans").hidden, { timeout: 20000 })
+      .catch(() => failures.push("remembered on this device, a new tab still asks for the code"));
+    await other.close();
+  }
   if (errors.length) { failures.push(`page errors: ${errors.join(" | ")}`); }
   console.log(JSON.stringify({ open: state.open, message: state.message, images: state.images, unlock_ms: unlockMs, failures }));
 } catch (e) {

@@ -106,6 +106,26 @@ fn qr_link_logs_in_and_clears_the_address_bar() {
 
 #[test]
 #[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
+fn a_qr_link_offers_to_remember_the_code_on_this_device_like_the_form() {
+    require(&["browser"]);
+    let (_tmp, _school, out, code) = built_canary_school();
+    open_cm1(
+        &out,
+        "/tilleuls/",
+        "blog/sortie-kanarizq7/",
+        "--qr",
+        &code,
+        &[
+            "--remember",
+            "appareil",
+            "--expect",
+            "Nous avons vu le Kanarizq7",
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
 fn example_school_class_area_opens_in_chromium() {
     require(&["browser"]);
     let (out, base) = super::common::example_site();

@@ -125,3 +125,22 @@ fn the_book_documents_every_template_and_every_name_they_read() {
         "not in the theme reference: {missing:#?}"
     );
 }
+
+#[test]
+fn the_family_letter_uses_the_words_of_the_form() {
+    // What the letter tells families to choose is what the form shows.
+    let letter = default_letter();
+    let form = std::fs::read_to_string(repo().join("themes/default/templates/shell.html")).unwrap();
+    for words in [
+        "Se souvenir du code",
+        "Sur cet appareil (pas sur un ordinateur partagé)",
+        "Pendant cette visite seulement",
+        "Ouvrir l'espace",
+    ] {
+        assert!(form.contains(words), "the form no longer says « {words} »");
+        assert!(
+            letter.contains(&words.replace('\'', "&#39;")) || letter.contains(words),
+            "the letter does not say « {words} »"
+        );
+    }
+}

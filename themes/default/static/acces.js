@@ -665,14 +665,15 @@
 
   // A QR code carries the code after « #code= »: use it, then remove it
   // from the address bar and the history at once.
+  // The same form as a typed code, filled in: the family makes the same
+  // choice (this visit, or this device) with one tap on « Ouvrir l'espace ».
   var qr = /^#code=([^&]*)/.exec(location.hash);
   if (qr) {
     history.replaceState(null, "", location.pathname + location.search);
-    say("Ouverture en cours…");
-    unlock(decodeURIComponent(qr[1])).then(function (cles) {
-      if (cles && cles[AREA]) { return start(cles, "visite"); }
-      askForCode("Ce code n'ouvre pas cet espace. Tapez le code de la lettre.");
-    }).catch(function () { askForCode("L'espace n'a pas pu être ouvert. Tapez le code de la lettre."); });
+    askForCode("Code lu sur le QR code. Choisissez si ce navigateur s'en souvient, puis ouvrez l'espace.");
+    form.elements.code.value = decodeURIComponent(qr[1]);
+    form.querySelector("button[type=submit]").focus();
+    listMine();
     return;
   }
   keys(BASE).then(function (saved) {
