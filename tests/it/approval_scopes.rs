@@ -161,13 +161,16 @@ fn a_teacher_publishes_homework_without_the_ien_and_nothing_else() {
         .web
         .join("preau/references/v1/manifeste.json.ien.minisig")
         .is_file());
-    // No new IEN signature: the one online is version 1's, which does not
-    // hold for version 2.
-    let stale = std::fs::read(sc.web.join("preau/manifeste.json.ien.minisig")).unwrap();
-    assert_eq!(
-        stale,
-        std::fs::read(v1.join("preau/manifeste.json.ien.minisig")).unwrap()
+    // No new IEN signature, and version 1's is no longer online: it would
+    // sign a manifest that is gone (only its copy under references/ stays).
+    assert!(
+        !sc.web.join("preau/manifeste.json.ien.minisig").exists(),
+        "a stale IEN signature was left online"
     );
+    assert!(!sc
+        .web
+        .join("preau/manifeste.json.directeur.minisig")
+        .exists());
 
     // A teacher's key cannot sign another class's area.
     sc.edit(
@@ -223,6 +226,14 @@ fn a_teacher_publishes_homework_without_the_ien_and_nothing_else() {
     assert!(ok, "{log}");
     let (ok, log) = s.verify(&sc.web, &[]);
     assert!(ok && log.contains("version 4"), "{log}");
+    // The teacher's signature of version 3 went with it.
+    assert!(
+        !sc.web
+            .join("preau/manifeste.json.enseignant.minisig")
+            .exists(),
+        "a stale teacher signature was left online"
+    );
+    assert!(sc.web.join("preau/manifeste.json.ien.minisig").is_file());
     // And the daily path goes on from the new approval.
     sc.edit(
         "classes/cm1/cahier/2026-11-20.md",
