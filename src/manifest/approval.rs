@@ -184,28 +184,10 @@ fn check_sealed(
         Ok(opened) => opened,
         Err(list) => return Ok(Err(list.into_iter().map(Problem::Sealed).collect())),
     };
-    let mut found = Vec::new();
-    let needles: Vec<(String, Vec<u8>)> = keys
-        .iter()
-        .flat_map(|(area, k)| {
-            use base64::Engine;
-            let b64 = base64::engine::general_purpose::STANDARD.encode(k.content);
-            [
-                (area.clone(), k.content.to_vec()),
-                (area.clone(), b64.into_bytes()),
-            ]
-        })
+    let found: Vec<Problem> = super::sealed::keys_in_site(site, manifest, &keys)
+        .into_iter()
+        .map(Problem::Sealed)
         .collect();
-    for path in manifest.fichiers.keys() {
-        let Ok(data) = std::fs::read(site.join(path)) else {
-            continue;
-        };
-        for (area, needle) in &needles {
-            if memchr::memmem::find(&data, needle).is_some() {
-                found.push(Problem::Sealed(format!("la clé de l'espace « {area} » se trouve en clair dans « {path} » : le site ne doit jamais contenir de clé")));
-            }
-        }
-    }
     if !found.is_empty() {
         return Ok(Err(found));
     }

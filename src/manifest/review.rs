@@ -756,14 +756,7 @@ pub fn render(
 /// the report of the site built in `out`, read back through those keys,
 /// with the school's theme.
 pub fn for_submission(dir: &Path, out: &Path, manifest: &Manifest) -> Result<(String, Vec<u8>)> {
-    let secrets = crate::access::secrets::Secrets::load(dir)?;
-    let mut file = super::sealed::KeyFile::default();
-    for (id, k) in secrets.iter().flat_map(|s| s.audiences.iter()) {
-        file.contenu.insert(id.clone(), k.content_key.clone());
-        file.noms.insert(id.clone(), k.nonce_key.clone());
-    }
-    let bytes = serde_json::to_vec_pretty(&file).expect("keys serialize");
-    let keys = super::sealed::parse_keys(&bytes).map_err(|e| anyhow!(e))?;
+    let (bytes, keys) = super::sealed::school_keys(dir)?;
     let opened = super::sealed::open_all(out, manifest, &keys).map_err(|problems| {
         anyhow!(
             "le site construit ne se relit pas avec ses propres clés :\n  - {}",

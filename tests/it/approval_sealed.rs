@@ -421,3 +421,79 @@ fn the_report_flags_a_page_whose_readers_changed_and_its_public_photo() {
             || report.contains("Lisible par d'autres personnes")
     );
 }
+
+/// The class's content key, base64, as the submission carries it.
+fn class_key(entries: &Entries) -> String {
+    let keys: serde_json::Value = serde_json::from_slice(data(entries, "cles.json")).unwrap();
+    keys["contenu"]["classe:cm1"].as_str().unwrap().to_string()
+}
+
+/// The keys travel in the submission only: a site that holds one (here a
+/// public file with the class's key in it, signed again by a hostile
+/// directeur) is refused by `approve`, naming the file.
+#[test]
+fn approve_refuses_a_site_that_holds_an_area_key() {
+    let s = setup(school_copy("minimal"), "");
+    let submission = s.submit();
+    let mut entries = entries_of(&submission);
+    let leak = format!("clé : {}\n", class_key(&entries)).into_bytes();
+    resign(&s, &mut entries, |m, entries| {
+        m["fichiers"]["static/note.txt"] = entry_for(&leak, "ien");
+        put(entries, "site/static/note.txt", leak.clone());
+    });
+    entries.retain(|(h, _)| name(h) != "rapport.html");
+    refused(
+        &s,
+        &submission,
+        &entries,
+        "une clé de l'espace « classe:cm1 » se trouve en clair dans « static/note.txt »",
+    );
+}
+
+/// And `verify` with the school's folder refuses an approved site that
+/// holds a key, even signed by both the directeur and the IEN.
+#[test]
+fn verify_refuses_a_signed_site_that_holds_an_area_key() {
+    use preau::manifest::{approval, keys, submission as sub};
+    let s = setup(school_copy("minimal"), "");
+    let submission = s.submit();
+    let key = class_key(&entries_of(&submission));
+    let (ok, o, e) = s.approve(&submission, &["--oui"]);
+    assert!(ok, "{o}{e}");
+    let site = submission.parent().unwrap().join("approuve-v1");
+    let (ok, log) = s.verify(&site, &[]);
+    assert!(ok, "{log}");
+    // Both signatures made again over a manifest that lists the leak.
+    let leak = format!("clé : {key}\n");
+    std::fs::write(site.join("static/note.txt"), &leak).unwrap();
+    let path = site.join("preau/manifeste.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    m["fichiers"]["static/note.txt"] = entry_for(leak.as_bytes(), "ien");
+    let mut bytes = serde_json::to_vec_pretty(&m).unwrap();
+    bytes.push(b'\n');
+    std::fs::write(&path, &bytes).unwrap();
+    let (version, uai) = (m["version"].as_u64().unwrap(), m["uai"].as_str().unwrap());
+    let dk = keys::load_secret(&s.school.join(".preau/cles/directeur.key")).unwrap();
+    let comment =
+        sub::directeur_comment(version, "M. X", uai, m["construit_le"].as_str().unwrap()).unwrap();
+    std::fs::write(
+        site.join("preau/manifeste.json.directeur.minisig"),
+        keys::sign(&dk, &bytes, &comment).unwrap(),
+    )
+    .unwrap();
+    let ik = keys::load_secret(&s.ien_dir.join("ien.key")).unwrap();
+    let comment = approval::approval_comment(version, uai, preau::dates::today()).unwrap();
+    std::fs::write(
+        site.join("preau/manifeste.json.ien.minisig"),
+        keys::sign(&ik, &bytes, &comment).unwrap(),
+    )
+    .unwrap();
+    let (ok, log) = s.verify(&site, &[]);
+    assert!(!ok, "verify accepted a site with a key:\n{log}");
+    assert!(
+        log.contains(
+            "une clé de l'espace « classe:cm1 » se trouve en clair dans « static/note.txt »"
+        ),
+        "{log}"
+    );
+}
