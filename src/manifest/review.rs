@@ -281,6 +281,8 @@ struct PageView {
     lignes: Vec<Line>,
     /// Who could read it before, when that changed.
     avant: Option<String>,
+    /// Who reads it now.
+    lecteurs: String,
     /// Unchanged since the last approved version.
     inchange: bool,
 }
@@ -500,6 +502,7 @@ fn view(p: &RPage, html: String) -> PageView {
         html,
         lignes: Vec::new(),
         avant: None,
+        lecteurs: readers(&p.area),
         inchange: false,
     }
 }

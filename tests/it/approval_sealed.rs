@@ -417,8 +417,10 @@ fn the_report_flags_a_page_whose_readers_changed_and_its_public_photo() {
         "one page, not two"
     );
     assert!(
-        report.contains("Lisible par d&#39;autres personnes")
-            || report.contains("Lisible par d'autres personnes")
+        report.contains(
+            "Lisible par d'autres personnes : avant, les familles de la classe cm1 ; maintenant, tout le monde (page publique)."
+        ),
+        "{report}"
     );
 }
 
