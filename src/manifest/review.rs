@@ -228,6 +228,9 @@ struct RPage {
     /// The site addresses it may stand at (to follow a page whose area
     /// changed).
     addresses: Vec<String>,
+    /// Where it is read: its file (public) or its address in the area
+    /// (`classes/cm1/#/blog/sortie/`).
+    shown: String,
 }
 
 /// A photo on a public page.
@@ -377,6 +380,7 @@ fn pages(
             titre,
             body,
             addresses: vec![crate::layout::address_of(path).to_string()],
+            shown: path.clone(),
         });
     }
     for (id, area) in &opened.areas {
@@ -392,6 +396,7 @@ fn pages(
                 titre: page.titre.clone(),
                 body,
                 addresses: vec![format!("{base}{}", page.route), page.route.clone()],
+                shown: format!("{base}#/{}", page.route),
             });
         }
     }
@@ -498,7 +503,7 @@ fn view(p: &RPage, html: String) -> PageView {
     PageView {
         titre: p.titre.clone(),
         espace: area_label(&p.area),
-        cle: p.key.clone(),
+        cle: p.shown.clone(),
         html,
         lignes: Vec::new(),
         avant: None,
@@ -508,7 +513,7 @@ fn view(p: &RPage, html: String) -> PageView {
 }
 
 fn summary_key(p: &RPage) -> String {
-    format!("{} — {}", area_label(&p.area), p.key)
+    format!("{} — {}", area_label(&p.area), p.shown)
 }
 
 type Key = (String, String);
@@ -567,7 +572,7 @@ fn compare(
                         summary.audiences.push(summary_key(p));
                         points.audiences.push(AudienceFlag {
                             titre: p.titre.clone(),
-                            cle: p.key.clone(),
+                            cle: p.shown.clone(),
                             avant: readers(&o.area),
                             apres: readers(&p.area),
                         });
@@ -591,7 +596,7 @@ fn compare(
             changes.retirees.push(Removed {
                 titre: p.titre.clone(),
                 espace: area_label(&p.area),
-                cle: p.key.clone(),
+                cle: p.shown.clone(),
             });
         }
     }
