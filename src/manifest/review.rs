@@ -288,6 +288,9 @@ struct PageView {
     lecteurs: String,
     /// Unchanged since the last approved version.
     inchange: bool,
+    /// Shown folded (an area's page in a first version: the IEN opens
+    /// what it wants to read, the table of contents stays short).
+    plie: bool,
 }
 
 /// A page removed since the last approved version.
@@ -509,6 +512,7 @@ fn view(p: &RPage, html: String) -> PageView {
         avant: None,
         lecteurs: readers(&p.area),
         inchange: false,
+        plie: false,
     }
 }
 
@@ -616,7 +620,11 @@ fn areas(now: &[RPage], opened: &Opened, unchanged: Option<&BTreeSet<Key>>) -> V
             });
         }
         let page = match unchanged {
-            None => view(p, fit(&p.body, 5, &format!("c{n}"))),
+            None if p.area == "public" => view(p, fit(&p.body, 5, &format!("c{n}"))),
+            None => PageView {
+                plie: true,
+                ..view(p, fit(&p.body, 4, &format!("c{n}")))
+            },
             Some(same) if same.contains(&key(p)) => PageView {
                 inchange: true,
                 ..view(p, fit(&p.body, 4, &format!("c{n}")))

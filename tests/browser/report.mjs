@@ -33,6 +33,8 @@ try {
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => { if (m.type() === "error") { problems.push(`console: ${m.text()}`); } });
   await page.goto(`${server.url}/${opt.file}`, { waitUntil: "load" });
+  // How tall the report is as it opens (folded pages folded).
+  console.log(`height: ${await page.evaluate(() => document.documentElement.scrollHeight)}`);
   // Folded pages too: open every <details> so that their images load.
   await page.evaluate(() => {
     for (const d of document.querySelectorAll("details")) { d.open = true; }
