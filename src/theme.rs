@@ -27,13 +27,19 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// The default theme with the school's `theme/` overrides.
-    pub fn load(school_root: &Path) -> Result<Theme> {
+    /// The default theme alone, as embedded in the binary.
+    pub fn embedded() -> Result<Theme> {
         let mut theme = Theme::default();
         for name in DefaultTheme::iter() {
             let file = DefaultTheme::get(&name).expect("listed by iter");
             theme.insert(&name, file.data)?;
         }
+        Ok(theme)
+    }
+
+    /// The default theme with the school's `theme/` overrides.
+    pub fn load(school_root: &Path) -> Result<Theme> {
+        let mut theme = Theme::embedded()?;
         let overrides = school_root.join("theme");
         if overrides.is_dir() {
             for entry in WalkDir::new(&overrides)

@@ -7,11 +7,12 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
 use crate::manifest::approval::{self, Opened};
 use crate::manifest::policy::Trust;
-use crate::manifest::{keys, Role};
+use crate::manifest::Role;
+use crate::theme::Theme;
 
 /// The options of `preau approve`.
 pub struct Options<'a> {
@@ -35,19 +36,12 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
     if !trust.keys.contains_key(&Role::Directeur) {
         bail!("la clé publique du directeur est inconnue\n  conseil : indiquez --ecole DOSSIER (clé dans « confiance » de ecole.yaml) ou --directeur CLÉ.pub");
     }
-    let stem = opt
-        .submission
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "soumission".into());
-    let tag = stem.trim_start_matches("soumission-").to_string();
-    let parent = opt
-        .submission
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let theme = match opt.school {
+        Some(dir) => Theme::load(dir)?,
+        None => Theme::embedded()?,
+    };
     let today = crate::dates::today();
-    let review = match approval::open(opt.submission, &trust, today)? {
+    let review = match approval::open(opt.submission, &trust, today, &theme)? {
         Opened::Ready(review) => *review,
         Opened::Refused(problems) => {
             eprintln!("La soumission ne peut pas être approuvée :");
@@ -57,30 +51,9 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let report =
-        approval::write_beside(parent, &format!("rapport-{tag}"), "html", &review.report()?)?;
-    let m = &review.verified.manifest;
-    let summary = &review.summary;
-    println!("École : {} (UAI {})", m.ecole, m.uai);
-    println!(
-        "Version {} soumise le {} ; signature du directeur vérifiée ; {} fichiers vérifiés.",
-        m.version,
-        chrono::NaiveDateTime::parse_from_str(&m.construit_le, "%Y-%m-%dT%H:%M:%SZ")
-            .map(|t| crate::dates::Date(t.date()).long_fr())
-            .unwrap_or_else(|_| m.construit_le.clone()),
-        m.fichiers.len()
-    );
-    match summary.depuis {
-        Some(v) => println!(
-            "Depuis la version {v} approuvée : {} nouveauté(s), {} modification(s), {} retrait(s).",
-            summary.nouvelles.len(),
-            summary.modifiees.len(),
-            summary.supprimees.len()
-        ),
-        None => println!(
-            "Première version soumise : {} pages et éléments à relire.",
-            summary.total
-        ),
+    let report = review.write_report()?;
+    for line in review.overview() {
+        println!("{line}");
     }
     println!(
         "Rapport de relecture, rendu du site scellé lui-même (contenu réservé en clair) : {}",
@@ -88,16 +61,16 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
     );
 
     // The password is asked only now, after the summary.
-    let secret = keys::load_secret(opt.key).context("la clé de l'IEN est nécessaire pour signer\n  conseil : indiquez votre clé de signature habituelle avec --cle (le fichier ien.key créé une fois pour toutes) ; si le mot de passe est refusé, retapez-le : ne créez pas de nouvelle clé, elle ne serait pas reconnue par les écoles")?;
+    let secret = approval::ien_key(opt.key)?;
     if let Some(reason) = opt.refuse {
-        let path = review.refuse(&secret, today, reason, parent, &tag)?;
+        let path = review.refuse(&secret, today, reason)?;
         println!(
             "Refus enregistré : {} (à transmettre au directeur ou à la directrice).",
             path.display()
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let version = m.version;
+    let version = review.verified.manifest.version;
     if !opt.yes
         && !confirm(&format!(
             "Approuver la version {version} pour publication ? (oui/non) "
@@ -106,7 +79,7 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
         println!("Rien n'a été signé.");
         return Ok(ExitCode::from(1));
     }
-    let done = review.approve(&secret, today, parent, &tag)?;
+    let done = review.approve(&secret, today)?;
     println!("Version {version} approuvée.");
     println!("Site approuvé, prêt à publier : {}", done.site.display());
     println!("Signature seule : {}", done.signature.display());

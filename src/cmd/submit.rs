@@ -61,12 +61,7 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         .approuvee
         .as_ref()
         .and_then(|a| state::load_snapshot(dir, a.version).map(|s| (a.version, s)));
-    let (_, summary) = report::build(
-        &school.nom,
-        version,
-        &now,
-        previous.as_ref().map(|(v, s)| (*v, s)),
-    );
+    let summary = report::summarize(version, &now, previous.as_ref().map(|(v, s)| (*v, s)));
     // The report the IEN will render again from the sealed site.
     let (html, keys) = manifest::review::for_submission(dir, &out, &manifest)?;
     let files = manifest.fichiers.keys().cloned().chain([

@@ -27,7 +27,21 @@ pub fn run(
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     };
-    match policy::verify(site, &trust, min, crate::dates::today()) {
+    // With the school's folder, its areas' keys are known: none may be in
+    // the site.
+    let keys = match school {
+        Some(dir) => crate::manifest::sealed::school_keys(dir)?.1,
+        None => Default::default(),
+    };
+    let verified = policy::verify(site, &trust, min, crate::dates::today()).and_then(|v| {
+        let found = crate::manifest::sealed::keys_in_site(site, &v.manifest, &keys);
+        if found.is_empty() {
+            Ok(v)
+        } else {
+            Err(found.into_iter().map(policy::Problem::Sealed).collect())
+        }
+    });
+    match verified {
         Ok(v) => {
             let signers: Vec<&str> = v.comments.keys().map(|r| r.label()).collect();
             let carried = if v.manifest.references.is_empty() {

@@ -87,8 +87,8 @@ pub struct Page {
     pub homework: Vec<Homework>,
     /// Séances (cahier).
     pub sessions: Vec<Session>,
-    /// The page states that image rights were collected (`droit_image`).
-    #[serde(skip)]
+    /// The page states that image rights were collected (`droit_image`);
+    /// the theme says so under the page, where the IEN's report finds it.
     pub image_rights: bool,
     /// Gallery photos (URL resolved when rendered).
     pub gallery: Vec<GalleryPhoto>,

@@ -303,6 +303,15 @@ pub fn deploy(
     remove.extend(journal.en_ligne.keys().cloned());
     remove.extend(journal.a_retirer.iter().cloned());
     remove.extend(journal.envoi_en_cours.iter().cloned());
+    // A role's signature this version does not carry (the IEN's, once a
+    // teacher published a class alone; a teacher's, once the IEN approved
+    // again) goes too: it signed a manifest that is no longer online.
+    let unsigned: Vec<String> = Role::ALL
+        .iter()
+        .map(|r| signature_path(*r))
+        .filter(|p| !keep.contains(p.as_str()))
+        .collect();
+    remove.extend(target.inventory(&unsigned)?.into_keys());
     plan.remove = remove
         .into_iter()
         .filter(|p| !keep.contains(p.as_str()) && check_path(p).is_ok())

@@ -5,6 +5,7 @@
 //!
 //! [`submission`]: super::submission
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -13,9 +14,12 @@ use minisign::SecretKey;
 use super::comment::Comment;
 use super::policy::{self, Problem, Trust, Verified};
 use super::report::Summary;
+use super::review::{self, Report};
+use super::sealed::AreaKeys;
 use super::submission::{self, Limits};
 use super::{keys, signature_path, write_new, Role, MANIFEST};
 use crate::dates::Date;
+use crate::theme::Theme;
 
 /// A submission opened and checked, waiting for the IEN's decision.
 pub struct Review {
@@ -25,10 +29,13 @@ pub struct Review {
     pub site: PathBuf,
     /// Its manifest, checked against the directeur's signature.
     pub verified: Verified,
-    /// What changed since the last approved version.
+    /// What changed since the last approved version, counted here from
+    /// the sealed sites (never the directeur's own count).
     pub summary: Summary,
     /// The report, rendered from what the keys opened.
     report: String,
+    /// Where the decision's files go.
+    pub place: Place,
 }
 
 /// What opening a submission gave.
@@ -39,14 +46,42 @@ pub enum Opened {
     Refused(Vec<Problem>),
 }
 
+/// Where the files of a decision go: beside the submission, named after
+/// it (`soumission-v3.tar` → `rapport-v3.html`, `approuve-v3/`…).
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// The submission's folder.
+    pub dir: PathBuf,
+    /// What follows `soumission-` in its name (`v3`).
+    pub tag: String,
+}
+
+impl Place {
+    /// The place of the submission `path`.
+    pub fn of(path: &Path) -> Place {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "soumission".into());
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Place {
+            dir: dir.to_path_buf(),
+            tag: stem.trim_start_matches("soumission-").to_string(),
+        }
+    }
+}
+
 /// Unpacks `path` next to it (in a private temporary folder that is
 /// removed whatever happens) and checks the site against the directeur's
-/// key of `trust`. An entry the safe reader refuses is an `Err` naming it.
-pub fn open(path: &Path, trust: &Trust, today: Date) -> Result<Opened> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+/// key of `trust`; the report is rendered with `theme` (the school's, when
+/// the IEN names its folder). An entry the safe reader refuses is an `Err`
+/// naming it.
+pub fn open(path: &Path, trust: &Trust, today: Date, theme: &Theme) -> Result<Opened> {
+    let place = Place::of(path);
+    let parent = place.dir.as_path();
     let work = tempfile::Builder::new()
         .prefix(".preau-relecture-")
         .tempdir_in(parent)
@@ -79,20 +114,17 @@ pub fn open(path: &Path, trust: &Trust, today: Date) -> Result<Opened> {
         Ok(v) => v,
         Err(problems) => return Ok(Opened::Refused(problems)),
     };
-    let report = match read_sealed(work.path(), &site, &verified.manifest, parent) {
+    let report = match read_sealed(work.path(), &site, &verified.manifest, parent, theme)? {
         Ok(report) => report,
         Err(problems) => return Ok(Opened::Refused(problems)),
     };
-    let summary = std::fs::read(work.path().join(submission::SUMMARY))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
     Ok(Opened::Ready(Box::new(Review {
         _work: work,
         site,
         verified,
-        summary,
-        report,
+        summary: report.summary,
+        report: report.html,
+        place,
     })))
 }
 
@@ -105,60 +137,70 @@ fn read_sealed(
     site: &Path,
     manifest: &super::Manifest,
     beside: &Path,
-) -> Result<String, Vec<Problem>> {
-    let sealed = |why: String| vec![Problem::Sealed(why)];
-    let bytes = std::fs::read(work.join(submission::KEYS)).map_err(|_| {
-        sealed(format!("la soumission ne contient pas les clés des espaces (« {} ») : l'IEN ne pourrait pas lire ce qu'il signe ; demandez une soumission faite par « preau submit »", submission::KEYS))
-    })?;
-    let keys = super::sealed::parse_keys(&bytes).map_err(sealed)?;
-    let opened = super::sealed::open_all(site, manifest, &keys)
-        .map_err(|list| list.into_iter().map(Problem::Sealed).collect::<Vec<_>>())?;
-    let mut found = Vec::new();
-    let needles: Vec<(String, Vec<u8>)> = keys
-        .iter()
-        .flat_map(|(area, k)| {
-            use base64::Engine;
-            let b64 = base64::engine::general_purpose::STANDARD.encode(k.content);
-            [
-                (area.clone(), k.content.to_vec()),
-                (area.clone(), b64.into_bytes()),
-            ]
-        })
-        .collect();
-    for path in manifest.fichiers.keys() {
-        let Ok(data) = std::fs::read(site.join(path)) else {
-            continue;
-        };
-        for (area, needle) in &needles {
-            if memchr::memmem::find(&data, needle).is_some() {
-                found.push(Problem::Sealed(format!("la clé de l'espace « {area} » se trouve en clair dans « {path} » : le site ne doit jamais contenir de clé")));
+    theme: &Theme,
+) -> Result<Result<Report, Vec<Problem>>> {
+    Ok(match check_sealed(work, site, manifest, theme)? {
+        Err(problems) => Err(problems),
+        Ok((first, opened, keys)) => {
+            // What changed since the last approved version, when the IEN
+            // kept it beside the submission (approuve-vN), read with the
+            // same keys.
+            match previous_approved(beside, manifest) {
+                None => Ok(first),
+                Some((previous, pmanifest)) => {
+                    let (popened, _) = super::sealed::open_lenient(&previous, &pmanifest, &keys);
+                    Ok(review::render(
+                        theme,
+                        site,
+                        manifest,
+                        &opened,
+                        Some((pmanifest.version, &previous, &pmanifest, &popened)),
+                    )?)
+                }
             }
         }
-    }
+    })
+}
+
+type Checked = (Report, super::sealed::Opened, BTreeMap<String, AreaKeys>);
+
+/// The sealed checks of [`read_sealed`], and the report without a
+/// previous version (the one `submit` put in the submission).
+fn check_sealed(
+    work: &Path,
+    site: &Path,
+    manifest: &super::Manifest,
+    theme: &Theme,
+) -> Result<Result<Checked, Vec<Problem>>> {
+    let sealed = |why: String| Ok(Err(vec![Problem::Sealed(why)]));
+    let Ok(bytes) = std::fs::read(work.join(submission::KEYS)) else {
+        return sealed(format!("la soumission ne contient pas les clés des espaces (« {} ») : l'IEN ne pourrait pas lire ce qu'il signe ; demandez une soumission faite par « preau submit »", submission::KEYS));
+    };
+    let keys = match super::sealed::parse_keys(&bytes) {
+        Ok(keys) => keys,
+        Err(why) => return sealed(why),
+    };
+    let opened = match super::sealed::open_all(site, manifest, &keys) {
+        Ok(opened) => opened,
+        Err(list) => return Ok(Err(list.into_iter().map(Problem::Sealed).collect())),
+    };
+    let found: Vec<Problem> = super::sealed::keys_in_site(site, manifest, &keys)
+        .into_iter()
+        .map(Problem::Sealed)
+        .collect();
     if !found.is_empty() {
-        return Err(found);
+        return Ok(Err(found));
     }
-    let report = super::review::render(site, manifest, &opened, None);
+    let report = review::render(theme, site, manifest, &opened, None)?;
     if let Ok(given) = std::fs::read(work.join(submission::REPORT)) {
-        if given != report.as_bytes() {
-            return Err(sealed(format!(
-                "le rapport « {} » de la soumission n'est pas celui que Préau rend du site scellé : il a été modifié ; la soumission est refusée",
+        if given != report.html.as_bytes() {
+            return sealed(format!(
+                "le rapport « {} » de la soumission n'est pas celui que Préau rend du site scellé : il a été modifié (ou rendu avec un autre gabarit « theme/templates/rapport.html » que celui du dossier d'école indiqué par --ecole) ; la soumission est refusée",
                 submission::REPORT
-            )));
+            ));
         }
     }
-    // What changed since the last approved version, when the IEN kept it
-    // beside the submission (approuve-vN), read with the same keys.
-    let Some((previous, pmanifest)) = previous_approved(beside, manifest) else {
-        return Ok(report);
-    };
-    let (popened, _) = super::sealed::open_lenient(&previous, &pmanifest, &keys);
-    Ok(super::review::render(
-        site,
-        manifest,
-        &opened,
-        Some((pmanifest.version, &previous, &pmanifest, &popened)),
-    ))
+    Ok(Ok((report, opened, keys)))
 }
 
 /// The folder `approuve-vN` beside the submission whose manifest is the
@@ -191,6 +233,13 @@ fn previous_approved(
     latest
 }
 
+/// The IEN's secret key, opened (its password is asked here, when it has
+/// one). The advice never says to make a new key: the schools know only
+/// the IEN's declared one.
+pub fn ien_key(path: &Path) -> Result<SecretKey> {
+    keys::load_secret(path).context("la clé de l'IEN est nécessaire pour signer\n  conseil : indiquez votre clé de signature habituelle avec --cle (le fichier ien.key créé une fois pour toutes) ; si le mot de passe est refusé, retapez-le : ne créez pas de nouvelle clé, elle ne serait pas reconnue par les écoles")
+}
+
 /// The trusted comment of the IEN's approval.
 pub fn approval_comment(version: u64, uai: &str, day: Date) -> Result<String> {
     Ok(Comment::new()
@@ -214,13 +263,70 @@ pub struct Approved {
 impl Review {
     /// The review report's bytes (HTML, never published), rendered here
     /// from the sealed site.
-    pub fn report(&self) -> Result<Vec<u8>> {
-        Ok(self.report.clone().into_bytes())
+    pub fn report(&self) -> &str {
+        &self.report
+    }
+
+    /// Writes the report beside the submission (`rapport-TAG.html`, never
+    /// over an existing file); returns its path.
+    pub fn write_report(&self) -> Result<PathBuf> {
+        write_beside(
+            &self.place.dir,
+            &format!("rapport-{}", self.place.tag),
+            "html",
+            self.report.as_bytes(),
+        )
+    }
+
+    /// What the IEN reads in the terminal before anything is asked: the
+    /// school, the version, the checks done and what changed, in French.
+    pub fn overview(&self) -> Vec<String> {
+        let m = &self.verified.manifest;
+        let s = &self.summary;
+        let built = chrono::NaiveDateTime::parse_from_str(&m.construit_le, "%Y-%m-%dT%H:%M:%SZ")
+            .map(|t| Date(t.date()).long_fr())
+            .unwrap_or_else(|_| m.construit_le.clone());
+        let mut lines = vec![
+            format!("École : {} (UAI {})", m.ecole, m.uai),
+            format!(
+                "Version {} soumise le {built} ; signature du directeur vérifiée ; {} fichiers vérifiés.",
+                m.version,
+                m.fichiers.len()
+            ),
+        ];
+        lines.push(match (s.depuis, &m.precedent_approuve) {
+            (Some(v), _) => {
+                let mut line = format!(
+                    "Depuis la version {v} approuvée : {} nouveauté(s), {} modification(s), {} retrait(s).",
+                    s.nouvelles.len(),
+                    s.modifiees.len(),
+                    s.supprimees.len()
+                );
+                if !s.audiences.is_empty() {
+                    line.push_str(&format!(
+                        " Attention : {} page(s) n'ont plus les mêmes lecteurs.",
+                        s.audiences.len()
+                    ));
+                }
+                line
+            }
+            (None, Some(_)) => format!(
+                "La version approuvée précédente n'est pas à côté de la soumission (dossier « approuve-vN ») : le rapport montre les {} pages sans distinguer ce qui a changé.",
+                s.total
+            ),
+            (None, None) => format!(
+                "Première version soumise : {} pages et éléments à relire.",
+                s.total
+            ),
+        });
+        lines
     }
 
     /// Signs the manifest as the IEN on `day`, moves the site to
-    /// `dir/approuve-TAG` and writes `dir/approbation-TAG.minisig`.
-    pub fn approve(self, secret: &SecretKey, day: Date, dir: &Path, tag: &str) -> Result<Approved> {
+    /// `approuve-TAG` beside the submission and writes
+    /// `approbation-TAG.minisig`.
+    pub fn approve(self, secret: &SecretKey, day: Date) -> Result<Approved> {
+        let (dir, tag) = (self.place.dir.as_path(), self.place.tag.as_str());
         let m = &self.verified.manifest;
         let comment = approval_comment(m.version, &m.uai, day)?;
         let bytes = std::fs::read(self.site.join(MANIFEST))?;
@@ -254,15 +360,10 @@ impl Review {
         })
     }
 
-    /// Writes `dir/refus-TAG.txt` with its signature; returns its path.
-    pub fn refuse(
-        &self,
-        secret: &SecretKey,
-        day: Date,
-        reason: &str,
-        dir: &Path,
-        tag: &str,
-    ) -> Result<PathBuf> {
+    /// Writes `refus-TAG.txt` beside the submission with its signature;
+    /// returns its path.
+    pub fn refuse(&self, secret: &SecretKey, day: Date, reason: &str) -> Result<PathBuf> {
+        let (dir, tag) = (self.place.dir.as_path(), self.place.tag.as_str());
         let m = &self.verified.manifest;
         let text = format!(
             "Version {} de « {} » refusée le {} par l'IEN.\nMotif : {reason}\n",

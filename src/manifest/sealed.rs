@@ -104,6 +104,52 @@ fn site_path(url: &str) -> String {
     }
 }
 
+/// The areas' keys of a school, from its secrets (`.preau/`): the file
+/// a submission carries (`cles.json`) and the keys it holds.
+pub fn school_keys(dir: &Path) -> anyhow::Result<(Vec<u8>, BTreeMap<String, AreaKeys>)> {
+    let secrets = crate::access::secrets::Secrets::load(dir)?;
+    let mut file = KeyFile::default();
+    for (id, k) in secrets.iter().flat_map(|s| s.audiences.iter()) {
+        file.contenu.insert(id.clone(), k.content_key.clone());
+        file.noms.insert(id.clone(), k.nonce_key.clone());
+    }
+    let bytes = serde_json::to_vec_pretty(&file).expect("keys serialize");
+    let keys = parse_keys(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+    Ok((bytes, keys))
+}
+
+/// Every file of the site that holds one of `keys` (raw or base64): the
+/// keys travel only in the submission, never in the site.
+pub fn keys_in_site(
+    site: &Path,
+    manifest: &Manifest,
+    keys: &BTreeMap<String, AreaKeys>,
+) -> Vec<String> {
+    let needles: Vec<(&str, Vec<u8>)> = keys
+        .iter()
+        .flat_map(|(area, k)| {
+            k.names
+                .iter()
+                .chain([&k.content])
+                .flat_map(|key| [key.to_vec(), B64.encode(key).into_bytes()])
+                .map(move |n| (area.as_str(), n))
+        })
+        .collect();
+    let mut found = Vec::new();
+    for path in manifest.fichiers.keys() {
+        let Ok(data) = std::fs::read(site.join(path)) else {
+            continue;
+        };
+        if let Some((area, _)) = needles
+            .iter()
+            .find(|(_, n)| memchr::memmem::find(&data, n).is_some())
+        {
+            found.push(format!("une clé de l'espace « {area} » se trouve en clair dans « {path} » : le site ne doit jamais contenir de clé"));
+        }
+    }
+    found
+}
+
 /// The keys of a submission.
 pub fn parse_keys(bytes: &[u8]) -> Result<BTreeMap<String, AreaKeys>, String> {
     let file: KeyFile =

@@ -161,13 +161,16 @@ fn a_teacher_publishes_homework_without_the_ien_and_nothing_else() {
         .web
         .join("preau/references/v1/manifeste.json.ien.minisig")
         .is_file());
-    // No new IEN signature: the one online is version 1's, which does not
-    // hold for version 2.
-    let stale = std::fs::read(sc.web.join("preau/manifeste.json.ien.minisig")).unwrap();
-    assert_eq!(
-        stale,
-        std::fs::read(v1.join("preau/manifeste.json.ien.minisig")).unwrap()
+    // No new IEN signature, and version 1's is no longer online: it would
+    // sign a manifest that is gone (only its copy under references/ stays).
+    assert!(
+        !sc.web.join("preau/manifeste.json.ien.minisig").exists(),
+        "a stale IEN signature was left online"
     );
+    assert!(!sc
+        .web
+        .join("preau/manifeste.json.directeur.minisig")
+        .exists());
 
     // A teacher's key cannot sign another class's area.
     sc.edit(
@@ -223,6 +226,14 @@ fn a_teacher_publishes_homework_without_the_ien_and_nothing_else() {
     assert!(ok, "{log}");
     let (ok, log) = s.verify(&sc.web, &[]);
     assert!(ok && log.contains("version 4"), "{log}");
+    // The teacher's signature of version 3 went with it.
+    assert!(
+        !sc.web
+            .join("preau/manifeste.json.enseignant.minisig")
+            .exists(),
+        "a stale teacher signature was left online"
+    );
+    assert!(sc.web.join("preau/manifeste.json.ien.minisig").is_file());
     // And the daily path goes on from the new approval.
     sc.edit(
         "classes/cm1/cahier/2026-11-20.md",
@@ -416,4 +427,72 @@ fn check_names_a_bad_scope_value_and_an_unknown_class_at_their_line() {
         all.contains("la classe « cm9 », absente de « classes »"),
         "{all}"
     );
+}
+
+/// The standalone `minisign` checks a class publication as the book says:
+/// the teacher's signature of the manifest with the key declared for the
+/// class, the IEN's signature of the reference version it carries, and
+/// that the files of the IEN's scope are the same in both manifests.
+#[test]
+#[ignore = "needs minisign (apt-get install minisign; bash .ci/run installs it)"]
+fn standalone_minisign_checks_a_class_publication() {
+    use super::common::require;
+    require(&["minisign"]);
+    let sc = school();
+    let s = &sc.s;
+    let v1 = s.approved_site();
+    assert!(sc.deploy(&v1).0);
+    sc.edit(
+        "classes/cm1/cahier/2026-11-20.md",
+        "Relire le chapitre 2.",
+        "Relire le chapitre 2 deux fois.",
+    );
+    let (ok, log) = sc.publish_class("cm1", "cm1");
+    assert!(ok, "{log}");
+    let check = |manifest: &str, signature: &str, key: &Path| {
+        std::process::Command::new("minisign")
+            .args(["-V", "-q", "-m"])
+            .arg(sc.web.join(manifest))
+            .arg("-x")
+            .arg(sc.web.join(signature))
+            .arg("-p")
+            .arg(key)
+            .status()
+            .unwrap()
+            .success()
+    };
+    let teacher = sc.keys.join("cm1/enseignant.pub");
+    let ien = s.ien_dir.join("ien.pub");
+    assert!(check(
+        "preau/manifeste.json",
+        "preau/manifeste.json.enseignant.minisig",
+        &teacher
+    ));
+    assert!(check(
+        "preau/references/v1/manifeste.json",
+        "preau/references/v1/manifeste.json.ien.minisig",
+        &ien
+    ));
+    // The other class's key does not verify it.
+    assert!(!check(
+        "preau/manifeste.json",
+        "preau/manifeste.json.enseignant.minisig",
+        &sc.keys.join("cm2/enseignant.pub")
+    ));
+    // The IEN's scope: same paths, sizes and hashes in both manifests.
+    let ien_files = |m: &serde_json::Value| {
+        m["fichiers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, e)| e["portee"] == "ien" || e["portee"].is_null())
+            .map(|(p, e)| (p.clone(), e["taille"].clone(), e["sha256"].clone()))
+            .collect::<Vec<_>>()
+    };
+    let now = manifest(&sc.web);
+    let reference: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(sc.web.join("preau/references/v1/manifeste.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ien_files(&now), ien_files(&reference));
 }
