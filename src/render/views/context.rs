@@ -135,6 +135,8 @@ pub struct PageView<'a> {
     pub gallery: &'a [GalleryPhoto],
     /// The picture shown beside it in lists: its first photo, if any.
     pub thumbnail: Option<Thumbnail<'a>>,
+    /// It states that image rights were collected (`droit_image`).
+    pub image_rights: bool,
 }
 
 /// A post's picture in a list (the images stage adds its widths).
@@ -177,6 +179,7 @@ impl<'a> PageView<'a> {
                 .collect(),
             gallery: &page.gallery,
             thumbnail: thumbnail(page),
+            image_rights: page.image_rights,
         }
     }
 
