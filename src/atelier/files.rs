@@ -1,0 +1,1012 @@
+//! Listing, opening and saving the school's files as forms.
+//!
+//! A save edits the file's text: only the front-matter keys whose value
+//! changed are rewritten (comments, key order and quotes stay), the text
+//! after the front matter only when it changed. An unchanged form saved
+//! gives the same bytes. Saves are atomic (temp file, fsync, rename in the
+//! same folder) and refused when the file changed on disk since it was
+//! opened (its SHA-256 is the version).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::forms::{self, DocKind, Document, EventForm};
+use super::paths::{self, Location};
+use super::yamledit;
+use crate::hash::sha256_hex;
+
+/// The atelier's own folder in `.preau/` (never published).
+pub const ATELIER_DIR: &str = ".preau/atelier";
+/// Who saved which file last: `{ "<rel>": { "auteur", "version", "le" } }`.
+pub const AUTHORS_FILE: &str = ".preau/atelier/auteurs.json";
+
+/// One file in the lists of the atelier's home screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Path relative to the school folder, forward slashes.
+    pub path: String,
+    /// Its kind.
+    pub kind: DocKind,
+    /// Title (a cahier day: « Cahier du jeudi 20 novembre 2026 »).
+    pub title: String,
+    /// Date `AAAA-MM-JJ` (`""` when it has none, e.g. a resource list).
+    pub date: String,
+    /// `brouillon: true`.
+    pub draft: bool,
+}
+
+/// A class (or the school itself) and its files, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassEntries {
+    /// Class id (`cm1`); `None` for the school's own news and agenda.
+    pub id: Option<String>,
+    /// Display name (« CM1 de Mme Martin », or « École » for the school).
+    pub name: String,
+    /// Posts (class blog, or the school's news).
+    pub posts: Vec<Entry>,
+    /// Cahier days.
+    pub cahier: Vec<Entry>,
+    /// The resource list, when it exists.
+    pub resources: Vec<Entry>,
+    /// The agenda file, when it exists.
+    pub agenda: Vec<Entry>,
+}
+
+/// A file opened in the atelier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opened {
+    /// Path relative to the school folder.
+    pub path: String,
+    /// The form.
+    pub document: Document,
+    /// SHA-256 (hex) of the bytes on disk: give it back to [`save`].
+    pub version: String,
+    /// Who saved it last in the atelier, when the file is still what they
+    /// saved (`None`: unknown, or changed since by another program).
+    pub modified_by: Option<String>,
+    /// When it was last modified (the file's time), RFC 3339 in UTC.
+    pub modified_at: Option<String>,
+}
+
+/// A successful save.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    /// Path relative to the school folder.
+    pub path: String,
+    /// The new version (SHA-256 of the bytes now on disk).
+    pub version: String,
+    /// False when the form changed nothing (the file was not touched).
+    pub written: bool,
+}
+
+/// Why a save (or a delete) did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The file changed on disk since it was opened: nothing was written.
+    #[error("le fichier a été modifié entre-temps (par une autre personne ou un autre programme) : rien n'a été enregistré\n  conseil : comparez les deux versions, reprenez vos changements dans la version actuelle, puis enregistrez de nouveau.")]
+    Stale {
+        /// The text now on disk (`""`: the file was deleted).
+        on_disk: String,
+        /// The text this save would have written.
+        yours: String,
+    },
+    /// A new file was asked for, but one already has this name.
+    #[error("« {path} » existe déjà : il n'a pas été modifié\n  conseil : ouvrez-le pour le compléter, ou choisissez un autre titre ou une autre date.")]
+    Exists {
+        /// Path relative to the school folder.
+        path: String,
+    },
+    /// Anything else (path refused, unreadable file, disk error), in French.
+    #[error("{0:#}")]
+    Refused(anyhow::Error),
+}
+
+impl From<anyhow::Error> for SaveError {
+    fn from(e: anyhow::Error) -> Self {
+        SaveError::Refused(e)
+    }
+}
+
+/// The school's classes and, for each one (and for the school), its files,
+/// newest first.
+pub fn list(school: &Path) -> Result<Vec<ClassEntries>> {
+    let diags = crate::diagnostic::Diagnostics::new();
+    let Some(config) = crate::config::School::load(school, crate::dates::today(), &diags) else {
+        let problems: Vec<String> = diags.into_sorted().iter().map(|d| d.to_string()).collect();
+        bail!(
+            "« {} » n'est pas un dossier d'école utilisable\n{}",
+            school.display(),
+            problems.join("\n")
+        );
+    };
+    let mut out = vec![entries_of(school, None, "École".to_string())];
+    for class in &config.class_list {
+        out.push(entries_of(school, Some(&class.id), class.nom.clone()));
+    }
+    Ok(out)
+}
+
+fn entries_of(school: &Path, class: Option<&str>, name: String) -> ClassEntries {
+    let base = match class {
+        Some(id) => format!("classes/{id}/"),
+        None => String::new(),
+    };
+    let blog = match class {
+        Some(_) => format!("{base}blog"),
+        None => "actualites".to_string(),
+    };
+    let mut posts = Vec::new();
+    for (file, is_dir) in dir_names(&school.join(&blog)) {
+        let rel = if is_dir {
+            format!("{blog}/{file}/index.md")
+        } else if file.ends_with(".md") {
+            format!("{blog}/{file}")
+        } else {
+            continue;
+        };
+        if school.join(&rel).is_file() {
+            posts.extend(entry(school, &rel));
+        }
+    }
+    let mut cahier = Vec::new();
+    if class.is_some() {
+        for (file, is_dir) in dir_names(&school.join(format!("{base}cahier"))) {
+            if !is_dir && file.ends_with(".md") {
+                cahier.extend(entry(school, &format!("{base}cahier/{file}")));
+            }
+        }
+    }
+    let resources = match class {
+        Some(_) => entry(school, &format!("{base}ressources.md"))
+            .into_iter()
+            .collect(),
+        None => Vec::new(),
+    };
+    let agenda = entry(school, &format!("{base}agenda.yaml"))
+        .into_iter()
+        .collect();
+    let newest_first = |v: &mut Vec<Entry>| {
+        v.sort_by(|a, b| (&b.date, &b.path).cmp(&(&a.date, &a.path)));
+    };
+    newest_first(&mut posts);
+    newest_first(&mut cahier);
+    ClassEntries {
+        id: class.map(str::to_string),
+        name,
+        posts,
+        cahier,
+        resources,
+        agenda,
+    }
+}
+
+/// File and folder names of a folder (no hidden ones, no links), sorted.
+fn dir_names(dir: &Path) -> Vec<(String, bool)> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, bool)> = read
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            let kind = e.file_type().ok()?;
+            (!name.starts_with('.') && !kind.is_symlink()).then_some((name, kind.is_dir()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The list entry of one file (`None` when it is missing or not an atelier
+/// file; an unreadable one is listed with its path as title).
+fn entry(school: &Path, rel: &str) -> Option<Entry> {
+    let (full, loc) = paths::document(school, rel).ok()?;
+    let text = std::fs::read_to_string(&full).ok()?;
+    let stem = stem_of(rel);
+    let doc = Document::parse(loc.kind, &text, &stem).ok();
+    let (title, date, draft) = match &doc {
+        Some(Document::Post(p)) => (p.title.clone(), p.date.clone(), p.draft),
+        Some(Document::CahierDay(c)) => {
+            let title = match crate::dates::Date::parse(&stem) {
+                Ok(d) => format!("Cahier du {}", d.long_fr()),
+                Err(_) => stem.clone(),
+            };
+            (title, stem.clone(), c.draft)
+        }
+        Some(Document::Resources(r)) => (
+            if r.title.trim().is_empty() {
+                "Ressources".to_string()
+            } else {
+                r.title.clone()
+            },
+            String::new(),
+            r.draft,
+        ),
+        Some(Document::Agenda(a)) => (
+            format!("Agenda ({} événements)", a.entries.len()),
+            String::new(),
+            false,
+        ),
+        None => (rel.to_string(), String::new(), false),
+    };
+    Some(Entry {
+        path: rel.to_string(),
+        kind: loc.kind,
+        title,
+        date,
+        draft,
+    })
+}
+
+fn stem_of(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.')
+        .map(|(s, _)| s)
+        .unwrap_or(name)
+        .to_string()
+}
+
+/// Opens a file of the school as a form.
+pub fn open(school: &Path, rel: &str) -> Result<Opened> {
+    let (full, loc) = paths::document(school, rel)?;
+    let bytes = std::fs::read(&full).with_context(|| format!("lecture de « {rel} »"))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|_| {
+        anyhow!("« {rel} » n'est pas enregistré en UTF-8\n  conseil : ouvrez-le dans un éditeur de texte et enregistrez-le en UTF-8.")
+    })?;
+    let document = Document::parse(loc.kind, &text, &stem_of(rel)).map_err(|m| {
+        anyhow!("« {rel} » ne peut pas être ouvert dans l'atelier : {m}\n  conseil : corrigez-le dans un éditeur de texte (« preau check » montre la ligne).")
+    })?;
+    let version = sha256_hex(&bytes);
+    let modified_by = read_authors(school)
+        .remove(rel)
+        .filter(|a| a.version == version)
+        .map(|a| a.auteur);
+    Ok(Opened {
+        path: rel.to_string(),
+        document,
+        version,
+        modified_by,
+        modified_at: modified_at(&full),
+    })
+}
+
+/// The file's modification time, RFC 3339 UTC.
+fn modified_at(full: &Path) -> Option<String> {
+    let time = std::fs::metadata(full).ok()?.modified().ok()?;
+    let time: chrono::DateTime<chrono::Utc> = time.into();
+    Some(time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// Where a new document goes, relative to the school folder, named as
+/// `preau nouveau` names it (the post's slug from its title, the cahier
+/// day from its date). A post is a folder (`…/blog/<slug>/index.md`) so
+/// that its photos go beside it; its name gets `-2`, `-3`… when taken.
+/// `date` is `AAAA-MM-JJ` (a cahier day's file name).
+pub fn new_path(
+    school: &Path,
+    class: Option<&str>,
+    kind: DocKind,
+    date: &str,
+    title: &str,
+) -> Result<String> {
+    use crate::cli::NewKind;
+    if let Some(id) = class {
+        if !crate::config::is_valid_id(id) || !school.join("classes").join(id).is_dir() {
+            bail!("classe inconnue « {id} »\n  conseil : les classes sont les dossiers de classes/ déclarés dans ecole.yaml.");
+        }
+    }
+    let day = crate::dates::Date::parse(date).map_err(|m| anyhow!("{m}"))?;
+    let need_class = || {
+        class.ok_or_else(|| {
+            anyhow!(
+                "choisissez une classe : le cahier et les ressources appartiennent à une classe"
+            )
+        })
+    };
+    let slashed = |p: PathBuf| crate::content::links::slashed(&p);
+    let rel = match kind {
+        DocKind::Agenda => match class {
+            Some(id) => format!("classes/{id}/agenda.yaml"),
+            None => "agenda.yaml".to_string(),
+        },
+        DocKind::CahierDay => {
+            need_class()?;
+            slashed(crate::cmd::new::relative_path(
+                NewKind::Cahier,
+                class,
+                day,
+                title,
+            )?)
+        }
+        DocKind::Resources => {
+            need_class()?;
+            slashed(crate::cmd::new::relative_path(
+                NewKind::Ressource,
+                class,
+                day,
+                title,
+            )?)
+        }
+        DocKind::Post => {
+            let file = slashed(crate::cmd::new::relative_path(
+                NewKind::Article,
+                class,
+                day,
+                title,
+            )?);
+            let stem = file.strip_suffix(".md").unwrap_or(&file).to_string();
+            let mut n = 1;
+            loop {
+                let candidate = if n == 1 {
+                    stem.clone()
+                } else {
+                    format!("{stem}-{n}")
+                };
+                let taken = std::fs::symlink_metadata(school.join(&candidate)).is_ok()
+                    || std::fs::symlink_metadata(school.join(format!("{candidate}.md"))).is_ok();
+                if !taken {
+                    break format!("{candidate}/index.md");
+                }
+                n += 1;
+            }
+        }
+    };
+    paths::document(school, &rel)?;
+    Ok(rel)
+}
+
+/// Saves `doc` to `rel`. `expected_version` is the version [`open`] gave
+/// (`None`: a new file, refused if one exists). `author` is recorded in
+/// [`AUTHORS_FILE`] (e.g. the computer's user name, see [`os_user`]).
+pub fn save(
+    school: &Path,
+    rel: &str,
+    expected_version: Option<&str>,
+    doc: &Document,
+    author: &str,
+) -> Result<Saved, SaveError> {
+    let (full, loc) = paths::document(school, rel)?;
+    if doc.kind() != loc.kind {
+        return Err(anyhow!("« {rel} » n'est pas un fichier de ce type (le formulaire ne correspond pas au fichier)").into());
+    }
+    check_class(school, &loc)?;
+    if let Document::CahierDay(day) = doc {
+        let stem = stem_of(rel);
+        if !day.date.is_empty() && day.date != stem {
+            return Err(anyhow!("la date d'un jour de cahier est le nom de son fichier (« {stem} ») : pour un autre jour, créez un nouveau jour").into());
+        }
+    }
+    let _lock = lock(school)?;
+    let on_disk = match std::fs::read(&full) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(anyhow!("lecture de « {rel} » : {e}").into()),
+    };
+    let stem = stem_of(rel);
+    match (expected_version, &on_disk) {
+        (None, Some(_)) => {
+            return Err(SaveError::Exists {
+                path: rel.to_string(),
+            })
+        }
+        (Some(_), None) => {
+            return Err(SaveError::Stale {
+                on_disk: String::new(),
+                yours: render(loc.kind, None, doc, &stem)?,
+            })
+        }
+        (Some(v), Some(bytes)) if sha256_hex(bytes) != v => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let yours = render(loc.kind, Some(&text), doc, &stem)
+                .or_else(|_| render(loc.kind, None, doc, &stem))?;
+            return Err(SaveError::Stale {
+                on_disk: text,
+                yours,
+            });
+        }
+        _ => {}
+    }
+    let base = match &on_disk {
+        Some(bytes) => Some(
+            String::from_utf8(bytes.clone())
+                .map_err(|_| anyhow!("« {rel} » n'est pas enregistré en UTF-8"))?,
+        ),
+        None => None,
+    };
+    let text = render(loc.kind, base.as_deref(), doc, &stem)?;
+    if on_disk.as_deref() == Some(text.as_bytes()) {
+        return Ok(Saved {
+            path: rel.to_string(),
+            version: sha256_hex(text.as_bytes()),
+            written: false,
+        });
+    }
+    write_atomic(&full, text.as_bytes(), on_disk.is_none())
+        .map_err(|e| anyhow!("enregistrement de « {rel} » : {e:#}"))?;
+    let version = sha256_hex(text.as_bytes());
+    record_author(school, rel, author, &version)?;
+    Ok(Saved {
+        path: rel.to_string(),
+        version,
+        written: true,
+    })
+}
+
+/// The user name of this computer's session (`USER`, `USERNAME`), for
+/// [`save`]'s author.
+pub fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "inconnu".to_string())
+}
+
+/// A class folder must exist for its files to be written.
+fn check_class(school: &Path, loc: &Location) -> Result<()> {
+    if let Some(id) = &loc.class {
+        if !school.join("classes").join(id).is_dir() {
+            bail!("classe inconnue « {id} »\n  conseil : les classes sont les dossiers de classes/ déclarés dans ecole.yaml.");
+        }
+    }
+    Ok(())
+}
+
+/// The atelier's lock, held until dropped: one save, delete or restore at
+/// a time. Within a process, a mutex; across processes (two `preau serve`
+/// on one shared folder), the build's lock file, on
+/// `.preau/atelier/.fichiers.preau-lock`.
+pub(crate) struct Lock {
+    _file: crate::output::BuildLock,
+    _inner: std::sync::MutexGuard<'static, ()>,
+}
+
+/// Takes the atelier's lock of `school`.
+pub(crate) fn lock(school: &Path) -> Result<Lock> {
+    static IN_PROCESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let inner = IN_PROCESS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = school.join(ATELIER_DIR);
+    std::fs::create_dir_all(&dir).with_context(|| format!("création de « {ATELIER_DIR} »"))?;
+    let file = crate::output::BuildLock::acquire(
+        &dir.join("fichiers"),
+        std::time::Duration::from_secs(30),
+    )?;
+    Ok(Lock {
+        _file: file,
+        _inner: inner,
+    })
+}
+
+/// Writes `bytes` to `full` atomically: a temp file in the same folder,
+/// flushed to disk, then renamed over the old one (or, for a new file,
+/// renamed only if the name is still free).
+pub(crate) fn write_atomic(full: &Path, bytes: &[u8], create: bool) -> Result<()> {
+    let dir = full
+        .parent()
+        .ok_or_else(|| anyhow!("chemin sans dossier"))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("création de « {} »", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".preau-atelier-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .context("fichier temporaire")?;
+    tmp.write_all(bytes).context("écriture")?;
+    tmp.as_file().sync_all().context("écriture sur le disque")?;
+    if create {
+        tmp.persist_noclobber(full)
+            .map_err(|e| anyhow!("le nom est déjà pris : {}", e.error))?;
+    } else {
+        tmp.persist(full).map_err(|e| anyhow!("{}", e.error))?;
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Flushes a folder's entries (the rename) to disk where the system allows it.
+pub(crate) fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Author {
+    auteur: String,
+    version: String,
+    le: String,
+}
+
+fn read_authors(school: &Path) -> BTreeMap<String, Author> {
+    std::fs::read(school.join(AUTHORS_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+fn record_author(school: &Path, rel: &str, author: &str, version: &str) -> Result<()> {
+    let mut all = read_authors(school);
+    all.insert(
+        rel.to_string(),
+        Author {
+            auteur: author.to_string(),
+            version: version.to_string(),
+            le: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        },
+    );
+    let json = serde_json::to_vec_pretty(&all).context("auteurs")?;
+    write_atomic(&school.join(AUTHORS_FILE), &json, false)
+}
+
+/// The text `doc` gives when written over `base` (the file's current text;
+/// `None` for a new file).
+pub fn render(kind: DocKind, base: Option<&str>, doc: &Document, stem: &str) -> Result<String> {
+    let empty = Document::empty(kind);
+    let (base_text, old) = match base {
+        Some(text) => (
+            text.to_string(),
+            Document::parse(kind, text, stem).map_err(|m| anyhow!("{m}"))?,
+        ),
+        None => (String::new(), empty),
+    };
+    Ok(match (old, doc) {
+        (Document::Agenda(old), Document::Agenda(new)) => {
+            render_agenda(&base_text, &old.entries, &new.entries)
+        }
+        (old, new) => render_markdown(kind, &base_text, &old, new)?,
+    })
+}
+
+fn render_markdown(kind: DocKind, base: &str, old: &Document, new: &Document) -> Result<String> {
+    let order = forms::key_order(kind);
+    let split = crate::content::frontmatter::split(base).map_err(|m| anyhow!("{m}"))?;
+    let has_front = split.body_line > 1;
+    let mut yaml = split.yaml.to_string();
+    let mut set = |key: &str, changed: bool, rendered: Option<String>| {
+        if changed {
+            yaml = yamledit::set_key(&yaml, key, rendered.as_deref(), order);
+        }
+    };
+    let body_changed;
+    let body: String;
+    match (old, new) {
+        (Document::Post(o), Document::Post(n)) => {
+            set(
+                "titre",
+                o.title != n.title,
+                Some(format!("titre: {}\n", title_value(&n.title))),
+            );
+            set("date", o.date != n.date, forms::date_key("date", &n.date));
+            set(
+                "resume",
+                o.summary != n.summary,
+                forms::scalar_key("resume", &n.summary),
+            );
+            set(
+                "auteur",
+                o.author != n.author,
+                forms::scalar_key("auteur", &n.author),
+            );
+            set(
+                "acces",
+                o.audience != n.audience,
+                forms::scalar_key("acces", &n.audience),
+            );
+            set(
+                "droit_image",
+                o.image_rights != n.image_rights,
+                forms::flag_key("droit_image", n.image_rights),
+            );
+            set(
+                "brouillon",
+                o.draft != n.draft,
+                forms::flag_key("brouillon", n.draft),
+            );
+            set("galerie", o.photos != n.photos, gallery(&n.photos));
+            body_changed = o.body != n.body;
+            body = text_block(&n.body);
+        }
+        (Document::CahierDay(o), Document::CahierDay(n)) => {
+            set(
+                "acces",
+                o.audience != n.audience,
+                forms::scalar_key("acces", &n.audience),
+            );
+            set(
+                "brouillon",
+                o.draft != n.draft,
+                forms::flag_key("brouillon", n.draft),
+            );
+            set("a_faire", o.homework != n.homework, homework(&n.homework));
+            body_changed = o.intro != n.intro || o.sessions != n.sessions;
+            body = forms::join_sections(
+                &n.intro,
+                n.sessions
+                    .iter()
+                    .map(|s| (s.subject.as_str(), s.text.clone())),
+            );
+        }
+        (Document::Resources(o), Document::Resources(n)) => {
+            set(
+                "titre",
+                o.title != n.title,
+                forms::scalar_key("titre", &n.title),
+            );
+            set(
+                "garder",
+                o.keep != n.keep,
+                forms::flag_key("garder", n.keep),
+            );
+            set(
+                "acces",
+                o.audience != n.audience,
+                forms::scalar_key("acces", &n.audience),
+            );
+            set(
+                "brouillon",
+                o.draft != n.draft,
+                forms::flag_key("brouillon", n.draft),
+            );
+            body_changed = o.intro != n.intro || o.sections != n.sections;
+            body = forms::join_sections(
+                &n.intro,
+                n.sections
+                    .iter()
+                    .map(|s| (s.heading.as_str(), forms::resource_text(s))),
+            );
+        }
+        _ => bail!("le formulaire ne correspond pas au type du fichier"),
+    }
+    let body = if body_changed {
+        body
+    } else {
+        split.body.to_string()
+    };
+    let mut out = String::with_capacity(base.len() + 256);
+    if has_front {
+        // The opening and closing lines as they were (BOM, `---`).
+        let yaml_start = split.yaml.as_ptr() as usize - base.as_ptr() as usize;
+        let body_start = base.len() - split.body.len();
+        out.push_str(&base[..yaml_start]);
+        out.push_str(&yaml);
+        out.push_str(&base[yaml_start + split.yaml.len()..body_start]);
+    } else if !yaml.is_empty() || base.is_empty() {
+        out.push_str("---\n");
+        out.push_str(&yaml);
+        out.push_str("---\n");
+    }
+    out.push_str(&body);
+    Ok(out)
+}
+
+/// A title is always written (`titre: ""` when empty, so that `preau
+/// check` names the empty title rather than a missing key).
+fn title_value(title: &str) -> String {
+    if title.trim().is_empty() {
+        "\"\"".to_string()
+    } else {
+        yamledit::scalar(title.trim())
+    }
+}
+
+/// Markdown text as written in a file: ends with one newline.
+fn text_block(text: &str) -> String {
+    let trimmed = text.trim_end();
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("{trimmed}\n")
+    }
+}
+
+fn gallery(photos: &[forms::PhotoForm]) -> Option<String> {
+    if photos.is_empty() {
+        return None;
+    }
+    let mut out = String::from("galerie:\n");
+    for p in photos {
+        let mut item = String::new();
+        item.push_str(&format!("photo: {}\n", yamledit::scalar(p.file.trim())));
+        item.push_str(&format!("texte: {}\n", quoted_or_empty(&p.alt)));
+        item.extend(forms::scalar_key("legende", &p.caption));
+        out.push_str(&yamledit::indent(&yamledit::mapping_to_item(&item, 2), 2));
+    }
+    Some(out)
+}
+
+fn homework(items: &[forms::HomeworkForm]) -> Option<String> {
+    if items.is_empty() {
+        return None;
+    }
+    let mut out = String::from("a_faire:\n");
+    for h in items {
+        let mut item = String::new();
+        item.push_str(&forms::date_key("pour", &h.due).unwrap_or("pour: \"\"\n".into()));
+        item.push_str(&format!("matiere: {}\n", quoted_or_empty(&h.subject)));
+        item.push_str(&format!("travail: {}\n", quoted_or_empty(&h.work)));
+        out.push_str(&yamledit::indent(&yamledit::mapping_to_item(&item, 2), 2));
+    }
+    Some(out)
+}
+
+fn quoted_or_empty(value: &str) -> String {
+    if value.trim().is_empty() {
+        "\"\"".to_string()
+    } else {
+        yamledit::scalar(value.trim())
+    }
+}
+
+/// An agenda's new text. Old and new events are matched by title (longest
+/// common subsequence; unmatched ones in the same gap are paired in
+/// order): a matched event is edited key by key, an unmatched old one is
+/// removed, a new one added where it stands. Everything else (comments,
+/// blank lines, other events) stays as it was.
+fn render_agenda(base: &str, old: &[EventForm], new: &[EventForm]) -> String {
+    let lines: Vec<&str> = base.split_inclusive('\n').collect();
+    let spans = yamledit::items(base);
+    if spans.len() != old.len() {
+        // Items written in a way we cannot find (flow style…): write the list again.
+        let out: String = new.iter().map(|e| event_item(None, e)).collect();
+        return if out.is_empty() { "[]\n".into() } else { out };
+    }
+    let mut out = String::with_capacity(base.len() + 256);
+    let keep = |from: usize, to: usize, out: &mut String| {
+        for line in &lines[from..to] {
+            if line.trim() != "[]" {
+                out.push_str(line);
+            }
+        }
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+    };
+    let mut cursor = spans.first().map(|s| s.0).unwrap_or(lines.len());
+    keep(0, cursor, &mut out);
+    for op in align(old, new) {
+        match op {
+            Op::Pair(o, n) => {
+                let (s, e) = spans[o];
+                keep(cursor, s, &mut out);
+                cursor = e;
+                if old[o] == new[n] {
+                    keep(s, e, &mut out);
+                } else {
+                    let item: String = lines[s..e].concat();
+                    out.push_str(&event_item(Some((&item, &old[o])), &new[n]));
+                }
+            }
+            Op::Delete(o) => {
+                let (s, e) = spans[o];
+                keep(cursor, s, &mut out);
+                cursor = e;
+            }
+            Op::Insert(n) => out.push_str(&event_item(None, &new[n])),
+        }
+    }
+    keep(cursor, lines.len(), &mut out);
+    if new.is_empty() {
+        out.push_str("[]\n");
+    }
+    out
+}
+
+/// One step from the old list of events to the new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Pair(usize, usize),
+    Delete(usize),
+    Insert(usize),
+}
+
+/// Aligns two lists of events: longest common subsequence of titles, and
+/// in each gap between matches, pairs in order then deletions or insertions.
+fn align(old: &[EventForm], new: &[EventForm]) -> Vec<Op> {
+    let (n, m) = (old.len(), new.len());
+    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if old[i].title == new[j].title {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let mut matches = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if old[i].title == new[j].title && lcs[i][j] == lcs[i + 1][j + 1] + 1 {
+            matches.push((i, j));
+            i += 1;
+            j += 1;
+        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    matches.push((n, m));
+    let mut ops = Vec::new();
+    let (mut oi, mut ni) = (0, 0);
+    for (mo, mn) in matches {
+        let (gap_old, gap_new) = (mo - oi, mn - ni);
+        for k in 0..gap_old.max(gap_new) {
+            match (k < gap_old, k < gap_new) {
+                (true, true) => ops.push(Op::Pair(oi + k, ni + k)),
+                (true, false) => ops.push(Op::Delete(oi + k)),
+                _ => ops.push(Op::Insert(ni + k)),
+            }
+        }
+        if mo < n {
+            ops.push(Op::Pair(mo, mn));
+        }
+        oi = mo + 1;
+        ni = mn + 1;
+    }
+    ops
+}
+
+/// One agenda item, edited from its old text (key by key) or new.
+fn event_item(old: Option<(&str, &EventForm)>, new: &EventForm) -> String {
+    let empty = EventForm::default();
+    let (mut mapping, indent, old_form) = match old {
+        Some((text, form)) => {
+            let (m, indent) = yamledit::item_to_mapping(text);
+            (m, indent, form)
+        }
+        None => (String::new(), 2, &empty),
+    };
+    let order = forms::key_order(DocKind::Agenda);
+    let mut set = |key: &str, changed: bool, rendered: Option<String>| {
+        if changed {
+            mapping = yamledit::set_key(&mapping, key, rendered.as_deref(), order);
+        }
+    };
+    set(
+        "titre",
+        old_form.title != new.title || old.is_none(),
+        Some(format!("titre: {}\n", title_value(&new.title))),
+    );
+    set(
+        "date",
+        old_form.date != new.date,
+        forms::date_key("date", &new.date),
+    );
+    set(
+        "fin",
+        old_form.end != new.end,
+        forms::date_key("fin", &new.end),
+    );
+    set(
+        "heure",
+        old_form.time != new.time,
+        forms::time_key("heure", &new.time),
+    );
+    set(
+        "heure_fin",
+        old_form.end_time != new.end_time,
+        forms::time_key("heure_fin", &new.end_time),
+    );
+    set(
+        "lieu",
+        old_form.place != new.place,
+        forms::scalar_key("lieu", &new.place),
+    );
+    set(
+        "description",
+        old_form.description != new.description,
+        forms::scalar_key("description", &new.description),
+    );
+    set(
+        "acces",
+        old_form.audience != new.audience,
+        forms::scalar_key("acces", &new.audience),
+    );
+    yamledit::mapping_to_item(&mapping, indent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POST: &str = "---\n# commentaire\ntitre: Sortie # le titre\ndate: 2026-10-02\nauteur: Mme Martin\n---\nTexte.\n";
+
+    #[test]
+    fn unchanged_post_gives_the_same_bytes() {
+        let doc = Document::parse(DocKind::Post, POST, "x").unwrap();
+        assert_eq!(render(DocKind::Post, Some(POST), &doc, "x").unwrap(), POST);
+    }
+
+    #[test]
+    fn one_changed_key_is_the_only_change() {
+        let Document::Post(mut p) = Document::parse(DocKind::Post, POST, "x").unwrap() else {
+            panic!()
+        };
+        p.date = "2026-10-03".into();
+        p.draft = true;
+        p.summary = "Une « sortie » : super".into();
+        let out = render(DocKind::Post, Some(POST), &Document::Post(p), "x").unwrap();
+        assert_eq!(
+            out,
+            "---\n# commentaire\ntitre: Sortie # le titre\ndate: 2026-10-03\nresume: \"Une « sortie » : super\"\nauteur: Mme Martin\nbrouillon: true\n---\nTexte.\n"
+        );
+    }
+
+    #[test]
+    fn a_new_cahier_day_is_what_the_book_shows() {
+        let doc = Document::CahierDay(forms::CahierDayForm {
+            date: "2026-11-20".into(),
+            sessions: vec![
+                forms::SessionForm {
+                    subject: "Français".into(),
+                    text: "Lecture du chapitre 1 de *L'Œil du loup*.".into(),
+                },
+                forms::SessionForm {
+                    subject: "Mathématiques".into(),
+                    text: "Les fractions : partage d'une pizza.".into(),
+                },
+            ],
+            homework: vec![forms::HomeworkForm {
+                due: "2026-11-24".into(),
+                subject: "Français".into(),
+                work: "Relire le chapitre 2 et répondre aux questions 1 à 3.".into(),
+            }],
+            ..Default::default()
+        });
+        let out = render(DocKind::CahierDay, None, &doc, "2026-11-20").unwrap();
+        assert_eq!(
+            out,
+            "---\na_faire:\n  - pour: 2026-11-24\n    matiere: Français\n    travail: Relire le chapitre 2 et répondre aux questions 1 à 3.\n---\n## Français\nLecture du chapitre 1 de *L'Œil du loup*.\n\n## Mathématiques\nLes fractions : partage d'une pizza.\n"
+        );
+        assert_eq!(
+            Document::parse(DocKind::CahierDay, &out, "2026-11-20").unwrap(),
+            doc
+        );
+    }
+
+    #[test]
+    fn agenda_items_are_edited_in_place() {
+        let base =
+            "# L'agenda\n- titre: A\n  date: 2026-01-01 # jour\n\n- titre: B\n  date: 2026-02-01\n";
+        let Document::Agenda(old) = Document::parse(DocKind::Agenda, base, "agenda").unwrap()
+        else {
+            panic!()
+        };
+        let mut new = old.clone();
+        new.entries[1].place = "Salle".into();
+        assert_eq!(
+            render_agenda(base, &old.entries, &new.entries),
+            "# L'agenda\n- titre: A\n  date: 2026-01-01 # jour\n\n- titre: B\n  date: 2026-02-01\n  lieu: Salle\n"
+        );
+        new.entries.remove(0);
+        assert_eq!(
+            render_agenda(base, &old.entries, &new.entries),
+            "# L'agenda\n\n- titre: B\n  date: 2026-02-01\n  lieu: Salle\n"
+        );
+        let mut added = old.clone();
+        added.entries.insert(
+            1,
+            EventForm {
+                title: "Kermesse".into(),
+                date: "2026-06-20".into(),
+                time: "14:00".into(),
+                ..Default::default()
+            },
+        );
+        let out = render_agenda(base, &old.entries, &added.entries);
+        assert_eq!(
+            out,
+            "# L'agenda\n- titre: A\n  date: 2026-01-01 # jour\n- titre: Kermesse\n  date: 2026-06-20\n  heure: \"14:00\"\n\n- titre: B\n  date: 2026-02-01\n"
+        );
+        assert_eq!(
+            Document::parse(DocKind::Agenda, &out, "agenda").unwrap(),
+            Document::Agenda(added)
+        );
+        assert_eq!(render_agenda(base, &old.entries, &[]), "# L'agenda\n\n[]\n");
+    }
+}
