@@ -158,10 +158,11 @@ fn json_body<T: for<'de> Deserialize<'de>>(
     })
 }
 
-/// The school days (ISO weekday numbers) and the disciplines offered.
-/// `ecole.yaml` may say `jours_de_classe: [lundi, mardi, …]` and
-/// `matieres: [...]`; otherwise the usual week (no Wednesday) and the
-/// disciplines of the primary school's programmes.
+/// The school days (ISO weekday numbers) and the disciplines offered: the
+/// usual week (no Wednesday, no weekend) and the disciplines of the
+/// primary school's programmes, unless the school's settings carry
+/// `jours_de_classe: [lundi, …]` and `matieres: [...]` (read here as plain
+/// YAML: `ecole.yaml` does not have these keys yet).
 fn days_and_subjects(school: &Path) -> (Vec<u32>, Vec<String>) {
     let yaml: serde_yaml::Value = std::fs::read_to_string(school.join("ecole.yaml"))
         .ok()
