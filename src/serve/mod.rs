@@ -293,10 +293,13 @@ fn parts(root: &Path, path: &Path) -> (PathBuf, String, String) {
     (rel, first, name)
 }
 
-/// Is this path the school's own output or a temporary editor file?
+/// Is this path the school's own output, a temporary editor file, or the
+/// atelier's own records (who saved what, the bin: nothing of the site)?
 pub fn is_noise(root: &Path, path: &Path) -> bool {
     let (rel, first, name) = parts(root, path);
-    let in_cache = rel.starts_with(".preau/cache");
+    let in_cache = rel.starts_with(".preau/cache")
+        || rel.starts_with(crate::atelier::files::ATELIER_DIR)
+        || rel.starts_with(crate::atelier::trash::TRASH_DIR);
     first == "public"
         || in_cache
         || first.starts_with(".preau-")

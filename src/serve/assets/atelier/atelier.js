@@ -131,7 +131,7 @@
     });
     nav.appendChild(list);
     main.textContent = "";
-    main.appendChild(el("h1", { text: title }));
+    main.appendChild(el("h1", { id: "titre-ecran", text: title }));
     nodes.forEach(function (n) { if (n) { main.appendChild(n); } });
     main.focus();
   }
@@ -918,7 +918,7 @@
   function start() {
     var author = document.getElementById("auteur");
     api("GET", "ecole").then(function (r) {
-      if (r.status !== 200) { main.textContent = ""; main.appendChild(el("h1", { text: "L'atelier ne peut pas s'ouvrir" })); main.appendChild(errorBox(r.data)); return; }
+      if (r.status !== 200) { main.textContent = ""; main.appendChild(el("h1", { id: "titre-ecran", text: "L'atelier ne peut pas s'ouvrir" })); main.appendChild(errorBox(r.data)); return; }
       state.school = r.data;
       document.getElementById("ecole-nom").textContent = "— " + r.data.name;
       var saved = null;
