@@ -7,6 +7,7 @@ mod approval;
 mod approval_attacks;
 mod approval_scopes;
 mod approval_sealed;
+mod atelier_files;
 mod book;
 mod browser;
 mod browser_access;
