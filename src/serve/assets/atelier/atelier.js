@@ -390,13 +390,15 @@
 
     function upload(files) {
       if (!files || !files.length) { return; }
+      // Copied now: the picker's list is emptied right after this call.
+      var queue = Array.prototype.slice.call(files);
       ctx.ensurePath().then(function (ok) {
         if (!ok) { return; }
-        var queue = Array.prototype.slice.call(files);
         var status = form.querySelector(".depot-etat");
+        var refused = 0;
         var next = function () {
           var file = queue.shift();
-          if (!file) { status.textContent = "Photos ajoutées. Écrivez leur texte alternatif, puis enregistrez."; return; }
+          if (!file) { status.textContent = refused ? refused + " fichier(s) refusé(s), voir ci-dessous." : "Photos ajoutées. Écrivez leur texte alternatif, puis enregistrez."; return; }
           status.textContent = "Envoi de « " + file.name + " »…";
           api("POST", "photo?chemin=" + q(ctx.path) + "&nom=" + q(file.name), undefined, file).then(function (r) {
             if (r.status === 200) {
@@ -405,7 +407,7 @@
               refresh();
               announce("Photo ajoutée : " + r.data.link);
             } else {
-              status.textContent = "";
+              refused += 1;
               form.querySelector(".depot-erreurs").appendChild(errorBox(r.data));
             }
             next();
