@@ -643,3 +643,84 @@ fn the_atelier_pages_are_files_of_the_binary_under_a_strict_policy() {
         format!("{}classes/cm1/blog/sortie/", server.site)
     );
 }
+
+#[test]
+fn deleted_files_go_to_the_bin_and_come_back() {
+    let (_tmp, school) = school_copy("minimal");
+    let server = serve(&school);
+    let cookie = server.cookie();
+    let original = std::fs::read(school.join(POST)).unwrap();
+    let version = server
+        .api(&cookie, "GET", &format!("fichier?chemin={POST}"), b"")
+        .json()["version"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A version that is not the one on disk: nothing moves.
+    let r = server.api(
+        &cookie,
+        "DELETE",
+        &format!("fichier?chemin={POST}&version=0000"),
+        b"",
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(school.join(POST).exists());
+    let r = server.api(
+        &cookie,
+        "DELETE",
+        &format!("fichier?chemin={POST}&version={version}"),
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(!school.join(POST).exists());
+    let bin = server.api(&cookie, "GET", "corbeille", b"").json();
+    assert_eq!(bin[0]["path"], POST, "{bin}");
+    let id = bin[0]["id"].as_str().unwrap().to_string();
+    let encoded: String = id
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let r = server.api(&cookie, "POST", &format!("restaurer?id={encoded}"), b"");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        std::fs::read(school.join(POST)).unwrap(),
+        original,
+        "restored as it was"
+    );
+}
+
+#[test]
+fn a_document_added_to_the_resources_goes_to_the_class_folder() {
+    let (_tmp, school) = school_copy("minimal");
+    let server = serve(&school);
+    let cookie = server.cookie();
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let r = server.api(
+        &cookie,
+        "POST",
+        "document?chemin=classes/cm1/ressources.md&nom=Fiche%20de%20lecture.pdf",
+        pdf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let stored = r.json();
+    assert_eq!(
+        stored["link"], "ressources/fiche-de-lecture.pdf",
+        "{stored}"
+    );
+    assert_eq!(
+        std::fs::read(school.join("classes/cm1/ressources/fiche-de-lecture.pdf")).unwrap(),
+        pdf
+    );
+    // A web page named like a PDF is not a document.
+    let r = server.api(
+        &cookie,
+        "POST",
+        "document?chemin=classes/cm1/ressources.md&nom=piege.pdf",
+        b"<html><script>alert(1)</script></html>",
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(!school.join("classes/cm1/ressources/piege.pdf").exists());
+}
