@@ -236,7 +236,7 @@ fn school_info(school: &Path) -> Response {
             "classes": classes,
             "school_days": days,
             "subjects": subjects,
-            "default_author": files::files::os_user(),
+            "default_author": Some(files::files::os_user()).filter(|u| u != "inconnu"),
         }),
     )
 }

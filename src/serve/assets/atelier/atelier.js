@@ -81,13 +81,17 @@
     return state.school.school_days.map(function (n) { return DAYS[n % 7]; }).join(", ");
   }
 
+  /** « mardi 24 novembre 2026 à 17 h 02 » (heure de cet ordinateur). */
+  function whenText(at) {
+    var when = at ? new Date(at) : null;
+    if (!when || isNaN(when.getTime())) { return at || ""; }
+    return frenchDate(isoDay(new Date(Date.UTC(when.getFullYear(), when.getMonth(), when.getDate())))) + " à " + String(when.getHours()).padStart(2, "0") + " h " + String(when.getMinutes()).padStart(2, "0");
+  }
+
+  /** « Modifié par Mme Martin le mardi 24 novembre 2026 à 17 h 02 ». */
   function changedLine(changed) {
-    if (!changed) { return null; }
-    var when = changed.at ? new Date(changed.at) : null;
-    var at = when && !isNaN(when.getTime())
-      ? frenchDate(isoDay(new Date(Date.UTC(when.getFullYear(), when.getMonth(), when.getDate())))) + " à " + String(when.getHours()).padStart(2, "0") + " h " + String(when.getMinutes()).padStart(2, "0")
-      : (changed.at || "");
-    return "Modifié par " + (changed.by || "une personne inconnue") + " le " + at;
+    if (!changed || (!changed.by && !changed.at)) { return null; }
+    return "Modifié" + (changed.by ? " par " + changed.by : "") + (changed.at ? " le " + whenText(changed.at) : "");
   }
 
   // ---------- dialogue avec l'atelier ----------
@@ -151,7 +155,7 @@
   function entryItem(entry) {
     return el("li", null,
       el("a", { href: "#/fichier/" + q(entry.path), text: entry.title || entry.path }),
-      entry.date ? el("span", { class: "date", text: " — " + frenchDate(entry.date) }) : null,
+      entry.date && (entry.title || "").indexOf(frenchDate(entry.date)) < 0 ? el("span", { class: "date", text: " — " + frenchDate(entry.date) }) : null,
       entry.draft ? el("span", { class: "etiquette", text: "brouillon" }) : null,
       entry.changed ? el("span", { class: "modifie", text: changedLine(entry.changed) }) : null);
   }
@@ -178,6 +182,13 @@
     });
   }
 
+  /** « 2026-11-25T21-50-00 » (UTC) → « mercredi 25 novembre 2026 à 22 h 50 ». */
+  function binDate(stamp) {
+    var m = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})$/.exec(stamp || "");
+    if (!m) { return stamp || ""; }
+    return whenText(m[1] + "T" + m[2] + ":" + m[3] + ":" + m[4] + "Z");
+  }
+
   function trashView() {
     api("GET", "corbeille").then(function (r) {
       if (r.status !== 200) { show("Corbeille", [["Classes", "#/"], ["Corbeille", ""]], [errorBox(r.data)]); return; }
@@ -185,7 +196,7 @@
         var msg = el("span", { class: "modifie" });
         return el("li", null,
           el("span", { text: t.path }),
-          el("span", { class: "date", text: " — supprimé le " + (t.deleted_at || "") }),
+          el("span", { class: "date", text: " — mis à la corbeille le " + binDate(t.deleted_at) }),
           " ",
           el("button", { type: "button", class: "bouton", "aria-label": "Restaurer " + t.path, onclick: function (ev) {
             ev.target.disabled = true;
@@ -827,7 +838,9 @@
       conflict.textContent = "";
       var disk = data.on_disk || {};
       conflict.appendChild(el("h2", { text: "Le fichier a changé depuis que vous l'avez ouvert" }));
-      conflict.appendChild(el("p", { text: (data.error || "Quelqu'un d'autre (un collègue, un éditeur de texte, la synchronisation) l'a modifié.") + " Rien n'a été écrit. Comparez les deux versions et choisissez." }));
+      var said = data.error || "le fichier a été modifié entre-temps : rien n'a été enregistré";
+      conflict.appendChild(el("p", { text: said.charAt(0).toUpperCase() + said.slice(1) + ". Comparez les deux versions et choisissez : votre texte reste gardé dans ce navigateur." }));
+      if (data.hint) { conflict.appendChild(el("p", { class: "conseil", text: "conseil : " + data.hint })); }
       conflict.appendChild(el("div", { class: "deux-versions" },
         el("section", { "aria-label": "Version sur le disque" }, el("h3", { text: "Sur le disque" }), el("p", { class: "modifie", text: changedLine(disk.changed) || "" }), el("pre", { tabindex: "0", text: disk.text || "" })),
         el("section", { "aria-label": "Votre version" }, el("h3", { text: "Votre version" }), el("pre", { tabindex: "0", text: (data.yours && data.yours.text) || JSON.stringify(mine, null, 2) }))));
