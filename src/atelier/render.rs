@@ -475,4 +475,84 @@ mod tests {
         );
         assert_eq!(render_agenda(base, &old.entries, &[]), "# L'agenda\n\n[]\n");
     }
+
+    #[test]
+    fn a_file_without_front_matter_gets_one_and_a_bom_is_kept() {
+        let base = "## Français\nLecture.\n";
+        let Document::CahierDay(mut day) =
+            Document::parse(DocKind::CahierDay, base, "2026-11-20").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            render(
+                DocKind::CahierDay,
+                Some(base),
+                &Document::CahierDay(day.clone()),
+                "2026-11-20"
+            )
+            .unwrap(),
+            base
+        );
+        day.draft = true;
+        assert_eq!(
+            render(
+                DocKind::CahierDay,
+                Some(base),
+                &Document::CahierDay(day),
+                "2026-11-20"
+            )
+            .unwrap(),
+            "---\nbrouillon: true\n---\n## Français\nLecture.\n"
+        );
+        let bom = "\u{feff}---\ntitre: A\ndate: 2026-01-01\n---\nTexte.\n";
+        let Document::Post(mut post) = Document::parse(DocKind::Post, bom, "a").unwrap() else {
+            panic!()
+        };
+        post.audience = "classe:cm1".into();
+        assert_eq!(
+            render(DocKind::Post, Some(bom), &Document::Post(post), "a").unwrap(),
+            "\u{feff}---\ntitre: A\ndate: 2026-01-01\nacces: classe:cm1\n---\nTexte.\n"
+        );
+    }
+
+    #[test]
+    fn homework_written_at_column_zero_is_replaced_whole() {
+        let base = "---\na_faire:\n- pour: 2026-11-24\n  matiere: Français\n  travail: Lire.\n# fin\n---\n";
+        let Document::CahierDay(mut day) =
+            Document::parse(DocKind::CahierDay, base, "2026-11-20").unwrap()
+        else {
+            panic!()
+        };
+        day.homework[0].work = "Relire.".into();
+        assert_eq!(
+            render(DocKind::CahierDay, Some(base), &Document::CahierDay(day), "2026-11-20").unwrap(),
+            "---\na_faire:\n  - pour: 2026-11-24\n    matiere: Français\n    travail: Relire.\n# fin\n---\n"
+        );
+    }
+
+    #[test]
+    fn a_resource_list_edit_keeps_the_other_sections() {
+        let base = "---\ntitre: Ressources\n---\nIntro.\n\n## Lecture\n- [Lumni](https://www.lumni.fr) — vidéos.\n\n## Maths\n- [Fiche](ressources/f.pdf)\n";
+        let Document::Resources(mut list) =
+            Document::parse(DocKind::Resources, base, "ressources").unwrap()
+        else {
+            panic!()
+        };
+        list.sections[1].entries.push(forms::ResourceEntry {
+            title: "Calcul@TICE".into(),
+            url: "https://calculatice.ac-lille.fr".into(),
+            description: String::new(),
+        });
+        assert_eq!(
+            render(
+                DocKind::Resources,
+                Some(base),
+                &Document::Resources(list),
+                "ressources"
+            )
+            .unwrap(),
+            format!("{base}- [Calcul@TICE](https://calculatice.ac-lille.fr)\n")
+        );
+    }
 }
