@@ -439,6 +439,56 @@ pub fn save(
     })
 }
 
+/// Disciplines taught in French primary schools, offered until a class's
+/// cahier has its own.
+pub const DEFAULT_SUBJECTS: [&str; 10] = [
+    "Français",
+    "Mathématiques",
+    "Questionner le monde",
+    "Sciences",
+    "Histoire",
+    "Géographie",
+    "EMC",
+    "Langues vivantes",
+    "Arts",
+    "EPS",
+];
+
+/// The disciplines a class's cahier uses (séance headings and homework),
+/// most used first; the usual list when the cahier is empty. For the
+/// form's suggestions: any other discipline may be typed.
+pub fn subjects(school: &Path, class: &str) -> Result<Vec<String>> {
+    let dir = format!("classes/{class}/cahier");
+    paths::inside(school, &dir)?;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (file, is_dir) in dir_names(&school.join(&dir)) {
+        if is_dir || !file.ends_with(".md") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(school.join(&dir).join(&file)) else {
+            continue;
+        };
+        if let Ok(Document::CahierDay(day)) =
+            Document::parse(DocKind::CahierDay, &text, &stem_of(&file))
+        {
+            let used = day
+                .sessions
+                .iter()
+                .map(|s| s.subject.trim())
+                .chain(day.homework.iter().map(|h| h.subject.trim()));
+            for subject in used.filter(|s| !s.is_empty()) {
+                *counts.entry(subject.to_string()).or_default() += 1;
+            }
+        }
+    }
+    if counts.is_empty() {
+        return Ok(DEFAULT_SUBJECTS.iter().map(|s| s.to_string()).collect());
+    }
+    let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(ranked.into_iter().map(|(s, _)| s).collect())
+}
+
 /// The text a save of `doc` to `rel` would write now (to preview it, or
 /// to show it beside the version on disk).
 pub fn rendered(school: &Path, rel: &str, doc: &Document) -> Result<String> {

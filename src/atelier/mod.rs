@@ -14,7 +14,8 @@ pub mod uploads;
 pub mod yamledit;
 
 pub use files::{
-    list, new_path, open, os_user, rendered, save, ClassEntries, Entry, Opened, SaveError, Saved,
+    list, new_path, open, os_user, rendered, save, subjects, ClassEntries, Entry, Opened,
+    SaveError, Saved,
 };
 pub use forms::{
     AgendaForm, CahierDayForm, DocKind, Document, EventForm, HomeworkForm, PhotoForm, PostForm,

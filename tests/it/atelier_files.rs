@@ -482,6 +482,11 @@ fn new_documents_are_written_as_the_book_shows_and_listed_newest_first() {
     assert_eq!(cm1.resources.len(), 1);
     assert_eq!(cm1.agenda.len(), 1);
     assert!(!listed[0].posts.is_empty());
+    // The disciplines the class's cahier uses, most used first.
+    let subjects = atelier::subjects(&school, "cm1").unwrap();
+    assert_eq!(subjects[0], "Français", "{subjects:?}");
+    assert!(subjects.contains(&"EMC".to_string()), "{subjects:?}");
+    assert!(atelier::subjects(&school, "../..").is_err());
 }
 
 #[test]
