@@ -8,11 +8,15 @@ pub mod files;
 pub mod forms;
 pub mod paths;
 pub mod problems;
+pub mod render;
 pub mod trash;
 pub mod uploads;
 pub mod yamledit;
 
-pub use files::{list, new_path, open, save, ClassEntries, Entry, Opened, SaveError, Saved};
+pub use files::{
+    list, new_path, open, os_user, rendered, save, subjects, ClassEntries, Entry, Opened,
+    SaveError, Saved,
+};
 pub use forms::{
     AgendaForm, CahierDayForm, DocKind, Document, EventForm, HomeworkForm, PhotoForm, PostForm,
     ResourceEntry, ResourceSection, ResourcesForm, SessionForm,

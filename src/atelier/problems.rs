@@ -128,12 +128,21 @@ fn diagnose_page(
         }),
     }
     let mine = Diagnostics::new();
-    let mut all = Vec::with_capacity(sources.len());
+    let parsed: Vec<(bool, Option<content::Page>)> = {
+        use rayon::prelude::*;
+        sources
+            .par_iter()
+            .map(|source| {
+                let is_me = source.rel == me;
+                let diags = if is_me { &mine } else { &scratch };
+                (is_me, pages::parse(root, source, school, diags))
+            })
+            .collect()
+    };
+    let mut all = Vec::with_capacity(parsed.len());
     let mut mine_at = None;
-    for source in &sources {
-        let is_me = source.rel == me;
-        if let Some(page) = pages::parse(root, source, school, if is_me { &mine } else { &scratch })
-        {
+    for (is_me, page) in parsed {
+        if let Some(page) = page {
             if is_me {
                 mine_at = Some(all.len());
             }

@@ -71,7 +71,7 @@ fn every_example_school_file_opened_and_saved_is_byte_identical() {
         assert_eq!(std::fs::read(school.join(rel)).unwrap(), before, "{rel}");
         // Written from scratch (no text to keep), the form reads back the same.
         let stem = rel.rsplit('/').next().unwrap().rsplit_once('.').unwrap().0;
-        let fresh = atelier::files::render(doc.kind(), None, &doc, stem).unwrap();
+        let fresh = atelier::render::render(doc.kind(), None, &doc, stem).unwrap();
         let again = Document::parse(doc.kind(), &fresh, stem).unwrap();
         assert_eq!(again, doc, "{rel} written from scratch:\n{fresh}");
     }
@@ -364,6 +364,12 @@ fn uploads_are_checked_like_the_build_checks_them() {
         second.path,
         "classes/cm1/blog/sortie-au-musee/photo-de-classe-2.jpg"
     );
+    // An iPhone photo (HEIC) is accepted as the build accepts it.
+    let heic =
+        std::fs::read(repo().join("tests/fixtures/heic/actualites/iphone/IMG_0003.HEIC")).unwrap();
+    let stored = atelier::store_upload(&school, post, "IMG_0003.HEIC", &heic).unwrap();
+    assert_eq!(stored.link, "img-0003.heic");
+    assert!(stored.photo);
     // A document of a resource list goes to the class's ressources/.
     let stored = atelier::store_upload(
         &school,
@@ -476,6 +482,11 @@ fn new_documents_are_written_as_the_book_shows_and_listed_newest_first() {
     assert_eq!(cm1.resources.len(), 1);
     assert_eq!(cm1.agenda.len(), 1);
     assert!(!listed[0].posts.is_empty());
+    // The disciplines the class's cahier uses, most used first.
+    let subjects = atelier::subjects(&school, "cm1").unwrap();
+    assert_eq!(subjects[0], "Français", "{subjects:?}");
+    assert!(subjects.contains(&"EMC".to_string()), "{subjects:?}");
+    assert!(atelier::subjects(&school, "../..").is_err());
 }
 
 #[test]
