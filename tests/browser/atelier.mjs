@@ -3,6 +3,7 @@
 // two photos (an iPhone HEIC and a JPEG turned by its EXIF), their alt texts
 // and a caption; a cahier day with two homework rows; the resource list
 // edited; a text typed then the tab closed, found again. Or, with --axe,
+// the same plus a photo dropped on the frame (drag and drop), and
 // axe-core on every screen at 1280×800 and 768×1024; or, with --bench N,
 // "Enregistrer" → the preview beside the form shows the change (median).
 //
@@ -251,6 +252,22 @@ try {
       await page.goto(`${origin}/__atelier/#/nouveau/agenda/cm1`, { waitUntil: "load" });
       await page.waitForSelector(".evenement");
       await audit("agenda");
+      // A photo dropped on the frame, as from the file manager.
+      await page.goto(`${origin}/__atelier/#/nouveau/post/cm1`, { waitUntil: "load" });
+      await page.waitForSelector("[data-champ='title']");
+      await page.type("[data-champ='title']", "Photo déposée");
+      const bytes = fs.readFileSync(opt.jpeg).toString("base64");
+      await page.$eval(".depot", (zone, b64) => {
+        const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([raw], "Photo de classe.jpg", { type: "image/jpeg" }));
+        zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+        zone.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+      }, bytes);
+      await page.waitForFunction(() => document.querySelectorAll("li.photo").length === 1, { timeout: 15000 });
+      const dropped = await page.$eval("li.photo .nom-photo", (n) => n.textContent);
+      if (dropped !== "photo-de-classe.jpg") { failures.push(`the dropped photo is named « ${dropped} »`); }
+      await audit("article (photo déposée)");
       await page.goto(`${origin}/__atelier/#/corbeille`, { waitUntil: "load" });
       await page.waitForSelector("main h1");
       await audit("corbeille");

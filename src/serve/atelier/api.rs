@@ -309,6 +309,20 @@ fn class_of(school: &Path, rel: &str) -> (Option<String>, String) {
     (id, name)
 }
 
+/// The disciplines offered in a class's forms: those its cahier already
+/// uses (most used first), then the school's list.
+fn class_subjects(school: &Path, class: Option<&str>) -> Vec<String> {
+    let mut list = class
+        .and_then(|id| files::files::subjects(school, id).ok())
+        .unwrap_or_default();
+    for s in days_and_subjects(school).1 {
+        if !list.contains(&s) {
+            list.push(s);
+        }
+    }
+    list
+}
+
 fn changed(by: Option<&str>, at: Option<&str>) -> Value {
     match (by, at) {
         (None, None) => Value::Null,
@@ -335,6 +349,7 @@ fn opened(school: &Path, atelier: &Atelier, rel: &str) -> Result<Value, Response
         "document": opened.document,
         "changed": changed(opened.modified_by.as_deref(), opened.modified_at.as_deref()),
         "preview": preview_url(&atelier.base_path, rel),
+        "subjects": class_subjects(school, class_id.as_deref()),
         "class_id": class_id,
         "class_name": class_name,
         "problems": problems,
@@ -384,6 +399,7 @@ fn template(school: &Path, atelier: &Atelier, class: &str, kind: &str) -> Respon
             "document": doc,
             "changed": null,
             "preview": null,
+            "subjects": class_subjects(school, class_id.as_deref()),
             "class_id": class_id,
             "class_name": class_name,
             "add_one": matches!(kind, DocKind::Resources | DocKind::Agenda),

@@ -253,7 +253,7 @@
   }
 
   function subjectSelect(name, value) {
-    var opts = [["", "— choisir —"]].concat(state.school.subjects.map(function (m) { return [m, m]; }));
+    var opts = [["", "— choisir —"]].concat((state.subjects || state.school.subjects).map(function (m) { return [m, m]; }));
     return select(name, opts, value);
   }
 
@@ -712,6 +712,7 @@
     // opened: { path|null, version|null, document, changed, preview, class_id, class_name, kind }
     var doc = opened.document;
     var kind = doc.kind;
+    state.subjects = opened.subjects || null;
     var ctx = {
       form: el("form", { class: "formulaire", novalidate: true }),
       path: opened.path,
