@@ -188,8 +188,9 @@ try {
     await audit("article");
 
     // ---------- a cahier day, with the tab closed while typing ----------
+    // Same document, another hash: wait for the cahier's own form.
     await page.goto(`${origin}/__atelier/#/nouveau/cahier_day/cm1`, { waitUntil: "load" });
-    await page.waitForSelector("[data-champ='date']");
+    await page.waitForSelector(".seance [data-champ='sessions[0].subject']");
     await setValue("[data-champ='date']", "2026-11-25");
     const wednesday = await page.$eval("[data-champ='date']", (e) => document.getElementById(e.id + "-probleme").textContent);
     if (!/mercredi.*n'est pas un jour de classe/.test(wednesday)) { failures.push(`a Wednesday is not refused at the field: « ${wednesday} »`); }
@@ -268,8 +269,18 @@ try {
       const dropped = await page.$eval("li.photo .nom-photo", (n) => n.textContent);
       if (dropped !== "photo-de-classe.jpg") { failures.push(`the dropped photo is named « ${dropped} »`); }
       await audit("article (photo déposée)");
+      // Public: the image-rights statement appears, explains itself, and
+      // without it check's words come at the box.
+      await page.type("li.photo [data-champ$='.alt']", "Les élèves devant l'école");
+      await page.$$eval("input[type=radio][data-champ='audience']", (r) => { const p = r.find((x) => x.value === "public"); p.click(); });
+      await page.waitForSelector(".droit-image:not([hidden])", { timeout: 5000 });
+      await page.click("#enregistrer");
+      await page.waitForFunction(() => { const b = document.querySelector(".droit-image .probleme"); return b && !b.hidden; }, { timeout: 15000 });
+      result.image_rights = await page.$eval(".droit-image .probleme", (b) => b.textContent);
+      if (!/droit à l'image/.test(result.image_rights)) { failures.push(`the image-rights problem is not at its box: « ${result.image_rights} »`); }
+      await audit("article public (droit à l'image)");
       await page.goto(`${origin}/__atelier/#/corbeille`, { waitUntil: "load" });
-      await page.waitForSelector("main h1");
+      await page.waitForFunction(() => document.title.startsWith("Corbeille"), { timeout: 10000 });
       await audit("corbeille");
       result.audits = audited;
     }
