@@ -262,6 +262,8 @@ pub fn preview_url(base_path: &str, rel: &str) -> Option<String> {
 fn entry(atelier: &Atelier, e: &files::Entry) -> Value {
     let mut v = json!(e);
     v["preview"] = json!(preview_url(&atelier.base_path, &e.path));
+    // « Modifié par … le … » in the lists, when the library gives it.
+    v["changed"] = changed(v["modified_by"].as_str(), v["modified_at"].as_str());
     v
 }
 
