@@ -317,7 +317,7 @@ pub enum Command {
         /// Montre le site tel que les familles le verront : espaces chiffrés, avec demande du code (alias : --chiffre).
         #[arg(long, visible_alias = "chiffre")]
         encrypted: bool,
-        /// Ouvre l'aperçu dans le navigateur (alias : --ouvrir).
+        /// Ouvre l'atelier (les formulaires pour écrire, à côté de l'aperçu) dans le navigateur (alias : --ouvrir).
         #[arg(long, visible_alias = "ouvrir")]
         open: bool,
     },
