@@ -268,7 +268,7 @@ pub enum Command {
         /// Montre le site tel que les familles le verront : espaces chiffrés, avec demande du code (alias : --chiffre).
         #[arg(long, alias = "chiffre")]
         encrypted: bool,
-        /// Ouvre l'aperçu dans le navigateur (alias : --ouvrir).
+        /// Ouvre l'atelier (les formulaires pour écrire, à côté de l'aperçu) dans le navigateur (alias : --ouvrir).
         #[arg(long, alias = "ouvrir")]
         open: bool,
     },

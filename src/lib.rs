@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod atelier;
 pub mod cli;
 pub mod cmd;
 pub mod commune;

@@ -80,7 +80,7 @@ fn process_photos(
 }
 
 /// A photo on a public page needs the page to say the image rights were collected.
-fn check_image_rights(content: &Content, diags: &Diagnostics) {
+pub(crate) fn check_image_rights(content: &Content, diags: &Diagnostics) {
     for page in &content.pages {
         let has_photo = page.content.contains("<img") || !page.gallery.is_empty();
         if has_photo && page.audience.is_public() && !page.image_rights {

@@ -9,7 +9,7 @@ mod check;
 mod deploy;
 mod init;
 mod keys;
-mod new;
+pub(crate) mod new;
 mod publish_class;
 mod serve;
 mod stats;

@@ -39,53 +39,28 @@ pub fn run(
             bail!("classe inconnue « {id} »\n  conseil : {hint}");
         }
     }
-    let need_class = || -> Result<&str> {
-        class.ok_or_else(|| {
-            anyhow::anyhow!(
-                "indiquez la classe avec --classe (classes : {})",
-                school.class_ids().join(", ")
-            )
-        })
+    let Ok(path) = relative_path(kind, class, date, title.unwrap_or("Nouvel article")) else {
+        bail!(
+            "indiquez la classe avec --classe (classes : {})",
+            school.class_ids().join(", ")
+        );
     };
-    let (path, text): (PathBuf, String) = match kind {
+    let text: String = match kind {
         NewKind::Article => {
             let title = title.unwrap_or("Nouvel article");
-            let slug = crate::slug::slugify(title);
-            let slug = if slug.is_empty() {
-                "article".to_string()
-            } else {
-                slug
-            };
-            let dir = match class {
-                Some(id) => Path::new("classes").join(id).join("blog"),
-                None => PathBuf::from("actualites"),
-            };
-            let text = format!(
+            format!(
                 "---\ntitre: {}\ndate: {}\n# resume: Une phrase qui donne envie de lire (facultatif).\n# brouillon: true   # retirez le # pour ne pas encore publier\n# Pour une photo : placez le fichier à côté de cet article et écrivez dans le texte\n# ![Description de la photo pour qui ne la voit pas](photo.jpg)\n---\nÉcrivez ici votre article.\n",
                 yaml_string(title),
                 date.iso()
-            );
-            (dir.join(format!("{slug}.md")), text)
-        }
-        NewKind::Cahier => {
-            let id = need_class()?;
-            let text = format!(
-                "---\na_faire:\n  - pour: {}\n    matiere: Français\n    travail: Décrivez ici le travail à faire.\n---\n## Français\nCe qui a été fait en classe.\n\n## Mathématiques\nCe qui a été fait en classe.\n",
-                next_school_day(date).iso()
-            );
-            (
-                Path::new("classes")
-                    .join(id)
-                    .join("cahier")
-                    .join(format!("{}.md", date.iso())),
-                text,
             )
         }
-        NewKind::Ressource => {
-            let id = need_class()?;
-            let text = "---\ntitre: Ressources\n---\n## Lecture\n- [Lumni](https://www.lumni.fr) — vidéos et jeux éducatifs du service public.\n".to_string();
-            (Path::new("classes").join(id).join("ressources.md"), text)
+        NewKind::Cahier => {
+            format!(
+                "---\na_faire:\n  - pour: {}\n    matiere: Français\n    travail: Décrivez ici le travail à faire.\n---\n## Français\nCe qui a été fait en classe.\n\n## Mathématiques\nCe qui a été fait en classe.\n",
+                next_school_day(date).iso()
+            )
         }
+        NewKind::Ressource => "---\ntitre: Ressources\n---\n## Lecture\n- [Lumni](https://www.lumni.fr) — vidéos et jeux éducatifs du service public.\n".to_string(),
     };
     let full = school_dir.join(&path);
     if let Some(parent) = full.parent() {
@@ -107,6 +82,42 @@ pub fn run(
         .with_context(|| format!("écriture de « {} »", full.display()))?;
     println!("Fichier créé : {}", full.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where a new file of `kind` goes, relative to the school folder: a post
+/// is named after its title (`classes/cm1/blog/sortie-au-musee.md`, or
+/// `actualites/…` without a class), a cahier day after its date, the
+/// resource list is the class's `ressources.md`. Cahier days and resource
+/// lists need a class (French error otherwise). Shared with the atelier.
+pub fn relative_path(
+    kind: NewKind,
+    class: Option<&str>,
+    date: Date,
+    title: &str,
+) -> Result<PathBuf> {
+    let need_class = || class.ok_or_else(|| anyhow::anyhow!("indiquez la classe"));
+    Ok(match kind {
+        NewKind::Article => {
+            let slug = crate::slug::slugify(title);
+            let slug = if slug.is_empty() {
+                "article".to_string()
+            } else {
+                slug
+            };
+            let dir = match class {
+                Some(id) => Path::new("classes").join(id).join("blog"),
+                None => PathBuf::from("actualites"),
+            };
+            dir.join(format!("{slug}.md"))
+        }
+        NewKind::Cahier => Path::new("classes")
+            .join(need_class()?)
+            .join("cahier")
+            .join(format!("{}.md", date.iso())),
+        NewKind::Ressource => Path::new("classes")
+            .join(need_class()?)
+            .join("ressources.md"),
+    })
 }
 
 /// Quotes a title when YAML would misread it.

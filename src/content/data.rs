@@ -26,74 +26,78 @@ pub fn load_events(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Eve
         let Some(text) = read_own(root, &rel) else {
             continue;
         };
-        let metas: Vec<EventMeta> = match crate::yaml::parse::<Option<Vec<EventMeta>>>(
-            &text, &rel, 1,
-        ) {
-            Ok(m) => m.unwrap_or_default(),
-            Err(d) => {
-                diags.push(d.hint("agenda.yaml est une liste d'événements : chaque événement commence par « - titre: … » suivi de « date: AAAA-MM-JJ »."));
-                continue;
-            }
-        };
-        for (index, m) in metas.into_iter().enumerate() {
-            let line = item_line(&text, index);
-            if let Some(end) = m.fin {
-                if end < m.date {
-                    diags.push(
-                        Diagnostic::error(
-                            &rel,
-                            format!(
-                                "l'événement « {} » finit ({end}) avant de commencer ({})",
-                                m.titre, m.date
-                            ),
-                        )
-                        .hint("« fin » est le dernier jour, à partir de « date ».")
-                        .at_line(line),
-                    );
-                }
-            }
-            if m.heure_fin.is_some() && m.heure.is_none() {
+        events.extend(events_of(&text, &rel, class.as_deref(), school, diags));
+    }
+    events.sort_by(|a, b| (a.date, &a.time, &a.title).cmp(&(b.date, &b.time, &b.title)));
+    events
+}
+
+/// The events of one agenda file's `text` (`rel`, of `class` or of the
+/// school), problems to `diags`. Shared with the atelier's field checks.
+pub fn events_of(
+    text: &str,
+    rel: &Path,
+    class: Option<&str>,
+    school: &School,
+    diags: &Diagnostics,
+) -> Vec<Event> {
+    let mut events = Vec::new();
+    let metas: Vec<EventMeta> = match crate::yaml::parse::<Option<Vec<EventMeta>>>(text, rel, 1) {
+        Ok(m) => m.unwrap_or_default(),
+        Err(d) => {
+            diags.push(d.hint("agenda.yaml est une liste d'événements : chaque événement commence par « - titre: … » suivi de « date: AAAA-MM-JJ »."));
+            return Vec::new();
+        }
+    };
+    for (index, m) in metas.into_iter().enumerate() {
+        let line = item_line(text, index);
+        if let Some(end) = m.fin {
+            if end < m.date {
                 diags.push(
                     Diagnostic::error(
-                        &rel,
+                        rel,
                         format!(
-                            "l'événement « {} » a une « heure_fin » sans « heure »",
-                            m.titre
+                            "l'événement « {} » finit ({end}) avant de commencer ({})",
+                            m.titre, m.date
                         ),
                     )
+                    .hint("« fin » est le dernier jour, à partir de « date ».")
                     .at_line(line),
                 );
             }
-            let audience = resolve_audience(
-                m.acces.as_deref(),
-                class.as_deref(),
-                school,
-                "",
-                line,
-                &rel,
-                diags,
-            );
-            let uid = format!(
-                "{}-{}-{}@preau",
-                class.as_deref().unwrap_or("ecole"),
-                m.date,
-                crate::slug::slugify(&m.titre)
-            );
-            events.push(Event {
-                title: crate::markdown::typography(m.titre.trim()),
-                date: m.date,
-                end: m.fin.filter(|f| *f != m.date),
-                time: m.heure,
-                end_time: m.heure_fin,
-                place: m.lieu,
-                description: m.description.map(|d| crate::markdown::typography(d.trim())),
-                audience,
-                class: class.clone(),
-                uid,
-            });
         }
+        if m.heure_fin.is_some() && m.heure.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!(
+                        "l'événement « {} » a une « heure_fin » sans « heure »",
+                        m.titre
+                    ),
+                )
+                .at_line(line),
+            );
+        }
+        let audience = resolve_audience(m.acces.as_deref(), class, school, "", line, rel, diags);
+        let uid = format!(
+            "{}-{}-{}@preau",
+            class.unwrap_or("ecole"),
+            m.date,
+            crate::slug::slugify(&m.titre)
+        );
+        events.push(Event {
+            title: crate::markdown::typography(m.titre.trim()),
+            date: m.date,
+            end: m.fin.filter(|f| *f != m.date),
+            time: m.heure,
+            end_time: m.heure_fin,
+            place: m.lieu,
+            description: m.description.map(|d| crate::markdown::typography(d.trim())),
+            audience,
+            class: class.map(str::to_string),
+            uid,
+        });
     }
-    events.sort_by(|a, b| (a.date, &a.time, &a.title).cmp(&(b.date, &b.time, &b.title)));
     events
 }
 

@@ -314,6 +314,14 @@ fn scale_for(side: u64, needed: u64) -> u8 {
         .unwrap_or(8)
 }
 
+/// Checks that `bytes` are a photo the build will process: its type read
+/// from its content (not its name), its size within the decompression-bomb
+/// limits, its pixels decodable. The atelier refuses an upload with this
+/// French message rather than let the build fail later.
+pub fn check_photo(bytes: &[u8]) -> Result<(), String> {
+    decode(bytes, WIDTHS[0]).map(|_| ())
+}
+
 /// Decodes a whole image with the image crate, within the limits.
 fn decode_full(bytes: &[u8]) -> Result<DynamicImage, String> {
     let mut reader = ImageReader::new(Cursor::new(bytes))

@@ -25,13 +25,17 @@ use crate::layout::{
 /// noticed (the write fails) and its thread ends.
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
-fn header(k: &str, v: &str) -> tiny_http::Header {
+pub(super) fn header(k: &str, v: &str) -> tiny_http::Header {
     tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
 }
 
 /// A response with the headers every answer of the preview carries: the
 /// class pages are in clear, so nothing is kept in a cache.
-fn reply(status: u16, kind: &str, body: Vec<u8>) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+pub(super) fn reply(
+    status: u16,
+    kind: &str,
+    body: Vec<u8>,
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     tiny_http::Response::from_data(body)
         .with_status_code(status)
         .with_header(header("Content-Type", kind))
@@ -40,7 +44,13 @@ fn reply(status: u16, kind: &str, body: Vec<u8>) -> tiny_http::Response<std::io:
 }
 
 /// Answers one request.
-pub fn respond(request: tiny_http::Request, shared: &Shared, base_path: &str, port: u16) {
+pub fn respond(
+    request: tiny_http::Request,
+    shared: &Shared,
+    base_path: &str,
+    port: u16,
+    atelier: &super::atelier::Atelier,
+) {
     let method = request.method().as_str().to_string();
     let checked = guard::check(
         &method,
@@ -60,9 +70,13 @@ pub fn respond(request: tiny_http::Request, shared: &Shared, base_path: &str, po
         let _ = request.respond(reply(refusal.status(), "text/html; charset=utf-8", page));
         return;
     }
+    if request.url().starts_with(super::atelier::PREFIX) {
+        super::atelier::respond(request, atelier, shared, &method);
+        return;
+    }
     let head = method == "HEAD";
     if method != "GET" && !head {
-        // Nothing in the preview takes a write.
+        // Nothing in the preview takes a write (the atelier, above, does).
         let page = b"<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><title>M\xc3\xa9thode refus\xc3\xa9e</title></head><body><p>L'aper\xc3\xa7u ne fait que montrer le site.</p></body></html>\n".to_vec();
         let r =
             reply(405, "text/html; charset=utf-8", page).with_header(header("Allow", "GET, HEAD"));

@@ -6,6 +6,7 @@
 //! State is passed as arguments (an `Arc` shared by the watcher and the
 //! request threads), never kept in globals. Nothing is written to disk.
 
+pub mod atelier;
 mod guard;
 mod http;
 mod watch;
@@ -202,9 +203,19 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
     }
 }
 
-/// Starts the server and the watcher; returns the address it listens on
-/// and a handle that serves requests until the process ends.
-pub fn start(opt: Options) -> Result<(String, std::thread::JoinHandle<()>)> {
+/// A running preview.
+pub struct Running {
+    /// The site's address (`http://127.0.0.1:PORT/base/`).
+    pub address: String,
+    /// The atelier's address, with the session's secret.
+    pub atelier: String,
+    /// Serves requests until the process ends.
+    pub handle: std::thread::JoinHandle<()>,
+}
+
+/// Starts the server and the watcher; returns the addresses it answers
+/// on and a handle that serves requests until the process ends.
+pub fn start(opt: Options) -> Result<Running> {
     // The address needs the site's base path: the configuration alone
     // gives it (the whole school is loaded once, by the first rebuild).
     let base_path = crate::config::School::load(
@@ -222,6 +233,12 @@ pub fn start(opt: Options) -> Result<(String, std::thread::JoinHandle<()>)> {
         .map(|a| a.port())
         .unwrap_or(opt.port);
     let address = format!("http://127.0.0.1:{port}{base_path}");
+    let atelier = Arc::new(atelier::Atelier::new(
+        opt.root.clone(),
+        base_path.clone(),
+        port,
+    ));
+    let atelier_address = atelier.address();
     let shared = Shared::new();
     let mut cache = Caches::new(&opt.root);
     rebuild(&shared, &opt, &address, &mut cache);
@@ -231,10 +248,15 @@ pub fn start(opt: Options) -> Result<(String, std::thread::JoinHandle<()>)> {
         for request in server.incoming_requests() {
             let shared = shared.clone();
             let base_path = base_path.clone();
-            std::thread::spawn(move || http::respond(request, &shared, &base_path, port));
+            let atelier = atelier.clone();
+            std::thread::spawn(move || http::respond(request, &shared, &base_path, port, &atelier));
         }
     });
-    Ok((address, handle))
+    Ok(Running {
+        address,
+        atelier: atelier_address,
+        handle,
+    })
 }
 
 /// Opens the address in the user's browser (best effort).
@@ -271,10 +293,13 @@ fn parts(root: &Path, path: &Path) -> (PathBuf, String, String) {
     (rel, first, name)
 }
 
-/// Is this path the school's own output or a temporary editor file?
+/// Is this path the school's own output, a temporary editor file, or the
+/// atelier's own records (who saved what, the bin: nothing of the site)?
 pub fn is_noise(root: &Path, path: &Path) -> bool {
     let (rel, first, name) = parts(root, path);
-    let in_cache = rel.starts_with(".preau/cache");
+    let in_cache = rel.starts_with(".preau/cache")
+        || rel.starts_with(crate::atelier::files::ATELIER_DIR)
+        || rel.starts_with(crate::atelier::trash::TRASH_DIR);
     first == "public"
         || in_cache
         || first.starts_with(".preau-")

@@ -7,6 +7,8 @@ mod approval;
 mod approval_attacks;
 mod approval_scopes;
 mod approval_sealed;
+mod atelier_files;
+mod atelier_web;
 mod book;
 mod browser;
 mod browser_access;
