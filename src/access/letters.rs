@@ -9,7 +9,7 @@ use anyhow::Result;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
-use super::secrets::{write_private, Role, Secrets, SECRETS_DIR};
+use super::secrets::{write_private, CodeHolder, Secrets, SECRETS_DIR};
 use crate::config::School;
 
 /// The URL a QR code carries: the class area, the code in the fragment
@@ -99,7 +99,7 @@ pub fn write_all(root: &Path, school: &School, secrets: &Secrets) -> Result<Vec<
     super::secrets::set_mode(&dir, 0o700)?;
     let mut written = Vec::new();
     for class in &school.class_list {
-        let Some(code) = secrets.code(&Role::Class(class.id.clone())) else {
+        let Some(code) = secrets.code(&CodeHolder::Class(class.id.clone())) else {
             continue;
         };
         let path = dir.join(format!("lettre-{}.html", class.id));

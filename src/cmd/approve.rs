@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::manifest::approval::{self, Opened};
 use crate::manifest::policy::Trust;
-use crate::manifest::{keys, Role};
+use crate::manifest::{keys, SignerRole};
 
 /// The options of `preau approve`.
 pub struct Options<'a> {
@@ -32,7 +32,7 @@ pub struct Options<'a> {
 /// Checks, summarises, and approves or refuses.
 pub fn run(opt: Options<'_>) -> Result<ExitCode> {
     let trust = Trust::from_school_dir(opt.school, opt.director_key, None)?;
-    if !trust.keys.contains_key(&Role::Directeur) {
+    if !trust.keys.contains_key(&SignerRole::Directeur) {
         bail!("la clé publique du directeur est inconnue\n  conseil : indiquez --ecole DOSSIER (clé dans « confiance » de ecole.yaml) ou --directeur CLÉ.pub");
     }
     let stem = opt

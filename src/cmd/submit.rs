@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::manifest::{self, keys, report, state, submission, Role};
+use crate::manifest::{self, keys, report, state, submission, SignerRole};
 use crate::site::{self, BuildError};
 
 /// Builds into `DIR/public`, signs the manifest, writes `.preau/soumissions/soumission-vN.tar`.
@@ -36,7 +36,7 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         .site
         .ok_or_else(|| anyhow!("le site n'a pas pu être relu"))?;
     let school = &site.school.file;
-    manifest::daily::require_trust(school, Role::Directeur, &secret)?;
+    manifest::daily::require_trust(school, SignerRole::Directeur, &secret)?;
     let mut st = state::State::load(dir)?;
     let version = st.derniere_soumise + 1;
     let manifest = manifest::daily::new_manifest(
@@ -52,7 +52,7 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         &school.uai,
         &manifest.construit_le,
     )?;
-    manifest::daily::write_signed(&out, &manifest, &secret, Role::Directeur, &comment)?;
+    manifest::daily::write_signed(&out, &manifest, &secret, SignerRole::Directeur, &comment)?;
 
     // The text of this version, and the report against the last approved one.
     let now = state::snapshot(&site.content);
@@ -71,7 +71,7 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
     let (html, keys) = manifest::review::for_submission(dir, &out, &manifest)?;
     let files = manifest.fichiers.keys().cloned().chain([
         manifest::MANIFEST.to_string(),
-        manifest::signature_path(Role::Directeur),
+        manifest::signature_path(SignerRole::Directeur),
     ]);
     let submission = write_submission(dir, version, &out, files, &html, &summary, &keys)?;
     st.derniere_soumise = version;

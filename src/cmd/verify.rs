@@ -53,7 +53,7 @@ pub fn run(
             if let Some(dir) = school {
                 crate::manifest::daily::remember_published(dir, site)?;
                 if known.is_none_or(|k| v.manifest.version >= k)
-                    && v.comments.contains_key(&crate::manifest::Role::Ien)
+                    && v.comments.contains_key(&crate::manifest::SignerRole::Ien)
                 {
                     let mut state = state;
                     state.approuvee = Some(Approved {

@@ -38,7 +38,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use crate::dates::Date;
 use crate::manifest::policy::{self, Trust};
 use crate::manifest::state::{Approved, State};
-use crate::manifest::{keys, sha256_hex, signature_path, FileEntry, Role, MANIFEST};
+use crate::manifest::{keys, sha256_hex, signature_path, FileEntry, SignerRole, MANIFEST};
 use journal::{Journal, Recorded};
 use online::{matches, read_online_manifest};
 pub use online::{read_back, Seen};
@@ -179,7 +179,7 @@ pub fn deploy(
         bail!("« {MANIFEST} » a changé pendant la publication : rien de lui n'a été envoyé\n  conseil : relancez la publication quand plus rien ne modifie le dossier du site");
     }
     last.push((MANIFEST.to_string(), manifest_bytes.clone()));
-    for role in Role::ALL {
+    for role in SignerRole::ALL {
         let path = signature_path(role);
         let Ok(bytes) = std::fs::read(opt.site.join(&path)) else {
             continue;

@@ -14,7 +14,7 @@ use super::comment::Comment;
 use super::policy::{self, Problem, Trust, Verified};
 use super::report::Summary;
 use super::submission::{self, Limits};
-use super::{keys, signature_path, write_new, Role, MANIFEST};
+use super::{keys, signature_path, write_new, SignerRole, MANIFEST};
 use crate::dates::Date;
 
 /// A submission opened and checked, waiting for the IEN's decision.
@@ -71,7 +71,7 @@ pub fn open(path: &Path, trust: &Trust, today: Date) -> Result<Opened> {
     })?;
     let site = work.path().join(submission::SITE);
     // The IEN's signature is written by approve, never brought by the submission.
-    let ien = signature_path(Role::Ien);
+    let ien = signature_path(SignerRole::Ien);
     if std::fs::symlink_metadata(site.join(&ien)).is_ok() {
         return Ok(Opened::Refused(vec![Problem::Extra(ien)]));
     }
@@ -181,7 +181,7 @@ fn previous_approved(
                 return Some((dir, m));
             }
             if m.version < manifest.version
-                && dir.join(signature_path(Role::Ien)).is_file()
+                && dir.join(signature_path(SignerRole::Ien)).is_file()
                 && latest.as_ref().is_none_or(|(_, l)| l.version < m.version)
             {
                 latest = Some((dir, m));
@@ -242,7 +242,7 @@ impl Review {
             );
         }
         write_new(
-            &self.site.join(signature_path(Role::Ien)),
+            &self.site.join(signature_path(SignerRole::Ien)),
             signature.as_bytes(),
         )?;
         std::fs::rename(&self.site, &approved).context("mise en place du site approuvé")?;

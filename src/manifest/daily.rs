@@ -13,7 +13,7 @@ use super::policy::{self, Trust};
 use super::scope::{
     self, by_scope, changed_paths, reference_dir, same_files, Policy, Requirement, Signer,
 };
-use super::{hash_site, keys, sha256_hex, signature_path, Manifest, Role, MANIFEST};
+use super::{hash_site, keys, sha256_hex, signature_path, Manifest, SignerRole, MANIFEST};
 use crate::config::SchoolFile;
 use crate::dates::Date;
 
@@ -36,15 +36,15 @@ pub fn expiry(school: &SchoolFile) -> String {
 /// Refuses to go on when `confiance` does not declare the directeur's and
 /// the IEN's keys (nothing could be verified), or when `key` is not the
 /// declared key of `role`; gives the trust.
-pub fn require_trust(school: &SchoolFile, role: Role, key: &SecretKey) -> Result<Trust> {
+pub fn require_trust(school: &SchoolFile, role: SignerRole, key: &SecretKey) -> Result<Trust> {
     require_keys(school)?;
     let confiance = school.confiance.as_ref();
     let trust = Trust::from_school(confiance, None, None)?;
     let own = PublicKey::from_secret_key(key).map_err(|e| anyhow!("{e}"))?;
-    if role == Role::Directeur
+    if role == SignerRole::Directeur
         && trust
             .keys
-            .get(&Role::Directeur)
+            .get(&SignerRole::Directeur)
             .is_some_and(|k| k.keynum() != own.keynum())
     {
         bail!("cette clé secrète n'est pas celle du directeur déclarée dans ecole.yaml (confiance.directeur)\n  conseil : signez avec la clé dont la clé publique est déclarée, ou corrigez « confiance.directeur »");
@@ -114,7 +114,7 @@ pub fn write_signed(
     out: &Path,
     manifest: &Manifest,
     secret: &SecretKey,
-    role: Role,
+    role: SignerRole,
     comment: &str,
 ) -> Result<()> {
     let bytes = manifest.to_bytes();
@@ -132,7 +132,7 @@ pub struct ClassVersion {
     /// Its version number.
     pub version: u64,
     /// Who signed it.
-    pub role: Role,
+    pub role: SignerRole,
     /// The versions whose approvals it carries, by scope.
     pub references: BTreeMap<String, u64>,
 }
@@ -214,10 +214,10 @@ pub fn sign_class_version(req: ClassRequest<'_>) -> Result<ClassVersion> {
     let own = PublicKey::from_secret_key(secret).map_err(|e| anyhow!("{e}"))?;
     let role = if trust
         .keys
-        .get(&Role::Directeur)
+        .get(&SignerRole::Directeur)
         .is_some_and(|k| k.keynum() == own.keynum())
     {
-        Role::Directeur
+        SignerRole::Directeur
     } else {
         let classes = local.classes_of_key(&own);
         if !classes.iter().any(|c| c == class) {
@@ -231,7 +231,7 @@ pub fn sign_class_version(req: ClassRequest<'_>) -> Result<ClassVersion> {
         if local.classes != Requirement::Enseignant {
             bail!("la politique de l'école (confiance.portees.classes) ne permet pas à un·e enseignant·e de publier seul·e : la classe relève de « {} »\n  conseil : demandez au directeur ou à la directrice de soumettre la version (preau submit)", serde_json::to_value(local.classes).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
         }
-        Role::Enseignant
+        SignerRole::Enseignant
     };
     let p = &previous.manifest;
     let approved_policy = p.politique.clone().unwrap_or_default();
@@ -304,7 +304,7 @@ pub fn sign_class_version(req: ClassRequest<'_>) -> Result<ClassVersion> {
         };
         // Only the signatures that hold: one of an earlier version may
         // have been left beside the manifest online.
-        let holding: Vec<Role> = policy::signers(&source, &trust, &approved_policy)
+        let holding: Vec<SignerRole> = policy::signers(&source, &trust, &approved_policy)
             .iter()
             .map(Signer::role)
             .collect();

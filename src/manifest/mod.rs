@@ -33,14 +33,14 @@ pub const DIR: &str = "preau";
 pub use crate::layout::MANIFEST;
 
 /// Path of a role's signature of the manifest, relative to the site root.
-pub fn signature_path(role: Role) -> String {
+pub fn signature_path(role: SignerRole) -> String {
     format!("{MANIFEST}.{}.minisig", role.id())
 }
 
-/// Who signs.
+/// A role that signs manifests (not [`crate::access::CodeHolder`], who holds a passphrase).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Role {
+pub enum SignerRole {
     /// The directeur·rice, who submits.
     Directeur,
     /// The IEN, who approves.
@@ -50,36 +50,40 @@ pub enum Role {
     Enseignant,
 }
 
-impl Role {
+impl SignerRole {
     /// Every role, in the order their signatures are written.
-    pub const ALL: [Role; 3] = [Role::Directeur, Role::Ien, Role::Enseignant];
+    pub const ALL: [SignerRole; 3] = [
+        SignerRole::Directeur,
+        SignerRole::Ien,
+        SignerRole::Enseignant,
+    ];
 
     /// `directeur`, `ien` or `enseignant`.
     pub fn id(self) -> &'static str {
         match self {
-            Role::Directeur => "directeur",
-            Role::Ien => "ien",
-            Role::Enseignant => "enseignant",
+            SignerRole::Directeur => "directeur",
+            SignerRole::Ien => "ien",
+            SignerRole::Enseignant => "enseignant",
         }
     }
 
     /// « le directeur » / « l'IEN », for messages.
     pub fn label(self) -> &'static str {
         match self {
-            Role::Directeur => "le directeur ou la directrice",
-            Role::Ien => "l'IEN",
-            Role::Enseignant => "l'enseignant·e de la classe",
+            SignerRole::Directeur => "le directeur ou la directrice",
+            SignerRole::Ien => "l'IEN",
+            SignerRole::Enseignant => "l'enseignant·e de la classe",
         }
     }
 
     /// Parses `directeur`, `ien` or `enseignant`.
-    pub fn parse(text: &str) -> Option<Role> {
+    pub fn parse(text: &str) -> Option<SignerRole> {
         if matches!(text, "enseignant" | "enseignante") {
-            return Some(Role::Enseignant);
+            return Some(SignerRole::Enseignant);
         }
         match crate::config::signing::signer_id(text)? {
-            "ien" => Some(Role::Ien),
-            _ => Some(Role::Directeur),
+            "ien" => Some(SignerRole::Ien),
+            _ => Some(SignerRole::Directeur),
         }
     }
 }
@@ -217,7 +221,7 @@ pub struct Scan {
 /// True for the only files of a site that the manifest does not list: the
 /// manifest and the signatures of the roles.
 pub fn is_manifest_or_signature(path: &str) -> bool {
-    path == MANIFEST || Role::ALL.iter().any(|r| path == signature_path(*r))
+    path == MANIFEST || SignerRole::ALL.iter().any(|r| path == signature_path(*r))
 }
 
 /// Every entry of a site folder, for verification: regular files hashed

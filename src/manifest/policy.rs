@@ -16,17 +16,17 @@ use super::keys::{self, SignatureError};
 use super::scope::{
     self, by_scope, changed_paths, checked_scope, reference_dir, same_files, Policy, Signer,
 };
-use super::{scan_site, sha256_hex, signature_path, Manifest, Role};
+use super::{scan_site, sha256_hex, signature_path, Manifest, SignerRole};
 use crate::config::signing::{free_text_problem, is_valid_uai, signers_problem};
 use crate::dates::Date;
 
 /// Who must sign, with which key.
 pub struct Trust {
     /// The trusted public key of each role.
-    pub keys: BTreeMap<Role, PublicKey>,
+    pub keys: BTreeMap<SignerRole, PublicKey>,
     /// The roles whose signature is required. [`verify`] requires the IEN
     /// even when this list leaves it out.
-    pub required: Vec<Role>,
+    pub required: Vec<SignerRole>,
 }
 
 /// One reason to refuse a site.
@@ -52,15 +52,15 @@ pub enum Problem {
         why: String,
     },
     /// A required signature is missing.
-    MissingSignature(Role),
+    MissingSignature(SignerRole),
     /// A signature is by another key than the trusted one.
-    UntrustedKey(Role),
+    UntrustedKey(SignerRole),
     /// The manifest changed after being signed.
-    Tampered(Role),
+    Tampered(SignerRole),
     /// A signature file is not a minisign signature.
-    Unreadable(Role),
+    Unreadable(SignerRole),
     /// No trusted key is declared for a required role.
-    NoTrustedKey(Role),
+    NoTrustedKey(SignerRole),
     /// The manifest expired.
     Expired(String),
     /// A file's scope is not allowed for its path, or changed.
@@ -153,7 +153,7 @@ pub struct Verified {
     /// SHA-256 of the manifest file.
     pub manifest_sha256: String,
     /// The trusted comment of each signature.
-    pub comments: BTreeMap<Role, String>,
+    pub comments: BTreeMap<SignerRole, String>,
 }
 
 /// Checks a site folder for publication; `Ok` only when there is no
@@ -176,8 +176,8 @@ pub fn verify(
     let daily = site_manifest_has_references(site) && !ien_signature_holds(site, trust);
     if !daily {
         let mut required = trust.required.clone();
-        if !required.contains(&Role::Ien) {
-            required.push(Role::Ien);
+        if !required.contains(&SignerRole::Ien) {
+            required.push(SignerRole::Ien);
         }
         return check(site, trust, &required, min_version, today);
     }
@@ -207,9 +207,9 @@ fn site_manifest_has_references(site: &Path) -> bool {
 /// Whether the IEN's signature of the site's manifest holds.
 fn ien_signature_holds(site: &Path, trust: &Trust) -> bool {
     let (Some(key), Ok(bytes), Ok(signature)) = (
-        trust.keys.get(&Role::Ien),
+        trust.keys.get(&SignerRole::Ien),
         std::fs::read(site.join(super::MANIFEST)),
-        std::fs::read_to_string(site.join(signature_path(Role::Ien))),
+        std::fs::read_to_string(site.join(signature_path(SignerRole::Ien))),
     ) else {
         return false;
     };
@@ -239,7 +239,7 @@ pub fn signers(dir: &Path, trust: &Trust, policy: &Policy) -> Vec<Signer> {
 struct Reference {
     manifest: Manifest,
     signers: Vec<Signer>,
-    comments: BTreeMap<Role, String>,
+    comments: BTreeMap<SignerRole, String>,
 }
 
 /// The signatures of `bytes` found in `dir` (`<name>.<role>.minisig`),
@@ -251,20 +251,20 @@ fn signers_of(
     trust: &Trust,
     policy: &Policy,
     problems: &mut Vec<Problem>,
-) -> (Vec<Signer>, BTreeMap<Role, String>) {
+) -> (Vec<Signer>, BTreeMap<SignerRole, String>) {
     let mut signers = Vec::new();
     let mut comments = BTreeMap::new();
-    for role in Role::ALL {
+    for role in SignerRole::ALL {
         let Ok(signature) =
             std::fs::read_to_string(dir.join(format!("{name}.{}.minisig", role.id())))
         else {
             continue;
         };
         let candidates: Vec<(minisign::PublicKey, Signer)> = match role {
-            Role::Ien | Role::Directeur => match trust.keys.get(&role) {
+            SignerRole::Ien | SignerRole::Directeur => match trust.keys.get(&role) {
                 Some(k) => vec![(
                     k.clone(),
-                    if role == Role::Ien {
+                    if role == SignerRole::Ien {
                         Signer::Ien
                     } else {
                         Signer::Directeur
@@ -275,7 +275,7 @@ fn signers_of(
                     continue;
                 }
             },
-            Role::Enseignant => policy
+            SignerRole::Enseignant => policy
                 .enseignants
                 .values()
                 .filter_map(|k| keys::parse_public(k).ok())
@@ -361,10 +361,10 @@ fn scopes(
     trust: &Trust,
     today: Date,
     problems: &mut Vec<Problem>,
-) -> BTreeMap<Role, String> {
+) -> BTreeMap<SignerRole, String> {
     // 1. The IEN's reference: its signature, its policy, its expiry.
     let Some(&ien_version) = manifest.references.get(scope::IEN) else {
-        problems.push(Problem::MissingSignature(Role::Ien));
+        problems.push(Problem::MissingSignature(SignerRole::Ien));
         return BTreeMap::new();
     };
     // The IEN's signature needs no policy; the reference's own policy
@@ -503,7 +503,7 @@ pub fn verify_submission(
     trust: &Trust,
     today: Date,
 ) -> Result<Verified, Vec<Problem>> {
-    check(site, trust, &[Role::Directeur], None, today)
+    check(site, trust, &[SignerRole::Directeur], None, today)
 }
 
 /// The real day, from the system clock (never `SOURCE_DATE_EPOCH`).
@@ -514,7 +514,7 @@ pub fn real_today() -> Date {
 fn check(
     site: &Path,
     trust: &Trust,
-    required: &[Role],
+    required: &[SignerRole],
     min_version: Option<u64>,
     today: Date,
 ) -> Result<Verified, Vec<Problem>> {
@@ -678,8 +678,8 @@ impl Trust {
         let file = confiance.unwrap_or(&default);
         let mut keys = BTreeMap::new();
         for (role, given, declared) in [
-            (Role::Directeur, directeur, &file.directeur),
-            (Role::Ien, ien, &file.ien),
+            (SignerRole::Directeur, directeur, &file.directeur),
+            (SignerRole::Ien, ien, &file.ien),
         ] {
             if let Some(text) = given.or(declared.as_deref()) {
                 keys.insert(role, keys::parse_public(text)?);
@@ -688,15 +688,15 @@ impl Trust {
         if let Some(problem) = signers_problem(file.signataires.as_deref()) {
             anyhow::bail!("ecole.yaml : {problem}");
         }
-        let mut required: Vec<Role> = match &file.signataires {
-            None => vec![Role::Directeur, Role::Ien],
-            Some(list) => list.iter().filter_map(|r| Role::parse(r)).collect(),
+        let mut required: Vec<SignerRole> = match &file.signataires {
+            None => vec![SignerRole::Directeur, SignerRole::Ien],
+            Some(list) => list.iter().filter_map(|r| SignerRole::parse(r)).collect(),
         };
-        required.retain(|r| *r != Role::Enseignant);
+        required.retain(|r| *r != SignerRole::Enseignant);
         required.sort();
         required.dedup();
-        if !required.contains(&Role::Ien) {
-            required.push(Role::Ien);
+        if !required.contains(&SignerRole::Ien) {
+            required.push(SignerRole::Ien);
         }
         Ok(Trust { keys, required })
     }

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{FileEntry, Manifest, Role};
+use super::{FileEntry, Manifest, SignerRole};
 
 /// The scope of the files in clear and of the policy.
 pub const IEN: &str = "ien";
@@ -132,11 +132,11 @@ pub enum Signer {
 
 impl Signer {
     /// The role whose signature file it is.
-    pub fn role(&self) -> Role {
+    pub fn role(&self) -> SignerRole {
         match self {
-            Signer::Ien => Role::Ien,
-            Signer::Directeur => Role::Directeur,
-            Signer::Teacher(_) => Role::Enseignant,
+            Signer::Ien => SignerRole::Ien,
+            Signer::Directeur => SignerRole::Directeur,
+            Signer::Teacher(_) => SignerRole::Enseignant,
         }
     }
 }
