@@ -288,10 +288,10 @@ pub fn home_page(commune: &Commune) -> Result<Output> {
             Some(school) => {
                 let f = &school.file;
                 cards.push(SchoolCard {
-                    nom: f.nom.clone(),
-                    adresse: format!("{}, {} {}", f.adresse, f.code_postal, f.commune),
+                    nom: f.name.clone(),
+                    adresse: format!("{}, {} {}", f.address, f.postal_code, f.commune),
                     url: school.base_url.clone(),
-                    accessibilite: serde_json::to_value(f.accessibilite.statut)
+                    accessibilite: serde_json::to_value(f.accessibility.status)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_default(),

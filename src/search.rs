@@ -29,17 +29,21 @@ pub struct Document {
     /// Unique id: the page's path.
     pub id: String,
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// Plain text of the page.
-    pub texte: String,
+    #[serde(rename = "texte")]
+    pub text: String,
     /// Where it leads, for restricted pages (their area route); empty for
     /// public pages, whose URL is the base path and the id.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub url: String,
     /// « actualité », « cahier », « ressources », « page ».
-    pub genre: String,
+    #[serde(rename = "genre")]
+    pub kind: String,
     /// A short excerpt shown under the title.
-    pub extrait: String,
+    #[serde(rename = "extrait")]
+    pub excerpt: String,
 }
 
 fn splitter() -> &'static regex::Regex {
@@ -117,7 +121,7 @@ pub fn documents(
     for page in &content.pages {
         let mut texte = plain_text(&page.content);
         for hw in &page.homework {
-            texte.push_str(&format!(" {} : {}", hw.matiere, hw.travail));
+            texte.push_str(&format!(" {} : {}", hw.subject, hw.work));
         }
         let extrait: String = if page.summary.is_empty() {
             texte.chars().take(160).collect()
@@ -128,16 +132,16 @@ pub fn documents(
             .or_default()
             .push(Document {
                 id: page.path.clone(),
-                titre: page.title.clone(),
-                texte,
+                title: page.title.clone(),
+                text: texte,
                 // Public pages: the browser rebuilds the URL from the id.
                 url: if page.audience.is_public() {
                     String::new()
                 } else {
                     link(page)
                 },
-                genre: genre(page.kind).to_string(),
-                extrait,
+                kind: genre(page.kind).to_string(),
+                excerpt: extrait,
             });
     }
     all
@@ -149,10 +153,13 @@ type Postings = BTreeMap<usize, BTreeMap<usize, u64>>;
 /// What MiniSearch stores of a document to show it in the results.
 #[derive(Debug, Serialize)]
 struct Stored<'a> {
-    titre: &'a str,
+    #[serde(rename = "titre")]
+    title: &'a str,
     url: &'a str,
-    genre: &'a str,
-    extrait: &'a str,
+    #[serde(rename = "genre")]
+    kind: &'a str,
+    #[serde(rename = "extrait")]
+    excerpt: &'a str,
 }
 
 /// MiniSearch's serialization (version 2) as typed data: serde writes
@@ -188,14 +195,14 @@ fn index(docs: &[Document]) -> Index<'_> {
         stored.insert(
             short,
             Stored {
-                titre: &doc.titre,
+                title: &doc.title,
                 url: &doc.url,
-                genre: &doc.genre,
-                extrait: &doc.extrait,
+                kind: &doc.kind,
+                excerpt: &doc.excerpt,
             },
         );
         let mut lengths = [0; FIELDS.len()];
-        for (field_id, value) in [&doc.titre, &doc.texte].into_iter().enumerate() {
+        for (field_id, value) in [&doc.title, &doc.text].into_iter().enumerate() {
             let tokens = tokenize(value);
             let unique = tokens
                 .iter()
@@ -365,11 +372,11 @@ mod tests {
         let docs: Vec<Document> = (0..40)
             .map(|i| Document {
                 id: format!("p{i}/"),
-                titre: format!("Page {i}"),
-                texte: format!("Élève numéro {i}, cantine et zoo"),
+                title: format!("Page {i}"),
+                text: format!("Élève numéro {i}, cantine et zoo"),
                 url: String::new(),
-                genre: "page".into(),
-                extrait: format!("Extrait {i}"),
+                kind: "page".into(),
+                excerpt: format!("Extrait {i}"),
             })
             .collect();
         for compress in [true, false] {

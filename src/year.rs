@@ -140,7 +140,7 @@ pub fn plan(
     specs: Option<Vec<ClassSpec>>,
     diags: &Diagnostics,
 ) -> Option<Outcome> {
-    let from_year = school.file.annee_scolaire.clone();
+    let from_year = school.file.school_year.clone();
     let to_year = date.school_year();
     if to_year == from_year {
         return Some(Outcome::AlreadyDone(to_year));
@@ -290,14 +290,14 @@ pub fn plan(
                     created.push((rel.clone(), format!(
                         "# Classe créée par « preau annee » pour {to_year} : complétez le nom, le niveau et les enseignant·es.\nnom: {niveau}\nniveau: {niveau}\nenseignants: []\n"
                     )));
-                    ClassFile { nom: niveau.clone(), niveau, enseignants: Vec::new(), acces: None }
+                    ClassFile { name: niveau.clone(), level: niveau, teachers: Vec::new(), audience: None }
                 });
                 Some(Class {
                     id: id.clone(),
-                    nom: file.nom,
-                    niveau: file.niveau,
-                    enseignants: file.enseignants,
-                    acces: Audience::Class(id.clone()),
+                    name: file.name,
+                    level: file.level,
+                    teachers: file.teachers,
+                    audience: Audience::Class(id.clone()),
                 })
             }
         };
@@ -331,7 +331,7 @@ pub fn plan(
         }
     }
     let mut new_school = school.clone();
-    new_school.file.annee_scolaire = to_year.clone();
+    new_school.file.school_year = to_year.clone();
     new_school.file.classes = new_ids.clone();
     new_school.class_list = class_list;
     if diags.has_errors() {
@@ -385,7 +385,7 @@ fn resources_kept(root: &Path, class_dir: &Path, diags: &Diagnostics) -> bool {
         return false;
     };
     match crate::yaml::parse::<ResourcesMeta>(split.yaml, &rel, split.yaml_line) {
-        Ok(meta) => meta.garder,
+        Ok(meta) => meta.keep,
         Err(d) => {
             diags.push(d.hint("corrigez l'en-tête : « garder: true » dit de garder la liste pour la nouvelle année."));
             false

@@ -44,17 +44,20 @@ struct IndexEntry {
 #[derive(Debug, Serialize)]
 struct Index {
     version: u32,
-    espace: String,
+    #[serde(rename = "espace")]
+    area: String,
     pages: BTreeMap<String, IndexEntry>,
     /// The area's search index (MiniSearch), when it has pages.
     #[serde(skip_serializing_if = "Option::is_none")]
-    recherche: Option<IndexEntry>,
+    #[serde(rename = "recherche")]
+    search: Option<IndexEntry>,
 }
 
 /// A restricted page, as sealed: what the browser puts in the shell.
 #[derive(Debug, Serialize)]
 struct PageItem<'a> {
-    titre: &'a str,
+    #[serde(rename = "titre")]
+    title: &'a str,
     html: String,
 }
 
@@ -129,9 +132,9 @@ pub fn seal(
                 out.origins.insert(blob.clone(), origin);
                 let new_index = |audience: &Audience| Index {
                     version: 1,
-                    espace: audience.id(),
+                    area: audience.id(),
                     pages: BTreeMap::new(),
-                    recherche: None,
+                    search: None,
                 };
                 if let Some((audience, route, entry)) = page {
                     out.sealed_pages += 1;
@@ -145,7 +148,7 @@ pub fn seal(
                     indexes
                         .entry(audience.clone())
                         .or_insert_with(|| new_index(&audience))
-                        .recherche = Some(entry);
+                        .search = Some(entry);
                 }
                 out.add(blob, Audience::Public, bytes);
             }
@@ -266,7 +269,7 @@ fn seal_one(
                 _ => crate::render::page_facts(&html),
             };
             let item = PageItem {
-                titre: &facts.title,
+                title: &facts.title,
                 html: rewrite_references(&html[facts.main.clone()], base, sealed, false),
             };
             let entry = IndexEntry {

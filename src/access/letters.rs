@@ -36,7 +36,7 @@ pub fn qr_svg(text: &str) -> String {
 pub fn letter(school: &School, class_id: &str, code: &str) -> String {
     let class = school
         .class(class_id)
-        .map(|c| c.nom.as_str())
+        .map(|c| c.name.as_str())
         .unwrap_or(class_id);
     let url = login_url(school, class_id, code);
     let area = format!("{}{}", school.base_url, crate::layout::class(class_id));
@@ -83,8 +83,8 @@ ol li {{ margin-bottom: 0.4rem; }}
 </html>
 "#,
         class_e = crate::html::escape(class),
-        school_e = crate::html::escape(&s.nom),
-        address_e = crate::html::escape(&format!("{}, {} {}", s.adresse, s.code_postal, s.commune)),
+        school_e = crate::html::escape(&s.name),
+        address_e = crate::html::escape(&format!("{}, {} {}", s.address, s.postal_code, s.commune)),
         qr = qr_svg(&url),
         code_e = crate::html::escape(code),
         area_e = crate::html::escape(&area),

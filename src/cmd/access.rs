@@ -121,7 +121,7 @@ fn print_codes(school: &School, secrets: &Secrets, roles: &[CodeHolder]) {
         let name = match role {
             CodeHolder::Class(id) => school
                 .class(id)
-                .map(|c| c.nom.clone())
+                .map(|c| c.name.clone())
                 .unwrap_or_else(|| id.clone()),
             CodeHolder::Staff => "Équipe (ouvre tous les espaces)".into(),
         };

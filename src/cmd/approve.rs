@@ -61,14 +61,14 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
         approval::write_beside(parent, &format!("rapport-{tag}"), "html", &review.report()?)?;
     let m = &review.verified.manifest;
     let summary = &review.summary;
-    println!("École : {} (UAI {})", m.ecole, m.uai);
+    println!("École : {} (UAI {})", m.school, m.uai);
     println!(
         "Version {} soumise le {} ; signature du directeur vérifiée ; {} fichiers vérifiés.",
         m.version,
-        chrono::NaiveDateTime::parse_from_str(&m.construit_le, "%Y-%m-%dT%H:%M:%SZ")
+        chrono::NaiveDateTime::parse_from_str(&m.built_at, "%Y-%m-%dT%H:%M:%SZ")
             .map(|t| crate::dates::Date(t.date()).long_fr())
-            .unwrap_or_else(|_| m.construit_le.clone()),
-        m.fichiers.len()
+            .unwrap_or_else(|_| m.built_at.clone()),
+        m.files.len()
     );
     match summary.depuis {
         Some(v) => println!(

@@ -38,43 +38,39 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
     let school = &site.school.file;
     manifest::daily::require_trust(school, SignerRole::Directeur, &secret)?;
     let mut st = state::State::load(dir)?;
-    let version = st.derniere_soumise + 1;
+    let version = st.last_submitted + 1;
     let manifest = manifest::daily::new_manifest(
         dir,
         &out,
         school,
         version,
-        st.approuvee.as_ref().map(|a| a.manifeste_sha256.clone()),
+        st.approved.as_ref().map(|a| a.manifest_sha256.clone()),
     )?;
-    let comment = submission::directeur_comment(
-        version,
-        &school.directeur,
-        &school.uai,
-        &manifest.construit_le,
-    )?;
+    let comment =
+        submission::directeur_comment(version, &school.directeur, &school.uai, &manifest.built_at)?;
     manifest::daily::write_signed(&out, &manifest, &secret, SignerRole::Directeur, &comment)?;
 
     // The text of this version, and the report against the last approved one.
     let now = state::snapshot(&site.content);
     state::save_snapshot(dir, version, &now)?;
     let previous = st
-        .approuvee
+        .approved
         .as_ref()
         .and_then(|a| state::load_snapshot(dir, a.version).map(|s| (a.version, s)));
     let (_, summary) = report::build(
-        &school.nom,
+        &school.name,
         version,
         &now,
         previous.as_ref().map(|(v, s)| (*v, s)),
     );
     // The report the IEN will render again from the sealed site.
     let (html, keys) = manifest::review::for_submission(dir, &out, &manifest)?;
-    let files = manifest.fichiers.keys().cloned().chain([
+    let files = manifest.files.keys().cloned().chain([
         manifest::MANIFEST.to_string(),
         manifest::signature_path(SignerRole::Directeur),
     ]);
     let submission = write_submission(dir, version, &out, files, &html, &summary, &keys)?;
-    st.derniere_soumise = version;
+    st.last_submitted = version;
     st.save(dir)?;
     println!(
         "Version {version} soumise : {} pages publiques, {} pages réservées ; {} nouveauté(s), {} modification(s), {} retrait(s).",

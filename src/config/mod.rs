@@ -19,21 +19,26 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 #[serde(deny_unknown_fields)]
 pub struct SchoolFile {
     /// « École élémentaire Jean Jaurès ».
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// Unité administrative immatriculée, e.g. `0751234A`.
     pub uai: String,
     /// Street address.
-    pub adresse: String,
+    #[serde(rename = "adresse")]
+    pub address: String,
     /// Postal code, as text (leading zeros).
-    pub code_postal: String,
+    #[serde(rename = "code_postal")]
+    pub postal_code: String,
     /// Town.
     pub commune: String,
     /// Phone number, optional.
     #[serde(default)]
-    pub telephone: Option<String>,
+    #[serde(rename = "telephone")]
+    pub phone: Option<String>,
     /// School e-mail, optional.
     #[serde(default)]
-    pub courriel: Option<String>,
+    #[serde(rename = "courriel")]
+    pub email: Option<String>,
     /// Académie.
     pub academie: String,
     /// Circonscription of the IEN.
@@ -44,30 +49,37 @@ pub struct SchoolFile {
     pub directeur: String,
     /// Who is directeur de publication: `directeur` (default) or `ien`.
     #[serde(default)]
-    pub directeur_publication: PublicationDirector,
+    #[serde(rename = "directeur_publication")]
+    pub publication_director: PublicationDirector,
     /// Base URL of the site, possibly with a sub-path.
     pub url: String,
     /// School year, `2026-2027`.
-    pub annee_scolaire: String,
+    #[serde(rename = "annee_scolaire")]
+    pub school_year: String,
     /// Host of the site (LCEN).
-    pub hebergeur: Host,
+    #[serde(rename = "hebergeur")]
+    pub host: Host,
     /// Accessibility statement.
     #[serde(default)]
-    pub accessibilite: Accessibility,
+    #[serde(rename = "accessibilite")]
+    pub accessibility: Accessibility,
     /// Data protection officer of the académie.
     #[serde(default)]
     pub dpo: Option<Dpo>,
     /// Default audience of school-level content.
     #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(rename = "acces")]
+    pub audience: Option<String>,
     /// Posts per list page.
     #[serde(default = "default_per_page")]
-    pub par_page: usize,
+    #[serde(rename = "par_page")]
+    pub per_page: usize,
     /// Class ids in display order.
     pub classes: Vec<String>,
     /// Who signs the site, with which public keys.
     #[serde(default)]
-    pub confiance: Option<TrustFile>,
+    #[serde(rename = "confiance")]
+    pub trust: Option<TrustFile>,
     /// How photos are processed.
     #[serde(default)]
     pub photos: PhotoSettings,
@@ -85,37 +97,46 @@ pub struct PublishTarget {
     pub kind: String,
     /// For `dossier`: the folder the web server serves.
     #[serde(default)]
-    pub chemin: Option<String>,
+    #[serde(rename = "chemin")]
+    pub path: Option<String>,
     /// For `ftp` and `sftp`: the server's name or address.
     #[serde(default)]
-    pub hote: Option<String>,
+    #[serde(rename = "hote")]
+    pub host: Option<String>,
     /// For `ftp` and `sftp`: the port (21, 22).
     #[serde(default)]
     pub port: Option<u16>,
     /// For `ftp` and `sftp`: the site's folder on the server (`/`).
     #[serde(default)]
-    pub dossier: Option<String>,
+    #[serde(rename = "dossier")]
+    pub folder: Option<String>,
     /// For `ftp`: `tls` (default, FTPS with AUTH TLS) or `aucun` (plain FTP, only if the host offers nothing else).
     #[serde(default)]
-    pub chiffrement: Option<String>,
+    #[serde(rename = "chiffrement")]
+    pub encryption: Option<String>,
     /// For `ftp`: a certificate authority to trust (PEM), for a host with its own certificate.
     #[serde(default)]
-    pub certificat_ca: Option<String>,
+    #[serde(rename = "certificat_ca")]
+    pub ca_certificate: Option<String>,
     /// For `sftp`: the server's key fingerprint (`SHA256:…`).
     #[serde(default)]
-    pub empreinte: Option<String>,
+    #[serde(rename = "empreinte")]
+    pub fingerprint: Option<String>,
     /// For `s3`: the endpoint URL (`https://s3.fr-par.scw.cloud`).
     #[serde(default)]
-    pub adresse: Option<String>,
+    #[serde(rename = "adresse")]
+    pub endpoint: Option<String>,
     /// For `s3`: the region (`fr-par`).
     #[serde(default)]
     pub region: Option<String>,
     /// For `s3`: the bucket.
     #[serde(default)]
-    pub compartiment: Option<String>,
+    #[serde(rename = "compartiment")]
+    pub bucket: Option<String>,
     /// For `s3`: the key prefix of the site in the bucket.
     #[serde(default)]
-    pub prefixe: Option<String>,
+    #[serde(rename = "prefixe")]
+    pub prefix: Option<String>,
 }
 
 /// `confiance:` in `ecole.yaml`: the public keys of the directeur and the
@@ -131,17 +152,20 @@ pub struct TrustFile {
     pub ien: Option<String>,
     /// Roles that must sign (default: directeur and ien).
     #[serde(default)]
-    pub signataires: Option<Vec<String>>,
+    #[serde(rename = "signataires")]
+    pub signers: Option<Vec<String>>,
     /// Last day an approval is valid (default: 31 August, end of the school year).
     #[serde(default)]
     pub expiration: Option<Date>,
     /// Teachers' public keys, by class id, declared by the directeur: a
     /// teacher signs their class area alone when `portees.classes` allows it.
     #[serde(default)]
-    pub enseignants: std::collections::BTreeMap<String, String>,
+    #[serde(rename = "enseignants")]
+    pub teachers: std::collections::BTreeMap<String, String>,
     /// Who signs each kind of area (see [`ScopesFile`]).
     #[serde(default)]
-    pub portees: ScopesFile,
+    #[serde(rename = "portees")]
+    pub scopes: ScopesFile,
 }
 
 /// `confiance.portees`: who signs the changes of each kind of sealed area.
@@ -157,18 +181,20 @@ pub struct ScopesFile {
     pub classes: String,
     /// The area of every class's families (default `directeur`).
     #[serde(default = "default_directeur_scope")]
-    pub familles: String,
+    #[serde(rename = "familles")]
+    pub families: String,
     /// The staff's area (default `directeur`).
     #[serde(default = "default_directeur_scope")]
-    pub equipe: String,
+    #[serde(rename = "equipe")]
+    pub staff: String,
 }
 
 impl Default for ScopesFile {
     fn default() -> ScopesFile {
         ScopesFile {
             classes: default_classes_scope(),
-            familles: default_directeur_scope(),
-            equipe: default_directeur_scope(),
+            families: default_directeur_scope(),
+            staff: default_directeur_scope(),
         }
     }
 }
@@ -201,11 +227,14 @@ pub enum PublicationDirector {
 #[serde(deny_unknown_fields)]
 pub struct Host {
     /// Name of the host.
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// Postal address of the host.
-    pub adresse: String,
+    #[serde(rename = "adresse")]
+    pub address: String,
     /// Phone number of the host.
-    pub telephone: String,
+    #[serde(rename = "telephone")]
+    pub phone: String,
 }
 
 /// The accessibility statement's status (RGAA).
@@ -214,7 +243,8 @@ pub struct Host {
 pub struct Accessibility {
     /// `non conforme`, `partiellement conforme` or `totalement conforme`.
     #[serde(default = "default_status")]
-    pub statut: AccessibilityStatus,
+    #[serde(rename = "statut")]
+    pub status: AccessibilityStatus,
     /// Date of the statement.
     #[serde(default)]
     pub date: Option<Date>,
@@ -226,7 +256,7 @@ pub struct Accessibility {
 impl Default for Accessibility {
     fn default() -> Self {
         Accessibility {
-            statut: default_status(),
+            status: default_status(),
             date: None,
             contact: None,
         }
@@ -234,7 +264,7 @@ impl Default for Accessibility {
 }
 
 fn default_status() -> AccessibilityStatus {
-    AccessibilityStatus::NonConforme
+    AccessibilityStatus::NonCompliant
 }
 
 /// The three statuses the law allows.
@@ -242,13 +272,13 @@ fn default_status() -> AccessibilityStatus {
 pub enum AccessibilityStatus {
     /// « non conforme »
     #[serde(rename = "non conforme")]
-    NonConforme,
+    NonCompliant,
     /// « partiellement conforme »
     #[serde(rename = "partiellement conforme")]
-    PartiellementConforme,
+    PartiallyCompliant,
     /// « totalement conforme »
     #[serde(rename = "totalement conforme")]
-    TotalementConforme,
+    FullyCompliant,
 }
 
 /// The académie's data protection officer.
@@ -256,9 +286,11 @@ pub enum AccessibilityStatus {
 #[serde(deny_unknown_fields)]
 pub struct Dpo {
     /// Name or title.
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// E-mail address.
-    pub courriel: String,
+    #[serde(rename = "courriel")]
+    pub email: String,
 }
 
 /// `classes/<id>/classe.yaml`.
@@ -266,14 +298,18 @@ pub struct Dpo {
 #[serde(deny_unknown_fields)]
 pub struct ClassFile {
     /// « CM1 de Mme Martin ».
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// « CM1 », « CE2-CM1 »…
-    pub niveau: String,
+    #[serde(rename = "niveau")]
+    pub level: String,
     /// Teachers' names.
-    pub enseignants: Vec<String>,
+    #[serde(rename = "enseignants")]
+    pub teachers: Vec<String>,
     /// Default audience of this class's content (default: the class).
     #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(rename = "acces")]
+    pub audience: Option<String>,
 }
 
 /// A class, ready to use.
@@ -282,13 +318,17 @@ pub struct Class {
     /// Folder name and URL segment: `cm1`.
     pub id: String,
     /// Display name.
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// Level.
-    pub niveau: String,
+    #[serde(rename = "niveau")]
+    pub level: String,
     /// Teachers.
-    pub enseignants: Vec<String>,
+    #[serde(rename = "enseignants")]
+    pub teachers: Vec<String>,
     /// Default audience of the class's content.
-    pub acces: Audience,
+    #[serde(rename = "acces")]
+    pub audience: Audience,
 }
 
 /// The whole configuration, validated.
@@ -401,7 +441,7 @@ impl School {
                 diags.push(d);
             }
         }
-        let default_audience = match &file.acces {
+        let default_audience = match &file.audience {
             None => Audience::Public,
             Some(raw) => match Audience::parse(raw, None, &file.classes) {
                 Ok(a) => a,
@@ -484,7 +524,7 @@ fn load_class(root: &Path, id: &str, known: &[String], diags: &Diagnostics) -> O
             return None;
         }
     };
-    let acces = match &file.acces {
+    let acces = match &file.audience {
         None => Audience::Class(id.to_string()),
         Some(raw) => match Audience::parse(raw, Some(id), known) {
             Ok(a) => a,
@@ -497,10 +537,10 @@ fn load_class(root: &Path, id: &str, known: &[String], diags: &Diagnostics) -> O
     };
     Some(Class {
         id: id.to_string(),
-        nom: file.nom,
-        niveau: file.niveau,
-        enseignants: file.enseignants,
-        acces,
+        name: file.name,
+        level: file.level,
+        teachers: file.teachers,
+        audience: acces,
     })
 }
 
@@ -542,7 +582,7 @@ fn check_school_fields(file: &SchoolFile, text: &str, today: Date, diags: &Diagn
     let line = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
     signing::check(file, text, diags);
     let year_ok = file
-        .annee_scolaire
+        .school_year
         .split_once('-')
         .and_then(|(a, b)| Some((a.parse::<i32>().ok()?, b.parse::<i32>().ok()?)))
         .is_some_and(|(a, b)| b == a + 1);
@@ -550,21 +590,21 @@ fn check_school_fields(file: &SchoolFile, text: &str, today: Date, diags: &Diagn
         diags.push(
             Diagnostic::error(
                 rel,
-                format!("année scolaire invalide « {} »", file.annee_scolaire),
+                format!("année scolaire invalide « {} »", file.school_year),
             )
             .hint("écrivez-la sous la forme « 2026-2027 ».")
             .at_line(line("annee_scolaire")),
         );
-    } else if file.annee_scolaire < today.school_year() {
+    } else if file.school_year < today.school_year() {
         diags.push(
-            Diagnostic::warning(rel, format!("l'année scolaire « {} » est passée : les mentions légales sont peut-être périmées", file.annee_scolaire))
+            Diagnostic::warning(rel, format!("l'année scolaire « {} » est passée : les mentions légales sont peut-être périmées", file.school_year))
                 .hint("à chaque rentrée, lancez « preau annee --date AAAA-MM-JJ --essai » (archives, classes, codes, « annee_scolaire »), puis vérifiez le directeur, l'IEN et l'hébergeur.")
                 .at_line(line("annee_scolaire")),
         );
     }
     for (key, value) in [
-        ("nom", &file.nom),
-        ("adresse", &file.adresse),
+        ("nom", &file.name),
+        ("adresse", &file.address),
         ("commune", &file.commune),
         ("ien", &file.ien),
         ("directeur", &file.directeur),
@@ -578,12 +618,12 @@ fn check_school_fields(file: &SchoolFile, text: &str, today: Date, diags: &Diagn
             );
         }
     }
-    if file.par_page == 0 {
+    if file.per_page == 0 {
         diags.push(
             Diagnostic::error(rel, "« par_page » doit être au moins 1").at_line(line("par_page")),
         );
     }
-    if file.accessibilite.date.is_none() {
+    if file.accessibility.date.is_none() {
         diags.push(
             Diagnostic::warning(
                 rel,
@@ -597,7 +637,7 @@ fn check_school_fields(file: &SchoolFile, text: &str, today: Date, diags: &Diagn
 
 /// `photos.qualite` is a JPEG quality: 1 to 100 (a `u8` would take 255).
 fn check_photo_settings(file: &SchoolFile, text: &str, diags: &Diagnostics) {
-    let quality = file.photos.qualite;
+    let quality = file.photos.quality;
     if !(1..=100).contains(&quality) {
         let line = crate::yaml::key_line(text, "qualite", 1)
             .or_else(|| crate::yaml::key_line(text, "photos", 1))

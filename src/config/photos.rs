@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct PhotoSettings {
     /// JPEG quality, 1 to 100.
     #[serde(default = "default_quality")]
-    pub qualite: u8,
+    #[serde(rename = "qualite")]
+    pub quality: u8,
 }
 
 /// 85 on mozjpeg's scale gives the luma quality of 80 with the standard
@@ -21,7 +22,7 @@ fn default_quality() -> u8 {
 impl Default for PhotoSettings {
     fn default() -> Self {
         PhotoSettings {
-            qualite: default_quality(),
+            quality: default_quality(),
         }
     }
 }

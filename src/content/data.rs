@@ -37,14 +37,14 @@ pub fn load_events(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Eve
         };
         for (index, m) in metas.into_iter().enumerate() {
             let line = item_line(&text, index);
-            if let Some(end) = m.fin {
+            if let Some(end) = m.end {
                 if end < m.date {
                     diags.push(
                         Diagnostic::error(
                             &rel,
                             format!(
                                 "l'événement « {} » finit ({end}) avant de commencer ({})",
-                                m.titre, m.date
+                                m.title, m.date
                             ),
                         )
                         .hint("« fin » est le dernier jour, à partir de « date ».")
@@ -52,20 +52,20 @@ pub fn load_events(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Eve
                     );
                 }
             }
-            if m.heure_fin.is_some() && m.heure.is_none() {
+            if m.end_time.is_some() && m.time.is_none() {
                 diags.push(
                     Diagnostic::error(
                         &rel,
                         format!(
                             "l'événement « {} » a une « heure_fin » sans « heure »",
-                            m.titre
+                            m.title
                         ),
                     )
                     .at_line(line),
                 );
             }
             let audience = resolve_audience(
-                m.acces.as_deref(),
+                m.audience.as_deref(),
                 class.as_deref(),
                 school,
                 "",
@@ -77,15 +77,15 @@ pub fn load_events(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Eve
                 "{}-{}-{}@preau",
                 class.as_deref().unwrap_or("ecole"),
                 m.date,
-                crate::slug::slugify(&m.titre)
+                crate::slug::slugify(&m.title)
             );
             events.push(Event {
-                title: crate::markdown::typography(m.titre.trim()),
+                title: crate::markdown::typography(m.title.trim()),
                 date: m.date,
-                end: m.fin.filter(|f| *f != m.date),
-                time: m.heure,
-                end_time: m.heure_fin,
-                place: m.lieu,
+                end: m.end.filter(|f| *f != m.date),
+                time: m.time,
+                end_time: m.end_time,
+                place: m.place,
                 description: m.description.map(|d| crate::markdown::typography(d.trim())),
                 audience,
                 class: class.clone(),
@@ -164,11 +164,7 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
     let mut documents = Vec::new();
     let mut seen = BTreeSet::new();
     for (m, line) in described {
-        let name = m
-            .fichier
-            .trim()
-            .trim_start_matches("documents/")
-            .to_string();
+        let name = m.file.trim().trim_start_matches("documents/").to_string();
         if links.contains(&name) {
             diags.push(
                 Diagnostic::error(&rel, format!("« documents/{name} » est un lien symbolique : Préau ne lit rien à travers un lien"))
@@ -204,8 +200,8 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
             continue;
         }
         seen.insert(name.clone());
-        let audience = resolve_audience(m.acces.as_deref(), None, school, "", line, &rel, diags);
-        documents.push(document(root, &name, m.titre, m.description, audience));
+        let audience = resolve_audience(m.audience.as_deref(), None, school, "", line, &rel, diags);
+        documents.push(document(root, &name, m.title, m.description, audience));
     }
     for name in files.difference(&seen) {
         if refused.contains(name) {

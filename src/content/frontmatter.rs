@@ -57,19 +57,24 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// Audience (`acces:`), resolved later.
     #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(rename = "acces")]
+    pub audience: Option<String>,
     /// Position in the main menu.
     #[serde(default)]
-    pub ordre: Option<i64>,
+    #[serde(rename = "ordre")]
+    pub order: Option<i64>,
     /// Kept out of the build when true.
     #[serde(default)]
-    pub brouillon: bool,
+    #[serde(rename = "brouillon")]
+    pub draft: bool,
     /// The image rights of the people in its photos were collected.
     #[serde(default)]
-    pub droit_image: bool,
+    #[serde(rename = "droit_image")]
+    pub image_rights: bool,
 }
 
 /// Front matter of a news post (school or class).
@@ -77,27 +82,34 @@ pub struct PageMeta {
 #[serde(deny_unknown_fields)]
 pub struct PostMeta {
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// Publication date.
     pub date: Date,
     /// Summary for lists.
     #[serde(default)]
-    pub resume: Option<String>,
+    #[serde(rename = "resume")]
+    pub summary: Option<String>,
     /// Audience.
     #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(rename = "acces")]
+    pub audience: Option<String>,
     /// Kept out of the build when true.
     #[serde(default)]
-    pub brouillon: bool,
+    #[serde(rename = "brouillon")]
+    pub draft: bool,
     /// Author's name.
     #[serde(default)]
-    pub auteur: Option<String>,
+    #[serde(rename = "auteur")]
+    pub author: Option<String>,
     /// The image rights of the people in its photos were collected.
     #[serde(default)]
-    pub droit_image: bool,
+    #[serde(rename = "droit_image")]
+    pub image_rights: bool,
     /// Photos of the post folder shown as a gallery.
     #[serde(default)]
-    pub galerie: Vec<GalleryItem>,
+    #[serde(rename = "galerie")]
+    pub gallery: Vec<GalleryItem>,
 }
 
 /// One photo of a gallery.
@@ -107,10 +119,12 @@ pub struct GalleryItem {
     /// File name, beside the post.
     pub photo: String,
     /// Text alternative: what the photo shows.
-    pub texte: String,
+    #[serde(rename = "texte")]
+    pub alt: String,
     /// Caption.
     #[serde(default)]
-    pub legende: Option<String>,
+    #[serde(rename = "legende")]
+    pub caption: Option<String>,
 }
 
 /// Front matter of a cahier de textes day.
@@ -122,13 +136,16 @@ pub struct CahierMeta {
     pub date: Option<Date>,
     /// Homework given that day.
     #[serde(default)]
-    pub a_faire: Vec<Homework>,
+    #[serde(rename = "a_faire")]
+    pub homework: Vec<Homework>,
     /// Audience.
     #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(rename = "acces")]
+    pub audience: Option<String>,
     /// Kept out of the build when true.
     #[serde(default)]
-    pub brouillon: bool,
+    #[serde(rename = "brouillon")]
+    pub draft: bool,
 }
 
 /// One piece of homework.
@@ -136,11 +153,14 @@ pub struct CahierMeta {
 #[serde(deny_unknown_fields)]
 pub struct Homework {
     /// Due date.
-    pub pour: Date,
+    #[serde(rename = "pour")]
+    pub due: Date,
     /// Discipline.
-    pub matiere: String,
+    #[serde(rename = "matiere")]
+    pub subject: String,
     /// What to do.
-    pub travail: String,
+    #[serde(rename = "travail")]
+    pub work: String,
 }
 
 /// Front matter of a resource list.
@@ -149,16 +169,20 @@ pub struct Homework {
 pub struct ResourcesMeta {
     /// Title (default « Ressources »).
     #[serde(default)]
-    pub titre: Option<String>,
+    #[serde(rename = "titre")]
+    pub title: Option<String>,
     /// Kept for next year's class by `preau annee` when true.
     #[serde(default)]
-    pub garder: bool,
+    #[serde(rename = "garder")]
+    pub keep: bool,
     /// Audience.
     #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(rename = "acces")]
+    pub audience: Option<String>,
     /// Kept out of the build when true.
     #[serde(default)]
-    pub brouillon: bool,
+    #[serde(rename = "brouillon")]
+    pub draft: bool,
 }
 
 /// One event of an `agenda.yaml`.
@@ -166,27 +190,33 @@ pub struct ResourcesMeta {
 #[serde(deny_unknown_fields)]
 pub struct EventMeta {
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// First day.
     pub date: Date,
     /// Last day (inclusive).
     #[serde(default)]
-    pub fin: Option<Date>,
+    #[serde(rename = "fin")]
+    pub end: Option<Date>,
     /// Start time.
     #[serde(default)]
-    pub heure: Option<Time>,
+    #[serde(rename = "heure")]
+    pub time: Option<Time>,
     /// End time.
     #[serde(default)]
-    pub heure_fin: Option<Time>,
+    #[serde(rename = "heure_fin")]
+    pub end_time: Option<Time>,
     /// Place.
     #[serde(default)]
-    pub lieu: Option<String>,
+    #[serde(rename = "lieu")]
+    pub place: Option<String>,
     /// Details.
     #[serde(default)]
     pub description: Option<String>,
     /// Audience.
     #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(rename = "acces")]
+    pub audience: Option<String>,
 }
 
 /// One entry of `documents.yaml`.
@@ -194,15 +224,18 @@ pub struct EventMeta {
 #[serde(deny_unknown_fields)]
 pub struct DocumentMeta {
     /// File name, relative to `documents/`.
-    pub fichier: String,
+    #[serde(rename = "fichier")]
+    pub file: String,
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// Description.
     #[serde(default)]
     pub description: Option<String>,
     /// Audience.
     #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(rename = "acces")]
+    pub audience: Option<String>,
 }
 
 #[cfg(test)]

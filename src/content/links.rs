@@ -110,7 +110,7 @@ impl<'a> LinkTable<'a> {
             let audience = match by_source.get(&key) {
                 Some((_, audience)) => audience.clone(),
                 None => match source.class.as_deref().and_then(|id| school.class(id)) {
-                    Some(class) => class.acces.clone(),
+                    Some(class) => class.audience.clone(),
                     None => school.default_audience.clone(),
                 },
             };
@@ -526,7 +526,7 @@ pub fn render_page(page: &mut Page, table: &LinkTable<'_>, base: &str) -> PageFi
                 html.push_str(&rendered.html);
                 page.sessions.push(Session {
                     slug: slugify(&matiere),
-                    matiere,
+                    subject: matiere,
                     html: rendered.html,
                 });
             }

@@ -125,7 +125,7 @@ fn read_sealed(
             ]
         })
         .collect();
-    for path in manifest.fichiers.keys() {
+    for path in manifest.files.keys() {
         let Ok(data) = std::fs::read(site.join(path)) else {
             continue;
         };
@@ -168,7 +168,7 @@ fn previous_approved(
     beside: &Path,
     manifest: &super::Manifest,
 ) -> Option<(PathBuf, super::Manifest)> {
-    let wanted = manifest.precedent_approuve.as_deref();
+    let wanted = manifest.previous_approved.as_deref();
     let mut latest: Option<(PathBuf, super::Manifest)> = None;
     for entry in std::fs::read_dir(beside).ok()?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -267,7 +267,7 @@ impl Review {
         let text = format!(
             "Version {} de « {} » refusée le {} par l'IEN.\nMotif : {reason}\n",
             m.version,
-            m.ecole,
+            m.school,
             day.long_fr()
         );
         let comment = Comment::new()

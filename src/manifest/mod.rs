@@ -93,19 +93,21 @@ impl SignerRole {
 #[serde(deny_unknown_fields)]
 pub struct FileEntry {
     /// Bytes.
-    pub taille: u64,
+    #[serde(rename = "taille")]
+    pub size: u64,
     /// SHA-256, hex.
     pub sha256: String,
     /// Its scope (format 2): `ien`, `familles`, `equipe`, `classe:<id>`
     /// or `reference` (see [`scope`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portee: Option<String>,
+    #[serde(rename = "portee")]
+    pub scope: Option<String>,
 }
 
 impl FileEntry {
     /// Same bytes (size and SHA-256), whatever the scope.
     pub fn same_bytes(&self, other: &FileEntry) -> bool {
-        self.taille == other.taille && self.sha256 == other.sha256
+        self.size == other.size && self.sha256 == other.sha256
     }
 }
 
@@ -118,27 +120,33 @@ pub struct Manifest {
     /// Format version: 2 (1, without scopes, is still read).
     pub version_format: u32,
     /// The school's name.
-    pub ecole: String,
+    #[serde(rename = "ecole")]
+    pub school: String,
     /// The school's UAI.
     pub uai: String,
     /// The site's version: grows at each submission.
     pub version: u64,
     /// When the site was built (RFC 3339, UTC).
-    pub construit_le: String,
+    #[serde(rename = "construit_le")]
+    pub built_at: String,
     /// After this day the site must be approved again.
-    pub expire_le: String,
+    #[serde(rename = "expire_le")]
+    pub expires_on: String,
     /// SHA-256 of the previously approved manifest, if any.
-    pub precedent_approuve: Option<String>,
+    #[serde(rename = "precedent_approuve")]
+    pub previous_approved: Option<String>,
     /// Who signs which scope (format 2), as the IEN approved it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub politique: Option<scope::Policy>,
+    #[serde(rename = "politique")]
+    pub policy: Option<scope::Policy>,
     /// For each scope this version's own signature does not cover, the
     /// version whose manifest and signatures (carried under
     /// `preau/references/vN/`) approved its files (format 2).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub references: BTreeMap<String, u64>,
     /// Every published file but the manifest and its signatures.
-    pub fichiers: BTreeMap<String, FileEntry>,
+    #[serde(rename = "fichiers")]
+    pub files: BTreeMap<String, FileEntry>,
 }
 
 impl Manifest {
@@ -200,9 +208,9 @@ fn hash_file(site: &Path, path: String) -> Result<(String, FileEntry)> {
     let bytes =
         std::fs::read(site.join(&path)).with_context(|| format!("lecture de « {path} »"))?;
     let entry = FileEntry {
-        taille: bytes.len() as u64,
+        size: bytes.len() as u64,
         sha256: sha256_hex(&bytes),
-        portee: None,
+        scope: None,
     };
     Ok((path, entry))
 }
@@ -289,3 +297,69 @@ pub fn build_time() -> String {
 }
 
 pub use crate::hash::sha256_hex;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Rust fields are English; the file that is signed, published and
+    /// read by other versions of Préau keeps its French keys.
+    #[test]
+    fn manifest_keeps_its_french_keys_on_disk() {
+        let manifest = Manifest {
+            format: "preau-manifeste".into(),
+            version_format: 2,
+            school: "École Jean Jaurès".into(),
+            uai: "0751234A".into(),
+            version: 3,
+            built_at: "2026-11-20T18:00:00Z".into(),
+            expires_on: "2027-08-31".into(),
+            previous_approved: Some("ab".into()),
+            policy: Some(scope::Policy::default()),
+            references: BTreeMap::from([("ien".to_string(), 2)]),
+            files: BTreeMap::from([(
+                "index.html".to_string(),
+                FileEntry {
+                    size: 5,
+                    sha256: "cd".into(),
+                    scope: Some("ien".into()),
+                },
+            )]),
+        };
+        let value: serde_json::Value = serde_json::from_slice(&manifest.to_bytes()).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "construit_le",
+                "ecole",
+                "expire_le",
+                "fichiers",
+                "format",
+                "politique",
+                "precedent_approuve",
+                "references",
+                "uai",
+                "version",
+                "version_format"
+            ]
+        );
+        let entry = value["fichiers"]["index.html"].as_object().unwrap();
+        assert_eq!(
+            entry.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["portee", "sha256", "taille"]
+        );
+        let policy = value["politique"].as_object().unwrap();
+        assert_eq!(
+            policy.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["classes", "enseignants", "equipe", "familles"]
+        );
+        let back: Manifest = serde_json::from_value(value).unwrap();
+        assert_eq!(back, manifest);
+    }
+}

@@ -276,7 +276,7 @@ fn signers_of(
                 }
             },
             SignerRole::Enseignant => policy
-                .enseignants
+                .teachers
                 .values()
                 .filter_map(|k| keys::parse_public(k).ok())
                 .map(|k| {
@@ -385,8 +385,8 @@ fn scopes(
         });
         return BTreeMap::new();
     }
-    let policy = ien_ref.manifest.politique.clone().unwrap_or_default();
-    if manifest.politique.as_ref() != Some(&policy) {
+    let policy = ien_ref.manifest.policy.clone().unwrap_or_default();
+    if manifest.policy.as_ref() != Some(&policy) {
         problems.push(Problem::PolicyChanged);
     }
     if ien_ref.manifest.uai != manifest.uai {
@@ -407,7 +407,7 @@ fn scopes(
         .collect::<std::collections::BTreeSet<_>>()
     {
         if let Some(r) = load_reference(site, v, trust, &policy, problems) {
-            if let Ok(expiry) = Date::parse(&r.manifest.expire_le) {
+            if let Ok(expiry) = Date::parse(&r.manifest.expires_on) {
                 if expiry < real {
                     problems.push(Problem::BadReference {
                         version: v,
@@ -480,14 +480,14 @@ fn scopes(
     }
     // 5. A file keeps its scope: a blob the IEN's reference put in one
     //    area cannot be moved to another by relabelling it.
-    for (path, entry) in &manifest.fichiers {
-        if let Some(before) = ien_ref.manifest.fichiers.get(path) {
-            if before.portee.is_some() && before.portee != entry.portee {
+    for (path, entry) in &manifest.files {
+        if let Some(before) = ien_ref.manifest.files.get(path) {
+            if before.scope.is_some() && before.scope != entry.scope {
                 problems.push(Problem::BadScope {
                     path: path.clone(),
                     why: format!(
                         "sa portée était « {} » dans la version {ien_version} approuvée par l'IEN",
-                        before.portee.as_deref().unwrap_or_default()
+                        before.scope.as_deref().unwrap_or_default()
                     ),
                 });
             }
@@ -525,7 +525,7 @@ fn check(
     let mut problems = Vec::new();
     match scan_site(site) {
         Ok(scan) => {
-            for (path, entry) in &manifest.fichiers {
+            for (path, entry) in &manifest.files {
                 match scan.files.get(path) {
                     None => problems.push(Problem::Missing(path.clone())),
                     Some(found) if !found.same_bytes(entry) => {
@@ -537,7 +537,7 @@ fn check(
             for path in scan
                 .files
                 .keys()
-                .filter(|p| !manifest.fichiers.contains_key(*p))
+                .filter(|p| !manifest.files.contains_key(*p))
             {
                 problems.push(Problem::Extra(path.clone()));
             }
@@ -548,8 +548,8 @@ fn check(
     }
     problems.extend(field_problems(&manifest));
     if manifest.version_format >= 2 {
-        for (path, entry) in &manifest.fichiers {
-            if let Err(why) = checked_scope(path, entry.portee.as_deref()) {
+        for (path, entry) in &manifest.files {
+            if let Err(why) = checked_scope(path, entry.scope.as_deref()) {
                 problems.push(Problem::BadScope {
                     path: path.clone(),
                     why,
@@ -577,7 +577,7 @@ fn check(
         }
     }
     let today = today.max(real_today());
-    match Date::parse(&manifest.expire_le) {
+    match Date::parse(&manifest.expires_on) {
         Ok(expiry) if expiry < today => problems.push(Problem::Expired(expiry.long_fr())),
         Ok(_) => {}
         Err(e) => problems.push(Problem::NoManifest(e)),
@@ -611,20 +611,20 @@ fn field_problems(m: &Manifest) -> Vec<Problem> {
             ),
         });
     }
-    if let Some(why) = free_text_problem(&m.ecole) {
+    if let Some(why) = free_text_problem(&m.school) {
         problems.push(Problem::BadField {
             field: "ecole",
             why: why.to_string(),
         });
     }
-    if chrono::NaiveDateTime::parse_from_str(&m.construit_le, "%Y-%m-%dT%H:%M:%SZ").is_err() {
+    if chrono::NaiveDateTime::parse_from_str(&m.built_at, "%Y-%m-%dT%H:%M:%SZ").is_err() {
         problems.push(Problem::BadField {
             field: "construit_le",
-            why: format!("« {} » n'est pas une date", m.construit_le.escape_debug()),
+            why: format!("« {} » n'est pas une date", m.built_at.escape_debug()),
         });
     }
     let is_hash = |h: &str| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit());
-    if m.precedent_approuve.as_deref().is_some_and(|h| !is_hash(h)) {
+    if m.previous_approved.as_deref().is_some_and(|h| !is_hash(h)) {
         problems.push(Problem::BadField {
             field: "precedent_approuve",
             why: "ce n'est pas une empreinte SHA-256".into(),
@@ -651,15 +651,12 @@ impl Trust {
                     crate::yaml::parse(&text, Path::new("ecole.yaml"), 1).map_err(|d| {
                         anyhow::anyhow!("« {} » est invalide :\n{d}", path.display())
                     })?;
-                let signers = file
-                    .confiance
-                    .as_ref()
-                    .and_then(|c| c.signataires.as_deref());
+                let signers = file.trust.as_ref().and_then(|c| c.signers.as_deref());
                 if let Some(problem) = signers_problem(signers) {
                     let line = crate::yaml::key_line(&text, "signataires", 1).unwrap_or(1);
                     anyhow::bail!("{}:{line}: erreur : {problem}\n  conseil : l'IEN signe toujours ; écrivez « signataires: [directeur, ien] » (ou « [ien] »), ou retirez la ligne.", path.display());
                 }
-                file.confiance
+                file.trust
             }
             None => None,
         };
@@ -685,10 +682,10 @@ impl Trust {
                 keys.insert(role, keys::parse_public(text)?);
             }
         }
-        if let Some(problem) = signers_problem(file.signataires.as_deref()) {
+        if let Some(problem) = signers_problem(file.signers.as_deref()) {
             anyhow::bail!("ecole.yaml : {problem}");
         }
-        let mut required: Vec<SignerRole> = match &file.signataires {
+        let mut required: Vec<SignerRole> = match &file.signers {
             None => vec![SignerRole::Directeur, SignerRole::Ien],
             Some(list) => list.iter().filter_map(|r| SignerRole::parse(r)).collect(),
         };

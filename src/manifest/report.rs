@@ -65,16 +65,16 @@ pub fn build(
                 summary.nouvelles.push(key.clone());
                 changes.push_str(&format!(
                     "<article class=\"nouveau\"><h3>Nouveau : {}</h3>{}<pre>{}</pre></article>\n",
-                    esc(&page.titre),
+                    esc(&page.title),
                     meta(key, page),
-                    esc(&page.texte)
+                    esc(&page.text)
                 ));
             }
             Some(old) if old != page => {
                 summary.modifiees.push(key.clone());
                 changes.push_str(&format!(
                     "<article class=\"modifie\"><h3>Modifié : {}</h3>{}{}</article>\n",
-                    esc(&page.titre),
+                    esc(&page.title),
                     meta(key, page),
                     diff(old, page)
                 ));
@@ -87,7 +87,7 @@ pub fn build(
             summary.supprimees.push(key.clone());
             changes.push_str(&format!(
                 "<article class=\"supprime\"><h3>Retiré : {}</h3>{}</article>\n",
-                esc(&old.titre),
+                esc(&old.title),
                 meta(key, old)
             ));
         }
@@ -96,9 +96,9 @@ pub fn build(
     for (key, page) in now {
         all.push_str(&format!(
             "<article><h3>{}</h3>{}<pre>{}</pre></article>\n",
-            esc(&page.titre),
+            esc(&page.title),
             meta(key, page),
-            esc(&page.texte)
+            esc(&page.text)
         ));
     }
     let since_text = match since {
@@ -141,30 +141,30 @@ article {{ border-top: 1px solid #ccc; }}
 fn meta(key: &str, page: &PageText) -> String {
     format!(
         "<p class=\"meta\">{} — lisible par : {} — fichier {}</p>",
-        esc(&page.genre),
-        esc(&audience_fr(&page.acces)),
+        esc(&page.kind),
+        esc(&audience_fr(&page.audience)),
         esc(key)
     )
 }
 
 fn diff(old: &PageText, new: &PageText) -> String {
     let mut out = String::new();
-    if old.titre != new.titre {
+    if old.title != new.title {
         out.push_str(&format!(
             "<p>Titre : <del>{}</del><ins>{}</ins></p>",
-            esc(&old.titre),
-            esc(&new.titre)
+            esc(&old.title),
+            esc(&new.title)
         ));
     }
-    if old.acces != new.acces {
+    if old.audience != new.audience {
         out.push_str(&format!(
             "<p>Lisible par : <del>{}</del><ins>{}</ins></p>",
-            esc(&audience_fr(&old.acces)),
-            esc(&audience_fr(&new.acces))
+            esc(&audience_fr(&old.audience)),
+            esc(&audience_fr(&new.audience))
         ));
     }
     out.push_str("<pre>");
-    for change in TextDiff::from_lines(&old.texte, &new.texte).iter_all_changes() {
+    for change in TextDiff::from_lines(&old.text, &new.text).iter_all_changes() {
         let line = esc(change.value().trim_end_matches('\n'));
         match change.tag() {
             ChangeTag::Delete => out.push_str(&format!("<del>− {line}</del>")),
@@ -182,10 +182,10 @@ mod tests {
 
     fn page(title: &str, text: &str) -> PageText {
         PageText {
-            titre: title.into(),
-            acces: "classe:cm1".into(),
-            genre: "actualité de classe".into(),
-            texte: text.into(),
+            title: title.into(),
+            audience: "classe:cm1".into(),
+            kind: "actualité de classe".into(),
+            text: text.into(),
         }
     }
 

@@ -53,7 +53,7 @@ fn local_file<'a>(manifest: &'a Manifest, url: &str) -> Option<&'a str> {
     let path = url.split(['#', '?']).next()?;
     let mut rest = path.trim_start_matches('/');
     loop {
-        if let Some((k, _)) = manifest.fichiers.get_key_value(rest) {
+        if let Some((k, _)) = manifest.files.get_key_value(rest) {
             return Some(k.as_str());
         }
         rest = rest.split_once('/')?.1;
@@ -170,8 +170,8 @@ struct Flags {
 
 fn pages(site: &Path, manifest: &Manifest, opened: &Opened, flags: &mut Flags) -> Vec<RPage> {
     let mut all = Vec::new();
-    for (path, entry) in &manifest.fichiers {
-        if !path.ends_with(".html") || entry.portee.as_deref().is_some_and(|p| p != IEN) {
+    for (path, entry) in &manifest.files {
+        if !path.ends_with(".html") || entry.scope.as_deref().is_some_and(|p| p != IEN) {
             continue;
         }
         let Ok(html) = std::fs::read_to_string(site.join(path)) else {
@@ -201,7 +201,7 @@ fn pages(site: &Path, manifest: &Manifest, opened: &Opened, flags: &mut Flags) -
             all.push(RPage {
                 area: id.clone(),
                 key: page.route.clone(),
-                titre: esc(&page.titre),
+                titre: esc(&page.title),
                 body,
             });
         }
@@ -473,9 +473,9 @@ pub fn render(
     toc.push_str(&format!(
         "<li><a href=\"#tout\">L'ensemble du site, espace par espace</a><ul>{sub}</ul></li>"
     ));
-    let built = chrono::NaiveDateTime::parse_from_str(&manifest.construit_le, "%Y-%m-%dT%H:%M:%SZ")
+    let built = chrono::NaiveDateTime::parse_from_str(&manifest.built_at, "%Y-%m-%dT%H:%M:%SZ")
         .map(|t| crate::dates::Date(t.date()).long_fr())
-        .unwrap_or_else(|_| esc(&manifest.construit_le));
+        .unwrap_or_else(|_| esc(&manifest.built_at));
     format!(
         "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>Rapport de relecture — {ecole} — version {v}</title>\
@@ -484,7 +484,7 @@ article,details{{border:1px solid #767676;border-radius:.4rem;padding:.5rem 1rem
 img{{max-width:100%;height:auto}}code{{word-break:break-all}}ins{{color:#005a00;text-decoration:none}}del{{color:#8b0000}}pre.diff{{white-space:pre-wrap}}</style></head>\
 <body><header><h1>Rapport de relecture — {ecole}</h1><p>Version {v}, construite le {built}. Ce rapport, rendu du site scellé lui-même, contient les espaces réservés en clair : il n'est jamais publié.</p></header>\
 <main><nav aria-label=\"Sommaire\"><h2>Sommaire</h2><ul>{toc}</ul></nav>\n{changes}{flag_html}{all}</main></body></html>\n",
-        ecole = esc(&manifest.ecole),
+        ecole = esc(&manifest.school),
         v = manifest.version,
     )
 }
@@ -499,8 +499,8 @@ pub fn for_submission(
     let secrets = crate::access::secrets::Secrets::load(dir)?;
     let mut file = super::sealed::KeyFile::default();
     for (id, k) in secrets.iter().flat_map(|s| s.audiences.iter()) {
-        file.contenu.insert(id.clone(), k.content_key.clone());
-        file.noms.insert(id.clone(), k.nonce_key.clone());
+        file.content.insert(id.clone(), k.content_key.clone());
+        file.names.insert(id.clone(), k.nonce_key.clone());
     }
     let bytes = serde_json::to_vec_pretty(&file).expect("keys serialize");
     let keys = super::sealed::parse_keys(&bytes).map_err(|e| anyhow::anyhow!(e))?;

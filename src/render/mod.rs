@@ -109,7 +109,7 @@ pub fn shells(
     let title = |audience: &Audience| match audience {
         Audience::Class(id) => format!(
             "Espace de la classe {}",
-            school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)
+            school.class(id).map(|c| c.name.as_str()).unwrap_or(id)
         ),
         Audience::Staff => "Espace de l'équipe".to_string(),
         _ => "Espace des familles".to_string(),

@@ -48,7 +48,7 @@ pub fn site_context(school: &School, content: &Content, today: Date) -> Value {
     if has_families_area {
         menu.push(json!({"titre": "Espace des familles", "chemin": layout::FAMILIES}));
     }
-    let directeur_publication = match school.file.directeur_publication {
+    let directeur_publication = match school.file.publication_director {
         crate::config::PublicationDirector::Directeur => {
             format!("{}, directeur·rice de l'école", school.file.directeur)
         }
@@ -64,16 +64,16 @@ pub fn site_context(school: &School, content: &Content, today: Date) -> Value {
         "classes": school.class_list.iter().map(class_json).collect::<Vec<_>>(),
         "aujourdhui": today,
         "directeur_publication": directeur_publication,
-        "contact_accessibilite": school.file.accessibilite.contact.clone().or_else(|| school.file.courriel.clone()),
+        "contact_accessibilite": school.file.accessibility.contact.clone().or_else(|| school.file.email.clone()),
     })
 }
 
 fn class_json(class: &Class) -> Value {
     json!({
         "id": class.id,
-        "nom": class.nom,
-        "niveau": class.niveau,
-        "enseignants": class.enseignants,
+        "nom": class.name,
+        "niveau": class.level,
+        "enseignants": class.teachers,
         "chemin": layout::class(&class.id),
     })
 }
@@ -85,7 +85,7 @@ pub fn audience_name(school: &School, audience: &Audience) -> String {
         Audience::Families => "les familles de l'école".into(),
         Audience::Class(id) => school
             .class(id)
-            .map(|c| c.nom.clone())
+            .map(|c| c.name.clone())
             .unwrap_or_else(|| id.clone()),
         Audience::Staff => "l'équipe de l'école".into(),
     }
@@ -97,7 +97,7 @@ pub fn audience_label(school: &School, audience: &Audience) -> String {
         Audience::Public => "à tout le monde".into(),
         Audience::Families => "aux familles de l'école".into(),
         Audience::Class(id) => match school.class(id) {
-            Some(c) => format!("aux familles de la classe {}", c.nom),
+            Some(c) => format!("aux familles de la classe {}", c.name),
             None => format!("aux familles de la classe {id}"),
         },
         Audience::Staff => "à l'équipe de l'école".into(),
@@ -165,7 +165,7 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
     jobs.push(job(
         index_file(layout::HOME),
         "home.html",
-        json!({"page": home, "actualites": public_news.iter().take(4).collect::<Vec<_>>(), "evenements": upcoming, "titre": school.file.nom}),
+        json!({"page": home, "actualites": public_news.iter().take(4).collect::<Vec<_>>(), "evenements": upcoming, "titre": school.file.name}),
         &public,
     ));
 
@@ -180,7 +180,7 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
         layout::NEWS,
         "Actualités de l'école",
         &listed,
-        school.file.par_page,
+        school.file.per_page,
         json!({}),
         view,
     );
@@ -423,9 +423,9 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
     let id = &class.id;
     let base = layout::class(id);
     let blog_path = layout::class_blog(id);
-    let audience = &class.acces;
+    let audience = &class.audience;
     let classe = class_json(class);
-    let crumbs = |title: &str, path: &str| json!([{"titre": "Les classes", "chemin": layout::CLASSES}, {"titre": class.nom, "chemin": base}, {"titre": title, "chemin": path}]);
+    let crumbs = |title: &str, path: &str| json!([{"titre": "Les classes", "chemin": layout::CLASSES}, {"titre": class.name, "chemin": base}, {"titre": title, "chemin": path}]);
     let in_class = |p: &&Page| p.class.as_deref() == Some(id.as_str());
 
     let all_posts = newest_first(content.of_kind(Kind::Post).filter(in_class));
@@ -465,7 +465,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
         index_file(&base),
         "class.html",
         json!({
-            "titre": class.nom,
+            "titre": class.name,
             "classe": classe,
             "articles": blog.iter().take(3).collect::<Vec<_>>(),
             "a_faire": todo.iter().take(4).collect::<Vec<_>>(),
@@ -474,20 +474,20 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
             "ressources": resources.map(|r| json!({"titre": r.title, "chemin": r.path})),
             "de_l_ecole": from_school,
             "documents": class_docs,
-            "fil": [{"titre": "Les classes", "chemin": layout::CLASSES}, {"titre": class.nom, "chemin": base}],
+            "fil": [{"titre": "Les classes", "chemin": layout::CLASSES}, {"titre": class.name, "chemin": base}],
         }),
         audience,
     ));
 
     // Blog.
-    let blog_title = format!("Actualités — {}", class.nom);
+    let blog_title = format!("Actualités — {}", class.name);
     let extra = json!({"classe": classe, "fil": crumbs("Actualités", &blog_path)});
     paginate(
         jobs,
         &blog_path,
         &blog_title,
         &blog,
-        school.file.par_page,
+        school.file.per_page,
         extra.clone(),
         audience,
     );
@@ -515,7 +515,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
     jobs.push(job(
         index_file(&cahier),
         "cahier_days.html",
-        json!({"titre": format!("Cahier de textes — {}", class.nom), "classe": classe, "mois": months, "fil": crumbs("Cahier de textes", &cahier)}),
+        json!({"titre": format!("Cahier de textes — {}", class.name), "classe": classe, "mois": months, "fil": crumbs("Cahier de textes", &cahier)}),
         audience,
     ));
     for group in by_audience(&all_days).values() {
@@ -526,7 +526,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
                 index_file(&day.path),
                 "cahier_day.html",
                 json!({
-                    "titre": format!("{} — {}", day.title, class.nom),
+                    "titre": format!("{} — {}", day.title, class.name),
                     "page": day,
                     "classe": classe,
                     "precedent": prev.map(|p| json!({"date": p.date, "chemin": p.path})),
@@ -544,7 +544,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
         for s in day.sessions.iter().filter(|s| !s.slug.is_empty()) {
             let entry = subjects
                 .entry(s.slug.clone())
-                .or_insert_with(|| (s.matiere.clone(), Vec::new()));
+                .or_insert_with(|| (s.subject.clone(), Vec::new()));
             entry.1.push(
                 json!({"date": day.date, "chemin": day.path, "html": without_heading(&s.html)}),
             );
@@ -557,7 +557,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
     jobs.push(job(
         index_file(&layout::cahier_subjects(id)),
         "cahier_subjects.html",
-        json!({"titre": format!("Cahier de textes par matière — {}", class.nom), "classe": classe, "matieres": list, "fil": crumbs("Cahier de textes", &cahier)}),
+        json!({"titre": format!("Cahier de textes par matière — {}", class.name), "classe": classe, "matieres": list, "fil": crumbs("Cahier de textes", &cahier)}),
         audience,
     ));
     for (slug, (name, sessions)) in &subjects {
@@ -565,7 +565,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
             index_file(&layout::cahier_subject(id, slug)),
             "cahier_subject.html",
             json!({
-                "titre": format!("{name} — cahier de textes — {}", class.nom),
+                "titre": format!("{name} — cahier de textes — {}", class.name),
                 "classe": classe,
                 "matiere": name,
                 "seances": sessions,
@@ -580,7 +580,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
     jobs.push(job(
         index_file(&layout::cahier_todo(id)),
         "cahier_todo.html",
-        json!({"titre": format!("À faire — {}", class.nom), "classe": classe, "groupes": todo, "fil": crumbs("Cahier de textes", &cahier)}),
+        json!({"titre": format!("À faire — {}", class.name), "classe": classe, "groupes": todo, "fil": crumbs("Cahier de textes", &cahier)}),
         audience,
     ));
 
@@ -589,7 +589,7 @@ fn class_jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &C
         jobs.push(job(
             index_file(&r.path),
             "resources.html",
-            json!({"titre": format!("{} — {}", r.title, class.nom), "page": r, "classe": classe, "fil": crumbs(&r.title, &r.path)}),
+            json!({"titre": format!("{} — {}", r.title, class.name), "page": r, "classe": classe, "fil": crumbs(&r.title, &r.path)}),
             &r.audience,
         ));
     }
@@ -607,8 +607,8 @@ fn day_summary(day: &Page) -> Value {
     let subjects: Vec<&str> = day
         .sessions
         .iter()
-        .filter(|s| !s.matiere.is_empty())
-        .map(|s| s.matiere.as_str())
+        .filter(|s| !s.subject.is_empty())
+        .map(|s| s.subject.as_str())
         .collect();
     json!({"date": day.date, "chemin": day.path, "matieres": subjects, "devoirs": day.homework.len()})
 }
@@ -619,12 +619,12 @@ fn homework_due(days: &[&Page], from: Date, subject: Option<&str>) -> Vec<Value>
     let mut groups: BTreeMap<Date, Vec<Value>> = BTreeMap::new();
     for day in days {
         for hw in &day.homework {
-            if hw.pour < from || subject.is_some_and(|s| crate::slug::slugify(&hw.matiere) != s) {
+            if hw.due < from || subject.is_some_and(|s| crate::slug::slugify(&hw.subject) != s) {
                 continue;
             }
-            groups.entry(hw.pour).or_default().push(json!({
-                "matiere": hw.matiere,
-                "travail": hw.travail,
+            groups.entry(hw.due).or_default().push(json!({
+                "matiere": hw.subject,
+                "travail": hw.work,
                 "donne_le": day.date,
                 "chemin": day.path,
             }));
@@ -658,7 +658,7 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
         .iter()
         .filter(|e| e.class.is_none() && e.audience.is_public())
         .collect();
-    let name = format!("{} — agenda", school.file.nom);
+    let name = format!("{} — agenda", school.file.name);
     output.add(
         layout::AGENDA_ICS,
         Audience::Public,
@@ -669,14 +669,15 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
         let mut days: Vec<&Page> = content
             .of_kind(Kind::CahierDay)
             .filter(|p| {
-                p.class.as_deref() == Some(class.id.as_str()) && visible(&p.audience, &class.acces)
+                p.class.as_deref() == Some(class.id.as_str())
+                    && visible(&p.audience, &class.audience)
             })
             .collect();
         days.sort_by_key(|p| p.date);
-        let name = format!("Devoirs — {}", class.nom);
+        let name = format!("Devoirs — {}", class.name);
         output.add(
             layout::homework_ics(&class.id),
-            class.acces.clone(),
+            class.audience.clone(),
             feeds::homework_ics(&name, &class.id, &days, today).into_bytes(),
         );
     }
