@@ -18,6 +18,7 @@ pub mod scope;
 pub mod sealed;
 pub mod state;
 pub mod submission;
+pub mod submit;
 
 use std::collections::BTreeMap;
 use std::path::Path;
