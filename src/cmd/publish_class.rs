@@ -46,11 +46,7 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
     match site::build(dir, &build) {
         Ok(_) => {}
         Err(BuildError::Invalid { errors, warnings }) => {
-            let mut all = errors;
-            all.extend(warnings);
-            super::print_diagnostics(dir, &all);
-            eprintln!("\nPublication impossible : {}.", super::count_words(&all));
-            return Ok(ExitCode::from(1));
+            return Ok(super::invalid_school(dir, errors, warnings, "Publication"));
         }
         Err(BuildError::Other(e)) => return Err(e),
     }

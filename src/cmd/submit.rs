@@ -20,11 +20,7 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
     let (site, warnings) = match session.load_ready() {
         Ok(ready) => ready,
         Err(BuildError::Invalid { errors, warnings }) => {
-            let mut all = errors;
-            all.extend(warnings);
-            super::print_diagnostics(dir, &all);
-            eprintln!("\nSoumission impossible : {}.", super::count_words(&all));
-            return Ok(ExitCode::from(1));
+            return Ok(super::invalid_school(dir, errors, warnings, "Soumission"));
         }
         Err(BuildError::Other(e)) => return Err(e),
     };

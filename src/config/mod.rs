@@ -35,12 +35,10 @@ pub struct SchoolFile {
     /// Town.
     pub commune: String,
     /// Phone number, optional.
-    #[serde(default)]
-    #[serde(rename = "telephone")]
+    #[serde(default, rename = "telephone")]
     pub phone: Option<String>,
     /// School e-mail, optional.
-    #[serde(default)]
-    #[serde(rename = "courriel")]
+    #[serde(default, rename = "courriel")]
     pub email: Option<String>,
     /// Académie.
     pub academie: String,
@@ -51,8 +49,7 @@ pub struct SchoolFile {
     /// Name of the directeur·rice.
     pub directeur: String,
     /// Who is directeur de publication: `directeur` (default) or `ien`.
-    #[serde(default)]
-    #[serde(rename = "directeur_publication")]
+    #[serde(default, rename = "directeur_publication")]
     pub publication_director: PublicationDirector,
     /// Base URL of the site, possibly with a sub-path.
     pub url: String,
@@ -63,25 +60,21 @@ pub struct SchoolFile {
     #[serde(rename = "hebergeur")]
     pub host: Host,
     /// Accessibility statement.
-    #[serde(default)]
-    #[serde(rename = "accessibilite")]
+    #[serde(default, rename = "accessibilite")]
     pub accessibility: Accessibility,
     /// Data protection officer of the académie.
     #[serde(default)]
     pub dpo: Option<Dpo>,
     /// Default audience of school-level content.
-    #[serde(default)]
-    #[serde(rename = "acces")]
+    #[serde(default, rename = "acces")]
     pub audience: Option<String>,
     /// Posts per list page.
-    #[serde(default = "default_per_page")]
-    #[serde(rename = "par_page")]
+    #[serde(default = "default_per_page", rename = "par_page")]
     pub per_page: usize,
     /// Class ids in display order.
     pub classes: Vec<String>,
     /// Who signs the site, with which public keys.
-    #[serde(default)]
-    #[serde(rename = "confiance")]
+    #[serde(default, rename = "confiance")]
     pub trust: Option<TrustFile>,
     /// How photos are processed.
     #[serde(default)]
@@ -99,46 +92,37 @@ pub struct PublishTarget {
     #[serde(rename = "type")]
     pub kind: String,
     /// For `dossier`: the folder the web server serves.
-    #[serde(default)]
-    #[serde(rename = "chemin")]
+    #[serde(default, rename = "chemin")]
     pub path: Option<String>,
     /// For `ftp` and `sftp`: the server's name or address.
-    #[serde(default)]
-    #[serde(rename = "hote")]
+    #[serde(default, rename = "hote")]
     pub host: Option<String>,
     /// For `ftp` and `sftp`: the port (21, 22).
     #[serde(default)]
     pub port: Option<u16>,
     /// For `ftp` and `sftp`: the site's folder on the server (`/`).
-    #[serde(default)]
-    #[serde(rename = "dossier")]
+    #[serde(default, rename = "dossier")]
     pub folder: Option<String>,
     /// For `ftp`: `tls` (default, FTPS with AUTH TLS) or `aucun` (plain FTP, only if the host offers nothing else).
-    #[serde(default)]
-    #[serde(rename = "chiffrement")]
+    #[serde(default, rename = "chiffrement")]
     pub encryption: Option<String>,
     /// For `ftp`: a certificate authority to trust (PEM), for a host with its own certificate.
-    #[serde(default)]
-    #[serde(rename = "certificat_ca")]
+    #[serde(default, rename = "certificat_ca")]
     pub ca_certificate: Option<String>,
     /// For `sftp`: the server's key fingerprint (`SHA256:…`).
-    #[serde(default)]
-    #[serde(rename = "empreinte")]
+    #[serde(default, rename = "empreinte")]
     pub fingerprint: Option<String>,
     /// For `s3`: the endpoint URL (`https://s3.fr-par.scw.cloud`).
-    #[serde(default)]
-    #[serde(rename = "adresse")]
+    #[serde(default, rename = "adresse")]
     pub endpoint: Option<String>,
     /// For `s3`: the region (`fr-par`).
     #[serde(default)]
     pub region: Option<String>,
     /// For `s3`: the bucket.
-    #[serde(default)]
-    #[serde(rename = "compartiment")]
+    #[serde(default, rename = "compartiment")]
     pub bucket: Option<String>,
     /// For `s3`: the key prefix of the site in the bucket.
-    #[serde(default)]
-    #[serde(rename = "prefixe")]
+    #[serde(default, rename = "prefixe")]
     pub prefix: Option<String>,
 }
 
@@ -154,20 +138,17 @@ pub struct TrustFile {
     #[serde(default)]
     pub ien: Option<String>,
     /// Roles that must sign (default: directeur and ien).
-    #[serde(default)]
-    #[serde(rename = "signataires")]
+    #[serde(default, rename = "signataires")]
     pub signers: Option<Vec<String>>,
     /// Last day an approval is valid (default: 31 August, end of the school year).
     #[serde(default)]
     pub expiration: Option<Date>,
     /// Teachers' public keys, by class id, declared by the directeur: a
     /// teacher signs their class area alone when `portees.classes` allows it.
-    #[serde(default)]
-    #[serde(rename = "enseignants")]
+    #[serde(default, rename = "enseignants")]
     pub teachers: std::collections::BTreeMap<String, String>,
     /// Who signs each kind of area (see [`ScopesFile`]).
-    #[serde(default)]
-    #[serde(rename = "portees")]
+    #[serde(default, rename = "portees")]
     pub scopes: ScopesFile,
 }
 
@@ -183,12 +164,10 @@ pub struct ScopesFile {
     #[serde(default = "default_classes_scope")]
     pub classes: String,
     /// The area of every class's families (default `directeur`).
-    #[serde(default = "default_directeur_scope")]
-    #[serde(rename = "familles")]
+    #[serde(default = "default_directeur_scope", rename = "familles")]
     pub families: String,
     /// The staff's area (default `directeur`).
-    #[serde(default = "default_directeur_scope")]
-    #[serde(rename = "equipe")]
+    #[serde(default = "default_directeur_scope", rename = "equipe")]
     pub staff: String,
 }
 
@@ -245,8 +224,7 @@ pub struct Host {
 #[serde(deny_unknown_fields)]
 pub struct Accessibility {
     /// `non conforme`, `partiellement conforme` or `totalement conforme`.
-    #[serde(default = "default_status")]
-    #[serde(rename = "statut")]
+    #[serde(default = "default_status", rename = "statut")]
     pub status: AccessibilityStatus,
     /// Date of the statement.
     #[serde(default)]
@@ -310,8 +288,7 @@ pub struct ClassFile {
     #[serde(rename = "enseignants")]
     pub teachers: Vec<String>,
     /// Default audience of this class's content (default: the class).
-    #[serde(default)]
-    #[serde(rename = "acces")]
+    #[serde(default, rename = "acces")]
     pub audience: Option<String>,
 }
 

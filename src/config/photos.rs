@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct PhotoSettings {
     /// JPEG quality, 1 to 100.
-    #[serde(default = "default_quality")]
-    #[serde(rename = "qualite")]
+    #[serde(default = "default_quality", rename = "qualite")]
     pub quality: u8,
 }
 

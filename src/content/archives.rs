@@ -74,25 +74,19 @@ fn place(parts: &[&str]) -> Option<Place> {
 /// no longer known is ignored rather than refused.
 #[derive(Debug, Default, Deserialize)]
 struct ArchivedMeta {
-    #[serde(default)]
-    #[serde(rename = "titre")]
+    #[serde(default, rename = "titre")]
     title: Option<String>,
     #[serde(default)]
     date: Option<Date>,
-    #[serde(default)]
-    #[serde(rename = "resume")]
+    #[serde(default, rename = "resume")]
     summary: Option<String>,
-    #[serde(default)]
-    #[serde(rename = "auteur")]
+    #[serde(default, rename = "auteur")]
     author: Option<String>,
-    #[serde(default)]
-    #[serde(rename = "a_faire")]
+    #[serde(default, rename = "a_faire")]
     homework: Vec<Homework>,
-    #[serde(default)]
-    #[serde(rename = "galerie")]
+    #[serde(default, rename = "galerie")]
     gallery: Vec<GalleryItem>,
-    #[serde(default)]
-    #[serde(rename = "brouillon")]
+    #[serde(default, rename = "brouillon")]
     draft: bool,
 }
 

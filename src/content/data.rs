@@ -132,11 +132,7 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
         {
             let name = entry.file_name().to_string_lossy();
             let rel = entry.path().strip_prefix(&dir).expect("under dir");
-            let rel = rel
-                .iter()
-                .map(|p| p.to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = crate::slug::slashed(rel);
             if entry.path_is_symlink() {
                 links.insert(rel);
             } else if entry.file_type().is_file() && !name.starts_with('.') {

@@ -60,20 +60,16 @@ pub struct PageMeta {
     #[serde(rename = "titre")]
     pub title: String,
     /// Audience (`acces:`), resolved later.
-    #[serde(default)]
-    #[serde(rename = "acces")]
+    #[serde(default, rename = "acces")]
     pub audience: Option<String>,
     /// Position in the main menu.
-    #[serde(default)]
-    #[serde(rename = "ordre")]
+    #[serde(default, rename = "ordre")]
     pub order: Option<i64>,
     /// Kept out of the build when true.
-    #[serde(default)]
-    #[serde(rename = "brouillon")]
+    #[serde(default, rename = "brouillon")]
     pub draft: bool,
     /// The image rights of the people in its photos were collected.
-    #[serde(default)]
-    #[serde(rename = "droit_image")]
+    #[serde(default, rename = "droit_image")]
     pub image_rights: bool,
 }
 
@@ -87,28 +83,22 @@ pub struct PostMeta {
     /// Publication date.
     pub date: Date,
     /// Summary for lists.
-    #[serde(default)]
-    #[serde(rename = "resume")]
+    #[serde(default, rename = "resume")]
     pub summary: Option<String>,
     /// Audience.
-    #[serde(default)]
-    #[serde(rename = "acces")]
+    #[serde(default, rename = "acces")]
     pub audience: Option<String>,
     /// Kept out of the build when true.
-    #[serde(default)]
-    #[serde(rename = "brouillon")]
+    #[serde(default, rename = "brouillon")]
     pub draft: bool,
     /// Author's name.
-    #[serde(default)]
-    #[serde(rename = "auteur")]
+    #[serde(default, rename = "auteur")]
     pub author: Option<String>,
     /// The image rights of the people in its photos were collected.
-    #[serde(default)]
-    #[serde(rename = "droit_image")]
+    #[serde(default, rename = "droit_image")]
     pub image_rights: bool,
     /// Photos of the post folder shown as a gallery.
-    #[serde(default)]
-    #[serde(rename = "galerie")]
+    #[serde(default, rename = "galerie")]
     pub gallery: Vec<GalleryItem>,
 }
 
@@ -122,8 +112,7 @@ pub struct GalleryItem {
     #[serde(rename = "texte")]
     pub alt: String,
     /// Caption.
-    #[serde(default)]
-    #[serde(rename = "legende")]
+    #[serde(default, rename = "legende")]
     pub caption: Option<String>,
 }
 
@@ -135,16 +124,13 @@ pub struct CahierMeta {
     #[serde(default)]
     pub date: Option<Date>,
     /// Homework given that day.
-    #[serde(default)]
-    #[serde(rename = "a_faire")]
+    #[serde(default, rename = "a_faire")]
     pub homework: Vec<Homework>,
     /// Audience.
-    #[serde(default)]
-    #[serde(rename = "acces")]
+    #[serde(default, rename = "acces")]
     pub audience: Option<String>,
     /// Kept out of the build when true.
-    #[serde(default)]
-    #[serde(rename = "brouillon")]
+    #[serde(default, rename = "brouillon")]
     pub draft: bool,
 }
 
@@ -168,20 +154,16 @@ pub struct Homework {
 #[serde(deny_unknown_fields)]
 pub struct ResourcesMeta {
     /// Title (default « Ressources »).
-    #[serde(default)]
-    #[serde(rename = "titre")]
+    #[serde(default, rename = "titre")]
     pub title: Option<String>,
     /// Kept for next year's class by `preau annee` when true.
-    #[serde(default)]
-    #[serde(rename = "garder")]
+    #[serde(default, rename = "garder")]
     pub keep: bool,
     /// Audience.
-    #[serde(default)]
-    #[serde(rename = "acces")]
+    #[serde(default, rename = "acces")]
     pub audience: Option<String>,
     /// Kept out of the build when true.
-    #[serde(default)]
-    #[serde(rename = "brouillon")]
+    #[serde(default, rename = "brouillon")]
     pub draft: bool,
 }
 
@@ -195,27 +177,22 @@ pub struct EventMeta {
     /// First day.
     pub date: Date,
     /// Last day (inclusive).
-    #[serde(default)]
-    #[serde(rename = "fin")]
+    #[serde(default, rename = "fin")]
     pub end: Option<Date>,
     /// Start time.
-    #[serde(default)]
-    #[serde(rename = "heure")]
+    #[serde(default, rename = "heure")]
     pub time: Option<Time>,
     /// End time.
-    #[serde(default)]
-    #[serde(rename = "heure_fin")]
+    #[serde(default, rename = "heure_fin")]
     pub end_time: Option<Time>,
     /// Place.
-    #[serde(default)]
-    #[serde(rename = "lieu")]
+    #[serde(default, rename = "lieu")]
     pub place: Option<String>,
     /// Details.
     #[serde(default)]
     pub description: Option<String>,
     /// Audience.
-    #[serde(default)]
-    #[serde(rename = "acces")]
+    #[serde(default, rename = "acces")]
     pub audience: Option<String>,
 }
 
@@ -233,8 +210,7 @@ pub struct DocumentMeta {
     #[serde(default)]
     pub description: Option<String>,
     /// Audience.
-    #[serde(default)]
-    #[serde(rename = "acces")]
+    #[serde(default, rename = "acces")]
     pub audience: Option<String>,
 }
 

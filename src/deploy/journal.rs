@@ -45,25 +45,21 @@ impl Recorded {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Journal {
     /// The target, as messages name it.
-    #[serde(default)]
-    #[serde(rename = "cible")]
+    #[serde(default, rename = "cible")]
     pub target: String,
     /// The version the last complete deploy put online.
     #[serde(default)]
     pub version: Option<u64>,
     /// What is online after the last complete deploy.
-    #[serde(default)]
-    #[serde(rename = "en_ligne")]
+    #[serde(default, rename = "en_ligne")]
     pub online: BTreeMap<String, Recorded>,
     /// Files a deploy started to send and did not finish (empty after a
     /// complete run).
-    #[serde(default)]
-    #[serde(rename = "envoi_en_cours")]
+    #[serde(default, rename = "envoi_en_cours")]
     pub sending: Vec<String>,
     /// Files a deploy must remove once its manifest is online (empty after
     /// a complete run).
-    #[serde(default)]
-    #[serde(rename = "a_retirer")]
+    #[serde(default, rename = "a_retirer")]
     pub to_remove: Vec<String>,
 }
 

@@ -367,11 +367,7 @@ pub fn stage(build: &Path, to: &Path) -> Result<()> {
     for entry in walkdir::WalkDir::new(build).follow_links(false) {
         let entry = entry?;
         let rel = entry.path().strip_prefix(build).expect("under build");
-        let name = rel
-            .iter()
-            .map(|p| p.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let name = crate::slug::slashed(rel);
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(to.join(rel))?;
         } else if entry.file_type().is_file() && !super::is_unlisted(&name) {

@@ -100,8 +100,7 @@ pub struct FileEntry {
     pub sha256: String,
     /// Its scope (format 2): `ien`, `familles`, `equipe`, `classe:<id>`
     /// or `reference` (see [`scope`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(rename = "portee")]
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "portee")]
     pub scope: Option<String>,
 }
 
@@ -137,8 +136,7 @@ pub struct Manifest {
     #[serde(rename = "precedent_approuve")]
     pub previous_approved: Option<String>,
     /// Who signs which scope (format 2), as the IEN approved it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(rename = "politique")]
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "politique")]
     pub policy: Option<scope::Policy>,
     /// For each scope this version's own signature does not cover, the
     /// version whose manifest and signatures (carried under
@@ -190,15 +188,7 @@ pub fn hash_site(site: &Path) -> Result<BTreeMap<String, FileEntry>> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(site)
-                .expect("under site")
-                .iter()
-                .map(|p| p.to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/")
-        })
+        .map(|e| crate::slug::slashed(e.path().strip_prefix(site).expect("under site")))
         .filter(|p| !is_unlisted(p))
         .collect();
     paths.into_par_iter().map(|p| hash_file(site, p)).collect()
@@ -241,14 +231,7 @@ pub fn scan_site(site: &Path) -> Result<Scan> {
     let mut paths = Vec::new();
     for entry in WalkDir::new(site).follow_links(false).min_depth(1) {
         let entry = entry.with_context(|| format!("lecture du dossier « {} »", site.display()))?;
-        let rel = entry
-            .path()
-            .strip_prefix(site)
-            .expect("under site")
-            .iter()
-            .map(|p| p.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = crate::slug::slashed(entry.path().strip_prefix(site).expect("under site"));
         let kind = entry.file_type();
         if kind.is_symlink() {
             scan.links.push(rel);

@@ -44,8 +44,7 @@ pub struct Policy {
     #[serde(rename = "equipe")]
     pub staff: Requirement,
     /// Each class's teacher key (minisign public key, base64), by class id.
-    #[serde(default)]
-    #[serde(rename = "enseignants")]
+    #[serde(default, rename = "enseignants")]
     pub teachers: BTreeMap<String, String>,
 }
 

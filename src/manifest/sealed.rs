@@ -89,8 +89,7 @@ struct Entry {
 #[derive(Deserialize)]
 struct Index {
     pages: BTreeMap<String, Entry>,
-    #[serde(default)]
-    #[serde(rename = "recherche")]
+    #[serde(default, rename = "recherche")]
     search: Option<Entry>,
 }
 

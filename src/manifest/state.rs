@@ -15,12 +15,10 @@ use crate::content::{Content, Kind};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct State {
     /// The last version submitted.
-    #[serde(default)]
-    #[serde(rename = "derniere_soumise")]
+    #[serde(default, rename = "derniere_soumise")]
     pub last_submitted: u64,
     /// The last version known to be approved.
-    #[serde(default)]
-    #[serde(rename = "approuvee")]
+    #[serde(default, rename = "approuvee")]
     pub approved: Option<Approved>,
 }
 
@@ -98,12 +96,7 @@ pub fn snapshot(content: &Content) -> Snapshot {
                 hw.work
             ));
         }
-        let key = page
-            .source
-            .iter()
-            .map(|p| p.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let key = crate::slug::slashed(&page.source);
         all.insert(
             key,
             PageText {

@@ -26,6 +26,7 @@ use crate::content::archives;
 use crate::content::frontmatter::{self, ResourcesMeta};
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::slug::slashed;
 
 pub use apply::{apply, Applied};
 
@@ -428,13 +429,6 @@ fn is_dated_from(root: &Path, class_dir: &Path, inner: &Path, date: Date) -> boo
             serde_yaml::from_str::<Dated>(split.yaml).ok()?.date
         })
         .is_some_and(|d| d >= date)
-}
-
-fn slashed(path: &Path) -> String {
-    path.iter()
-        .map(|p| p.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 fn hash(path: &Path) -> Option<[u8; 32]> {

@@ -51,8 +51,7 @@ struct Index {
     area: String,
     pages: BTreeMap<String, IndexEntry>,
     /// The area's search index (MiniSearch), when it has pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[serde(rename = "recherche")]
+    #[serde(skip_serializing_if = "Option::is_none", rename = "recherche")]
     search: Option<IndexEntry>,
 }
 

@@ -17,6 +17,7 @@ use super::{Document, Page};
 use crate::config::{Audience, School};
 use crate::layout;
 use crate::markdown::LinkKind;
+pub(crate) use crate::slug::slashed;
 use crate::slug::{encode_path, percent_decode};
 
 pub use rewrite::{merge_assets, render_page, render_some, PageFindings};
@@ -456,12 +457,4 @@ impl<'a> LinkTable<'a> {
 enum Resolved {
     Url(String),
     Asset(String, String),
-}
-
-/// A relative path written with `/` whatever the system.
-pub(crate) fn slashed(path: &Path) -> String {
-    path.iter()
-        .map(|p| p.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
