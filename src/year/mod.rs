@@ -11,7 +11,9 @@
 //! finished by running it again; a run for a year already begun does
 //! nothing.
 //!
-//! Here: the plan. `apply`: carrying it out.
+//! Here: the plan. `apply`: carrying it out. (About 500 lines: [`plan`]
+//! is one list of ordered decisions, kept in one function so that it reads
+//! in the order it decides.)
 
 mod apply;
 
