@@ -92,7 +92,8 @@ pub fn plain_text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn genre(kind: Kind) -> &'static str {
+/// The kind of a page, in French, as search results show it.
+fn kind_label(kind: Kind) -> &'static str {
     match kind {
         Kind::Page => "page",
         Kind::News | Kind::Post => "actualité",
@@ -140,7 +141,7 @@ pub fn documents(
                 } else {
                     link(page)
                 },
-                kind: genre(page.kind).to_string(),
+                kind: kind_label(page.kind).to_string(),
                 excerpt: extrait,
             });
     }
