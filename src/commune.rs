@@ -281,10 +281,10 @@ pub fn home_page(commune: &Commune) -> Result<Output> {
             Some(school) => {
                 let f = &school.file;
                 cards.push(SchoolCard {
-                    name: f.nom.clone(),
-                    address: format!("{}, {} {}", f.adresse, f.code_postal, f.commune),
+                    name: f.name.clone(),
+                    address: format!("{}, {} {}", f.address, f.postal_code, f.commune),
                     url: school.base_url.clone(),
-                    accessibility: serde_json::to_value(f.accessibilite.statut)
+                    accessibility: serde_json::to_value(f.accessibility.status)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_default(),

@@ -249,7 +249,10 @@ pub fn area_path(audience: &Audience) -> String {
 pub fn generated(school: &School) -> Vec<(String, Audience)> {
     generated_with(
         &school.default_audience,
-        school.class_list.iter().map(|c| (c.id.as_str(), &c.acces)),
+        school
+            .class_list
+            .iter()
+            .map(|c| (c.id.as_str(), &c.audience)),
     )
 }
 

@@ -29,23 +29,27 @@ pub struct Document {
     /// Unique id: the page's path.
     pub id: String,
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// Plain text of the page.
-    pub texte: String,
+    #[serde(rename = "texte")]
+    pub text: String,
     /// Where it leads, for restricted pages (their area route); empty for
     /// public pages, whose URL is the base path and the id.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub url: String,
     /// « actualité », « cahier », « ressources », « page ».
-    pub genre: String,
+    #[serde(rename = "genre")]
+    pub kind: String,
     /// A short excerpt shown under the title, cut on a word boundary.
-    pub extrait: String,
+    #[serde(rename = "extrait")]
+    pub excerpt: String,
     /// The class's name, for a class's page (« CM1 de Mme Roux »).
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub classe: String,
+    #[serde(rename = "classe", skip_serializing_if = "String::is_empty")]
+    pub class_name: String,
     /// The disciplines of a cahier day, shown apart from its text.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub matieres: String,
+    #[serde(rename = "matieres", skip_serializing_if = "String::is_empty")]
+    pub subjects: String,
 }
 
 /// Longest excerpt shown under a result's title, in characters.
@@ -117,7 +121,8 @@ pub fn plain_text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn genre(kind: Kind) -> &'static str {
+/// The kind of a page, in French, as search results show it.
+fn kind_label(kind: Kind) -> &'static str {
     match kind {
         Kind::Page => "page",
         Kind::News | Kind::Post => "actualité",
@@ -148,19 +153,19 @@ pub fn documents(
     for page in &content.pages {
         let mut texte = plain_text(&page.content);
         for hw in &page.homework {
-            texte.push_str(&format!(" {} : {}", hw.matiere, hw.travail));
+            texte.push_str(&format!(" {} : {}", hw.subject, hw.work));
         }
         // A cahier day's excerpt is its text without the disciplines'
         // headings: they are shown apart.
         let extrait = if !page.summary.is_empty() {
             excerpt(&page.summary)
-        } else if page.sessions.iter().any(|s| !s.matiere.is_empty()) {
+        } else if page.sessions.iter().any(|s| !s.subject.is_empty()) {
             let sessions: Vec<String> = page
                 .sessions
                 .iter()
                 .map(|s| {
                     let text = plain_text(&s.html);
-                    text.strip_prefix(s.matiere.as_str())
+                    text.strip_prefix(s.subject.as_str())
                         .unwrap_or(&text)
                         .trim()
                         .to_string()
@@ -174,8 +179,8 @@ pub fn documents(
         for m in page
             .sessions
             .iter()
-            .map(|s| s.matiere.as_str())
-            .chain(page.homework.iter().map(|h| h.matiere.as_str()))
+            .map(|s| s.subject.as_str())
+            .chain(page.homework.iter().map(|h| h.subject.as_str()))
         {
             if !m.is_empty() && !matieres.contains(&m) {
                 matieres.push(m);
@@ -185,22 +190,22 @@ pub fn documents(
             .or_default()
             .push(Document {
                 id: page.path.clone(),
-                titre: page.title.clone(),
-                texte,
+                title: page.title.clone(),
+                text: texte,
                 // Public pages: the browser rebuilds the URL from the id.
                 url: if page.audience.is_public() {
                     String::new()
                 } else {
                     link(page)
                 },
-                genre: genre(page.kind).to_string(),
-                extrait,
-                classe: page
+                kind: kind_label(page.kind).to_string(),
+                excerpt: extrait,
+                class_name: page
                     .class
                     .as_deref()
                     .and_then(class_name)
                     .unwrap_or_default(),
-                matieres: matieres.join(", "),
+                subjects: matieres.join(", "),
             });
     }
     all
@@ -212,14 +217,17 @@ type Postings = BTreeMap<usize, BTreeMap<usize, u64>>;
 /// What MiniSearch stores of a document to show it in the results.
 #[derive(Debug, Serialize)]
 struct Stored<'a> {
-    titre: &'a str,
+    #[serde(rename = "titre")]
+    title: &'a str,
     url: &'a str,
-    genre: &'a str,
-    extrait: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    classe: &'a str,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    matieres: &'a str,
+    #[serde(rename = "genre")]
+    kind: &'a str,
+    #[serde(rename = "extrait")]
+    excerpt: &'a str,
+    #[serde(rename = "classe", skip_serializing_if = "str::is_empty")]
+    class_name: &'a str,
+    #[serde(rename = "matieres", skip_serializing_if = "str::is_empty")]
+    subjects: &'a str,
 }
 
 /// MiniSearch's serialization (version 2) as typed data: serde writes
@@ -255,16 +263,16 @@ fn index(docs: &[Document]) -> Index<'_> {
         stored.insert(
             short,
             Stored {
-                titre: &doc.titre,
+                title: &doc.title,
                 url: &doc.url,
-                genre: &doc.genre,
-                extrait: &doc.extrait,
-                classe: &doc.classe,
-                matieres: &doc.matieres,
+                kind: &doc.kind,
+                excerpt: &doc.excerpt,
+                class_name: &doc.class_name,
+                subjects: &doc.subjects,
             },
         );
         let mut lengths = [0; FIELDS.len()];
-        for (field_id, value) in [&doc.titre, &doc.texte].into_iter().enumerate() {
+        for (field_id, value) in [&doc.title, &doc.text].into_iter().enumerate() {
             let tokens = tokenize(value);
             let unique = tokens
                 .iter()
@@ -449,13 +457,13 @@ mod tests {
         let docs: Vec<Document> = (0..40)
             .map(|i| Document {
                 id: format!("p{i}/"),
-                titre: format!("Page {i}"),
-                texte: format!("Élève numéro {i}, cantine et zoo"),
+                title: format!("Page {i}"),
+                text: format!("Élève numéro {i}, cantine et zoo"),
                 url: String::new(),
-                genre: "page".into(),
-                extrait: format!("Extrait {i}"),
-                classe: String::new(),
-                matieres: String::new(),
+                kind: "page".into(),
+                excerpt: format!("Extrait {i}"),
+                class_name: String::new(),
+                subjects: String::new(),
             })
             .collect();
         for compress in [true, false] {

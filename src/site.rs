@@ -190,14 +190,32 @@ impl Session {
     /// prints nothing itself: the diagnostics are returned inside the error.
     pub fn build(&mut self, out: &Path) -> std::result::Result<BuildReport, BuildError> {
         let start = Instant::now();
-        let root = self.root.clone();
+        let (site, warnings) = self.load_ready()?;
+        self.write(&site, warnings, out, start)
+    }
+
+    /// Loads the school when nothing stops its build: the site and its
+    /// warnings, else every problem inside the error.
+    pub fn load_ready(&mut self) -> std::result::Result<(Site, Vec<Diagnostic>), BuildError> {
         let loaded = timed("lecture de l'école", || self.load()).map_err(BuildError::Other)?;
-        let (site, warnings) = loaded.ready().map_err(BuildError::invalid)?;
+        loaded.ready().map_err(BuildError::invalid)
+    }
+
+    /// Renders, seals and writes a loaded `site` into `out` (a build begun
+    /// at `start`, with these warnings).
+    pub fn write(
+        &self,
+        site: &Site,
+        warnings: Vec<Diagnostic>,
+        out: &Path,
+        start: Instant,
+    ) -> std::result::Result<BuildReport, BuildError> {
+        let root = self.root.as_path();
         let output = site.publish().map_err(BuildError::Other)?;
-        timed("écriture du site", || output.write_atomically(out, &root))
+        timed("écriture du site", || output.write_atomically(out, root))
             .map_err(BuildError::Other)?;
         timed("carte de publication (statistiques)", || {
-            crate::stats::PublicationMap::of(&output).record(&root)
+            crate::stats::PublicationMap::of(&output).record(root)
         })
         .map_err(BuildError::Other)?;
         Ok(BuildReport {

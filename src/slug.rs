@@ -1,4 +1,5 @@
-//! URL-safe names from French text (« Éducation musicale » → `education-musicale`).
+//! URL-safe names from French text (« Éducation musicale » → `education-musicale`),
+//! and the paths of the site written the same way on every system.
 
 /// Lower-case ASCII letters and digits separated by single dashes.
 pub fn slugify(text: &str) -> String {
@@ -44,6 +45,15 @@ pub fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// A relative path written with `/` whatever the system: the form of
+/// every path of the site and of the school folder in messages and maps.
+pub fn slashed(path: &std::path::Path) -> String {
+    path.iter()
+        .map(|p| p.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]

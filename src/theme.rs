@@ -53,11 +53,7 @@ impl Theme {
                     continue;
                 }
                 let rel = entry.path().strip_prefix(&overrides).expect("under theme/");
-                let name = rel
-                    .iter()
-                    .map(|p| p.to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let name = crate::slug::slashed(rel);
                 let data = std::fs::read(entry.path())
                     .with_context(|| format!("lecture de theme/{name}"))?;
                 theme.insert(&name, Cow::Owned(data))?;

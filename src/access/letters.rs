@@ -10,7 +10,7 @@ use anyhow::Result;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
-use super::secrets::{write_private, Role, Secrets, SECRETS_DIR};
+use super::secrets::{write_private, CodeHolder, Secrets, SECRETS_DIR};
 use crate::config::School;
 use crate::render::standalone::{Letter, LetterClass, LetterSchool, LETTER_CSP};
 use crate::theme::Theme;
@@ -40,13 +40,13 @@ pub fn qr_svg(text: &str) -> String {
 pub fn letter(theme: &Theme, school: &School, class_id: &str, code: &str) -> Result<String> {
     let class = school
         .class(class_id)
-        .map(|c| c.nom.as_str())
+        .map(|c| c.name.as_str())
         .unwrap_or(class_id);
     let s = &school.file;
     let context = Letter {
         school: LetterSchool {
-            name: &s.nom,
-            address: format!("{}, {} {}", s.adresse, s.code_postal, s.commune),
+            name: &s.name,
+            address: format!("{}, {} {}", s.address, s.postal_code, s.commune),
             head: &s.directeur,
         },
         class: LetterClass {
@@ -69,7 +69,7 @@ pub fn write_all(root: &Path, school: &School, secrets: &Secrets) -> Result<Vec<
     let theme = Theme::load(root)?;
     let mut written = Vec::new();
     for class in &school.class_list {
-        let Some(code) = secrets.code(&Role::Class(class.id.clone())) else {
+        let Some(code) = secrets.code(&CodeHolder::Class(class.id.clone())) else {
             continue;
         };
         let path = dir.join(format!("lettre-{}.html", class.id));

@@ -12,4 +12,4 @@ pub mod passphrase;
 pub mod secrets;
 
 pub use crypto::AccessError;
-pub use secrets::{Role, Secrets};
+pub use secrets::{CodeHolder, Secrets};

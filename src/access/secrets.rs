@@ -19,39 +19,39 @@ pub const SECRETS_DIR: &str = ".preau";
 /// File of the access secrets inside [`SECRETS_DIR`].
 pub const SECRETS_FILE: &str = "acces.json";
 
-/// A role: who holds a code. A class's families, or the staff.
+/// Who holds a passphrase: a class's families, or the staff (not [`crate::manifest::SignerRole`], who signs).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
+pub enum CodeHolder {
     /// The families of one class: open the class and `familles`.
     Class(String),
     /// The staff: open everything.
     Staff,
 }
 
-impl Role {
+impl CodeHolder {
     /// `classe:cm1` or `equipe`.
     pub fn id(&self) -> String {
         match self {
-            Role::Class(id) => format!("classe:{id}"),
-            Role::Staff => "equipe".into(),
+            CodeHolder::Class(id) => format!("classe:{id}"),
+            CodeHolder::Staff => "equipe".into(),
         }
     }
 
     /// Parses `classe:cm1` or `equipe`.
-    pub fn parse(text: &str) -> Option<Role> {
+    pub fn parse(text: &str) -> Option<CodeHolder> {
         match text {
-            "equipe" | "équipe" => Some(Role::Staff),
+            "equipe" | "équipe" => Some(CodeHolder::Staff),
             _ => text
                 .strip_prefix("classe:")
-                .map(|id| Role::Class(id.to_string())),
+                .map(|id| CodeHolder::Class(id.to_string())),
         }
     }
 
     /// The audiences this role's code opens.
     pub fn opens(&self, school: &School) -> Vec<Audience> {
         match self {
-            Role::Class(id) => vec![Audience::Class(id.clone()), Audience::Families],
-            Role::Staff => all_audiences(school),
+            CodeHolder::Class(id) => vec![Audience::Class(id.clone()), Audience::Families],
+            CodeHolder::Staff => all_audiences(school),
         }
     }
 }
@@ -69,19 +69,19 @@ pub fn all_audiences(school: &School) -> Vec<Audience> {
 }
 
 /// Every role of a school.
-pub fn all_roles(school: &School) -> Vec<Role> {
-    let mut roles: Vec<Role> = school
+pub fn all_holders(school: &School) -> Vec<CodeHolder> {
+    let mut roles: Vec<CodeHolder> = school
         .class_list
         .iter()
-        .map(|c| Role::Class(c.id.clone()))
+        .map(|c| CodeHolder::Class(c.id.clone()))
         .collect();
-    roles.push(Role::Staff);
+    roles.push(CodeHolder::Staff);
     roles
 }
 
 /// One role's secret.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RoleSecret {
+pub struct HolderSecret {
     /// The code printed on the family letter.
     pub code: String,
 }
@@ -139,8 +139,8 @@ pub struct Secrets {
     pub format: String,
     /// Format version (1).
     pub version: u32,
-    /// Role id → code.
-    pub roles: BTreeMap<String, RoleSecret>,
+    /// Code holder id → code.
+    pub roles: BTreeMap<String, HolderSecret>,
     /// Audience id → keys.
     pub audiences: BTreeMap<String, AudienceKeys>,
     /// The public ring, as published.
@@ -213,11 +213,11 @@ impl Secrets {
 
     /// Adds codes and keys for classes that have none (a new class), keeping
     /// every existing one; rebuilds the ring. Returns the roles added.
-    pub fn add_missing(&mut self, school: &School) -> Vec<Role> {
+    pub fn add_missing(&mut self, school: &School) -> Vec<CodeHolder> {
         let mut added = Vec::new();
-        for role in all_roles(school) {
+        for role in all_holders(school) {
             if let std::collections::btree_map::Entry::Vacant(slot) = self.roles.entry(role.id()) {
-                slot.insert(RoleSecret {
+                slot.insert(HolderSecret {
                     code: passphrase::generate(),
                 });
                 added.push(role);
@@ -236,10 +236,10 @@ impl Secrets {
 
     /// A new code for `role`, and new content keys for every audience it
     /// opened, so that the old code opens nothing built from now on.
-    pub fn rotate(&mut self, role: &Role, school: &School) {
+    pub fn rotate(&mut self, role: &CodeHolder, school: &School) {
         self.roles.insert(
             role.id(),
-            RoleSecret {
+            HolderSecret {
                 code: passphrase::generate(),
             },
         );
@@ -258,7 +258,7 @@ impl Secrets {
     fn rebuild_ring(&mut self, school: &School) {
         let salt = crypto::random::<16>();
         let mut roles = Vec::new();
-        for role in all_roles(school) {
+        for role in all_holders(school) {
             let Some(secret) = self.roles.get(&role.id()) else {
                 continue;
             };
@@ -297,7 +297,7 @@ impl Secrets {
     }
 
     /// The code of a role.
-    pub fn code(&self, role: &Role) -> Option<&str> {
+    pub fn code(&self, role: &CodeHolder) -> Option<&str> {
         self.roles.get(&role.id()).map(|r| r.code.as_str())
     }
 

@@ -127,7 +127,7 @@ pub fn list(school: &Path) -> Result<Vec<ClassEntries>> {
     };
     let mut out = vec![entries_of(school, None, "École".to_string())];
     for class in &config.class_list {
-        out.push(entries_of(school, Some(&class.id), class.nom.clone()));
+        out.push(entries_of(school, Some(&class.id), class.name.clone()));
     }
     Ok(out)
 }

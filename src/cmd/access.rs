@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
-use crate::access::{letters, Role, Secrets};
+use crate::access::{letters, CodeHolder, Secrets};
 use crate::cli::AccessAction;
 use crate::config::School;
 use crate::diagnostic::Diagnostics;
@@ -25,7 +25,7 @@ pub fn run(action: AccessAction, dir: &Path) -> Result<ExitCode> {
                 None => (Secrets::generate(&school), true),
             };
             let added = if fresh {
-                crate::access::secrets::all_roles(&school)
+                crate::access::secrets::all_holders(&school)
             } else {
                 secrets.add_missing(&school)
             };
@@ -54,11 +54,12 @@ pub fn run(action: AccessAction, dir: &Path) -> Result<ExitCode> {
             let Some(mut secrets) = existing else {
                 bail!("l'école n'a pas encore de codes\n  conseil : lancez d'abord « preau access generer »");
             };
-            let Some(role) = Role::parse(&role).or_else(|| Role::parse(&format!("classe:{role}")))
+            let Some(role) =
+                CodeHolder::parse(&role).or_else(|| CodeHolder::parse(&format!("classe:{role}")))
             else {
                 bail!("« {role} » n'est ni une classe ni « equipe »");
             };
-            if let Role::Class(id) = &role {
+            if let CodeHolder::Class(id) = &role {
                 if school.class(id).is_none() {
                     bail!(
                         "classe inconnue « {id} »\n  conseil : classes de l'école : {}",
@@ -75,7 +76,7 @@ pub fn run(action: AccessAction, dir: &Path) -> Result<ExitCode> {
                 secrets.code(&role).unwrap_or_default()
             );
             println!("L'ancien code n'ouvrira rien du site reconstruit. Reconstruisez et publiez le site, puis distribuez la nouvelle lettre ({}).", dir.join(".preau/lettres").display());
-            if role == Role::Staff {
+            if role == CodeHolder::Staff {
                 println!("Le code de l'équipe ouvrait tout : toutes les clés ont changé ; les familles gardent leur code.");
             } else {
                 println!("Les autres classes gardent leur code.");
@@ -101,28 +102,28 @@ pub fn run(action: AccessAction, dir: &Path) -> Result<ExitCode> {
             print_codes(
                 &school,
                 &secrets,
-                &crate::access::secrets::all_roles(&school),
+                &crate::access::secrets::all_holders(&school),
             );
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn label(role: &Role) -> String {
+fn label(role: &CodeHolder) -> String {
     match role {
-        Role::Class(id) => format!("classe {id}"),
-        Role::Staff => "équipe".into(),
+        CodeHolder::Class(id) => format!("classe {id}"),
+        CodeHolder::Staff => "équipe".into(),
     }
 }
 
-fn print_codes(school: &School, secrets: &Secrets, roles: &[Role]) {
+fn print_codes(school: &School, secrets: &Secrets, roles: &[CodeHolder]) {
     for role in roles {
         let name = match role {
-            Role::Class(id) => school
+            CodeHolder::Class(id) => school
                 .class(id)
-                .map(|c| c.nom.clone())
+                .map(|c| c.name.clone())
                 .unwrap_or_else(|| id.clone()),
-            Role::Staff => "Équipe (ouvre tous les espaces)".into(),
+            CodeHolder::Staff => "Équipe (ouvre tous les espaces)".into(),
         };
         println!("  {name} : {}", secrets.code(role).unwrap_or("?"));
     }

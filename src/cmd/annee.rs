@@ -9,6 +9,7 @@ use anyhow::Result;
 use crate::config::School;
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::slug::slashed;
 use crate::year::{self, ClassFate, Outcome, Plan};
 
 /// Prepares the year that starts on `date` (default: today) for the school
@@ -206,11 +207,4 @@ fn print_next(plan: &Plan) {
     println!(
         "  4. « preau submit » : la nouvelle année demande une nouvelle approbation de l'IEN."
     );
-}
-
-fn slashed(path: &Path) -> String {
-    path.iter()
-        .map(|p| p.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }

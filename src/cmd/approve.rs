@@ -11,7 +11,7 @@ use anyhow::{bail, Result};
 
 use crate::manifest::approval::{self, Opened};
 use crate::manifest::policy::Trust;
-use crate::manifest::Role;
+use crate::manifest::SignerRole;
 use crate::theme::Theme;
 
 /// The options of `preau approve`.
@@ -33,7 +33,7 @@ pub struct Options<'a> {
 /// Checks, summarises, and approves or refuses.
 pub fn run(opt: Options<'_>) -> Result<ExitCode> {
     let trust = Trust::from_school_dir(opt.school, opt.director_key, None)?;
-    if !trust.keys.contains_key(&Role::Directeur) {
+    if !trust.keys.contains_key(&SignerRole::Directeur) {
         bail!("la clé publique du directeur est inconnue\n  conseil : indiquez --ecole DOSSIER (clé dans « confiance » de ecole.yaml) ou --directeur CLÉ.pub");
     }
     let theme = match opt.school {

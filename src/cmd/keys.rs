@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Result};
 
 use crate::manifest::keys;
-use crate::manifest::Role;
+use crate::manifest::SignerRole;
 
 /// Writes the pair and says what to do with the public key.
 pub fn run(role: &str, dir: &Path, no_password: bool) -> Result<ExitCode> {
-    let role = Role::parse(role).ok_or_else(|| {
+    let role = SignerRole::parse(role).ok_or_else(|| {
         anyhow!("rôle inconnu « {role} »\n  conseil : --role directeur, --role ien ou --role enseignant")
     })?;
     let generated = keys::generate(role, dir, no_password)?;
@@ -19,7 +19,7 @@ pub fn run(role: &str, dir: &Path, no_password: bool) -> Result<ExitCode> {
         generated.secret.display()
     );
     println!("Clé publique : {}", generated.public.display());
-    if role == Role::Enseignant {
+    if role == SignerRole::Enseignant {
         println!(
             "Donnez la clé publique au directeur ou à la directrice, qui la déclare dans ecole.yaml pour votre classe :\n\nconfiance:\n  enseignants:\n    CLASSE: {}\n",
             generated.public_base64

@@ -137,6 +137,21 @@ fn print_diagnostics(root: &std::path::Path, diagnostics: &[Diagnostic]) {
     }
 }
 
+/// A school that cannot be built: every problem printed, errors first,
+/// then « `what` impossible : 2 erreurs. »; the exit code is 1.
+fn invalid_school(
+    root: &std::path::Path,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    what: &str,
+) -> ExitCode {
+    let mut all = errors;
+    all.extend(warnings);
+    print_diagnostics(root, &all);
+    eprintln!("\n{what} impossible : {}.", count_words(&all));
+    ExitCode::from(1)
+}
+
 /// « 3 erreurs et 1 avertissement ».
 fn count_words(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics

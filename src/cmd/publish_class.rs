@@ -46,11 +46,7 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
     match site::build(dir, &build) {
         Ok(_) => {}
         Err(BuildError::Invalid { errors, warnings }) => {
-            let mut all = errors;
-            all.extend(warnings);
-            super::print_diagnostics(dir, &all);
-            eprintln!("\nPublication impossible : {}.", super::count_words(&all));
-            return Ok(ExitCode::from(1));
+            return Ok(super::invalid_school(dir, errors, warnings, "Publication"));
         }
         Err(BuildError::Other(e)) => return Err(e),
     }
@@ -59,7 +55,7 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
     let out = dir.join(".preau/publication-classe");
     daily::stage(&build, &out)?;
     let mut st = state::State::load(dir)?;
-    let version = st.derniere_soumise.max(previous.manifest.version) + 1;
+    let version = st.last_submitted.max(previous.manifest.version) + 1;
     let signed = daily::sign_class_version(daily::ClassRequest {
         dir,
         out: &out,
@@ -70,7 +66,7 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
         next_version: version,
         today: crate::dates::today(),
     })?;
-    st.derniere_soumise = version;
+    st.last_submitted = version;
     st.save(dir)?;
     println!(
         "Version {version} signée par {} pour l'espace de la classe « {} » ; l'approbation de l'IEN de la version {} reste valable pour le reste du site.",
@@ -98,7 +94,7 @@ fn previous_dir(dir: &Path, from: Option<&Path>, to: Option<&Path>) -> PathBuf {
     let folder = to.map(Path::to_path_buf).or_else(|| {
         let file = daily::school_file(dir)?;
         let target = file.publication?;
-        let chemin = target.chemin.filter(|_| target.kind == "dossier")?;
+        let chemin = target.path.filter(|_| target.kind == "dossier")?;
         Some(dir.join(chemin))
     });
     if let Some(f) = folder {

@@ -22,7 +22,7 @@ pub fn run(
         Some(dir) => State::load(dir)?,
         None => State::default(),
     };
-    let known = state.approuvee.as_ref().map(|a| a.version);
+    let known = state.approved.as_ref().map(|a| a.version);
     let min = match (min_version, known) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
@@ -59,20 +59,20 @@ pub fn run(
             println!(
                 "Site vérifié : version {} de « {} », {} fichiers conformes au manifeste, signé par {}{carried}, valable jusqu'au {}.",
                 v.manifest.version,
-                v.manifest.ecole,
-                v.manifest.fichiers.len(),
+                v.manifest.school,
+                v.manifest.files.len(),
                 signers.join(" et "),
-                crate::dates::Date::parse(&v.manifest.expire_le).map(|d| d.long_fr()).unwrap_or(v.manifest.expire_le.clone())
+                crate::dates::Date::parse(&v.manifest.expires_on).map(|d| d.long_fr()).unwrap_or(v.manifest.expires_on.clone())
             );
             if let Some(dir) = school {
                 crate::manifest::daily::remember_published(dir, site)?;
                 if known.is_none_or(|k| v.manifest.version >= k)
-                    && v.comments.contains_key(&crate::manifest::Role::Ien)
+                    && v.comments.contains_key(&crate::manifest::SignerRole::Ien)
                 {
                     let mut state = state;
-                    state.approuvee = Some(Approved {
+                    state.approved = Some(Approved {
                         version: v.manifest.version,
-                        manifeste_sha256: v.manifest_sha256,
+                        manifest_sha256: v.manifest_sha256,
                     });
                     state.save(dir)?;
                 }

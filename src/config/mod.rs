@@ -1,10 +1,13 @@
 //! The school's configuration: `ecole.yaml` and each `classes/<id>/classe.yaml`.
 
 mod audience;
+mod checks;
 mod photos;
 pub mod signing;
 
 pub use audience::Audience;
+pub use checks::is_valid_id;
+use checks::{check_photo_settings, check_school_fields, class_line, load_class, parse_base_url};
 pub use photos::PhotoSettings;
 
 use std::path::Path;
@@ -19,21 +22,24 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 #[serde(deny_unknown_fields)]
 pub struct SchoolFile {
     /// « École élémentaire Jean Jaurès ».
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// Unité administrative immatriculée, e.g. `0751234A`.
     pub uai: String,
     /// Street address.
-    pub adresse: String,
+    #[serde(rename = "adresse")]
+    pub address: String,
     /// Postal code, as text (leading zeros).
-    pub code_postal: String,
+    #[serde(rename = "code_postal")]
+    pub postal_code: String,
     /// Town.
     pub commune: String,
     /// Phone number, optional.
-    #[serde(default)]
-    pub telephone: Option<String>,
+    #[serde(default, rename = "telephone")]
+    pub phone: Option<String>,
     /// School e-mail, optional.
-    #[serde(default)]
-    pub courriel: Option<String>,
+    #[serde(default, rename = "courriel")]
+    pub email: Option<String>,
     /// Académie.
     pub academie: String,
     /// Circonscription of the IEN.
@@ -43,31 +49,33 @@ pub struct SchoolFile {
     /// Name of the directeur·rice.
     pub directeur: String,
     /// Who is directeur de publication: `directeur` (default) or `ien`.
-    #[serde(default)]
-    pub directeur_publication: PublicationDirector,
+    #[serde(default, rename = "directeur_publication")]
+    pub publication_director: PublicationDirector,
     /// Base URL of the site, possibly with a sub-path.
     pub url: String,
     /// School year, `2026-2027`.
-    pub annee_scolaire: String,
+    #[serde(rename = "annee_scolaire")]
+    pub school_year: String,
     /// Host of the site (LCEN).
-    pub hebergeur: Host,
+    #[serde(rename = "hebergeur")]
+    pub host: Host,
     /// Accessibility statement.
-    #[serde(default)]
-    pub accessibilite: Accessibility,
+    #[serde(default, rename = "accessibilite")]
+    pub accessibility: Accessibility,
     /// Data protection officer of the académie.
     #[serde(default)]
     pub dpo: Option<Dpo>,
     /// Default audience of school-level content.
-    #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(default, rename = "acces")]
+    pub audience: Option<String>,
     /// Posts per list page.
-    #[serde(default = "default_per_page")]
-    pub par_page: usize,
+    #[serde(default = "default_per_page", rename = "par_page")]
+    pub per_page: usize,
     /// Class ids in display order.
     pub classes: Vec<String>,
     /// Who signs the site, with which public keys.
-    #[serde(default)]
-    pub confiance: Option<TrustFile>,
+    #[serde(default, rename = "confiance")]
+    pub trust: Option<TrustFile>,
     /// How photos are processed.
     #[serde(default)]
     pub photos: PhotoSettings,
@@ -84,38 +92,38 @@ pub struct PublishTarget {
     #[serde(rename = "type")]
     pub kind: String,
     /// For `dossier`: the folder the web server serves.
-    #[serde(default)]
-    pub chemin: Option<String>,
+    #[serde(default, rename = "chemin")]
+    pub path: Option<String>,
     /// For `ftp` and `sftp`: the server's name or address.
-    #[serde(default)]
-    pub hote: Option<String>,
+    #[serde(default, rename = "hote")]
+    pub host: Option<String>,
     /// For `ftp` and `sftp`: the port (21, 22).
     #[serde(default)]
     pub port: Option<u16>,
     /// For `ftp` and `sftp`: the site's folder on the server (`/`).
-    #[serde(default)]
-    pub dossier: Option<String>,
+    #[serde(default, rename = "dossier")]
+    pub folder: Option<String>,
     /// For `ftp`: `tls` (default, FTPS with AUTH TLS) or `aucun` (plain FTP, only if the host offers nothing else).
-    #[serde(default)]
-    pub chiffrement: Option<String>,
+    #[serde(default, rename = "chiffrement")]
+    pub encryption: Option<String>,
     /// For `ftp`: a certificate authority to trust (PEM), for a host with its own certificate.
-    #[serde(default)]
-    pub certificat_ca: Option<String>,
+    #[serde(default, rename = "certificat_ca")]
+    pub ca_certificate: Option<String>,
     /// For `sftp`: the server's key fingerprint (`SHA256:…`).
-    #[serde(default)]
-    pub empreinte: Option<String>,
+    #[serde(default, rename = "empreinte")]
+    pub fingerprint: Option<String>,
     /// For `s3`: the endpoint URL (`https://s3.fr-par.scw.cloud`).
-    #[serde(default)]
-    pub adresse: Option<String>,
+    #[serde(default, rename = "adresse")]
+    pub endpoint: Option<String>,
     /// For `s3`: the region (`fr-par`).
     #[serde(default)]
     pub region: Option<String>,
     /// For `s3`: the bucket.
-    #[serde(default)]
-    pub compartiment: Option<String>,
+    #[serde(default, rename = "compartiment")]
+    pub bucket: Option<String>,
     /// For `s3`: the key prefix of the site in the bucket.
-    #[serde(default)]
-    pub prefixe: Option<String>,
+    #[serde(default, rename = "prefixe")]
+    pub prefix: Option<String>,
 }
 
 /// `confiance:` in `ecole.yaml`: the public keys of the directeur and the
@@ -130,18 +138,18 @@ pub struct TrustFile {
     #[serde(default)]
     pub ien: Option<String>,
     /// Roles that must sign (default: directeur and ien).
-    #[serde(default)]
-    pub signataires: Option<Vec<String>>,
+    #[serde(default, rename = "signataires")]
+    pub signers: Option<Vec<String>>,
     /// Last day an approval is valid (default: 31 August, end of the school year).
     #[serde(default)]
     pub expiration: Option<Date>,
     /// Teachers' public keys, by class id, declared by the directeur: a
     /// teacher signs their class area alone when `portees.classes` allows it.
-    #[serde(default)]
-    pub enseignants: std::collections::BTreeMap<String, String>,
+    #[serde(default, rename = "enseignants")]
+    pub teachers: std::collections::BTreeMap<String, String>,
     /// Who signs each kind of area (see [`ScopesFile`]).
-    #[serde(default)]
-    pub portees: ScopesFile,
+    #[serde(default, rename = "portees")]
+    pub scopes: ScopesFile,
 }
 
 /// `confiance.portees`: who signs the changes of each kind of sealed area.
@@ -156,19 +164,19 @@ pub struct ScopesFile {
     #[serde(default = "default_classes_scope")]
     pub classes: String,
     /// The area of every class's families (default `directeur`).
-    #[serde(default = "default_directeur_scope")]
-    pub familles: String,
+    #[serde(default = "default_directeur_scope", rename = "familles")]
+    pub families: String,
     /// The staff's area (default `directeur`).
-    #[serde(default = "default_directeur_scope")]
-    pub equipe: String,
+    #[serde(default = "default_directeur_scope", rename = "equipe")]
+    pub staff: String,
 }
 
 impl Default for ScopesFile {
     fn default() -> ScopesFile {
         ScopesFile {
             classes: default_classes_scope(),
-            familles: default_directeur_scope(),
-            equipe: default_directeur_scope(),
+            families: default_directeur_scope(),
+            staff: default_directeur_scope(),
         }
     }
 }
@@ -201,11 +209,14 @@ pub enum PublicationDirector {
 #[serde(deny_unknown_fields)]
 pub struct Host {
     /// Name of the host.
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// Postal address of the host.
-    pub adresse: String,
+    #[serde(rename = "adresse")]
+    pub address: String,
     /// Phone number of the host.
-    pub telephone: String,
+    #[serde(rename = "telephone")]
+    pub phone: String,
 }
 
 /// The accessibility statement's status (RGAA).
@@ -213,8 +224,8 @@ pub struct Host {
 #[serde(deny_unknown_fields)]
 pub struct Accessibility {
     /// `non conforme`, `partiellement conforme` or `totalement conforme`.
-    #[serde(default = "default_status")]
-    pub statut: AccessibilityStatus,
+    #[serde(default = "default_status", rename = "statut")]
+    pub status: AccessibilityStatus,
     /// Date of the statement.
     #[serde(default)]
     pub date: Option<Date>,
@@ -226,7 +237,7 @@ pub struct Accessibility {
 impl Default for Accessibility {
     fn default() -> Self {
         Accessibility {
-            statut: default_status(),
+            status: default_status(),
             date: None,
             contact: None,
         }
@@ -234,7 +245,7 @@ impl Default for Accessibility {
 }
 
 fn default_status() -> AccessibilityStatus {
-    AccessibilityStatus::NonConforme
+    AccessibilityStatus::NonCompliant
 }
 
 /// The three statuses the law allows.
@@ -242,13 +253,13 @@ fn default_status() -> AccessibilityStatus {
 pub enum AccessibilityStatus {
     /// « non conforme »
     #[serde(rename = "non conforme")]
-    NonConforme,
+    NonCompliant,
     /// « partiellement conforme »
     #[serde(rename = "partiellement conforme")]
-    PartiellementConforme,
+    PartiallyCompliant,
     /// « totalement conforme »
     #[serde(rename = "totalement conforme")]
-    TotalementConforme,
+    FullyCompliant,
 }
 
 /// The académie's data protection officer.
@@ -256,9 +267,11 @@ pub enum AccessibilityStatus {
 #[serde(deny_unknown_fields)]
 pub struct Dpo {
     /// Name or title.
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// E-mail address.
-    pub courriel: String,
+    #[serde(rename = "courriel")]
+    pub email: String,
 }
 
 /// `classes/<id>/classe.yaml`.
@@ -266,14 +279,17 @@ pub struct Dpo {
 #[serde(deny_unknown_fields)]
 pub struct ClassFile {
     /// « CM1 de Mme Martin ».
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// « CM1 », « CE2-CM1 »…
-    pub niveau: String,
+    #[serde(rename = "niveau")]
+    pub level: String,
     /// Teachers' names.
-    pub enseignants: Vec<String>,
+    #[serde(rename = "enseignants")]
+    pub teachers: Vec<String>,
     /// Default audience of this class's content (default: the class).
-    #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(default, rename = "acces")]
+    pub audience: Option<String>,
 }
 
 /// A class, ready to use.
@@ -282,13 +298,17 @@ pub struct Class {
     /// Folder name and URL segment: `cm1`.
     pub id: String,
     /// Display name.
-    pub nom: String,
+    #[serde(rename = "nom")]
+    pub name: String,
     /// Level.
-    pub niveau: String,
+    #[serde(rename = "niveau")]
+    pub level: String,
     /// Teachers.
-    pub enseignants: Vec<String>,
+    #[serde(rename = "enseignants")]
+    pub teachers: Vec<String>,
     /// Default audience of the class's content.
-    pub acces: Audience,
+    #[serde(rename = "acces")]
+    pub audience: Audience,
 }
 
 /// The whole configuration, validated.
@@ -401,7 +421,7 @@ impl School {
                 diags.push(d);
             }
         }
-        let default_audience = match &file.acces {
+        let default_audience = match &file.audience {
             None => Audience::Public,
             Some(raw) => match Audience::parse(raw, None, &file.classes) {
                 Ok(a) => a,
@@ -447,183 +467,5 @@ impl School {
             self.base_url = base_url;
             self.base_path = base_path;
         }
-    }
-}
-
-fn class_line(text: &str, id: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start_matches([' ', '-']).trim();
-            l == id
-                || l.contains(&format!("[{id}"))
-                || l.contains(&format!(" {id},"))
-                || l.contains(&format!(" {id}]"))
-                || l.contains(&format!(",{id}"))
-        })
-        .map(|i| i + 1)
-        .or_else(|| crate::yaml::key_line(text, "classes", 1))
-        .unwrap_or(1)
-}
-
-/// A class id: lower-case ASCII letters, digits and dashes.
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-}
-
-fn load_class(root: &Path, id: &str, known: &[String], diags: &Diagnostics) -> Option<Class> {
-    let rel = Path::new("classes").join(id).join("classe.yaml");
-    let text = std::fs::read_to_string(root.join(&rel)).ok()?;
-    let file: ClassFile = match crate::yaml::parse(&text, &rel, 1) {
-        Ok(f) => f,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
-    let acces = match &file.acces {
-        None => Audience::Class(id.to_string()),
-        Some(raw) => match Audience::parse(raw, Some(id), known) {
-            Ok(a) => a,
-            Err((msg, hint)) => {
-                let line = crate::yaml::key_line(&text, "acces", 1).unwrap_or(1);
-                diags.push(Diagnostic::error(&rel, msg).hint(hint).at_line(line));
-                Audience::Class(id.to_string())
-            }
-        },
-    };
-    Some(Class {
-        id: id.to_string(),
-        nom: file.nom,
-        niveau: file.niveau,
-        enseignants: file.enseignants,
-        acces,
-    })
-}
-
-/// Splits `https://host/sub/` into (base URL with trailing slash, base path).
-fn parse_base_url(url: &str) -> Result<(String, String), (String, String)> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| {
-            (
-                format!("adresse du site invalide « {url} »"),
-                "écrivez l'adresse complète, par exemple « https://ecoles.ville.fr/jean-jaures/ »."
-                    .to_string(),
-            )
-        })?;
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if host.is_empty() || host.contains(' ') || url.contains(['?', '#']) {
-        return Err((
-            format!("adresse du site invalide « {url} »"),
-            "écrivez l'adresse complète, sans espace ni « ? », par exemple « https://ecoles.ville.fr/jean-jaures/ ».".into(),
-        ));
-    }
-    let path = path.trim_matches('/');
-    let base_path = if path.is_empty() {
-        "/".to_string()
-    } else {
-        format!("/{path}/")
-    };
-    let scheme = if url.starts_with("https://") {
-        "https"
-    } else {
-        "http"
-    };
-    Ok((format!("{scheme}://{host}{base_path}"), base_path))
-}
-
-fn check_school_fields(file: &SchoolFile, text: &str, today: Date, diags: &Diagnostics) {
-    let rel = Path::new("ecole.yaml");
-    let line = |key: &str| crate::yaml::key_line(text, key, 1).unwrap_or(1);
-    signing::check(file, text, diags);
-    let year_ok = file
-        .annee_scolaire
-        .split_once('-')
-        .and_then(|(a, b)| Some((a.parse::<i32>().ok()?, b.parse::<i32>().ok()?)))
-        .is_some_and(|(a, b)| b == a + 1);
-    if !year_ok {
-        diags.push(
-            Diagnostic::error(
-                rel,
-                format!("année scolaire invalide « {} »", file.annee_scolaire),
-            )
-            .hint("écrivez-la sous la forme « 2026-2027 ».")
-            .at_line(line("annee_scolaire")),
-        );
-    } else if file.annee_scolaire < today.school_year() {
-        diags.push(
-            Diagnostic::warning(rel, format!("l'année scolaire « {} » est passée : les mentions légales sont peut-être périmées", file.annee_scolaire))
-                .hint("à chaque rentrée, lancez « preau annee --date AAAA-MM-JJ --essai » (archives, classes, codes, « annee_scolaire »), puis vérifiez le directeur, l'IEN et l'hébergeur.")
-                .at_line(line("annee_scolaire")),
-        );
-    }
-    for (key, value) in [
-        ("nom", &file.nom),
-        ("adresse", &file.adresse),
-        ("commune", &file.commune),
-        ("ien", &file.ien),
-        ("directeur", &file.directeur),
-        ("circonscription", &file.circonscription),
-    ] {
-        if value.trim().is_empty() {
-            diags.push(
-                Diagnostic::error(rel, format!("« {key} » est vide"))
-                    .hint("les mentions légales en ont besoin : remplissez-le.")
-                    .at_line(line(key)),
-            );
-        }
-    }
-    if file.par_page == 0 {
-        diags.push(
-            Diagnostic::error(rel, "« par_page » doit être au moins 1").at_line(line("par_page")),
-        );
-    }
-    if file.accessibilite.date.is_none() {
-        diags.push(
-            Diagnostic::warning(
-                rel,
-                "la date de la déclaration d'accessibilité n'est pas renseignée",
-            )
-            .hint("ajoutez « date: AAAA-MM-JJ » sous « accessibilite ».")
-            .at_line(crate::yaml::key_line(text, "accessibilite", 1).unwrap_or(1)),
-        );
-    }
-}
-
-/// `photos.qualite` is a JPEG quality: 1 to 100 (a `u8` would take 255).
-fn check_photo_settings(file: &SchoolFile, text: &str, diags: &Diagnostics) {
-    let quality = file.photos.qualite;
-    if !(1..=100).contains(&quality) {
-        let line = crate::yaml::key_line(text, "qualite", 1)
-            .or_else(|| crate::yaml::key_line(text, "photos", 1))
-            .unwrap_or(1);
-        diags.push(
-            Diagnostic::error(
-                Path::new("ecole.yaml"),
-                format!("la qualité des photos « {quality} » est hors des limites (de 1 à 100)"),
-            )
-            .hint("85 convient à presque toutes les photos ; retirez la ligne pour garder cette valeur.")
-            .at_line(line),
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base_url_with_sub_path() {
-        let (url, path) = parse_base_url("https://ecoles.ville.fr/jean-jaures").unwrap();
-        assert_eq!(url, "https://ecoles.ville.fr/jean-jaures/");
-        assert_eq!(path, "/jean-jaures/");
-        let (_, path) = parse_base_url("https://ecole.fr").unwrap();
-        assert_eq!(path, "/");
-        assert!(parse_base_url("ecole.fr").is_err());
     }
 }

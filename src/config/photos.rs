@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct PhotoSettings {
     /// JPEG quality, 1 to 100.
-    #[serde(default = "default_quality")]
-    pub qualite: u8,
+    #[serde(default = "default_quality", rename = "qualite")]
+    pub quality: u8,
 }
 
 /// 85 on mozjpeg's scale gives the luma quality of 80 with the standard
@@ -21,7 +21,7 @@ fn default_quality() -> u8 {
 impl Default for PhotoSettings {
     fn default() -> Self {
         PhotoSettings {
-            qualite: default_quality(),
+            quality: default_quality(),
         }
     }
 }

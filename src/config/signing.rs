@@ -47,7 +47,7 @@ pub(super) fn check(file: &SchoolFile, text: &str, diags: &Diagnostics) {
                 .at_line(line("uai")),
         );
     }
-    for (key, value) in [("nom", &file.nom), ("directeur", &file.directeur)] {
+    for (key, value) in [("nom", &file.name), ("directeur", &file.directeur)] {
         if value.trim().is_empty() {
             continue; // reported as empty with the other legal fields
         }
@@ -61,9 +61,9 @@ pub(super) fn check(file: &SchoolFile, text: &str, diags: &Diagnostics) {
     }
     check_scopes(file, text, diags);
     if let Some(problem) = file
-        .confiance
+        .trust
         .as_ref()
-        .and_then(|c| signers_problem(c.signataires.as_deref()))
+        .and_then(|c| signers_problem(c.signers.as_deref()))
     {
         diags.push(
             Diagnostic::error(rel, problem)
@@ -80,7 +80,7 @@ pub(super) fn check(file: &SchoolFile, text: &str, diags: &Diagnostics) {
 /// Checks `confiance.portees` and `confiance.enseignants`: known values,
 /// known classes, readable keys.
 fn check_scopes(file: &SchoolFile, text: &str, diags: &Diagnostics) {
-    let Some(c) = file.confiance.as_ref() else {
+    let Some(c) = file.trust.as_ref() else {
         return;
     };
     let rel = Path::new("ecole.yaml");
@@ -90,9 +90,9 @@ fn check_scopes(file: &SchoolFile, text: &str, diags: &Diagnostics) {
             .unwrap_or(1)
     };
     for (key, value, classes) in [
-        ("classes", &c.portees.classes, true),
-        ("familles", &c.portees.familles, false),
-        ("equipe", &c.portees.equipe, false),
+        ("classes", &c.scopes.classes, true),
+        ("familles", &c.scopes.families, false),
+        ("equipe", &c.scopes.staff, false),
     ] {
         let ok = match Requirement::parse(value) {
             Some(Requirement::Enseignant) => classes,
@@ -107,7 +107,7 @@ fn check_scopes(file: &SchoolFile, text: &str, diags: &Diagnostics) {
             );
         }
     }
-    for (class, key) in &c.enseignants {
+    for (class, key) in &c.teachers {
         if !file.classes.iter().any(|k| k == class) {
             diags.push(
                 Diagnostic::error(

@@ -74,20 +74,24 @@ fn place(parts: &[&str]) -> Option<Place> {
 /// no longer known is ignored rather than refused.
 #[derive(Debug, Default, Deserialize)]
 struct ArchivedMeta {
-    #[serde(default)]
-    titre: Option<String>,
+    #[serde(default, rename = "titre")]
+    title: Option<String>,
     #[serde(default)]
     date: Option<Date>,
-    #[serde(default)]
-    resume: Option<String>,
-    #[serde(default)]
-    auteur: Option<String>,
-    #[serde(default)]
-    a_faire: Vec<Homework>,
-    #[serde(default)]
-    galerie: Vec<GalleryItem>,
-    #[serde(default, deserialize_with = "crate::yaml::boolean")]
-    brouillon: bool,
+    #[serde(default, rename = "resume")]
+    summary: Option<String>,
+    #[serde(default, rename = "auteur")]
+    author: Option<String>,
+    #[serde(default, rename = "a_faire")]
+    homework: Vec<Homework>,
+    #[serde(default, rename = "galerie")]
+    gallery: Vec<GalleryItem>,
+    #[serde(
+        default,
+        rename = "brouillon",
+        deserialize_with = "crate::yaml::boolean"
+    )]
+    draft: bool,
 }
 
 /// Reads one archived file into a staff page; `None` for drafts.
@@ -122,7 +126,7 @@ pub fn parse(root: &Path, source: &Source, diags: &Diagnostics) -> Option<Page> 
         }
         Err(_) => (ArchivedMeta::default(), text.clone(), 1),
     };
-    if meta.brouillon {
+    if meta.draft {
         return None;
     }
     let stem = if rel.file_name().is_some_and(|n| n == "index.md") {
@@ -135,12 +139,12 @@ pub fn parse(root: &Path, source: &Source, diags: &Diagnostics) -> Option<Page> 
     let label = format!("{}, {}", place.class.to_uppercase(), place.year);
     let (rest, title, date, body) = match place.what {
         What::Post => {
-            let title = meta.titre.clone().unwrap_or_else(|| stem.clone());
+            let title = meta.title.clone().unwrap_or_else(|| stem.clone());
             let mut body = body;
-            for photo in &meta.galerie {
+            for photo in &meta.gallery {
                 body.push_str(&format!(
                     "\n\n![{}](<{}>)",
-                    photo.texte.replace(['[', ']'], " "),
+                    photo.alt.replace(['[', ']'], " "),
                     photo.photo
                 ));
             }
@@ -158,14 +162,14 @@ pub fn parse(root: &Path, source: &Source, diags: &Diagnostics) -> Option<Page> 
                 None => format!("Cahier de textes : {stem} ({label})"),
             };
             let mut text = String::new();
-            if !meta.a_faire.is_empty() {
+            if !meta.homework.is_empty() {
                 text.push_str("**À faire :**\n\n");
-                for hw in &meta.a_faire {
+                for hw in &meta.homework {
                     text.push_str(&format!(
                         "- pour le {} ({}) : {}\n",
-                        hw.pour.long_fr(),
-                        hw.matiere.trim(),
-                        hw.travail.trim()
+                        hw.due.long_fr(),
+                        hw.subject.trim(),
+                        hw.work.trim()
                     ));
                 }
                 text.push('\n');
@@ -174,7 +178,7 @@ pub fn parse(root: &Path, source: &Source, diags: &Diagnostics) -> Option<Page> 
             (format!("cahier/{}/", slugify(&stem)), title, day, text)
         }
         What::Resources => {
-            let title = meta.titre.clone().unwrap_or_else(|| "Ressources".into());
+            let title = meta.title.clone().unwrap_or_else(|| "Ressources".into());
             (
                 "ressources/".to_string(),
                 format!("{} ({label})", title.trim()),
@@ -191,12 +195,12 @@ pub fn parse(root: &Path, source: &Source, diags: &Diagnostics) -> Option<Page> 
         title: crate::markdown::typography(&title),
         date,
         summary: meta
-            .resume
+            .summary
             .map(|r| crate::markdown::typography(r.trim()))
             .unwrap_or_default(),
         audience: Audience::Staff,
         class: None,
-        author: meta.auteur,
+        author: meta.author,
         order: None,
         content: String::new(),
         homework: Vec::new(),

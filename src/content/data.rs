@@ -51,14 +51,14 @@ pub fn events_of(
     };
     for (index, m) in metas.into_iter().enumerate() {
         let line = item_line(text, index);
-        if let Some(end) = m.fin {
+        if let Some(end) = m.end {
             if end < m.date {
                 diags.push(
                     Diagnostic::error(
                         rel,
                         format!(
                             "l'événement « {} » finit ({end}) avant de commencer ({})",
-                            m.titre, m.date
+                            m.title, m.date
                         ),
                     )
                     .hint("« fin » est le dernier jour, à partir de « date ».")
@@ -66,32 +66,32 @@ pub fn events_of(
                 );
             }
         }
-        if m.heure_fin.is_some() && m.heure.is_none() {
+        if m.end_time.is_some() && m.time.is_none() {
             diags.push(
                 Diagnostic::error(
                     rel,
                     format!(
                         "l'événement « {} » a une « heure_fin » sans « heure »",
-                        m.titre
+                        m.title
                     ),
                 )
                 .at_line(line),
             );
         }
-        let audience = resolve_audience(m.acces.as_deref(), class, school, "", line, rel, diags);
+        let audience = resolve_audience(m.audience.as_deref(), class, school, "", line, rel, diags);
         let uid = format!(
             "{}-{}-{}@preau",
             class.unwrap_or("ecole"),
             m.date,
-            crate::slug::slugify(&m.titre)
+            crate::slug::slugify(&m.title)
         );
         events.push(Event {
-            title: crate::markdown::typography(m.titre.trim()),
+            title: crate::markdown::typography(m.title.trim()),
             date: m.date,
-            end: m.fin.filter(|f| *f != m.date),
-            time: m.heure,
-            end_time: m.heure_fin,
-            place: m.lieu,
+            end: m.end.filter(|f| *f != m.date),
+            time: m.time,
+            end_time: m.end_time,
+            place: m.place,
             description: m.description.map(|d| crate::markdown::typography(d.trim())),
             audience,
             class: class.map(str::to_string),
@@ -136,11 +136,7 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
         {
             let name = entry.file_name().to_string_lossy();
             let rel = entry.path().strip_prefix(&dir).expect("under dir");
-            let rel = rel
-                .iter()
-                .map(|p| p.to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = crate::slug::slashed(rel);
             if entry.path_is_symlink() {
                 links.insert(rel);
             } else if entry.file_type().is_file() && !name.starts_with('.') {
@@ -168,11 +164,7 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
     let mut documents = Vec::new();
     let mut seen = BTreeSet::new();
     for (m, line) in described {
-        let name = m
-            .fichier
-            .trim()
-            .trim_start_matches("documents/")
-            .to_string();
+        let name = m.file.trim().trim_start_matches("documents/").to_string();
         if links.contains(&name) {
             diags.push(
                 Diagnostic::error(&rel, format!("« documents/{name} » est un lien symbolique : Préau ne lit rien à travers un lien"))
@@ -208,8 +200,8 @@ pub fn load_documents(root: &Path, school: &School, diags: &Diagnostics) -> Vec<
             continue;
         }
         seen.insert(name.clone());
-        let audience = resolve_audience(m.acces.as_deref(), None, school, "", line, &rel, diags);
-        documents.push(document(root, &name, m.titre, m.description, audience));
+        let audience = resolve_audience(m.audience.as_deref(), None, school, "", line, &rel, diags);
+        documents.push(document(root, &name, m.title, m.description, audience));
     }
     for name in files.difference(&seen) {
         if refused.contains(name) {

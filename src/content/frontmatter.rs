@@ -57,19 +57,28 @@ pub fn split(text: &str) -> Result<Split<'_>, String> {
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// Audience (`acces:`), resolved later.
-    #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(default, rename = "acces")]
+    pub audience: Option<String>,
     /// Position in the main menu.
-    #[serde(default)]
-    pub ordre: Option<i64>,
+    #[serde(default, rename = "ordre")]
+    pub order: Option<i64>,
     /// Kept out of the build when true.
-    #[serde(default, deserialize_with = "crate::yaml::boolean")]
-    pub brouillon: bool,
+    #[serde(
+        default,
+        rename = "brouillon",
+        deserialize_with = "crate::yaml::boolean"
+    )]
+    pub draft: bool,
     /// The image rights of the people in its photos were collected.
-    #[serde(default, deserialize_with = "crate::yaml::boolean")]
-    pub droit_image: bool,
+    #[serde(
+        default,
+        rename = "droit_image",
+        deserialize_with = "crate::yaml::boolean"
+    )]
+    pub image_rights: bool,
 }
 
 /// Front matter of a news post (school or class).
@@ -77,27 +86,36 @@ pub struct PageMeta {
 #[serde(deny_unknown_fields)]
 pub struct PostMeta {
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// Publication date.
     pub date: Date,
     /// Summary for lists.
-    #[serde(default)]
-    pub resume: Option<String>,
+    #[serde(default, rename = "resume")]
+    pub summary: Option<String>,
     /// Audience.
-    #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(default, rename = "acces")]
+    pub audience: Option<String>,
     /// Kept out of the build when true.
-    #[serde(default, deserialize_with = "crate::yaml::boolean")]
-    pub brouillon: bool,
+    #[serde(
+        default,
+        rename = "brouillon",
+        deserialize_with = "crate::yaml::boolean"
+    )]
+    pub draft: bool,
     /// Author's name.
-    #[serde(default)]
-    pub auteur: Option<String>,
+    #[serde(default, rename = "auteur")]
+    pub author: Option<String>,
     /// The image rights of the people in its photos were collected.
-    #[serde(default, deserialize_with = "crate::yaml::boolean")]
-    pub droit_image: bool,
+    #[serde(
+        default,
+        rename = "droit_image",
+        deserialize_with = "crate::yaml::boolean"
+    )]
+    pub image_rights: bool,
     /// Photos of the post folder shown as a gallery.
-    #[serde(default)]
-    pub galerie: Vec<GalleryItem>,
+    #[serde(default, rename = "galerie")]
+    pub gallery: Vec<GalleryItem>,
 }
 
 /// One photo of a gallery.
@@ -107,10 +125,11 @@ pub struct GalleryItem {
     /// File name, beside the post.
     pub photo: String,
     /// Text alternative: what the photo shows.
-    pub texte: String,
+    #[serde(rename = "texte")]
+    pub alt: String,
     /// Caption.
-    #[serde(default)]
-    pub legende: Option<String>,
+    #[serde(default, rename = "legende")]
+    pub caption: Option<String>,
 }
 
 /// Front matter of a cahier de textes day.
@@ -121,14 +140,18 @@ pub struct CahierMeta {
     #[serde(default)]
     pub date: Option<Date>,
     /// Homework given that day.
-    #[serde(default)]
-    pub a_faire: Vec<Homework>,
+    #[serde(default, rename = "a_faire")]
+    pub homework: Vec<Homework>,
     /// Audience.
-    #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(default, rename = "acces")]
+    pub audience: Option<String>,
     /// Kept out of the build when true.
-    #[serde(default, deserialize_with = "crate::yaml::boolean")]
-    pub brouillon: bool,
+    #[serde(
+        default,
+        rename = "brouillon",
+        deserialize_with = "crate::yaml::boolean"
+    )]
+    pub draft: bool,
 }
 
 /// One piece of homework.
@@ -136,11 +159,14 @@ pub struct CahierMeta {
 #[serde(deny_unknown_fields)]
 pub struct Homework {
     /// Due date.
-    pub pour: Date,
+    #[serde(rename = "pour")]
+    pub due: Date,
     /// Discipline.
-    pub matiere: String,
+    #[serde(rename = "matiere")]
+    pub subject: String,
     /// What to do.
-    pub travail: String,
+    #[serde(rename = "travail")]
+    pub work: String,
 }
 
 /// Front matter of a resource list.
@@ -148,17 +174,21 @@ pub struct Homework {
 #[serde(deny_unknown_fields)]
 pub struct ResourcesMeta {
     /// Title (default « Ressources »).
-    #[serde(default)]
-    pub titre: Option<String>,
+    #[serde(default, rename = "titre")]
+    pub title: Option<String>,
     /// Kept for next year's class by `preau annee` when true.
-    #[serde(default, deserialize_with = "crate::yaml::boolean")]
-    pub garder: bool,
+    #[serde(default, rename = "garder", deserialize_with = "crate::yaml::boolean")]
+    pub keep: bool,
     /// Audience.
-    #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(default, rename = "acces")]
+    pub audience: Option<String>,
     /// Kept out of the build when true.
-    #[serde(default, deserialize_with = "crate::yaml::boolean")]
-    pub brouillon: bool,
+    #[serde(
+        default,
+        rename = "brouillon",
+        deserialize_with = "crate::yaml::boolean"
+    )]
+    pub draft: bool,
 }
 
 /// One event of an `agenda.yaml`.
@@ -166,27 +196,28 @@ pub struct ResourcesMeta {
 #[serde(deny_unknown_fields)]
 pub struct EventMeta {
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// First day.
     pub date: Date,
     /// Last day (inclusive).
-    #[serde(default)]
-    pub fin: Option<Date>,
+    #[serde(default, rename = "fin")]
+    pub end: Option<Date>,
     /// Start time.
-    #[serde(default)]
-    pub heure: Option<Time>,
+    #[serde(default, rename = "heure")]
+    pub time: Option<Time>,
     /// End time.
-    #[serde(default)]
-    pub heure_fin: Option<Time>,
+    #[serde(default, rename = "heure_fin")]
+    pub end_time: Option<Time>,
     /// Place.
-    #[serde(default)]
-    pub lieu: Option<String>,
+    #[serde(default, rename = "lieu")]
+    pub place: Option<String>,
     /// Details.
     #[serde(default)]
     pub description: Option<String>,
     /// Audience.
-    #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(default, rename = "acces")]
+    pub audience: Option<String>,
 }
 
 /// One entry of `documents.yaml`.
@@ -194,15 +225,17 @@ pub struct EventMeta {
 #[serde(deny_unknown_fields)]
 pub struct DocumentMeta {
     /// File name, relative to `documents/`.
-    pub fichier: String,
+    #[serde(rename = "fichier")]
+    pub file: String,
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// Description.
     #[serde(default)]
     pub description: Option<String>,
     /// Audience.
-    #[serde(default)]
-    pub acces: Option<String>,
+    #[serde(default, rename = "acces")]
+    pub audience: Option<String>,
 }
 
 #[cfg(test)]

@@ -48,7 +48,8 @@ pub enum Kind {
 #[derive(Debug, Clone, Serialize)]
 pub struct Session {
     /// The discipline, as written in the heading (empty for text before any heading).
-    pub matiere: String,
+    #[serde(rename = "matiere")]
+    pub subject: String,
     /// URL-safe discipline name.
     pub slug: String,
     /// Rendered HTML of the section, heading included.

@@ -92,7 +92,7 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
                 return None;
             }
             let m: PageMeta = parse_meta(split.yaml, rel, split.yaml_line, diags)?;
-            if m.brouillon {
+            if m.draft {
                 return None;
             }
             page.path = layout::school_page(&slug);
@@ -109,43 +109,43 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
                     .at_line(1),
                 );
             }
-            page.title = m.titre;
-            page.order = m.ordre;
-            page.image_rights = m.droit_image;
-            m.acces
+            page.title = m.title;
+            page.order = m.order;
+            page.image_rights = m.image_rights;
+            m.audience
         }
         Kind::News | Kind::Post => {
             if !meta(true) {
                 return None;
             }
             let m: PostMeta = parse_meta(split.yaml, rel, split.yaml_line, diags)?;
-            if m.brouillon {
+            if m.draft {
                 return None;
             }
             page.path = layout::post(class, &slug);
-            page.title = m.titre;
+            page.title = m.title;
             page.date = Some(m.date);
             page.summary = m
-                .resume
+                .summary
                 .map(|r| crate::markdown::typography(r.trim()))
                 .unwrap_or_default();
-            page.author = m.auteur;
-            page.image_rights = m.droit_image;
+            page.author = m.author;
+            page.image_rights = m.image_rights;
             page.gallery = m
-                .galerie
+                .gallery
                 .into_iter()
                 .map(|g| super::GalleryPhoto {
                     file: g.photo,
                     src: String::new(),
-                    alt: crate::markdown::typography(g.texte.trim()),
-                    caption: g.legende.map(|l| crate::markdown::typography(l.trim())),
+                    alt: crate::markdown::typography(g.alt.trim()),
+                    caption: g.caption.map(|l| crate::markdown::typography(l.trim())),
                 })
                 .collect();
-            m.acces
+            m.audience
         }
         Kind::CahierDay => {
             let m: CahierMeta = parse_meta(split.yaml, rel, split.yaml_line, diags)?;
-            if m.brouillon {
+            if m.draft {
                 return None;
             }
             let stem = rel
@@ -176,16 +176,16 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
                     );
                 }
             }
-            for hw in &m.a_faire {
+            for hw in &m.homework {
                 let line = homework_line(split.yaml, hw, split.yaml_line);
-                if hw.pour < day {
+                if hw.due < day {
                     diags.push(
-                        Diagnostic::error(rel, format!("devoir « pour » le {} alors que la séance est du {}", hw.pour.long_fr(), day.long_fr()))
+                        Diagnostic::error(rel, format!("devoir « pour » le {} alors que la séance est du {}", hw.due.long_fr(), day.long_fr()))
                             .hint("un travail ne peut pas être dû avant le jour où il est donné : vérifiez la date « pour ».")
                             .at_line(line),
                     );
                 }
-                if hw.travail.trim().is_empty() || hw.matiere.trim().is_empty() {
+                if hw.work.trim().is_empty() || hw.subject.trim().is_empty() {
                     diags.push(
                         Diagnostic::error(rel, "devoir sans « travail » ou sans « matiere »")
                             .hint("chaque devoir a une date « pour », une « matiere » et un « travail ».")
@@ -199,24 +199,24 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
             page.title = format!("Cahier de textes du {}", day.long_fr());
             page.date = Some(day);
             page.homework = m
-                .a_faire
+                .homework
                 .into_iter()
                 .map(|mut h| {
-                    h.travail = crate::markdown::typography(h.travail.trim());
-                    h.matiere = h.matiere.trim().to_string();
+                    h.work = crate::markdown::typography(h.work.trim());
+                    h.subject = h.subject.trim().to_string();
                     h
                 })
                 .collect();
-            m.acces
+            m.audience
         }
         Kind::Resources => {
             let m: ResourcesMeta = parse_meta(split.yaml, rel, split.yaml_line, diags)?;
-            if m.brouillon {
+            if m.draft {
                 return None;
             }
             page.path = layout::resources(class.unwrap_or_default());
-            page.title = m.titre.unwrap_or_else(|| "Ressources".to_string());
-            m.acces
+            page.title = m.title.unwrap_or_else(|| "Ressources".to_string());
+            m.audience
         }
     };
     page.title = crate::markdown::typography(page.title.trim());
@@ -266,7 +266,7 @@ pub fn resolve_audience(
     diags: &Diagnostics,
 ) -> Audience {
     let fallback = || match class.and_then(|id| school.class(id)) {
-        Some(c) => c.acces.clone(),
+        Some(c) => c.audience.clone(),
         None => school.default_audience.clone(),
     };
     match acces {
@@ -298,7 +298,7 @@ fn page_slug(rel: &Path, kind: Kind) -> String {
 }
 
 fn homework_line(yaml: &str, hw: &super::Homework, first_line: usize) -> usize {
-    let needle = hw.pour.iso();
+    let needle = hw.due.iso();
     yaml.lines()
         .position(|l| l.contains("pour") && l.contains(&needle))
         .map(|i| first_line + i)

@@ -17,7 +17,8 @@ use crate::manifest::{sha256_hex, FileEntry};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recorded {
     /// Bytes.
-    pub taille: u64,
+    #[serde(rename = "taille")]
+    pub size: u64,
     /// SHA-256, hex.
     pub sha256: String,
     /// MD5, hex (what S3 gives as ETag).
@@ -32,7 +33,7 @@ impl Recorded {
     /// A manifest entry, with nothing more known.
     pub fn of(entry: &FileEntry) -> Recorded {
         Recorded {
-            taille: entry.taille,
+            size: entry.size,
             sha256: entry.sha256.clone(),
             md5: None,
             date: None,
@@ -44,22 +45,22 @@ impl Recorded {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Journal {
     /// The target, as messages name it.
-    #[serde(default)]
-    pub cible: String,
+    #[serde(default, rename = "cible")]
+    pub target: String,
     /// The version the last complete deploy put online.
     #[serde(default)]
     pub version: Option<u64>,
     /// What is online after the last complete deploy.
-    #[serde(default)]
-    pub en_ligne: BTreeMap<String, Recorded>,
+    #[serde(default, rename = "en_ligne")]
+    pub online: BTreeMap<String, Recorded>,
     /// Files a deploy started to send and did not finish (empty after a
     /// complete run).
-    #[serde(default)]
-    pub envoi_en_cours: Vec<String>,
+    #[serde(default, rename = "envoi_en_cours")]
+    pub sending: Vec<String>,
     /// Files a deploy must remove once its manifest is online (empty after
     /// a complete run).
-    #[serde(default)]
-    pub a_retirer: Vec<String>,
+    #[serde(default, rename = "a_retirer")]
+    pub to_remove: Vec<String>,
 }
 
 fn path(school: &Path, key: &str) -> PathBuf {
@@ -77,7 +78,7 @@ impl Journal {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .with_context(|| format!("« {} » est illisible", file.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Journal {
-                cible: key.to_string(),
+                target: key.to_string(),
                 ..Journal::default()
             }),
             Err(e) => Err(e).with_context(|| format!("lecture de « {} »", file.display())),
@@ -90,7 +91,7 @@ impl Journal {
         std::fs::create_dir_all(file.parent().expect("has a parent"))
             .with_context(|| format!("création de « {} »", file.display()))?;
         let mut record = self.clone();
-        record.cible = key.to_string();
+        record.target = key.to_string();
         // Written aside then renamed: a deploy killed here leaves the old
         // record or the new one, never half of one.
         let tmp = file.with_extension("json.tmp");

@@ -38,7 +38,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use crate::dates::Date;
 use crate::manifest::policy::{self, Trust};
 use crate::manifest::state::{Approved, State};
-use crate::manifest::{keys, sha256_hex, signature_path, FileEntry, Role, MANIFEST};
+use crate::manifest::{keys, sha256_hex, signature_path, FileEntry, SignerRole, MANIFEST};
 use journal::{Journal, Recorded};
 use online::{matches, read_online_manifest};
 pub use online::{read_back, Seen};
@@ -168,7 +168,7 @@ pub fn deploy(
         }
     };
     let local = &verified.manifest;
-    for path in local.fichiers.keys() {
+    for path in local.files.keys() {
         check_path(path).context("le manifeste du site nomme un chemin dangereux")?;
     }
     // The manifest and its signatures, read once: what is sent is what passed.
@@ -179,7 +179,7 @@ pub fn deploy(
         bail!("« {MANIFEST} » a changé pendant la publication : rien de lui n'a été envoyé\n  conseil : relancez la publication quand plus rien ne modifie le dossier du site");
     }
     last.push((MANIFEST.to_string(), manifest_bytes.clone()));
-    for role in Role::ALL {
+    for role in SignerRole::ALL {
         let path = signature_path(role);
         let Ok(bytes) = std::fs::read(opt.site.join(&path)) else {
             continue;
@@ -211,7 +211,7 @@ pub fn deploy(
         }
     }
     let mut state = State::load(opt.school)?;
-    let known = state.approuvee.as_ref().map(|a| a.version);
+    let known = state.approved.as_ref().map(|a| a.version);
     if let Some(known) = known.filter(|k| local.version < *k && !opt.allow_rollback) {
         bail!(
             "retour en arrière refusé : l'école a déjà approuvé la version {known} (dossier .preau), ce site est la version {} ; rien n'a été envoyé.\n  conseil : publiez la dernière version approuvée ; pour revenir volontairement en arrière, ajoutez --forcer-retour-arriere",
@@ -222,7 +222,7 @@ pub fn deploy(
     // 2. What is online, checked against the approved manifest.
     let key = target.key();
     let mut journal = Journal::load(opt.school, &key)?;
-    let wanted: Vec<String> = local.fichiers.keys().cloned().collect();
+    let wanted: Vec<String> = local.files.keys().cloned().collect();
     let seen = if opt.full_check {
         read_back(target, &wanted)?
     } else {
@@ -239,7 +239,7 @@ pub fn deploy(
         Some(m)
     };
     let mut changed = Vec::new();
-    for (path, entry) in &local.fichiers {
+    for (path, entry) in &local.files {
         let Some(found) = seen.get(path) else {
             changed.push(path.clone());
             continue;
@@ -247,21 +247,20 @@ pub fn deploy(
         // What should be online: the school's record, else the hint of the
         // online manifest (a web space that gives only sizes and times
         // cannot tell two files of one size apart by itself).
-        let expected = journal.en_ligne.get(path).cloned().or_else(|| {
+        let expected = journal.online.get(path).cloned().or_else(|| {
             online_manifest
                 .as_ref()
-                .and_then(|m| m.fichiers.get(path))
+                .and_then(|m| m.files.get(path))
                 .map(Recorded::of)
         });
         let same = matches(found, entry, expected.as_ref(), &mut || local_md5(path));
         // Altered: neither this version nor what should be online, and not
         // a file an interrupted run was sending.
-        if let Some(expected) = expected.filter(|_| !same && !journal.envoi_en_cours.contains(path))
-        {
+        if let Some(expected) = expected.filter(|_| !same && !journal.sending.contains(path)) {
             let entry = FileEntry {
-                taille: expected.taille,
+                size: expected.size,
                 sha256: expected.sha256.clone(),
-                portee: None,
+                scope: None,
             };
             let md5 = expected.md5.clone();
             if !matches(found, &entry, Some(&expected), &mut || md5.clone()) {
@@ -291,22 +290,22 @@ pub fn deploy(
     // Removals: what the previous version had, what an interrupted run
     // sent or had to remove, minus what this version keeps.
     let keep: BTreeSet<&str> = local
-        .fichiers
+        .files
         .keys()
         .map(String::as_str)
         .chain(last.iter().map(|(p, _)| p.as_str()))
         .collect();
     let mut remove: BTreeSet<String> = BTreeSet::new();
     if let Some(m) = &online_manifest {
-        remove.extend(m.fichiers.keys().cloned());
+        remove.extend(m.files.keys().cloned());
     }
-    remove.extend(journal.en_ligne.keys().cloned());
-    remove.extend(journal.a_retirer.iter().cloned());
-    remove.extend(journal.envoi_en_cours.iter().cloned());
+    remove.extend(journal.online.keys().cloned());
+    remove.extend(journal.to_remove.iter().cloned());
+    remove.extend(journal.sending.iter().cloned());
     // A role's signature this version does not carry (the IEN's, once a
     // teacher published a class alone; a teacher's, once the IEN approved
     // again) goes too: it signed a manifest that is no longer online.
-    let unsigned: Vec<String> = Role::ALL
+    let unsigned: Vec<String> = SignerRole::ALL
         .iter()
         .map(|r| signature_path(*r))
         .filter(|p| !keep.contains(p.as_str()))
@@ -319,7 +318,7 @@ pub fn deploy(
     plan.bytes = plan
         .upload
         .iter()
-        .filter_map(|p| local.fichiers.get(p).map(|e| e.taille))
+        .filter_map(|p| local.files.get(p).map(|e| e.size))
         .sum();
     if opt.dry_run {
         return Ok(plan);
@@ -327,21 +326,21 @@ pub fn deploy(
 
     // 3. The school records the version and what is about to happen first.
     if known.is_none_or(|k| local.version > k) {
-        state.approuvee = Some(Approved {
+        state.approved = Some(Approved {
             version: local.version,
-            manifeste_sha256: verified.manifest_sha256.clone(),
+            manifest_sha256: verified.manifest_sha256.clone(),
         });
         state.save(opt.school)?;
     }
-    journal.envoi_en_cours = plan.upload.clone();
-    journal.a_retirer = plan.remove.clone();
+    journal.sending = plan.upload.clone();
+    journal.to_remove = plan.remove.clone();
     journal.save(opt.school, &key)?;
 
     // 4. Files, pages, the manifest, each read once and checked.
     let total = plan.upload.len();
     let mut sent: BTreeMap<String, Recorded> = BTreeMap::new();
     for (i, path) in plan.upload.iter().enumerate() {
-        let (data, phase) = match local.fichiers.get(path) {
+        let (data, phase) = match local.files.get(path) {
             Some(entry) => {
                 let data = read_checked(opt.site, path, entry)?;
                 (
@@ -365,11 +364,11 @@ pub fn deploy(
         target
             .write(path, &data)
             .with_context(|| format!("envoi de « {path} » vers {}", target.describe()))?;
-        if let Some(entry) = local.fichiers.get(path) {
+        if let Some(entry) = local.files.get(path) {
             sent.insert(
                 path.clone(),
                 Recorded {
-                    taille: entry.taille,
+                    size: entry.size,
                     sha256: entry.sha256.clone(),
                     md5: Some(format!("{:x}", md5::compute(&data))),
                     date: None,
@@ -397,12 +396,12 @@ pub fn deploy(
 
     // 6. The record of what is online, with the server's times if it has no hashes.
     let mut online: BTreeMap<String, Recorded> = BTreeMap::new();
-    for (path, entry) in &local.fichiers {
+    for (path, entry) in &local.files {
         let r = sent
             .remove(path)
             .or_else(|| {
                 journal
-                    .en_ligne
+                    .online
                     .get(path)
                     .filter(|r| r.sha256 == entry.sha256)
                     .cloned()
@@ -413,14 +412,14 @@ pub fn deploy(
     if target.stamped() {
         let now = target.inventory(&wanted)?;
         for (path, r) in online.iter_mut() {
-            let fresh = now.get(path).filter(|s| s.size == r.taille);
+            let fresh = now.get(path).filter(|s| s.size == r.size);
             r.date = fresh.and_then(|s| s.stamp.clone());
         }
     }
-    journal.en_ligne = online;
+    journal.online = online;
     journal.version = Some(local.version);
-    journal.envoi_en_cours.clear();
-    journal.a_retirer.clear();
+    journal.sending.clear();
+    journal.to_remove.clear();
     journal.save(opt.school, &key)?;
     Ok(plan)
 }

@@ -70,13 +70,13 @@ pub(super) fn read_online_manifest(
         }
     };
     let unsafe_paths: Vec<String> = manifest
-        .fichiers
+        .files
         .keys()
         .filter(|p| check_path(p).is_err())
         .cloned()
         .collect();
     for p in unsafe_paths {
-        manifest.fichiers.remove(&p);
+        manifest.files.remove(&p);
         plan.notes.push(format!(
             "le manifeste en ligne nomme un chemin dangereux, ignoré : « {} »",
             p.escape_debug()
@@ -96,7 +96,7 @@ pub(super) fn matches(
     recorded: Option<&Recorded>,
     md5: &mut dyn FnMut() -> Option<String>,
 ) -> bool {
-    if seen.size != entry.taille {
+    if seen.size != entry.size {
         return false;
     }
     if let Some(h) = &seen.sha256 {
@@ -122,9 +122,9 @@ mod tests {
     #[test]
     fn sizes_and_times_are_compared_with_the_record() {
         let entry = FileEntry {
-            taille: 3,
+            size: 3,
             sha256: sha256_hex(b"abc"),
-            portee: None,
+            scope: None,
         };
         let mut recorded = Recorded::of(&entry);
         recorded.date = Some("20261125120000".into());

@@ -22,7 +22,7 @@ pub fn target(school: &Path, to: Option<&Path>) -> Result<(Box<dyn Target>, Stri
     Ok(match (to, &file.publication) {
         (Some(dir), _) => (Box::new(Folder::new(dir)?), dir.display().to_string()),
         (None, Some(t)) if t.kind == "dossier" => {
-            let chemin = t.chemin.as_deref().ok_or_else(|| anyhow!("« publication » : le type dossier demande un « chemin »"))?;
+            let chemin = t.path.as_deref().ok_or_else(|| anyhow!("« publication » : le type dossier demande un « chemin »"))?;
             (Box::new(Folder::new(&school.join(chemin))?), chemin.to_string())
         }
         (None, Some(t)) if t.kind == "ftp" => {
@@ -77,7 +77,7 @@ pub const SFTP_KEY_ENV: &str = "PREAU_SFTP_CLE";
 /// the environment or `.preau/publication.json` for the user and key.
 fn sftp_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<SftpSettings> {
     let host = t
-        .hote
+        .host
         .clone()
         .ok_or_else(|| anyhow!("« publication » : le type sftp demande un « hote »"))?;
     let (Some(user), Some(key)) = (
@@ -89,8 +89,8 @@ fn sftp_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<Sftp
     Ok(SftpSettings {
         host,
         port: t.port.unwrap_or(22),
-        folder: t.dossier.clone().unwrap_or_else(|| ".".into()),
-        fingerprint: t.empreinte.clone(),
+        folder: t.folder.clone().unwrap_or_else(|| ".".into()),
+        fingerprint: t.fingerprint.clone(),
         user,
         key: school.join(key),
     })
@@ -99,11 +99,11 @@ fn sftp_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<Sftp
 /// S3 settings: ecole.yaml for the place, the environment or
 /// `.preau/publication.json` for the keys (never ecole.yaml).
 fn s3_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<S3Settings> {
-    let endpoint = t.adresse.clone().ok_or_else(|| {
+    let endpoint = t.endpoint.clone().ok_or_else(|| {
         anyhow!("« publication » : le type s3 demande une « adresse » (l'URL du stockage)")
     })?;
     let bucket = t
-        .compartiment
+        .bucket
         .clone()
         .ok_or_else(|| anyhow!("« publication » : le type s3 demande un « compartiment »"))?;
     let (Some(access_key), Some(secret_key)) = (
@@ -116,7 +116,7 @@ fn s3_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<S3Sett
         endpoint,
         region: t.region.clone().unwrap_or_else(|| "fr-par".into()),
         bucket,
-        prefix: t.prefixe.clone().unwrap_or_default(),
+        prefix: t.prefix.clone().unwrap_or_default(),
         access_key,
         secret_key,
     })
@@ -126,10 +126,10 @@ fn s3_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<S3Sett
 /// `.preau/publication.json` for the credentials (never ecole.yaml).
 fn ftp_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<FtpSettings> {
     let host = t
-        .hote
+        .host
         .clone()
         .ok_or_else(|| anyhow!("« publication » : le type ftp demande un « hote »"))?;
-    let tls = match t.chiffrement.as_deref() {
+    let tls = match t.encryption.as_deref() {
         None | Some("tls") => true,
         Some("aucun") => false,
         Some(other) => bail!("« publication » : chiffrement « {other} » inconnu (tls ou aucun)"),
@@ -154,9 +154,9 @@ fn ftp_settings(t: &crate::config::PublishTarget, school: &Path) -> Result<FtpSe
     Ok(FtpSettings {
         host,
         port: t.port.unwrap_or(21),
-        folder: t.dossier.clone().unwrap_or_else(|| "/".into()),
+        folder: t.folder.clone().unwrap_or_else(|| "/".into()),
         tls,
-        ca: t.certificat_ca.as_ref().map(|c| school.join(c)),
+        ca: t.ca_certificate.as_ref().map(|c| school.join(c)),
         user,
         password,
     })

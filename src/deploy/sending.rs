@@ -31,7 +31,7 @@ pub(super) fn referrers(site: &Path, manifest: &Manifest) -> BTreeSet<String> {
         if let Some(index) = area["index"].as_str() {
             named.extend(
                 manifest
-                    .fichiers
+                    .files
                     .keys()
                     .filter(|p| index.ends_with(&format!("/{p}")))
                     .cloned(),
@@ -45,7 +45,7 @@ pub(super) fn referrers(site: &Path, manifest: &Manifest) -> BTreeSet<String> {
 /// manifest: the bytes returned are the ones that may be sent.
 pub fn read_checked(site: &Path, path: &str, entry: &FileEntry) -> Result<Vec<u8>> {
     let data = std::fs::read(site.join(path)).with_context(|| format!("lecture de « {path} »"))?;
-    if data.len() as u64 != entry.taille || sha256_hex(&data) != entry.sha256 {
+    if data.len() as u64 != entry.size || sha256_hex(&data) != entry.sha256 {
         bail!("« {path} » a changé depuis la vérification du site : rien de lui n'a été envoyé\n  conseil : le dossier du site approuvé ne doit pas être modifié ; reprenez-le de l'approbation et relancez la publication");
     }
     Ok(data)
@@ -88,9 +88,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.html"), b"approved").unwrap();
         let entry = FileEntry {
-            taille: 8,
+            size: 8,
             sha256: sha256_hex(b"approved"),
-            portee: None,
+            scope: None,
         };
         assert_eq!(
             read_checked(dir.path(), "a.html", &entry).unwrap(),

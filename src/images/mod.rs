@@ -141,7 +141,7 @@ fn process_one(
     processed: &AtomicUsize,
     cached: &AtomicUsize,
 ) -> Result<Photo, String> {
-    let tag = format!("preau-photo-v3 mozjpeg q{} w{:?}", settings.qualite, WIDTHS);
+    let tag = format!("preau-photo-v3 mozjpeg q{} w{:?}", settings.quality, WIDTHS);
     let (key, bytes) = record.key(source, &tag)?;
     let dir = cache_dir.join(&key[..2]);
     let index = dir.join(format!("{key}.json"));
@@ -185,7 +185,7 @@ fn process_one(
             };
         }
         let rgb = current.to_rgb8();
-        let out = encode_jpeg(&rgb, settings.qualite)
+        let out = encode_jpeg(&rgb, settings.quality)
             .map_err(|e| format!("encodage impossible : {e}"))?;
         let cached_file = dir.join(format!("{key}-{width}.jpg"));
         write_atomic(&cached_file, &out)

@@ -17,7 +17,7 @@ use super::report::Summary;
 use super::review::{self, Report};
 use super::sealed::AreaKeys;
 use super::submission::{self, Limits};
-use super::{keys, signature_path, write_new, Role, MANIFEST};
+use super::{keys, signature_path, write_new, SignerRole, MANIFEST};
 use crate::dates::Date;
 use crate::theme::Theme;
 
@@ -106,7 +106,7 @@ pub fn open(path: &Path, trust: &Trust, today: Date, theme: &Theme) -> Result<Op
     })?;
     let site = work.path().join(submission::SITE);
     // The IEN's signature is written by approve, never brought by the submission.
-    let ien = signature_path(Role::Ien);
+    let ien = signature_path(SignerRole::Ien);
     if std::fs::symlink_metadata(site.join(&ien)).is_ok() {
         return Ok(Opened::Refused(vec![Problem::Extra(ien)]));
     }
@@ -210,7 +210,7 @@ fn previous_approved(
     beside: &Path,
     manifest: &super::Manifest,
 ) -> Option<(PathBuf, super::Manifest)> {
-    let wanted = manifest.precedent_approuve.as_deref();
+    let wanted = manifest.previous_approved.as_deref();
     let mut latest: Option<(PathBuf, super::Manifest)> = None;
     for entry in std::fs::read_dir(beside).ok()?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -223,7 +223,7 @@ fn previous_approved(
                 return Some((dir, m));
             }
             if m.version < manifest.version
-                && dir.join(signature_path(Role::Ien)).is_file()
+                && dir.join(signature_path(SignerRole::Ien)).is_file()
                 && latest.as_ref().is_none_or(|(_, l)| l.version < m.version)
             {
                 latest = Some((dir, m));
@@ -283,18 +283,18 @@ impl Review {
     pub fn overview(&self) -> Vec<String> {
         let m = &self.verified.manifest;
         let s = &self.summary;
-        let built = chrono::NaiveDateTime::parse_from_str(&m.construit_le, "%Y-%m-%dT%H:%M:%SZ")
+        let built = chrono::NaiveDateTime::parse_from_str(&m.built_at, "%Y-%m-%dT%H:%M:%SZ")
             .map(|t| Date(t.date()).long_fr())
-            .unwrap_or_else(|_| m.construit_le.clone());
+            .unwrap_or_else(|_| m.built_at.clone());
         let mut lines = vec![
-            format!("École : {} (UAI {})", m.ecole, m.uai),
+            format!("École : {} (UAI {})", m.school, m.uai),
             format!(
                 "Version {} soumise le {built} ; signature du directeur vérifiée ; {} fichiers vérifiés.",
                 m.version,
-                m.fichiers.len()
+                m.files.len()
             ),
         ];
-        lines.push(match (s.depuis, &m.precedent_approuve) {
+        lines.push(match (s.depuis, &m.previous_approved) {
             (Some(v), _) => {
                 let mut line = format!(
                     "Depuis la version {v} approuvée : {} nouveauté(s), {} modification(s), {} retrait(s).",
@@ -348,7 +348,7 @@ impl Review {
             );
         }
         write_new(
-            &self.site.join(signature_path(Role::Ien)),
+            &self.site.join(signature_path(SignerRole::Ien)),
             signature.as_bytes(),
         )?;
         std::fs::rename(&self.site, &approved).context("mise en place du site approuvé")?;
@@ -368,7 +368,7 @@ impl Review {
         let text = format!(
             "Version {} de « {} » refusée le {} par l'IEN.\nMotif : {reason}\n",
             m.version,
-            m.ecole,
+            m.school,
             day.long_fr()
         );
         let comment = Comment::new()

@@ -13,7 +13,7 @@ use super::policy::{self, Trust};
 use super::scope::{
     self, by_scope, changed_paths, reference_dir, same_files, Policy, Requirement, Signer,
 };
-use super::{hash_site, keys, sha256_hex, signature_path, Manifest, Role, MANIFEST};
+use super::{hash_site, keys, sha256_hex, signature_path, Manifest, SignerRole, MANIFEST};
 use crate::config::SchoolFile;
 use crate::dates::Date;
 
@@ -21,14 +21,14 @@ use crate::dates::Date;
 /// 31 August at the end of the school year.
 pub fn expiry(school: &SchoolFile) -> String {
     school
-        .confiance
+        .trust
         .as_ref()
         .and_then(|c| c.expiration)
         .map(|d| d.iso())
         .unwrap_or_else(|| {
             format!(
                 "{}-08-31",
-                school.annee_scolaire.split('-').nth(1).unwrap_or("2100")
+                school.school_year.split('-').nth(1).unwrap_or("2100")
             )
         })
 }
@@ -36,15 +36,15 @@ pub fn expiry(school: &SchoolFile) -> String {
 /// Refuses to go on when `confiance` does not declare the directeur's and
 /// the IEN's keys (nothing could be verified), or when `key` is not the
 /// declared key of `role`; gives the trust.
-pub fn require_trust(school: &SchoolFile, role: Role, key: &SecretKey) -> Result<Trust> {
+pub fn require_trust(school: &SchoolFile, role: SignerRole, key: &SecretKey) -> Result<Trust> {
     require_keys(school)?;
-    let confiance = school.confiance.as_ref();
+    let confiance = school.trust.as_ref();
     let trust = Trust::from_school(confiance, None, None)?;
     let own = PublicKey::from_secret_key(key).map_err(|e| anyhow!("{e}"))?;
-    if role == Role::Directeur
+    if role == SignerRole::Directeur
         && trust
             .keys
-            .get(&Role::Directeur)
+            .get(&SignerRole::Directeur)
             .is_some_and(|k| k.keynum() != own.keynum())
     {
         bail!("cette clé secrète n'est pas celle du directeur déclarée dans ecole.yaml (confiance.directeur)\n  conseil : signez avec la clé dont la clé publique est déclarée, ou corrigez « confiance.directeur »");
@@ -55,7 +55,7 @@ pub fn require_trust(school: &SchoolFile, role: Role, key: &SecretKey) -> Result
 /// Refuses to go on when `confiance` does not declare the directeur's and
 /// the IEN's public keys.
 pub fn require_keys(school: &SchoolFile) -> Result<()> {
-    let confiance = school.confiance.as_ref();
+    let confiance = school.trust.as_ref();
     let mut missing = Vec::new();
     if confiance.and_then(|c| c.directeur.as_deref()).is_none() {
         missing.push("confiance.directeur");
@@ -92,20 +92,20 @@ pub fn new_manifest(
     let map = crate::stats::PublicationMap::load(dir)?;
     let mut fichiers = hash_site(out)?;
     scope::label(&mut fichiers, |p| {
-        map.fichiers.get(p).map(|e| e.audience.clone())
+        map.files.get(p).map(|e| e.audience.clone())
     });
     Ok(Manifest {
         format: "preau-manifeste".into(),
         version_format: 2,
-        ecole: school.nom.clone(),
+        school: school.name.clone(),
         uai: school.uai.clone(),
         version,
-        construit_le: super::build_time(),
-        expire_le: expiry(school),
-        precedent_approuve: precedent,
-        politique: Some(Policy::from_trust(school.confiance.as_ref())?),
+        built_at: super::build_time(),
+        expires_on: expiry(school),
+        previous_approved: precedent,
+        policy: Some(Policy::from_trust(school.trust.as_ref())?),
         references: BTreeMap::new(),
-        fichiers,
+        files: fichiers,
     })
 }
 
@@ -114,7 +114,7 @@ pub fn write_signed(
     out: &Path,
     manifest: &Manifest,
     secret: &SecretKey,
-    role: Role,
+    role: SignerRole,
     comment: &str,
 ) -> Result<()> {
     let bytes = manifest.to_bytes();
@@ -132,7 +132,7 @@ pub struct ClassVersion {
     /// Its version number.
     pub version: u64,
     /// Who signed it.
-    pub role: Role,
+    pub role: SignerRole,
     /// The versions whose approvals it carries, by scope.
     pub references: BTreeMap<String, u64>,
 }
@@ -209,15 +209,15 @@ pub fn sign_class_version(req: ClassRequest<'_>) -> Result<ClassVersion> {
             school.classes.join(", ")
         );
     }
-    let trust = Trust::from_school(school.confiance.as_ref(), None, None)?;
-    let local = Policy::from_trust(school.confiance.as_ref())?;
+    let trust = Trust::from_school(school.trust.as_ref(), None, None)?;
+    let local = Policy::from_trust(school.trust.as_ref())?;
     let own = PublicKey::from_secret_key(secret).map_err(|e| anyhow!("{e}"))?;
     let role = if trust
         .keys
-        .get(&Role::Directeur)
+        .get(&SignerRole::Directeur)
         .is_some_and(|k| k.keynum() == own.keynum())
     {
-        Role::Directeur
+        SignerRole::Directeur
     } else {
         let classes = local.classes_of_key(&own);
         if !classes.iter().any(|c| c == class) {
@@ -231,10 +231,10 @@ pub fn sign_class_version(req: ClassRequest<'_>) -> Result<ClassVersion> {
         if local.classes != Requirement::Enseignant {
             bail!("la politique de l'école (confiance.portees.classes) ne permet pas à un·e enseignant·e de publier seul·e : la classe relève de « {} »\n  conseil : demandez au directeur ou à la directrice de soumettre la version (preau submit)", serde_json::to_value(local.classes).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default());
         }
-        Role::Enseignant
+        SignerRole::Enseignant
     };
     let p = &previous.manifest;
-    let approved_policy = p.politique.clone().unwrap_or_default();
+    let approved_policy = p.policy.clone().unwrap_or_default();
     if approved_policy != local {
         bail!("la politique de signature de ecole.yaml (confiance : portees, enseignants) a changé depuis la dernière version publiée : ce changement relève de l'IEN\n  conseil : le directeur ou la directrice soumet la nouvelle version (preau submit) ; une fois approuvée et publiée, les publications de classe reprennent");
     }
@@ -304,7 +304,7 @@ pub fn sign_class_version(req: ClassRequest<'_>) -> Result<ClassVersion> {
         };
         // Only the signatures that hold: one of an earlier version may
         // have been left beside the manifest online.
-        let holding: Vec<Role> = policy::signers(&source, &trust, &approved_policy)
+        let holding: Vec<SignerRole> = policy::signers(&source, &trust, &approved_policy)
             .iter()
             .map(Signer::role)
             .collect();
@@ -329,12 +329,12 @@ pub fn sign_class_version(req: ClassRequest<'_>) -> Result<ClassVersion> {
     let ien_bytes = std::fs::read(out.join(reference_dir(ien_version)).join("manifeste.json"))?;
     let ien_manifest: Manifest = serde_json::from_slice(&ien_bytes)?;
     manifest = new_manifest(dir, out, school, next_version, Some(sha256_hex(&ien_bytes)))?;
-    manifest.expire_le = manifest
-        .expire_le
+    manifest.expires_on = manifest
+        .expires_on
         .clone()
-        .min(ien_manifest.expire_le.clone());
+        .min(ien_manifest.expires_on.clone());
     manifest.references = references.clone();
-    manifest.politique = Some(approved_policy);
+    manifest.policy = Some(approved_policy);
     let comment = Comment::new()
         .number("version", next_version)
         .word("role", role.id())
@@ -367,11 +367,7 @@ pub fn stage(build: &Path, to: &Path) -> Result<()> {
     for entry in walkdir::WalkDir::new(build).follow_links(false) {
         let entry = entry?;
         let rel = entry.path().strip_prefix(build).expect("under build");
-        let name = rel
-            .iter()
-            .map(|p| p.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let name = crate::slug::slashed(rel);
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(to.join(rel))?;
         } else if entry.file_type().is_file() && !super::is_unlisted(&name) {

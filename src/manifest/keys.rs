@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 use minisign::{PublicKey, PublicKeyBox, SecretKey, SecretKeyBox, SignatureBox};
 
-use super::Role;
+use super::SignerRole;
 
 /// Environment variable that gives the password of a secret key (for
 /// scripts); without it, `preau` asks on the terminal.
@@ -25,7 +25,7 @@ pub struct Generated {
 /// Makes a key pair for `role` in `dir`: `<role>.key` (protected by a
 /// password unless `no_password`, always mode 0600) and `<role>.pub`.
 /// Never replaces an existing key.
-pub fn generate(role: Role, dir: &Path, no_password: bool) -> Result<Generated> {
+pub fn generate(role: SignerRole, dir: &Path, no_password: bool) -> Result<Generated> {
     std::fs::create_dir_all(dir).with_context(|| format!("création de « {} »", dir.display()))?;
     let secret = dir.join(format!("{}.key", role.id()));
     let public = dir.join(format!("{}.pub", role.id()));

@@ -18,6 +18,7 @@ pub mod scope;
 pub mod sealed;
 pub mod state;
 pub mod submission;
+pub mod submit;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,14 +34,14 @@ pub const DIR: &str = "preau";
 pub use crate::layout::MANIFEST;
 
 /// Path of a role's signature of the manifest, relative to the site root.
-pub fn signature_path(role: Role) -> String {
+pub fn signature_path(role: SignerRole) -> String {
     format!("{MANIFEST}.{}.minisig", role.id())
 }
 
-/// Who signs.
+/// A role that signs manifests (not [`crate::access::CodeHolder`], who holds a passphrase).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Role {
+pub enum SignerRole {
     /// The directeur·rice, who submits.
     Directeur,
     /// The IEN, who approves.
@@ -50,36 +51,40 @@ pub enum Role {
     Enseignant,
 }
 
-impl Role {
+impl SignerRole {
     /// Every role, in the order their signatures are written.
-    pub const ALL: [Role; 3] = [Role::Directeur, Role::Ien, Role::Enseignant];
+    pub const ALL: [SignerRole; 3] = [
+        SignerRole::Directeur,
+        SignerRole::Ien,
+        SignerRole::Enseignant,
+    ];
 
     /// `directeur`, `ien` or `enseignant`.
     pub fn id(self) -> &'static str {
         match self {
-            Role::Directeur => "directeur",
-            Role::Ien => "ien",
-            Role::Enseignant => "enseignant",
+            SignerRole::Directeur => "directeur",
+            SignerRole::Ien => "ien",
+            SignerRole::Enseignant => "enseignant",
         }
     }
 
     /// « le directeur » / « l'IEN », for messages.
     pub fn label(self) -> &'static str {
         match self {
-            Role::Directeur => "le directeur ou la directrice",
-            Role::Ien => "l'IEN",
-            Role::Enseignant => "l'enseignant·e de la classe",
+            SignerRole::Directeur => "le directeur ou la directrice",
+            SignerRole::Ien => "l'IEN",
+            SignerRole::Enseignant => "l'enseignant·e de la classe",
         }
     }
 
     /// Parses `directeur`, `ien` or `enseignant`.
-    pub fn parse(text: &str) -> Option<Role> {
+    pub fn parse(text: &str) -> Option<SignerRole> {
         if matches!(text, "enseignant" | "enseignante") {
-            return Some(Role::Enseignant);
+            return Some(SignerRole::Enseignant);
         }
         match crate::config::signing::signer_id(text)? {
-            "ien" => Some(Role::Ien),
-            _ => Some(Role::Directeur),
+            "ien" => Some(SignerRole::Ien),
+            _ => Some(SignerRole::Directeur),
         }
     }
 }
@@ -89,19 +94,20 @@ impl Role {
 #[serde(deny_unknown_fields)]
 pub struct FileEntry {
     /// Bytes.
-    pub taille: u64,
+    #[serde(rename = "taille")]
+    pub size: u64,
     /// SHA-256, hex.
     pub sha256: String,
     /// Its scope (format 2): `ien`, `familles`, `equipe`, `classe:<id>`
     /// or `reference` (see [`scope`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "portee")]
+    pub scope: Option<String>,
 }
 
 impl FileEntry {
     /// Same bytes (size and SHA-256), whatever the scope.
     pub fn same_bytes(&self, other: &FileEntry) -> bool {
-        self.taille == other.taille && self.sha256 == other.sha256
+        self.size == other.size && self.sha256 == other.sha256
     }
 }
 
@@ -114,27 +120,32 @@ pub struct Manifest {
     /// Format version: 2 (1, without scopes, is still read).
     pub version_format: u32,
     /// The school's name.
-    pub ecole: String,
+    #[serde(rename = "ecole")]
+    pub school: String,
     /// The school's UAI.
     pub uai: String,
     /// The site's version: grows at each submission.
     pub version: u64,
     /// When the site was built (RFC 3339, UTC).
-    pub construit_le: String,
+    #[serde(rename = "construit_le")]
+    pub built_at: String,
     /// After this day the site must be approved again.
-    pub expire_le: String,
+    #[serde(rename = "expire_le")]
+    pub expires_on: String,
     /// SHA-256 of the previously approved manifest, if any.
-    pub precedent_approuve: Option<String>,
+    #[serde(rename = "precedent_approuve")]
+    pub previous_approved: Option<String>,
     /// Who signs which scope (format 2), as the IEN approved it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub politique: Option<scope::Policy>,
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "politique")]
+    pub policy: Option<scope::Policy>,
     /// For each scope this version's own signature does not cover, the
     /// version whose manifest and signatures (carried under
     /// `preau/references/vN/`) approved its files (format 2).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub references: BTreeMap<String, u64>,
     /// Every published file but the manifest and its signatures.
-    pub fichiers: BTreeMap<String, FileEntry>,
+    #[serde(rename = "fichiers")]
+    pub files: BTreeMap<String, FileEntry>,
 }
 
 impl Manifest {
@@ -177,15 +188,7 @@ pub fn hash_site(site: &Path) -> Result<BTreeMap<String, FileEntry>> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(site)
-                .expect("under site")
-                .iter()
-                .map(|p| p.to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/")
-        })
+        .map(|e| crate::slug::slashed(e.path().strip_prefix(site).expect("under site")))
         .filter(|p| !is_unlisted(p))
         .collect();
     paths.into_par_iter().map(|p| hash_file(site, p)).collect()
@@ -196,9 +199,9 @@ fn hash_file(site: &Path, path: String) -> Result<(String, FileEntry)> {
     let bytes =
         std::fs::read(site.join(&path)).with_context(|| format!("lecture de « {path} »"))?;
     let entry = FileEntry {
-        taille: bytes.len() as u64,
+        size: bytes.len() as u64,
         sha256: sha256_hex(&bytes),
-        portee: None,
+        scope: None,
     };
     Ok((path, entry))
 }
@@ -217,7 +220,7 @@ pub struct Scan {
 /// True for the only files of a site that the manifest does not list: the
 /// manifest and the signatures of the roles.
 pub fn is_manifest_or_signature(path: &str) -> bool {
-    path == MANIFEST || Role::ALL.iter().any(|r| path == signature_path(*r))
+    path == MANIFEST || SignerRole::ALL.iter().any(|r| path == signature_path(*r))
 }
 
 /// Every entry of a site folder, for verification: regular files hashed
@@ -228,14 +231,7 @@ pub fn scan_site(site: &Path) -> Result<Scan> {
     let mut paths = Vec::new();
     for entry in WalkDir::new(site).follow_links(false).min_depth(1) {
         let entry = entry.with_context(|| format!("lecture du dossier « {} »", site.display()))?;
-        let rel = entry
-            .path()
-            .strip_prefix(site)
-            .expect("under site")
-            .iter()
-            .map(|p| p.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = crate::slug::slashed(entry.path().strip_prefix(site).expect("under site"));
         let kind = entry.file_type();
         if kind.is_symlink() {
             scan.links.push(rel);
@@ -285,3 +281,69 @@ pub fn build_time() -> String {
 }
 
 pub use crate::hash::sha256_hex;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Rust fields are English; the file that is signed, published and
+    /// read by other versions of Préau keeps its French keys.
+    #[test]
+    fn manifest_keeps_its_french_keys_on_disk() {
+        let manifest = Manifest {
+            format: "preau-manifeste".into(),
+            version_format: 2,
+            school: "École Jean Jaurès".into(),
+            uai: "0751234A".into(),
+            version: 3,
+            built_at: "2026-11-20T18:00:00Z".into(),
+            expires_on: "2027-08-31".into(),
+            previous_approved: Some("ab".into()),
+            policy: Some(scope::Policy::default()),
+            references: BTreeMap::from([("ien".to_string(), 2)]),
+            files: BTreeMap::from([(
+                "index.html".to_string(),
+                FileEntry {
+                    size: 5,
+                    sha256: "cd".into(),
+                    scope: Some("ien".into()),
+                },
+            )]),
+        };
+        let value: serde_json::Value = serde_json::from_slice(&manifest.to_bytes()).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "construit_le",
+                "ecole",
+                "expire_le",
+                "fichiers",
+                "format",
+                "politique",
+                "precedent_approuve",
+                "references",
+                "uai",
+                "version",
+                "version_format"
+            ]
+        );
+        let entry = value["fichiers"]["index.html"].as_object().unwrap();
+        assert_eq!(
+            entry.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["portee", "sha256", "taille"]
+        );
+        let policy = value["politique"].as_object().unwrap();
+        assert_eq!(
+            policy.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["classes", "enseignants", "equipe", "familles"]
+        );
+        let back: Manifest = serde_json::from_value(value).unwrap();
+        assert_eq!(back, manifest);
+    }
+}

@@ -46,7 +46,7 @@ pub fn summarize(version: u64, now: &Snapshot, previous: Option<(u64, &Snapshot)
             None => summary.nouvelles.push(key.clone()),
             Some(old) if old != page => {
                 summary.modifiees.push(key.clone());
-                if old.acces != page.acces {
+                if old.audience != page.audience {
                     summary.audiences.push(key.clone());
                 }
             }
@@ -68,10 +68,10 @@ mod tests {
 
     fn page(title: &str, acces: &str, text: &str) -> PageText {
         PageText {
-            titre: title.into(),
-            acces: acces.into(),
-            genre: "actualité de classe".into(),
-            texte: text.into(),
+            title: title.into(),
+            audience: acces.into(),
+            kind: "actualité de classe".into(),
+            text: text.into(),
         }
     }
 

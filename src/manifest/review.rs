@@ -104,7 +104,7 @@ fn local_file<'a>(manifest: &'a Manifest, url: &str) -> Option<&'a str> {
     let path = url.split(['#', '?']).next()?;
     let mut rest = path.trim_start_matches('/');
     loop {
-        if let Some((k, _)) = manifest.fichiers.get_key_value(rest) {
+        if let Some((k, _)) = manifest.files.get_key_value(rest) {
             return Some(k.as_str());
         }
         rest = rest.split_once('/')?.1;
@@ -347,8 +347,8 @@ fn pages(
     mut points: Option<&mut Points>,
 ) -> Vec<RPage> {
     let mut all = Vec::new();
-    for (path, entry) in &manifest.fichiers {
-        if !path.ends_with(".html") || entry.portee.as_deref().is_some_and(|p| p != IEN) {
+    for (path, entry) in &manifest.files {
+        if !path.ends_with(".html") || entry.scope.as_deref().is_some_and(|p| p != IEN) {
             continue;
         }
         let Ok(html) = std::fs::read_to_string(site.join(path)) else {
@@ -396,7 +396,7 @@ fn pages(
             all.push(RPage {
                 area: id.clone(),
                 key: page.route.clone(),
-                titre: page.titre.clone(),
+                titre: page.title.clone(),
                 body,
                 addresses: vec![format!("{base}{}", page.route), page.route.clone()],
                 shown: format!("{base}#/{}", page.route),
@@ -729,16 +729,16 @@ pub fn render(
         None => (None, None),
     };
     let construit_le =
-        chrono::NaiveDateTime::parse_from_str(&manifest.construit_le, "%Y-%m-%dT%H:%M:%SZ")
+        chrono::NaiveDateTime::parse_from_str(&manifest.built_at, "%Y-%m-%dT%H:%M:%SZ")
             .map(|t| crate::dates::Date(t.date()).long_fr())
-            .unwrap_or_else(|_| manifest.construit_le.clone());
+            .unwrap_or_else(|_| manifest.built_at.clone());
     let style = theme
         .statics
         .get("style.css")
         .map(|s| String::from_utf8_lossy(s).into_owned())
         .unwrap_or_default();
     let context = ReportContext {
-        ecole: manifest.ecole.clone(),
+        ecole: manifest.school.clone(),
         version: manifest.version,
         construit_le,
         csp: CSP_SLOT,

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{FileEntry, Manifest, Role};
+use super::{FileEntry, Manifest, SignerRole};
 
 /// The scope of the files in clear and of the policy.
 pub const IEN: &str = "ien";
@@ -38,12 +38,14 @@ pub struct Policy {
     /// Each class's area.
     pub classes: Requirement,
     /// The area of every class's families.
-    pub familles: Requirement,
+    #[serde(rename = "familles")]
+    pub families: Requirement,
     /// The staff's area.
-    pub equipe: Requirement,
+    #[serde(rename = "equipe")]
+    pub staff: Requirement,
     /// Each class's teacher key (minisign public key, base64), by class id.
-    #[serde(default)]
-    pub enseignants: BTreeMap<String, String>,
+    #[serde(default, rename = "enseignants")]
+    pub teachers: BTreeMap<String, String>,
 }
 
 impl Default for Policy {
@@ -51,9 +53,9 @@ impl Default for Policy {
     fn default() -> Policy {
         Policy {
             classes: Requirement::Ien,
-            familles: Requirement::Ien,
-            equipe: Requirement::Ien,
-            enseignants: BTreeMap::new(),
+            families: Requirement::Ien,
+            staff: Requirement::Ien,
+            teachers: BTreeMap::new(),
         }
     }
 }
@@ -71,11 +73,11 @@ impl Policy {
             .ok_or_else(|| anyhow::anyhow!("{}", scope_value_problem(key, value)))
         };
         Ok(Policy {
-            classes: parse("classes", &file.portees.classes, true)?,
-            familles: parse("familles", &file.portees.familles, false)?,
-            equipe: parse("equipe", &file.portees.equipe, false)?,
-            enseignants: file
-                .enseignants
+            classes: parse("classes", &file.scopes.classes, true)?,
+            families: parse("familles", &file.scopes.families, false)?,
+            staff: parse("equipe", &file.scopes.staff, false)?,
+            teachers: file
+                .teachers
                 .iter()
                 .map(|(k, v)| (k.clone(), v.trim().to_string()))
                 .collect(),
@@ -85,8 +87,8 @@ impl Policy {
     /// What a scope requires; `None` for the IEN's and the evidence.
     pub fn requirement(&self, scope: &str) -> Requirement {
         match scope {
-            "familles" => self.familles,
-            "equipe" => self.equipe,
+            "familles" => self.families,
+            "equipe" => self.staff,
             s if s.starts_with("classe:") => self.classes,
             _ => Requirement::Ien,
         }
@@ -109,7 +111,7 @@ impl Policy {
 
     /// The classes whose declared teacher key is `key`.
     pub fn classes_of_key(&self, key: &minisign::PublicKey) -> Vec<String> {
-        self.enseignants
+        self.teachers
             .iter()
             .filter(|(_, k)| {
                 minisign::PublicKey::from_base64(k).is_ok_and(|pk| pk.keynum() == key.keynum())
@@ -132,11 +134,11 @@ pub enum Signer {
 
 impl Signer {
     /// The role whose signature file it is.
-    pub fn role(&self) -> Role {
+    pub fn role(&self) -> SignerRole {
         match self {
-            Signer::Ien => Role::Ien,
-            Signer::Directeur => Role::Directeur,
-            Signer::Teacher(_) => Role::Enseignant,
+            Signer::Ien => SignerRole::Ien,
+            Signer::Directeur => SignerRole::Directeur,
+            Signer::Teacher(_) => SignerRole::Enseignant,
         }
     }
 }
@@ -193,8 +195,8 @@ pub fn checked_scope(path: &str, label: Option<&str>) -> Result<String, String> 
 /// The files of each scope of a manifest (labels checked by the caller).
 pub fn by_scope(manifest: &Manifest) -> BTreeMap<String, BTreeMap<String, FileEntry>> {
     let mut all: BTreeMap<String, BTreeMap<String, FileEntry>> = BTreeMap::new();
-    for (path, entry) in &manifest.fichiers {
-        let scope = checked_scope(path, entry.portee.as_deref()).unwrap_or_else(|_| IEN.into());
+    for (path, entry) in &manifest.files {
+        let scope = checked_scope(path, entry.scope.as_deref()).unwrap_or_else(|_| IEN.into());
         all.entry(scope)
             .or_default()
             .insert(path.clone(), entry.clone());
@@ -252,7 +254,7 @@ pub fn label(
         } else {
             IEN.to_string()
         };
-        entry.portee = Some(scope);
+        entry.scope = Some(scope);
     }
 }
 
@@ -277,9 +279,9 @@ mod tests {
     fn a_teacher_covers_only_their_class_when_the_policy_says_so() {
         let mut policy = Policy {
             classes: Requirement::Enseignant,
-            familles: Requirement::Directeur,
-            equipe: Requirement::Directeur,
-            enseignants: BTreeMap::new(),
+            families: Requirement::Directeur,
+            staff: Requirement::Directeur,
+            teachers: BTreeMap::new(),
         };
         let t = Signer::Teacher(vec!["cm1".into()]);
         assert!(policy.covers(&t, "classe:cm1"));

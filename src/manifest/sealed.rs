@@ -22,9 +22,11 @@ use crate::access::crypto::{self, Key};
 #[serde(deny_unknown_fields)]
 pub struct KeyFile {
     /// Area id → content key.
-    pub contenu: BTreeMap<String, String>,
+    #[serde(rename = "contenu")]
+    pub content: BTreeMap<String, String>,
     /// Area id → naming key.
-    pub noms: BTreeMap<String, String>,
+    #[serde(rename = "noms")]
+    pub names: BTreeMap<String, String>,
 }
 
 /// The keys of an area.
@@ -42,7 +44,7 @@ pub struct Page {
     /// Its route in the area (`blog/sortie/`).
     pub route: String,
     /// Its title.
-    pub titre: String,
+    pub title: String,
     /// Its HTML, as families see it (sealed files still referenced).
     pub html: String,
     /// Its blob.
@@ -72,7 +74,8 @@ pub struct Opened {
 
 #[derive(Deserialize)]
 struct AreaRef {
-    espace: String,
+    #[serde(rename = "espace")]
+    area: String,
     index: String,
     index_id: String,
 }
@@ -86,13 +89,14 @@ struct Entry {
 #[derive(Deserialize)]
 struct Index {
     pages: BTreeMap<String, Entry>,
-    #[serde(default)]
-    recherche: Option<Entry>,
+    #[serde(default, rename = "recherche")]
+    search: Option<Entry>,
 }
 
 #[derive(Deserialize)]
 struct PageItem {
-    titre: String,
+    #[serde(rename = "titre")]
+    title: String,
     html: String,
 }
 
@@ -110,8 +114,8 @@ pub fn school_keys(dir: &Path) -> anyhow::Result<(Vec<u8>, BTreeMap<String, Area
     let secrets = crate::access::secrets::Secrets::load(dir)?;
     let mut file = KeyFile::default();
     for (id, k) in secrets.iter().flat_map(|s| s.audiences.iter()) {
-        file.contenu.insert(id.clone(), k.content_key.clone());
-        file.noms.insert(id.clone(), k.nonce_key.clone());
+        file.content.insert(id.clone(), k.content_key.clone());
+        file.names.insert(id.clone(), k.nonce_key.clone());
     }
     let bytes = serde_json::to_vec_pretty(&file).expect("keys serialize");
     let keys = parse_keys(&bytes).map_err(|e| anyhow::anyhow!(e))?;
@@ -136,7 +140,7 @@ pub fn keys_in_site(
         })
         .collect();
     let mut found = Vec::new();
-    for path in manifest.fichiers.keys() {
+    for path in manifest.files.keys() {
         let Ok(data) = std::fs::read(site.join(path)) else {
             continue;
         };
@@ -165,10 +169,10 @@ pub fn parse_keys(bytes: &[u8]) -> Result<BTreeMap<String, AreaKeys>, String> {
                 )
             })
     };
-    file.contenu
+    file.content
         .iter()
         .map(|(area, k)| {
-            let names = match file.noms.get(area) {
+            let names = match file.names.get(area) {
                 Some(n) => Some(decode(area, n)?),
                 None => None,
             };
@@ -220,7 +224,7 @@ pub fn open_lenient(
         },
         Err(_) => Vec::new(),
     };
-    let label = |path: &str| manifest.fichiers.get(path).and_then(|e| e.portee.clone());
+    let label = |path: &str| manifest.files.get(path).and_then(|e| e.scope.clone());
     let mut open = |area: &str,
                     path: &str,
                     id: &str,
@@ -235,7 +239,7 @@ pub fn open_lenient(
             problems.push(format!("« {path} » est annoncé sous l'identifiant « {} », qui n'est pas celui d'un élément de l'espace « {area} »", id.escape_debug()));
             return None;
         }
-        if !is_blob(path) || !manifest.fichiers.contains_key(path) {
+        if !is_blob(path) || !manifest.files.contains_key(path) {
             problems.push(format!(
                 "« {} » (espace « {area} ») n'est pas un fichier chiffré du manifeste",
                 path.escape_debug()
@@ -260,15 +264,15 @@ pub fn open_lenient(
         }
     };
     for a in &areas {
-        if a.index_id != format!("{}/index", a.espace) {
+        if a.index_id != format!("{}/index", a.area) {
             problems.push(format!(
                 "l'index de l'espace « {} » est annoncé sous un autre identifiant",
-                a.espace.escape_debug()
+                a.area.escape_debug()
             ));
             continue;
         }
         let index_path = site_path(&a.index);
-        let Some(plain) = open(&a.espace, &index_path, &a.index_id, "index", &mut problems) else {
+        let Some(plain) = open(&a.area, &index_path, &a.index_id, "index", &mut problems) else {
             continue;
         };
         let index: Index = match serde_json::from_slice(&plain) {
@@ -276,15 +280,15 @@ pub fn open_lenient(
             Err(e) => {
                 problems.push(format!(
                     "l'index de l'espace « {} » est illisible ({e})",
-                    a.espace
+                    a.area
                 ));
                 continue;
             }
         };
         let mut area = Area::default();
-        if let Some(r) = &index.recherche {
+        if let Some(r) = &index.search {
             open(
-                &a.espace,
+                &a.area,
                 &site_path(&r.blob),
                 &r.id,
                 "fichier/",
@@ -293,7 +297,7 @@ pub fn open_lenient(
         }
         for (route, entry) in &index.pages {
             let blob = site_path(&entry.blob);
-            let Some(plain) = open(&a.espace, &blob, &entry.id, "page/", &mut problems) else {
+            let Some(plain) = open(&a.area, &blob, &entry.id, "page/", &mut problems) else {
                 continue;
             };
             let Ok(item) = serde_json::from_slice::<PageItem>(&plain) else {
@@ -306,7 +310,7 @@ pub fn open_lenient(
                     continue;
                 }
                 let space = if space.is_empty() {
-                    a.espace.clone()
+                    a.area.clone()
                 } else {
                     space
                 };
@@ -318,12 +322,12 @@ pub fn open_lenient(
             }
             area.pages.push(Page {
                 route: route.clone(),
-                titre: item.titre,
+                title: item.title,
                 html: item.html,
                 blob,
             });
         }
-        opened.areas.insert(a.espace.clone(), area);
+        opened.areas.insert(a.area.clone(), area);
     }
     // Items no page points to but that families' pages stand for: the
     // other widths of a photo (a page shows one), the class's iCalendar
@@ -357,7 +361,7 @@ pub fn open_lenient(
         }
     }
     let unread: BTreeSet<String> = manifest
-        .fichiers
+        .files
         .keys()
         .filter(|p| is_blob(p) && !read.contains(*p))
         .cloned()
@@ -393,11 +397,11 @@ pub fn open_lenient(
             }
         }
     }
-    for (path, entry) in &manifest.fichiers {
+    for (path, entry) in &manifest.files {
         if is_blob(path) && !read.contains(path) {
             problems.push(format!(
                 "« {path} »{} n'est lu par aucun espace : il n'apparaîtrait pas dans le rapport, la soumission est refusée",
-                entry.portee.as_deref().filter(|p| *p != scope::IEN).map(|p| format!(" (portée « {p} »)")).unwrap_or_default()
+                entry.scope.as_deref().filter(|p| *p != scope::IEN).map(|p| format!(" (portée « {p} »)")).unwrap_or_default()
             ));
         }
     }

@@ -15,11 +15,11 @@ use crate::content::{Content, Kind};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct State {
     /// The last version submitted.
-    #[serde(default)]
-    pub derniere_soumise: u64,
+    #[serde(default, rename = "derniere_soumise")]
+    pub last_submitted: u64,
     /// The last version known to be approved.
-    #[serde(default)]
-    pub approuvee: Option<Approved>,
+    #[serde(default, rename = "approuvee")]
+    pub approved: Option<Approved>,
 }
 
 /// An approved version.
@@ -28,7 +28,8 @@ pub struct Approved {
     /// Its version number.
     pub version: u64,
     /// SHA-256 of its manifest.
-    pub manifeste_sha256: String,
+    #[serde(rename = "manifeste_sha256")]
+    pub manifest_sha256: String,
 }
 
 impl State {
@@ -59,13 +60,17 @@ impl State {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageText {
     /// Title.
-    pub titre: String,
+    #[serde(rename = "titre")]
+    pub title: String,
     /// Who may read it.
-    pub acces: String,
+    #[serde(rename = "acces")]
+    pub audience: String,
     /// Its kind, in French.
-    pub genre: String,
+    #[serde(rename = "genre")]
+    pub kind: String,
     /// Markdown source, homework included.
-    pub texte: String,
+    #[serde(rename = "texte")]
+    pub text: String,
 }
 
 /// Every page of a version, by source path.
@@ -86,24 +91,19 @@ pub fn snapshot(content: &Content) -> Snapshot {
         for hw in &page.homework {
             texte.push_str(&format!(
                 "\n\nÀ faire pour le {} — {} : {}",
-                hw.pour.long_fr(),
-                hw.matiere,
-                hw.travail
+                hw.due.long_fr(),
+                hw.subject,
+                hw.work
             ));
         }
-        let key = page
-            .source
-            .iter()
-            .map(|p| p.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let key = crate::slug::slashed(&page.source);
         all.insert(
             key,
             PageText {
-                titre: page.title.clone(),
-                acces: page.audience.id(),
-                genre: genre.into(),
-                texte,
+                title: page.title.clone(),
+                audience: page.audience.id(),
+                kind: genre.into(),
+                text: texte,
             },
         );
     }
@@ -121,10 +121,10 @@ pub fn snapshot(content: &Content) -> Snapshot {
         all.insert(
             key,
             PageText {
-                titre: format!("{} ({})", event.title, event.date.long_fr()),
-                acces: event.audience.id(),
-                genre: "agenda".into(),
-                texte,
+                title: format!("{} ({})", event.title, event.date.long_fr()),
+                audience: event.audience.id(),
+                kind: "agenda".into(),
+                text: texte,
             },
         );
     }
@@ -132,10 +132,10 @@ pub fn snapshot(content: &Content) -> Snapshot {
         all.insert(
             doc.path.clone(),
             PageText {
-                titre: doc.title.clone(),
-                acces: doc.audience.id(),
-                genre: "document".into(),
-                texte: doc.description.clone().unwrap_or_default(),
+                title: doc.title.clone(),
+                audience: doc.audience.id(),
+                kind: "document".into(),
+                text: doc.description.clone().unwrap_or_default(),
             },
         );
     }
@@ -161,4 +161,36 @@ pub fn save_snapshot(root: &Path, version: u64, snapshot: &Snapshot) -> Result<(
 /// The text of a submitted version, when kept.
 pub fn load_snapshot(root: &Path, version: u64) -> Option<Snapshot> {
     serde_json::from_slice(&std::fs::read(snapshot_path(root, version)).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `.preau/etat.json` and the page snapshots keep their French keys.
+    #[test]
+    fn state_keeps_its_french_keys_on_disk() {
+        let state = State {
+            last_submitted: 4,
+            approved: Some(Approved {
+                version: 3,
+                manifest_sha256: "ab".into(),
+            }),
+        };
+        let value = serde_json::to_value(&state).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"derniere_soumise": 4, "approuvee": {"version": 3, "manifeste_sha256": "ab"}})
+        );
+        let page = PageText {
+            title: "t".into(),
+            audience: "public".into(),
+            kind: "page".into(),
+            text: "x".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&page).unwrap(),
+            serde_json::json!({"titre": "t", "acces": "public", "genre": "page", "texte": "x"})
+        );
+    }
 }

@@ -329,18 +329,6 @@ fn make_dirs(dest: &Path, rel: &str) -> std::result::Result<(), Reason> {
     Ok(())
 }
 
-/// The trusted comment of the directeur's signature of a submitted
-/// manifest: every field checked (see [`super::comment`]).
-pub fn directeur_comment(version: u64, name: &str, uai: &str, built: &str) -> Result<String> {
-    Ok(super::comment::Comment::new()
-        .number("version", version)
-        .word("role", "directeur")
-        .text("nom", name)?
-        .uai(uai)?
-        .time("signe_le", built)?
-        .finish())
-}
-
 /// Writes a submission: the files of `site` that `files` lists (the
 /// manifest's, then the manifest and the directeur's signature), the
 /// report, the summary and the areas' content keys. Nothing else of the

@@ -32,7 +32,7 @@ pub fn atom(school: &School, posts: &[&Page]) -> String {
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n");
     out.push_str(&format!(
         "  <title>{} — Actualités</title>\n",
-        xml_escape(&school.file.nom)
+        xml_escape(&school.file.name)
     ));
     out.push_str(&format!(
         "  <link href=\"{}\"/>\n",
@@ -48,7 +48,7 @@ pub fn atom(school: &School, posts: &[&Page]) -> String {
     ));
     out.push_str(&format!(
         "  <author><name>{}</name></author>\n",
-        xml_escape(&school.file.nom)
+        xml_escape(&school.file.name)
     ));
     for post in &posts {
         let link = school.permalink(&post.path);
@@ -165,9 +165,9 @@ pub fn homework_ics(name: &str, class_id: &str, days: &[&Page], stamp: Date) -> 
         let given = day.date.expect("cahier days have a date");
         for (i, hw) in day.homework.iter().enumerate() {
             let Homework {
-                pour,
-                matiere,
-                travail,
+                due: pour,
+                subject: matiere,
+                work: travail,
             } = hw;
             body.push_str("BEGIN:VEVENT\r\n");
             body.push_str(&ics_line(

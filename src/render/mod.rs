@@ -187,7 +187,7 @@ fn search_indexes(
     let link = |page: &crate::content::Page| crate::search::link(base, page);
     let class_name = |id: &str| {
         let class = school.class_list.iter().find(|c| c.id == id)?;
-        Some(class.nom.clone())
+        Some(class.name.clone())
     };
     let audiences: Vec<_> = crate::search::documents(content, &link, &class_name)
         .into_iter()

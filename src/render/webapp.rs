@@ -43,8 +43,8 @@ pub fn manifest(school: &School) -> Vec<u8> {
         })
     };
     let value = json!({
-        "name": school.file.nom,
-        "short_name": short_name(&school.file.nom),
+        "name": school.file.name,
+        "short_name": short_name(&school.file.name),
         "lang": "fr",
         "dir": "ltr",
         "start_url": base,

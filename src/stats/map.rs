@@ -21,13 +21,15 @@ pub const MAP_FILE: &str = ".preau/statistiques/carte.json";
 #[serde(rename_all = "snake_case")]
 pub enum Service {
     /// Home page, school news, school pages.
-    Accueil,
+    #[serde(rename = "accueil")]
+    Home,
     /// A class's blog (its news and its home).
     Blog,
     /// The cahier de textes.
     Cahier,
     /// Resource lists.
-    Ressources,
+    #[serde(rename = "ressources")]
+    Resources,
     /// The agenda and its calendar feeds.
     Agenda,
     /// Documents to download.
@@ -35,52 +37,54 @@ pub enum Service {
     /// Photos.
     Photos,
     /// The search page and its index.
-    Recherche,
+    #[serde(rename = "recherche")]
+    Search,
     /// Opening an area: its login page, key ring, index.
-    Connexion,
+    #[serde(rename = "connexion")]
+    Login,
 }
 
 impl Service {
     /// Every service, in the report's order.
     pub const ALL: [Service; 9] = [
-        Service::Accueil,
+        Service::Home,
         Service::Blog,
         Service::Cahier,
-        Service::Ressources,
+        Service::Resources,
         Service::Agenda,
         Service::Documents,
         Service::Photos,
-        Service::Recherche,
-        Service::Connexion,
+        Service::Search,
+        Service::Login,
     ];
 
     /// The identifier of the CSV (and of the book's list).
     pub fn id(self) -> &'static str {
         match self {
-            Service::Accueil => "accueil",
+            Service::Home => "accueil",
             Service::Blog => "blog",
             Service::Cahier => "cahier",
-            Service::Ressources => "ressources",
+            Service::Resources => "ressources",
             Service::Agenda => "agenda",
             Service::Documents => "documents",
             Service::Photos => "photos",
-            Service::Recherche => "recherche",
-            Service::Connexion => "connexion",
+            Service::Search => "recherche",
+            Service::Login => "connexion",
         }
     }
 
     /// The name a reader of the report sees.
     pub fn label(self) -> &'static str {
         match self {
-            Service::Accueil => "Accueil et actualités",
+            Service::Home => "Accueil et actualités",
             Service::Blog => "Blog de classe",
             Service::Cahier => "Cahier de textes",
-            Service::Ressources => "Ressources",
+            Service::Resources => "Ressources",
             Service::Agenda => "Agenda",
             Service::Documents => "Documents",
             Service::Photos => "Photos",
-            Service::Recherche => "Recherche",
-            Service::Connexion => "Connexion aux espaces",
+            Service::Search => "Recherche",
+            Service::Login => "Connexion aux espaces",
         }
     }
 }
@@ -100,7 +104,8 @@ pub struct PublicationMap {
     /// Format version.
     pub version: u32,
     /// The files.
-    pub fichiers: BTreeMap<String, Entry>,
+    #[serde(rename = "fichiers")]
+    pub files: BTreeMap<String, Entry>,
 }
 
 const PHOTO_EXTENSIONS: [&str; 7] = ["jpg", "jpeg", "png", "webp", "gif", "avif", "heic"];
@@ -118,10 +123,10 @@ pub fn classify(path: &str) -> Option<Service> {
         return None;
     }
     if first == "recherche" {
-        return Some(Service::Recherche);
+        return Some(Service::Search);
     }
     if first == "acces" || first == "aide-connexion" {
-        return Some(Service::Connexion);
+        return Some(Service::Login);
     }
     if PHOTO_EXTENSIONS.contains(&extension.as_str()) {
         return Some(Service::Photos);
@@ -142,13 +147,13 @@ pub fn classify(path: &str) -> Option<Service> {
         let mut parts = path.split('/').skip(2);
         return Some(match parts.next().unwrap_or("") {
             "cahier" => Service::Cahier,
-            "ressources" => Service::Ressources,
+            "ressources" => Service::Resources,
             "agenda" | "agenda.ics" => Service::Agenda,
             "documents" => Service::Documents,
             _ => Service::Blog,
         });
     }
-    Some(Service::Accueil)
+    Some(Service::Home)
 }
 
 impl PublicationMap {
@@ -163,7 +168,7 @@ impl PublicationMap {
                         .source
                         .as_deref()
                         .and_then(classify)
-                        .unwrap_or(Service::Connexion),
+                        .unwrap_or(Service::Login),
                     audience: origin.audience.id(),
                 },
                 None => match classify(path) {
@@ -178,7 +183,7 @@ impl PublicationMap {
         }
         PublicationMap {
             version: 1,
-            fichiers,
+            files: fichiers,
         }
     }
 
@@ -198,8 +203,8 @@ impl PublicationMap {
     pub fn record(&self, school: &Path) -> Result<PathBuf> {
         let mut all = PublicationMap::load(school).unwrap_or_default();
         all.version = 1;
-        all.fichiers
-            .extend(self.fichiers.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all.files
+            .extend(self.files.iter().map(|(k, v)| (k.clone(), v.clone())));
         let path = school.join(MAP_FILE);
         let dir = path.parent().expect("map has a folder");
         std::fs::create_dir_all(dir)
@@ -214,7 +219,7 @@ impl PublicationMap {
 
     /// The entry of a published path.
     pub fn get(&self, path: &str) -> Option<&Entry> {
-        self.fichiers.get(path)
+        self.files.get(path)
     }
 }
 
@@ -230,9 +235,9 @@ mod tests {
     #[test]
     fn paths_fall_into_their_service() {
         let cases = [
-            ("index.html", Some(Service::Accueil)),
-            ("actualites/kermesse/index.html", Some(Service::Accueil)),
-            ("atom.xml", Some(Service::Accueil)),
+            ("index.html", Some(Service::Home)),
+            ("actualites/kermesse/index.html", Some(Service::Home)),
+            ("atom.xml", Some(Service::Home)),
             ("classes/cm1/index.html", Some(Service::Blog)),
             ("classes/cm1/blog/sortie/index.html", Some(Service::Blog)),
             (
@@ -246,7 +251,7 @@ mod tests {
             ("classes/cm1/cahier/devoirs.ics", Some(Service::Cahier)),
             (
                 "classes/cm1/ressources/index.html",
-                Some(Service::Ressources),
+                Some(Service::Resources),
             ),
             ("agenda/index.html", Some(Service::Agenda)),
             ("agenda.ics", Some(Service::Agenda)),
@@ -255,10 +260,10 @@ mod tests {
                 "classes/cm1/blog/sortie/autorisation.pdf",
                 Some(Service::Documents),
             ),
-            ("recherche/index.html", Some(Service::Recherche)),
-            ("recherche/termes/a-1f2e.json", Some(Service::Recherche)),
-            ("acces/cles.json", Some(Service::Connexion)),
-            ("aide-connexion/index.html", Some(Service::Connexion)),
+            ("recherche/index.html", Some(Service::Search)),
+            ("recherche/termes/a-1f2e.json", Some(Service::Search)),
+            ("acces/cles.json", Some(Service::Login)),
+            ("aide-connexion/index.html", Some(Service::Login)),
             ("static/style.css", None),
             ("sitemap.xml", None),
         ];

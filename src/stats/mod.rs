@@ -29,40 +29,40 @@ pub use map::{PublicationMap, Service};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Profile {
     /// Public pages read without opening any area.
-    Autres,
+    Others,
     /// A class's (or every class's) families: parents and pupils.
-    Familles,
+    Families,
     /// The staff code's use.
-    Enseignants,
+    Teachers,
 }
 
 impl Profile {
     /// Every profile, in the report's order.
-    pub const ALL: [Profile; 3] = [Profile::Familles, Profile::Enseignants, Profile::Autres];
+    pub const ALL: [Profile; 3] = [Profile::Families, Profile::Teachers, Profile::Others];
 
     /// The identifier of the CSV.
     pub fn id(self) -> &'static str {
         match self {
-            Profile::Autres => "autres",
-            Profile::Familles => "familles",
-            Profile::Enseignants => "enseignants",
+            Profile::Others => "autres",
+            Profile::Families => "familles",
+            Profile::Teachers => "enseignants",
         }
     }
 
     /// The name a reader of the report sees.
     pub fn label(self) -> &'static str {
         match self {
-            Profile::Autres => "Autres visiteurs",
-            Profile::Familles => "Familles (parents et élèves)",
-            Profile::Enseignants => "Enseignants",
+            Profile::Others => "Autres visiteurs",
+            Profile::Families => "Familles (parents et élèves)",
+            Profile::Teachers => "Enseignants",
         }
     }
 
     fn of(audience: &Audience) -> Profile {
         match audience {
-            Audience::Public => Profile::Autres,
-            Audience::Staff => Profile::Enseignants,
-            Audience::Families | Audience::Class(_) => Profile::Familles,
+            Audience::Public => Profile::Others,
+            Audience::Staff => Profile::Teachers,
+            Audience::Families | Audience::Class(_) => Profile::Families,
         }
     }
 }
@@ -325,7 +325,7 @@ fn count(
     };
     let profile = map::audience_of(entry)
         .map(|a| Profile::of(&a))
-        .unwrap_or(Profile::Autres);
+        .unwrap_or(Profile::Others);
     let now = request.day * 1440 + i64::from(request.minute);
     let month = String::from_utf8_lossy(&request.month).into_owned();
     if let Some(visit) = day.visits.get(&visitor) {
@@ -337,7 +337,7 @@ fn count(
     let visit = day.visits.entry(visitor).or_insert_with(|| Visit {
         start_month: month,
         last: now,
-        profile: Profile::Autres,
+        profile: Profile::Others,
         services: BTreeMap::new(),
     });
     visit.last = now;
@@ -360,7 +360,7 @@ pub fn school_year(month: &str) -> String {
 /// writes the CSV and the HTML report into `out`. Returns their paths.
 pub fn run(school: &Path, logs: &[PathBuf], out: &Path) -> Result<(Usage, PathBuf, PathBuf)> {
     let map = PublicationMap::load(school)?;
-    if map.fichiers.is_empty() {
+    if map.files.is_empty() {
         anyhow::bail!(
             "l'école « {} » n'a pas encore de carte de publication\n  conseil : construisez le site une fois (preau build) : la carte qui relie chaque fichier publié à son service est écrite dans .preau/",
             school.display()
@@ -380,7 +380,7 @@ pub fn run(school: &Path, logs: &[PathBuf], out: &Path) -> Result<(Usage, PathBu
     let html = out.join("statistiques.html");
     std::fs::write(&csv, report::csv(&usage))
         .map_err(|e| anyhow::anyhow!("écriture de « {} » : {e}", csv.display()))?;
-    std::fs::write(&html, report::html(&usage, &config.file.nom))
+    std::fs::write(&html, report::html(&usage, &config.file.name))
         .map_err(|e| anyhow::anyhow!("écriture de « {} » : {e}", html.display()))?;
     Ok((usage, csv, html))
 }

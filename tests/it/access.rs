@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use base64::Engine;
-use preau::access::{crypto, AccessError, Role, Secrets};
+use preau::access::{crypto, AccessError, CodeHolder, Secrets};
 
 use super::common::{
     class_code, copy_tree, files, fixture, open_areas, open_file, page_blob, preau, school_copy,
@@ -210,7 +210,7 @@ fn the_right_code_opens_its_class_and_a_wrong_code_nothing() {
             .len(),
         16
     );
-    let code = secrets.code(&Role::Class("cm1".into())).unwrap();
+    let code = secrets.code(&CodeHolder::Class("cm1".into())).unwrap();
     let keys = unwrap_all(&ring, code).expect("the class code opens");
     assert_eq!(
         keys.keys().cloned().collect::<Vec<_>>(),
@@ -229,7 +229,7 @@ fn the_right_code_opens_its_class_and_a_wrong_code_nothing() {
     wrong.replace_range(0..1, if wrong.starts_with('b') { "d" } else { "b" });
     assert_eq!(unwrap_all(&ring, &wrong), Err(AccessError::WrongPassphrase));
     // The staff code opens everything.
-    let staff = unwrap_all(&ring, secrets.code(&Role::Staff).unwrap()).unwrap();
+    let staff = unwrap_all(&ring, secrets.code(&CodeHolder::Staff).unwrap()).unwrap();
     assert_eq!(staff.len(), 3);
 }
 
@@ -361,11 +361,14 @@ fn changing_one_post_changes_only_the_files_that_carry_it() {
 fn after_a_rotation_the_old_code_opens_nothing_new() {
     let (tmp, school) = school_copy("minimal");
     let old = Secrets::load(&school).unwrap().unwrap();
-    let old_code = old.code(&Role::Class("cm1".into())).unwrap().to_string();
+    let old_code = old
+        .code(&CodeHolder::Class("cm1".into()))
+        .unwrap()
+        .to_string();
     let r = preau(&school, &["access", "renouveler", "cm1"]);
     assert!(r.status.success(), "{:?}", text(&r));
     let new = Secrets::load(&school).unwrap().unwrap();
-    let new_code = new.code(&Role::Class("cm1".into())).unwrap();
+    let new_code = new.code(&CodeHolder::Class("cm1".into())).unwrap();
     assert_ne!(old_code, new_code);
     let out = tmp.path().join("site");
     build(&school, &out);
@@ -392,7 +395,7 @@ fn after_a_rotation_the_old_code_opens_nothing_new() {
         }
     }
     // Other roles keep their code.
-    assert_eq!(old.code(&Role::Staff), new.code(&Role::Staff));
+    assert_eq!(old.code(&CodeHolder::Staff), new.code(&CodeHolder::Staff));
 }
 
 #[test]

@@ -512,7 +512,7 @@ fn an_empty_policy_lets_no_unsigned_altered_site_through_verify_or_deploy() {
     let problems = preau::manifest::policy::verify(&altered, &trust, None, today).unwrap_err();
     assert!(
         problems.contains(&preau::manifest::policy::Problem::MissingSignature(
-            preau::manifest::Role::Ien
+            preau::manifest::SignerRole::Ien
         )),
         "{problems:?}"
     );

@@ -464,7 +464,7 @@ fn approve_refuses_a_site_that_holds_an_area_key() {
 /// holds a key, even signed by both the directeur and the IEN.
 #[test]
 fn verify_refuses_a_signed_site_that_holds_an_area_key() {
-    use preau::manifest::{approval, keys, submission as sub};
+    use preau::manifest::{approval, keys};
     let s = setup(school_copy("minimal"), "");
     let submission = s.submit();
     let key = class_key(&entries_of(&submission));
@@ -484,8 +484,13 @@ fn verify_refuses_a_signed_site_that_holds_an_area_key() {
     std::fs::write(&path, &bytes).unwrap();
     let (version, uai) = (m["version"].as_u64().unwrap(), m["uai"].as_str().unwrap());
     let dk = keys::load_secret(&s.school.join(".preau/cles/directeur.key")).unwrap();
-    let comment =
-        sub::directeur_comment(version, "M. X", uai, m["construit_le"].as_str().unwrap()).unwrap();
+    let comment = preau::manifest::submit::directeur_comment(
+        version,
+        "M. X",
+        uai,
+        m["construit_le"].as_str().unwrap(),
+    )
+    .unwrap();
     std::fs::write(
         site.join("preau/manifeste.json.directeur.minisig"),
         keys::sign(&dk, &bytes, &comment).unwrap(),

@@ -301,7 +301,7 @@ pub fn class_code(school: &Path, class: &str) -> String {
         .unwrap()
         .expect("school has secrets");
     secrets
-        .code(&preau::access::Role::Class(class.into()))
+        .code(&preau::access::CodeHolder::Class(class.into()))
         .unwrap()
         .to_string()
 }

@@ -75,3 +75,15 @@ fn a_second_load_reads_no_unchanged_photo() {
     let fourth = session.load().unwrap().site.unwrap().photo_stats;
     assert_eq!(fourth.read, 1, "{fourth:?}");
 }
+
+/// `submit` loads the school once through its session (it loaded it a
+/// second time to sign): each load logs its photo stage once.
+#[test]
+fn submit_loads_the_school_once() {
+    let s = super::approval::setup(school_copy("minimal"), "");
+    let r = super::common::preau(&s.school, &["submit", "-v"]);
+    let (o, e) = super::common::text(&r);
+    assert!(r.status.success(), "{o}{e}");
+    let loads = e.lines().filter(|l| l.starts_with("photos : ")).count();
+    assert_eq!(loads, 1, "{e}");
+}

@@ -116,7 +116,7 @@ fn shell_title(audience: &Audience, school: &School) -> String {
     match audience {
         Audience::Class(id) => format!(
             "Espace de la classe {}",
-            school.class(id).map(|c| c.nom.as_str()).unwrap_or(id)
+            school.class(id).map(|c| c.name.as_str()).unwrap_or(id)
         ),
         other => area_title(other).to_string(),
     }

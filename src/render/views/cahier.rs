@@ -34,8 +34,8 @@ impl<'a> DaySummary<'a> {
             subjects: day
                 .sessions
                 .iter()
-                .filter(|s| !s.matiere.is_empty())
-                .map(|s| s.matiere.as_str())
+                .filter(|s| !s.subject.is_empty())
+                .map(|s| s.subject.as_str())
                 .collect(),
             homework_count: day.homework.len(),
         }
@@ -158,7 +158,7 @@ pub fn jobs<'a>(
     todo: Vec<HomeworkGroup<'a>>,
 ) {
     let id = &class.id;
-    let audience = &class.acces;
+    let audience = &class.audience;
     let cahier = layout::cahier(id);
     let crumbs = || crumbs(class, "Cahier de textes", &cahier);
 
@@ -169,7 +169,7 @@ pub fn jobs<'a>(
         months.entry(key).or_default().push(DaySummary::of(d));
     }
     let context = Days {
-        title: format!("Cahier de textes — {}", class.nom),
+        title: format!("Cahier de textes — {}", class.name),
         class: ClassView::of(class),
         months: months
             .into_iter()
@@ -194,7 +194,7 @@ pub fn jobs<'a>(
     for group in by_audience(all_days).values() {
         for (i, day) in group.iter().enumerate() {
             let context = Day {
-                title: format!("{} — {}", day.title, class.nom),
+                title: format!("{} — {}", day.title, class.name),
                 page: PageView::of(day),
                 class: ClassView::of(class),
                 previous: i.checked_sub(1).and_then(|j| group.get(j)).map(link),
@@ -216,7 +216,7 @@ pub fn jobs<'a>(
         for s in day.sessions.iter().filter(|s| !s.slug.is_empty()) {
             let entry = subjects
                 .entry(&s.slug)
-                .or_insert_with(|| (&s.matiere, Vec::new()));
+                .or_insert_with(|| (&s.subject, Vec::new()));
             entry.1.push(SessionView {
                 date: day.date,
                 path: &day.path,
@@ -225,7 +225,7 @@ pub fn jobs<'a>(
         }
     }
     let context = Subjects {
-        title: format!("Cahier de textes par matière — {}", class.nom),
+        title: format!("Cahier de textes par matière — {}", class.name),
         class: ClassView::of(class),
         subjects: subjects
             .iter()
@@ -246,7 +246,7 @@ pub fn jobs<'a>(
     ));
     for (slug, (name, sessions)) in &subjects {
         let context = Subject {
-            title: format!("{name} — cahier de textes — {}", class.nom),
+            title: format!("{name} — cahier de textes — {}", class.name),
             class: ClassView::of(class),
             subject: name,
             sessions,
@@ -263,7 +263,7 @@ pub fn jobs<'a>(
 
     // Homework to do.
     let context = Todo {
-        title: format!("À faire — {}", class.nom),
+        title: format!("À faire — {}", class.name),
         class: ClassView::of(class),
         homework: todo,
         breadcrumbs: crumbs(),
@@ -294,12 +294,12 @@ pub fn homework_due<'a>(
     let mut groups: BTreeMap<Date, Vec<HomeworkItem>> = BTreeMap::new();
     for day in days {
         for hw in &day.homework {
-            if hw.pour < from || subject.is_some_and(|s| crate::slug::slugify(&hw.matiere) != s) {
+            if hw.due < from || subject.is_some_and(|s| crate::slug::slugify(&hw.subject) != s) {
                 continue;
             }
-            groups.entry(hw.pour).or_default().push(HomeworkItem {
-                subject: &hw.matiere,
-                work: &hw.travail,
+            groups.entry(hw.due).or_default().push(HomeworkItem {
+                subject: &hw.subject,
+                work: &hw.work,
                 given_on: day.date,
                 path: &day.path,
             });

@@ -54,14 +54,14 @@ pub fn crumbs(class: &Class, title: &str, path: &str) -> Vec<Link> {
 fn home_crumbs(class: &Class) -> Vec<Link> {
     vec![
         Link::new("Les classes", layout::CLASSES),
-        Link::new(&class.nom, layout::class(&class.id)),
+        Link::new(&class.name, layout::class(&class.id)),
     ]
 }
 
 /// Every page of `class`.
 pub fn jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &Class, today: Date) {
     let id = class.id.as_str();
-    let audience = &class.acces;
+    let audience = &class.audience;
     let in_class = |p: &&Page| p.class.as_deref() == Some(id);
 
     let all_posts = newest_first(content.of_kind(Kind::Post).filter(in_class));
@@ -99,7 +99,7 @@ pub fn jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &Cla
 
     let recent: Vec<&Page> = blog.iter().copied().take(3).collect();
     let home = ClassHome {
-        title: &class.nom,
+        title: &class.name,
         class: ClassView::of(class),
         posts: PageView::all(&recent),
         homework: todo.iter().take(4).cloned().collect(),
@@ -124,7 +124,7 @@ pub fn jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &Cla
 
     // Blog.
     let blog_path = layout::class_blog(id);
-    let blog_title = format!("Actualités — {}", class.nom);
+    let blog_title = format!("Actualités — {}", class.name);
     let place = Place {
         class: Some(ClassView::of(class)),
         breadcrumbs: crumbs(class, "Actualités", &blog_path),
@@ -132,7 +132,7 @@ pub fn jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &Cla
     let list = List {
         path: &blog_path,
         title: &blog_title,
-        per_page: school.file.par_page,
+        per_page: school.file.per_page,
         audience,
     };
     news::paginate(jobs, &list, &blog, &place);
@@ -145,7 +145,7 @@ pub fn jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, class: &Cla
 
     if let Some(r) = resources {
         let context = Resources {
-            title: format!("{} — {}", r.title, class.nom),
+            title: format!("{} — {}", r.title, class.name),
             page: PageView::of(r),
             class: ClassView::of(class),
             breadcrumbs: crumbs(class, &r.title, &r.path),

@@ -110,9 +110,9 @@ impl<'a> ClassView<'a> {
     pub fn of(class: &'a Class) -> ClassView<'a> {
         ClassView {
             id: &class.id,
-            name: &class.nom,
-            level: &class.niveau,
-            teachers: &class.enseignants,
+            name: &class.name,
+            level: &class.level,
+            teachers: &class.teachers,
             path: layout::class(&class.id),
         }
     }
@@ -172,9 +172,9 @@ impl<'a> PageView<'a> {
                 .homework
                 .iter()
                 .map(|h| HomeworkView {
-                    due: h.pour,
-                    subject: &h.matiere,
-                    work: &h.travail,
+                    due: h.due,
+                    subject: &h.subject,
+                    work: &h.work,
                 })
                 .collect(),
             gallery: &page.gallery,
@@ -283,7 +283,7 @@ pub struct TitleOnly<'a> {
 /// The site context of `school` as of `today`.
 pub fn site<'a>(school: &'a School, content: &'a Content, today: Date) -> SiteContext<'a> {
     let f = &school.file;
-    let publication_director = match f.directeur_publication {
+    let publication_director = match f.publication_director {
         PublicationDirector::Directeur => format!("{}, directeur·rice de l'école", f.directeur),
         PublicationDirector::Ien => format!(
             "{}, inspecteur·rice de l'Éducation nationale de la circonscription {}",
@@ -292,31 +292,31 @@ pub fn site<'a>(school: &'a School, content: &'a Content, today: Date) -> SiteCo
     };
     SiteContext {
         school: SchoolView {
-            name: &f.nom,
+            name: &f.name,
             uai: &f.uai,
-            address: &f.adresse,
-            postcode: &f.code_postal,
+            address: &f.address,
+            postcode: &f.postal_code,
             town: &f.commune,
-            phone: f.telephone.as_deref(),
-            email: f.courriel.as_deref(),
+            phone: f.phone.as_deref(),
+            email: f.email.as_deref(),
             academy: &f.academie,
             district: &f.circonscription,
             inspector: &f.ien,
             head: &f.directeur,
-            school_year: &f.annee_scolaire,
+            school_year: &f.school_year,
             host: HostView {
-                name: &f.hebergeur.nom,
-                address: &f.hebergeur.adresse,
-                phone: &f.hebergeur.telephone,
+                name: &f.host.name,
+                address: &f.host.address,
+                phone: &f.host.phone,
             },
             accessibility: AccessibilityView {
-                status: f.accessibilite.statut,
-                date: f.accessibilite.date,
-                contact: f.accessibilite.contact.as_deref().or(f.courriel.as_deref()),
+                status: f.accessibility.status,
+                date: f.accessibility.date,
+                contact: f.accessibility.contact.as_deref().or(f.email.as_deref()),
             },
             dpo: f.dpo.as_ref().map(|d| DpoView {
-                name: &d.nom,
-                email: &d.courriel,
+                name: &d.name,
+                email: &d.email,
             }),
         },
         base: &school.base_path,

@@ -40,7 +40,7 @@ pub fn jobs(jobs: &mut Vec<Job>, school: &School, content: &Content, news: &[&Pa
         .iter()
         .find(|p| p.kind == Kind::Page && p.path.is_empty());
     let context = Home {
-        title: &school.file.nom,
+        title: &school.file.name,
         page: home.map(PageView::of),
         news: PageView::all(&public_news),
         events: EventView::all(&upcoming, today),

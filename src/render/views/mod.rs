@@ -65,7 +65,7 @@ pub fn audience_name(school: &School, audience: &Audience) -> String {
         Audience::Families => "les familles de l'école".into(),
         Audience::Class(id) => school
             .class(id)
-            .map(|c| c.nom.clone())
+            .map(|c| c.name.clone())
             .unwrap_or_else(|| id.clone()),
         Audience::Staff => "l'équipe de l'école".into(),
     }
@@ -77,7 +77,7 @@ pub fn audience_label(school: &School, audience: &Audience) -> String {
         Audience::Public => "à tout le monde".into(),
         Audience::Families => "aux familles de l'école".into(),
         Audience::Class(id) => match school.class(id) {
-            Some(c) => format!("aux familles de la classe {}", c.nom),
+            Some(c) => format!("aux familles de la classe {}", c.name),
             None => format!("aux familles de la classe {id}"),
         },
         Audience::Staff => "à l'équipe de l'école".into(),
@@ -163,7 +163,7 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
         .into_iter()
         .filter(|e| e.audience.is_public())
         .collect();
-    let name = format!("{} — agenda", school.file.nom);
+    let name = format!("{} — agenda", school.file.name);
     output.add(
         layout::AGENDA_ICS,
         Audience::Public,
@@ -174,14 +174,15 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
         let mut days: Vec<&Page> = content
             .of_kind(Kind::CahierDay)
             .filter(|p| {
-                p.class.as_deref() == Some(class.id.as_str()) && visible(&p.audience, &class.acces)
+                p.class.as_deref() == Some(class.id.as_str())
+                    && visible(&p.audience, &class.audience)
             })
             .collect();
         days.sort_by_key(|p| p.date);
-        let name = format!("Devoirs — {}", class.nom);
+        let name = format!("Devoirs — {}", class.name);
         output.add(
             layout::homework_ics(&class.id),
-            class.acces.clone(),
+            class.audience.clone(),
             feeds::homework_ics(&name, &class.id, &days, today).into_bytes(),
         );
     }

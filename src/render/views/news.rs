@@ -69,7 +69,7 @@ pub fn school_jobs(jobs: &mut Vec<Job>, school: &School, news: &[&Page]) {
     let list = List {
         path: layout::NEWS,
         title: "Actualités de l'école",
-        per_page: school.file.par_page,
+        per_page: school.file.per_page,
         audience: view,
     };
     paginate(jobs, &list, &listed, &Place::default());

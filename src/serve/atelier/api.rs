@@ -227,12 +227,12 @@ fn school_info(school: &Path) -> Response {
     let classes: Vec<Value> = config
         .class_list
         .iter()
-        .map(|c| json!({"id": c.id, "name": c.nom, "level": c.niveau, "teachers": c.enseignants}))
+        .map(|c| json!({"id": c.id, "name": c.name, "level": c.level, "teachers": c.teachers}))
         .collect();
     ok(
         200,
         json!({
-            "name": config.file.nom,
+            "name": config.file.name,
             "classes": classes,
             "school_days": days,
             "subjects": subjects,

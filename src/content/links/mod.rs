@@ -1,20 +1,27 @@
 //! Rendering every page's markdown with its links resolved: `.md` links
 //! become page URLs, files beside a page become assets, site paths are
 //! checked, and anything that points nowhere is reported with its position.
+//!
+//! Here: what links can point to (the [`LinkTable`], collected once per
+//! load) and the checking of one link against it. `rewrite`: each page's
+//! markdown rendered with its links rewritten. `url`: address arithmetic.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+mod rewrite;
+mod url;
 
-use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use super::walk::Source;
-use super::{Asset, Document, Kind, Page, Session};
+use super::{Document, Page};
 use crate::config::{Audience, School};
-use crate::diagnostic::Diagnostic;
 use crate::layout;
-use crate::markdown::{self, LinkKind};
-use crate::slug::{encode_path, percent_decode, slugify};
+use crate::markdown::LinkKind;
+pub(crate) use crate::slug::slashed;
+use crate::slug::{encode_path, percent_decode};
+
+pub use rewrite::{merge_assets, render_page, render_some, PageFindings};
+use url::{covers, is_external, join_url, normalize, own_site};
 
 /// What links can point to.
 pub struct LinkTable<'a> {
@@ -110,7 +117,7 @@ impl<'a> LinkTable<'a> {
             let audience = match by_source.get(&key) {
                 Some((_, audience)) => audience.clone(),
                 None => match source.class.as_deref().and_then(|id| school.class(id)) {
-                    Some(class) => class.acces.clone(),
+                    Some(class) => class.audience.clone(),
                     None => school.default_audience.clone(),
                 },
             };
@@ -450,321 +457,4 @@ impl<'a> LinkTable<'a> {
 enum Resolved {
     Url(String),
     Asset(String, String),
-}
-
-/// What rendering one page found: its problems and the files it uses.
-pub type PageFindings = (Vec<Diagnostic>, Vec<Asset>);
-
-/// Renders one page's markdown with its links resolved.
-pub fn render_page(page: &mut Page, table: &LinkTable<'_>, base: &str) -> PageFindings {
-    let used: Mutex<Vec<Asset>> = Mutex::new(Vec::new());
-    let mut found = Vec::new();
-    {
-        let source = page.source.clone();
-        let audience = page.audience.clone();
-        let path = page.path.clone();
-        let from = Linking {
-            source: &source,
-            path: &path,
-            audience: &audience,
-        };
-        let resolve = |url: &str, kind: LinkKind| -> Result<String, (String, String)> {
-            match table.resolve(&from, url, kind, base)? {
-                Resolved::Url(u) => Ok(u),
-                Resolved::Asset(path, fragment) => {
-                    used.lock().expect("assets lock").push(Asset {
-                        source: PathBuf::from(&path),
-                        path: path.clone(),
-                        audience: audience.clone(),
-                    });
-                    Ok(format!("{base}{}{fragment}", encode_path(&path)))
-                }
-            }
-        };
-        for photo in &mut page.gallery {
-            match resolve(&photo.file, LinkKind::Image) {
-                Ok(src) => photo.src = src,
-                Err((message, hint)) => found.push(
-                    Diagnostic::error(&source, format!("galerie : {message}"))
-                        .hint(hint)
-                        .at_line(1),
-                ),
-            }
-            if photo.alt.is_empty() {
-                found.push(
-                    Diagnostic::warning(
-                        &source,
-                        format!(
-                            "la photo « {} » de la galerie n'a pas de texte alternatif",
-                            photo.file
-                        ),
-                    )
-                    .hint("décrivez-la avec « texte: … »")
-                    .at_line(1),
-                );
-            }
-        }
-        let mut report = |issues: Vec<markdown::Issue>, first_line: usize| {
-            for issue in issues {
-                let d = if issue.is_error {
-                    Diagnostic::error(&source, issue.message)
-                } else {
-                    Diagnostic::warning(&source, issue.message)
-                };
-                found.push(
-                    d.hint(issue.hint)
-                        .at(first_line + issue.line - 1, issue.column),
-                );
-            }
-        };
-        if page.kind == Kind::CahierDay {
-            let mut html = String::new();
-            page.sessions.clear();
-            for (matiere, body, line) in split_sessions(&page.body, page.body_line) {
-                let rendered = markdown::render(&body, &resolve);
-                report(rendered.issues, line);
-                html.push_str(&rendered.html);
-                page.sessions.push(Session {
-                    slug: slugify(&matiere),
-                    matiere,
-                    html: rendered.html,
-                });
-            }
-            page.content = html;
-        } else {
-            let rendered = markdown::render(&page.body, &resolve);
-            report(rendered.issues, page.body_line);
-            page.content = rendered.html;
-            if page.summary.is_empty() {
-                page.summary = truncate(&rendered.first_paragraph, 220);
-            }
-        }
-    }
-    (found, used.into_inner().expect("assets lock"))
-}
-
-/// Renders the pages for which `fresh` is true, in parallel; returns each
-/// rendered page's findings by index.
-pub fn render_some(
-    pages: &mut [Page],
-    fresh: &[bool],
-    table: &LinkTable<'_>,
-    school: &School,
-) -> Vec<(usize, PageFindings)> {
-    let base = school.base_path.as_str();
-    pages
-        .par_iter_mut()
-        .enumerate()
-        .filter(|(i, _)| fresh[*i])
-        .map(|(i, page)| (i, render_page(page, table, base)))
-        .collect()
-}
-
-/// One asset per output path; a public use wins so that a public page's
-/// photo is never hidden.
-pub fn merge_assets(all: impl IntoIterator<Item = Asset>) -> Vec<Asset> {
-    let mut by_path: BTreeMap<String, Asset> = BTreeMap::new();
-    for asset in all {
-        by_path
-            .entry(asset.path.clone())
-            .and_modify(|a| {
-                if asset.audience < a.audience {
-                    a.audience = asset.audience.clone();
-                }
-            })
-            .or_insert(asset);
-    }
-    by_path.into_values().collect()
-}
-
-/// Splits a cahier body at its `## ` headings: (discipline, markdown, first line).
-fn split_sessions(body: &str, first_line: usize) -> Vec<(String, String, usize)> {
-    let mut sessions: Vec<(String, String, usize)> = Vec::new();
-    let mut in_fence = false;
-    for (i, line) in body.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = !in_fence;
-        }
-        let heading = (!in_fence).then(|| line.strip_prefix("## ")).flatten();
-        if let Some(title) = heading {
-            let matiere = title.trim().trim_end_matches('#').trim().to_string();
-            sessions.push((matiere, String::new(), first_line + i));
-        } else if sessions.is_empty() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            sessions.push((String::new(), String::new(), first_line + i));
-        }
-        let current = sessions.last_mut().expect("just pushed");
-        current.1.push_str(line);
-        current.1.push('\n');
-    }
-    sessions
-}
-
-fn truncate(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max_chars).collect();
-    let cut = cut.rsplit_once(' ').map(|(a, _)| a).unwrap_or(&cut);
-    format!(
-        "{}…",
-        cut.trim_end_matches([',', ';', ':', '.', ' ', '\u{a0}', '\u{202f}'])
-    )
-}
-
-/// True when every reader of a page of audience `from` may read content
-/// of audience `target` (a class's code opens the families' area too; the
-/// staff's opens everything).
-fn covers(target: &Audience, from: &Audience) -> bool {
-    match (target, from) {
-        (Audience::Public, _) | (_, Audience::Staff) => true,
-        (Audience::Families, Audience::Class(_)) => true,
-        (t, f) => t == f,
-    }
-}
-
-/// `host/base/` of a base URL, the host in lower case.
-fn own_site(url: &str) -> String {
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let path = path.trim_end_matches('/');
-    if path.is_empty() {
-        format!("{}/", host.to_ascii_lowercase())
-    } else {
-        format!("{}/{path}/", host.to_ascii_lowercase())
-    }
-}
-
-/// `rel` (`../../classes/cm1/`) read from the page at site path `dir`
-/// (`actualites/sortie/`); `None` when it climbs above the site.
-fn join_url(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut joined = parts.join("/");
-    if rel.ends_with('/') && !joined.is_empty() {
-        joined.push('/');
-    }
-    Some(joined)
-}
-
-fn is_external(url: &str) -> bool {
-    url.starts_with('#')
-        || url.starts_with("//")
-        || url.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && scheme != "@"
-        })
-}
-
-/// `a/./b/../c` → `a/c`; `None` when it climbs above the school folder.
-fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for comp in path.components() {
-        match comp {
-            Component::Normal(c) => out.push(c),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(out)
-}
-
-/// A relative path written with `/` whatever the system.
-pub(crate) fn slashed(path: &Path) -> String {
-    path.iter()
-        .map(|p| p.to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalizes_and_refuses_traversal() {
-        assert_eq!(
-            normalize(Path::new("classes/cm1/blog/../cahier/x.md")),
-            Some(PathBuf::from("classes/cm1/cahier/x.md"))
-        );
-        assert_eq!(normalize(Path::new("../../etc/passwd")), None);
-        assert_eq!(normalize(Path::new("/etc/passwd")), None);
-    }
-
-    #[test]
-    fn external_urls() {
-        assert!(is_external("https://lumni.fr"));
-        assert!(is_external("mailto:a@b.fr"));
-        assert!(is_external("#section"));
-        assert!(!is_external("photo.jpg"));
-        assert!(!is_external("@/pages/x.md"));
-    }
-
-    #[test]
-    fn urls_relative_to_the_page_address() {
-        assert_eq!(
-            join_url("actualites/sortie/", "../../classes/cm1/blog/x/"),
-            Some("classes/cm1/blog/x/".into())
-        );
-        assert_eq!(
-            join_url("actualites/sortie/", "../autre"),
-            Some("actualites/autre".into())
-        );
-        assert_eq!(join_url("actualites/sortie/", "../../../x/"), None);
-    }
-
-    #[test]
-    fn own_site_addresses() {
-        assert_eq!(
-            own_site("https://Ecoles.Ville.fr/jean-jaures/"),
-            "ecoles.ville.fr/jean-jaures/"
-        );
-        assert_eq!(own_site("https://ecole.fr/"), "ecole.fr/");
-    }
-
-    #[test]
-    fn who_may_follow_a_link() {
-        let cm1 = Audience::Class("cm1".into());
-        let cm2 = Audience::Class("cm2".into());
-        assert!(covers(&Audience::Public, &cm1));
-        assert!(covers(&Audience::Families, &cm1));
-        assert!(covers(&cm1, &cm1));
-        assert!(covers(&cm1, &Audience::Staff));
-        assert!(!covers(&cm1, &Audience::Public));
-        assert!(!covers(&cm1, &Audience::Families));
-        assert!(!covers(&cm1, &cm2));
-        assert!(!covers(&Audience::Staff, &cm1));
-    }
-
-    #[test]
-    fn sessions_split_at_h2() {
-        let s = split_sessions(
-            "Intro\n## Français\nLecture\n### Détail\n## Maths\nCalcul\n",
-            5,
-        );
-        assert_eq!(s.len(), 3);
-        assert_eq!(s[1].0, "Français");
-        assert_eq!(s[1].2, 6);
-        assert!(s[1].1.contains("### Détail"));
-        assert_eq!(s[2].0, "Maths");
-    }
 }
