@@ -30,6 +30,7 @@ pub mod images;
 pub mod layout;
 pub mod manifest;
 pub mod markdown;
+pub mod mime;
 pub mod output;
 pub mod render;
 pub mod search;

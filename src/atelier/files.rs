@@ -318,29 +318,14 @@ pub fn new_path(
         },
         DocKind::CahierDay => {
             need_class()?;
-            slashed(crate::cmd::new::relative_path(
-                NewKind::Cahier,
-                class,
-                day,
-                title,
-            )?)
+            slashed(super::relative_path(NewKind::Cahier, class, day, title)?)
         }
         DocKind::Resources => {
             need_class()?;
-            slashed(crate::cmd::new::relative_path(
-                NewKind::Ressource,
-                class,
-                day,
-                title,
-            )?)
+            slashed(super::relative_path(NewKind::Ressource, class, day, title)?)
         }
         DocKind::Post => {
-            let file = slashed(crate::cmd::new::relative_path(
-                NewKind::Article,
-                class,
-                day,
-                title,
-            )?);
+            let file = slashed(super::relative_path(NewKind::Article, class, day, title)?);
             let stem = file.strip_suffix(".md").unwrap_or(&file).to_string();
             let mut n = 1;
             loop {

@@ -2,7 +2,7 @@
 //! never overwriting an existing file.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -39,7 +39,9 @@ pub fn run(
             bail!("classe inconnue « {id} »\n  conseil : {hint}");
         }
     }
-    let Ok(path) = relative_path(kind, class, date, title.unwrap_or("Nouvel article")) else {
+    let Ok(path) =
+        crate::atelier::relative_path(kind, class, date, title.unwrap_or("Nouvel article"))
+    else {
         bail!(
             "indiquez la classe avec --classe (classes : {})",
             school.class_ids().join(", ")
@@ -82,42 +84,6 @@ pub fn run(
         .with_context(|| format!("écriture de « {} »", full.display()))?;
     println!("Fichier créé : {}", full.display());
     Ok(ExitCode::SUCCESS)
-}
-
-/// Where a new file of `kind` goes, relative to the school folder: a post
-/// is named after its title (`classes/cm1/blog/sortie-au-musee.md`, or
-/// `actualites/…` without a class), a cahier day after its date, the
-/// resource list is the class's `ressources.md`. Cahier days and resource
-/// lists need a class (French error otherwise). Shared with the atelier.
-pub fn relative_path(
-    kind: NewKind,
-    class: Option<&str>,
-    date: Date,
-    title: &str,
-) -> Result<PathBuf> {
-    let need_class = || class.ok_or_else(|| anyhow::anyhow!("indiquez la classe"));
-    Ok(match kind {
-        NewKind::Article => {
-            let slug = crate::slug::slugify(title);
-            let slug = if slug.is_empty() {
-                "article".to_string()
-            } else {
-                slug
-            };
-            let dir = match class {
-                Some(id) => Path::new("classes").join(id).join("blog"),
-                None => PathBuf::from("actualites"),
-            };
-            dir.join(format!("{slug}.md"))
-        }
-        NewKind::Cahier => Path::new("classes")
-            .join(need_class()?)
-            .join("cahier")
-            .join(format!("{}.md", date.iso())),
-        NewKind::Ressource => Path::new("classes")
-            .join(need_class()?)
-            .join("ressources.md"),
-    })
 }
 
 /// Quotes a title when YAML would misread it.

@@ -84,7 +84,7 @@ impl Target for S3 {
 
     fn write(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
         let key = self.key_of(path)?;
-        let kind = crate::serve::content_type(path);
+        let kind = crate::mime::content_type(path);
         match self.bucket.put_object_with_content_type(&key, bytes, kind) {
             Ok(r) if (200..300).contains(&r.status_code()) => Ok(()),
             Ok(r) => Err(anyhow!("envoi de « {key} » : réponse {}", r.status_code())),

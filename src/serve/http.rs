@@ -145,7 +145,7 @@ fn site_file(request: tiny_http::Request, url: &str, shared: &Shared, base_path:
     let kind = if status == 404 {
         "text/html; charset=utf-8"
     } else {
-        content_type(&path)
+        crate::mime::content_type(&path)
     };
     if kind.starts_with("text/html") {
         body = inject(&body, state.generation, &state.problems);
@@ -253,27 +253,6 @@ fn event_stream(request: tiny_http::Request, shared: &Shared) {
 fn send(out: &mut Box<dyn Write + Send>, text: &str) -> std::io::Result<()> {
     out.write_all(text.as_bytes())?;
     out.flush()
-}
-
-/// The MIME type of a file, from its extension.
-pub fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "ics" => "text/calendar; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
 }
 
 #[cfg(test)]

@@ -21,7 +21,8 @@ use anyhow::{anyhow, Result};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::site::Session;
 
-pub use http::{content_type, overlay};
+pub use crate::mime::content_type;
+pub use http::overlay;
 pub use watch::ChangeKind;
 
 /// What the server serves: the last good site, and the problems of the
