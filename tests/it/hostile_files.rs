@@ -106,6 +106,7 @@ fn no_disallowed_type_is_published_linked_or_not() {
 }
 
 #[test]
+#[cfg(feature = "heic")] // without it, see release::without_heic_support_*
 fn heic_photos_come_out_upright_stripped_and_resized() {
     let (_tmp, school) = school_copy("minimal");
     copy_tree(&fixture("heic"), &school);
@@ -168,6 +169,7 @@ fn heic_photos_come_out_upright_stripped_and_resized() {
 }
 
 #[test]
+#[cfg(feature = "heic")] // without it, see release::without_heic_support_*
 #[ignore = "needs exiftool (apt-get install libimage-exiftool-perl; bash .ci/run installs it)"]
 fn exiftool_finds_no_gps_in_a_heic_photo() {
     require(&["exiftool"]);

@@ -26,6 +26,7 @@ mod invalid;
 mod layers;
 mod links;
 mod photos;
+mod release;
 mod robust;
 mod search;
 mod serve;
