@@ -31,4 +31,5 @@ mod robust;
 mod search;
 mod serve;
 mod session;
+mod sharing;
 mod stats;
