@@ -199,6 +199,16 @@ fn double_click_asks_for_the_school_once_then_remembers_it() {
         "the browser was not asked to open {}",
         first.address
     );
+    // The book shows the question as it is asked.
+    let book = std::fs::read_to_string(repo().join("book/src/premiers-pas.md")).unwrap();
+    for line in first
+        .printed
+        .lines()
+        .skip_while(|l| !l.starts_with("Où se trouve"))
+        .take(3)
+    {
+        assert!(book.contains(line), "the book does not show: {line}");
+    }
     let remembered = std::fs::read_to_string(home.remembered()).expect("folder remembered");
     assert_eq!(remembered.trim_end(), school.display().to_string());
     drop(first);

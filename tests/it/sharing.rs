@@ -39,9 +39,28 @@ fn sync_conflict_copies_are_named_and_never_published() {
             .lines()
             .find(|l| l.starts_with(copy))
             .unwrap_or_else(|| panic!("{copy} not named:\n{all}"));
-        assert!(line.contains("copie de conflit de synchronisation"), "{line}");
+        assert!(
+            line.contains("copie de conflit de synchronisation"),
+            "{line}"
+        );
     }
     assert!(all.contains("supprimez la copie"), "{all}");
+    // The book shows the message exactly as it is printed.
+    let chapter = std::fs::read_to_string(
+        super::common::repo().join("book/src/enseignants/travailler-a-plusieurs.md"),
+    )
+    .unwrap();
+    let cahier = all
+        .lines()
+        .skip_while(|l| !l.starts_with("classes/cm1/cahier/"))
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let shown = cahier.replace(
+        "2026-11-20_conflict-20261125-101512.md",
+        "2026-11-20 (conflicted copy 2026-11-25 101512).md",
+    );
+    assert!(chapter.contains(&shown), "the book does not show:\n{shown}");
     assert!(!all.contains("nom de fichier du cahier invalide"), "{all}");
 
     // Once the copies are gone, the school builds again.
