@@ -80,6 +80,15 @@ fn ask(input: &mut impl BufRead) -> Result<PathBuf> {
         if is_school(&dir) {
             return Ok(dir);
         }
+        // A class folder dropped instead of the school: open its school.
+        if let Some(school) = dir.ancestors().skip(1).find(|d| is_school(d)) {
+            println!(
+                "« {} » est à l'intérieur de l'école « {} » : c'est elle qui est ouverte.",
+                dir.display(),
+                school.display()
+            );
+            return Ok(school.to_path_buf());
+        }
         if could_be_new_school(&dir) {
             let question = format!(
                 "« {} » ne contient pas encore d'école. Y créer une nouvelle école ? (o/n) : ",
@@ -243,10 +252,15 @@ mod tests {
         std::fs::create_dir_all(school.join("classes")).unwrap();
         std::fs::write(school.join("ecole.yaml"), "nom: École\n").unwrap();
         std::fs::write(school.join("classes/cp.yaml"), "nom: CP\n").unwrap();
-        let sub = school.join("classes");
-        let answers = format!("\n{}\n{}\n", sub.display(), school.display());
+        let other = tmp.path().join("autre");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("notes.txt"), "").unwrap();
+        let answers = format!("\n{}\n{}\n", other.display(), school.display());
         let dir = ask(&mut answers.as_bytes()).unwrap();
         assert_eq!(dir, school);
+        // A folder inside the school (even an empty one) opens the school.
+        let answers = format!("{}\n", school.join("classes").display());
+        assert_eq!(ask(&mut answers.as_bytes()).unwrap(), school);
         // A refused answer "n" to creating a school asks for the folder again.
         let answers = format!("{}\nn\n", tmp.path().join("nouvelle").display());
         let err = ask(&mut answers.as_bytes()).unwrap_err();

@@ -168,14 +168,13 @@ fn double_click_asks_for_the_school_once_then_remembers_it() {
     std::fs::create_dir(&clean).unwrap();
     let program = Path::new(env!("CARGO_BIN_EXE_preau"));
 
-    // First time: a wrong folder (a class folder inside the school) is
-    // refused, then the school, quoted as a Linux terminal drops it.
-    let inside = school.join("classes");
+    // First time: a folder that is no school (the home folder) is refused,
+    // then the school is given, quoted as a Linux terminal drops it.
     let first = double_click(
         program,
         &home,
         &clean,
-        &format!("{}\n'{}' \n", inside.display(), school.display()),
+        &format!("{}\n'{}' \n", home.dir.display(), school.display()),
     );
     assert!(
         first.printed.contains("Dossier de l'école"),
