@@ -363,3 +363,66 @@ fn without_heic_support_a_heic_photo_asks_for_a_jpeg() {
     assert!(all.contains("IMG_0003.HEIC"), "{all}");
     assert!(all.contains("convertissez la photo en JPEG"), "{all}");
 }
+
+/// The Windows archive: a .zip of one folder with `preau.exe` and a
+/// LISEZMOI with Windows line endings (Notepad). Packaging only: the
+/// program packaged here is the Linux one; the cross-build itself is
+/// `release/build --target x86_64-pc-windows-gnu` (see release/README.md).
+#[test]
+#[ignore = "needs zip and unzip (apt-get install zip unzip; bash .ci/run installs them)"]
+fn the_windows_archive_is_a_zip_of_one_program_and_its_lisezmoi() {
+    super::common::require(&["zip", "unzip"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("archives");
+    let built = Command::new("bash")
+        .arg(repo().join("release/build"))
+        .args(["--target", "x86_64-pc-windows-gnu", "--binary"])
+        .arg(env!("CARGO_BIN_EXE_preau"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&built);
+    assert!(built.status.success(), "{stdout}{stderr}");
+    let archive = out.join("preau-x86_64-pc-windows-gnu.zip");
+    assert_eq!(stdout.trim(), archive.display().to_string());
+    assert!(out.join("preau-x86_64-pc-windows-gnu.zip.sha256").is_file());
+    let listing = Command::new("unzip")
+        .arg("-Z1")
+        .arg(&archive)
+        .output()
+        .unwrap();
+    let (names, _) = text(&listing);
+    let mut names: Vec<&str> = names.lines().collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "preau-x86_64-pc-windows-gnu/",
+            "preau-x86_64-pc-windows-gnu/LISEZMOI.txt",
+            "preau-x86_64-pc-windows-gnu/preau.exe",
+        ]
+    );
+    let readme = Command::new("unzip")
+        .arg("-p")
+        .arg(&archive)
+        .arg("preau-x86_64-pc-windows-gnu/LISEZMOI.txt")
+        .output()
+        .unwrap();
+    let readme = String::from_utf8(readme.stdout).unwrap();
+    assert!(readme.contains("Exécuter quand même"), "{readme}");
+    assert!(
+        readme.matches("\r\n").count() == readme.matches('\n').count(),
+        "LISEZMOI.txt without Windows line endings"
+    );
+    let program = Command::new("unzip")
+        .arg("-p")
+        .arg(&archive)
+        .arg("preau-x86_64-pc-windows-gnu/preau.exe")
+        .output()
+        .unwrap();
+    assert_eq!(
+        program.stdout,
+        std::fs::read(env!("CARGO_BIN_EXE_preau")).unwrap()
+    );
+}
