@@ -10,6 +10,15 @@ const CLOSED_PIPE_EXIT: i32 = 141;
 
 fn main() -> ExitCode {
     install_panic_hook();
+    // No arguments: started by a double-click. Find the school, open the atelier.
+    if std::env::args_os().len() <= 1 {
+        init_logging(0);
+        let code = report(preau::cmd::start::run());
+        if code != ExitCode::SUCCESS {
+            preau::cmd::start::pause_before_closing();
+        }
+        return code;
+    }
     let cli = match preau::cli::parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(stop) => {
@@ -22,7 +31,13 @@ fn main() -> ExitCode {
             return ExitCode::from(stop.code);
         }
     };
-    let level = match cli.verbose {
+    init_logging(cli.verbose);
+    report(preau::cmd::run(cli.command))
+}
+
+/// Quiet by default; `-v` and `-vv` say more. Levels in French.
+fn init_logging(verbose: u8) {
+    let level = match verbose {
         0 => "warn",
         1 => "info",
         _ => "debug",
@@ -37,7 +52,11 @@ fn main() -> ExitCode {
             }
         })
         .init();
-    match preau::cmd::run(cli.command) {
+}
+
+/// Prints every cause of a failure, in French, and gives the exit code.
+fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
+    match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("erreur : {}", french(err.as_ref()));

@@ -12,6 +12,7 @@ mod keys;
 pub(crate) mod new;
 mod publish_class;
 mod serve;
+pub mod start;
 mod stats;
 mod submit;
 mod verify;

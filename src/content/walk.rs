@@ -43,7 +43,7 @@ pub fn discover(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Source
             !(e.file_type().is_dir() && is_ignored_dir(&e.file_name().to_string_lossy()))
         });
     for entry in walker.filter_map(|e| e.ok()) {
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|x| x != "md") {
+        if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry
@@ -51,6 +51,16 @@ pub fn discover(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Source
             .strip_prefix(root)
             .expect("walked under root")
             .to_path_buf();
+        if is_sync_conflict(&entry.file_name().to_string_lossy()) {
+            diags.push(
+                Diagnostic::error(&rel, "copie de conflit de synchronisation : ce fichier a été modifié sur deux ordinateurs à la fois, et le logiciel de synchronisation a gardé les deux versions ; cette copie n'est pas publiée")
+                    .hint("ouvrez cette copie et le fichier d'origine (même nom, sans la mention du conflit), gardez dans le fichier d'origine le bon texte, puis supprimez la copie."),
+            );
+            continue;
+        }
+        if entry.path().extension().is_none_or(|x| x != "md") {
+            continue;
+        }
         let parts: Vec<String> = rel
             .iter()
             .map(|p| p.to_string_lossy().into_owned())
@@ -103,6 +113,26 @@ pub fn discover(root: &Path, school: &School, diags: &Diagnostics) -> Vec<Source
     sources
 }
 
+/// True for the second version a sync client keeps when one file changed
+/// on two computers: Nextcloud and ownCloud (`article (conflicted copy
+/// 2026-11-25 101512).md`, formerly `article_conflict-20261125-101512.md`),
+/// Dropbox (`… (copie en conflit de Marie …)`), Syncthing
+/// (`article.sync-conflict-20261125-101512-ABCDEFG.md`), Seafile
+/// (`… (SFConflict …)`). Published, it would show a post twice or an old
+/// cahier day; ignored, one teacher's text would be silently lost.
+pub fn is_sync_conflict(name: &str) -> bool {
+    let name = name.to_lowercase();
+    [
+        "(conflicted copy",
+        "(copie en conflit",
+        "_conflict-",
+        ".sync-conflict-",
+        "(sfconflict",
+    ]
+    .iter()
+    .any(|mark| name.contains(mark))
+}
+
 /// A markdown file inside a post folder (other than index.md) is part of
 /// the bundle, e.g. notes the teacher keeps beside the photos.
 fn is_inside_bundle(parts: &[&str]) -> bool {
@@ -152,6 +182,27 @@ pub fn report_symlinks(root: &Path, diags: &Diagnostics) {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sync_conflict_copies_are_recognised() {
+        for name in [
+            "index (conflicted copy 2026-11-25 101512).md",
+            "rentree_conflict-20261125-101512.md",
+            "classe (Copie en conflit de Marie Durand 2026-11-25).yaml",
+            "2026-11-20.sync-conflict-20261125-101512-ABCDEFG.md",
+            "photo (SFConflict marie@ac-lyon.fr 2026-11-25-10-15-12).jpg",
+        ] {
+            assert!(is_sync_conflict(name), "{name}");
+        }
+        for name in [
+            "index.md",
+            "conflit-des-generations.md",
+            "2026-11-20.md",
+            "les conflits.md",
+        ] {
+            assert!(!is_sync_conflict(name), "{name}");
+        }
+    }
 
     #[test]
     fn every_link_is_reported_but_not_in_ignored_folders() {

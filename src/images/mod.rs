@@ -4,9 +4,14 @@
 //! as progressive JPEG by mozjpeg, cached by content and settings outside
 //! the published output.
 //! The original never reaches the output. iPhone photos (HEIC, HEIF) are
-//! decoded by libheif (`heif.rs`) and then handled the same way.
+//! decoded by libheif (`heif.rs`) and then handled the same way; a build
+//! without the `heic` feature (the Windows archive) recognises them
+//! (`heif_sniff.rs`) and asks for a JPEG instead.
 
+#[cfg(feature = "heic")]
 mod heif;
+#[cfg_attr(feature = "heic", allow(dead_code))]
+mod heif_sniff;
 pub mod record;
 
 use std::collections::BTreeMap;
@@ -242,10 +247,15 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// 1600 px is decoded at 2000 px, from a quarter of the pixels. Returns the
 /// image and the photo's full upright size.
 fn decode(bytes: &[u8], needed: u32) -> Result<(DynamicImage, (u32, u32)), String> {
+    #[cfg(feature = "heic")]
     if heif::is_heif(bytes) {
         let image = heif::decode(bytes, MAX_SIDE)?;
         let size = (image.width(), image.height());
         return Ok((image, size));
+    }
+    #[cfg(not(feature = "heic"))]
+    if heif_sniff::looks_like_heif(bytes) {
+        return Err(heif_sniff::NOT_SUPPORTED.into());
     }
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) && jpeg_is_complete(bytes) {
         // Anything mozjpeg declines (CMYK, arithmetic coding, a size beyond

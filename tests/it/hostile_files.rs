@@ -18,7 +18,7 @@
 
 use std::path::Path;
 
-use super::common::{copy_tree, files, fixture, preau, require, school_copy, text};
+use super::common::{copy_tree, files, fixture, preau, school_copy, text};
 
 /// Every file under `dir` with its bytes (links are not followed).
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -108,6 +108,7 @@ fn no_disallowed_type_is_published_linked_or_not() {
 }
 
 #[test]
+#[cfg(feature = "heic")] // without it, see release::without_heic_support_*
 fn heic_photos_come_out_upright_stripped_and_resized() {
     let (_tmp, school) = school_copy("minimal");
     copy_tree(&fixture("heic"), &school);
@@ -170,9 +171,10 @@ fn heic_photos_come_out_upright_stripped_and_resized() {
 }
 
 #[test]
+#[cfg(feature = "heic")] // without it, see release::without_heic_support_*
 #[ignore = "needs exiftool (apt-get install libimage-exiftool-perl; bash .ci/run installs it)"]
 fn exiftool_finds_no_gps_in_a_heic_photo() {
-    require(&["exiftool"]);
+    super::common::require(&["exiftool"]);
     let (_tmp, school) = school_copy("minimal");
     copy_tree(&fixture("heic"), &school);
     let original = school.join("actualites/iphone/IMG_0003.HEIC");
