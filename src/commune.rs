@@ -39,6 +39,15 @@ pub struct CommuneFile {
     /// holding an `ecole.yaml`, in name order).
     #[serde(default)]
     pub ecoles: Option<Vec<String>>,
+    /// The town hall's host, named in every school's mentions légales
+    /// unless a school's `ecole.yaml` names its own (read by
+    /// [`crate::config::School::load`]).
+    #[serde(default)]
+    pub hebergeur: Option<crate::config::Host>,
+    /// The deploy root: each school is published into its own folder
+    /// `<école>` under it, unless its `ecole.yaml` names its own target.
+    #[serde(default)]
+    pub publication: Option<crate::config::PublishTarget>,
 }
 
 /// A loaded commune folder.

@@ -49,8 +49,10 @@ pub struct SchoolFile {
     pub url: String,
     /// School year, `2026-2027`.
     pub annee_scolaire: String,
-    /// Host of the site (LCEN).
-    pub hebergeur: Host,
+    /// Host of the site (LCEN); when absent, the one of the commune folder
+    /// around the school (`../commune.yaml`), filled in by [`School::load`].
+    #[serde(default)]
+    pub hebergeur: Option<Host>,
     /// Accessibility statement.
     #[serde(default)]
     pub accessibilite: Accessibility,
@@ -208,6 +210,19 @@ pub struct Host {
     pub telephone: String,
 }
 
+/// The host a town hall declares once for all its schools: `hebergeur:` of
+/// the `commune.yaml` in the folder around the school, if any.
+fn commune_host(root: &Path) -> Option<Host> {
+    #[derive(Deserialize)]
+    struct Shared {
+        #[serde(default)]
+        hebergeur: Option<Host>,
+    }
+    let text = std::fs::read_to_string(root.join("..").join("commune.yaml")).ok()?;
+    let shared: Shared = serde_yaml::from_str(&text).ok()?;
+    shared.hebergeur
+}
+
 /// The accessibility statement's status (RGAA).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -326,13 +341,23 @@ impl School {
                 return None;
             }
         };
-        let file: SchoolFile = match crate::yaml::parse(&text, rel, 1) {
+        let mut file: SchoolFile = match crate::yaml::parse(&text, rel, 1) {
             Ok(f) => f,
             Err(d) => {
                 diags.push(d);
                 return None;
             }
         };
+        if file.hebergeur.is_none() {
+            file.hebergeur = commune_host(root);
+        }
+        if file.hebergeur.is_none() {
+            diags.push(
+                Diagnostic::error(rel, "« hebergeur » manque : les mentions légales doivent nommer l'hébergeur du site")
+                    .hint("ajoutez « hebergeur: » (nom, adresse, telephone) dans ecole.yaml, ou une fois pour toutes les écoles dans le commune.yaml du dossier de la commune.")
+                    .at_line(1),
+            );
+        }
         let (base_url, base_path) = match parse_base_url(&file.url) {
             Ok(v) => v,
             Err((msg, hint)) => {

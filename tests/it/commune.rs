@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::access::{ring, unwrap_all};
+use super::approval::{setup, Setup};
 use super::common::{class_code, copy_tree, files, fixture, preau, text};
 
 const CANARY: &str = "CANARI-ECOLE-A-7391";
@@ -202,4 +203,168 @@ fn stats_of_a_commune_give_each_school_its_own_figures() {
             "{school}:\n{csv}"
         );
     }
+}
+
+/// The commune of [`commune`] with its deploy root (`web/`, one folder per
+/// school), each school with its own directeur and IEN keys; `c` fixed.
+fn commune_to_publish() -> (tempfile::TempDir, PathBuf, Vec<Setup>) {
+    let (tmp, root) = commune();
+    std::fs::write(
+        root.join("commune.yaml"),
+        "nom: Ville de Villeneuve\npublication:\n  type: dossier\n  chemin: web\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("c/classes/cm1/blog/sortie/index.md"),
+        "---\ntitre: Sortie\ndate: 2026-11-12\n---\nAvec titre.\n",
+    )
+    .unwrap();
+    let schools = ["a", "b", "c"]
+        .iter()
+        .map(|name| setup((tempfile::tempdir().unwrap(), root.join(name)), ""))
+        .collect();
+    (tmp, root, schools)
+}
+
+#[test]
+fn one_command_verifies_and_deploys_every_school_and_an_unapproved_one_stops_no_other() {
+    let (_tmp, root, schools) = commune_to_publish();
+    let (a, b, c) = (&schools[0], &schools[1], &schools[2]);
+    a.approved_site();
+    b.approved_site();
+    // c is submitted, never approved; its unsigned build is put where an
+    // approved version would be.
+    c.submit();
+    copy_tree(
+        &root.join("c/public"),
+        &root.join("c/.preau/soumissions/approuve-v9"),
+    );
+
+    let run = preau(&root, &["verify", "."]);
+    let (stdout, stderr) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("✓ a")
+            && stdout.contains("✓ b")
+            && stdout.contains("✗ c : ne doit pas être publiée"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 vérifiée(s), 1 refusée(s)"), "{stdout}");
+
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{stdout}\n{stderr}");
+    let c_part = stdout.split("✗ c").nth(1).unwrap_or_default();
+    assert!(
+        c_part.contains("refusée, rien n'a été envoyé") && c_part.contains("signature"),
+        "c's refusal is told under c:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("2 publiée(s), 1 refusée(s), 0 inchangée(s)"),
+        "{stdout}"
+    );
+    let web = root.join("web");
+    assert!(
+        !web.join("c").exists() || files(&web.join("c")).is_empty(),
+        "nothing of c was sent"
+    );
+    for (s, name) in [(a, "a"), (b, "b")] {
+        let (ok, log) = s.verify(&web.join(name), &[]);
+        assert!(ok, "{name} online does not verify: {log}");
+    }
+    // Online too, a's canary is nowhere in clear and a's code opens
+    // nothing of b.
+    for (name, bytes) in all_bytes(&web) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(CANARY),
+            "{CANARY} in clear in {name}"
+        );
+    }
+    let code_a = class_code(&root.join("a"), "cm1");
+    assert!(unwrap_all(&ring(&web.join("a")), &code_a).is_ok());
+    assert!(unwrap_all(&ring(&web.join("b")), &code_a).is_err());
+
+    // Again: nothing to send.
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, _) = text(&run);
+    assert!(
+        stdout.contains("0 publiée(s), 1 refusée(s), 2 inchangée(s)"),
+        "{stdout}"
+    );
+
+    // One school changed: only it is rebuilt and only it is redeployed.
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    super::deploy_scenario::change_one_post(&root.join("b"));
+    let run = preau(&root, &["build"]);
+    let (stdout, _) = text(&run);
+    assert!(
+        stdout.contains("1 construite(s), 1 inchangée(s)") && stdout.contains("✓ b :"),
+        "{stdout}"
+    );
+    let before_a = all_bytes(&web.join("a"));
+    b.approved_site();
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 publiée(s), 0 refusée(s), 1 inchangée(s)")
+            && stdout.contains("= a")
+            && stdout.contains("6 fichier(s) envoyé(s)"),
+        "{stdout}"
+    );
+    assert_eq!(all_bytes(&web.join("a")), before_a, "a was not touched");
+    let (ok, log) = b.verify(&web.join("b"), &[]);
+    assert!(ok, "{log}");
+}
+
+#[test]
+fn the_town_halls_host_is_in_every_schools_legal_notice_unless_a_school_names_its_own() {
+    let (_tmp, root) = commune();
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    std::fs::write(
+        root.join("commune.yaml"),
+        "nom: Ville de Villeneuve\nhebergeur:\n  nom: Hébergement municipal de Villeneuve\n  adresse: 3 rue des Serveurs, 99000 Villeneuve\n  telephone: 01 99 99 99 99\n",
+    )
+    .unwrap();
+    // a names no host; b keeps its own.
+    let yaml = std::fs::read_to_string(root.join("a/ecole.yaml")).unwrap();
+    let start = yaml.find("hebergeur:").unwrap();
+    let end = yaml.find("accessibilite:").unwrap();
+    std::fs::write(
+        root.join("a/ecole.yaml"),
+        format!("{}{}", &yaml[..start], &yaml[end..]),
+    )
+    .unwrap();
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    let notice = |school: &str| {
+        std::fs::read_to_string(root.join(school).join("public/mentions-legales/index.html"))
+            .unwrap()
+    };
+    let (a, b) = (notice("a"), notice("b"));
+    assert!(
+        a.contains("Hébergement municipal de Villeneuve")
+            && a.contains("3 rue des Serveurs")
+            && a.contains("01 99 99 99 99"),
+        "{a}"
+    );
+    assert!(
+        b.contains("Mairie de Villeneuve") && !b.contains("Hébergement municipal"),
+        "{b}"
+    );
+    // Built alone, a still names the commune's host.
+    let run = preau(&root.join("a"), &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    assert!(notice("a").contains("Hébergement municipal de Villeneuve"));
+    // Without a host anywhere, the school is told where to write one.
+    std::fs::write(root.join("commune.yaml"), "nom: Ville de Villeneuve\n").unwrap();
+    let run = preau(&root.join("a"), &["check"]);
+    let (stdout, stderr) = text(&run);
+    assert!(!run.status.success());
+    assert!(
+        format!("{stdout}{stderr}").contains("« hebergeur » manque"),
+        "{stdout}{stderr}"
+    );
 }
