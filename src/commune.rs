@@ -248,14 +248,22 @@ fn build_one(dir: &Path, out: &Path) -> SchoolResult {
     }
 }
 
+/// What [`build_all`] tells as it goes (progress, printing).
+pub enum Event<'a> {
+    /// This school's build starts.
+    Started(&'a Path),
+    /// This school is done.
+    Finished(&'a SchoolResult),
+}
+
 /// Builds every school of the commune in parallel (each into its own
 /// `public/`, or `OUT/<école>/`), then the commune's home page (into
-/// `COMMUNE/public/`, or `OUT/commune/`). `done` is told of each school as
-/// it finishes (progress, printing).
+/// `COMMUNE/public/`, or `OUT/commune/`). `event` is told of each school
+/// as it starts and as it finishes.
 pub fn build_all(
     commune: &Commune,
     out: Option<&Path>,
-    done: &(dyn Fn(&SchoolResult) + Sync),
+    event: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<Vec<SchoolResult>> {
     let results: Mutex<Vec<SchoolResult>> = Mutex::new(Vec::new());
     commune.schools.par_iter().for_each(|dir| {
@@ -263,8 +271,9 @@ pub fn build_all(
             Some(o) => o.join(Commune::name(dir)),
             None => dir.join("public"),
         };
+        event(Event::Started(dir));
         let result = build_one(dir, &school_out);
-        done(&result);
+        event(Event::Finished(&result));
         results.lock().expect("no panic holding it").push(result);
     });
     let mut results = results.into_inner().expect("no panic holding it");

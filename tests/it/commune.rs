@@ -80,6 +80,16 @@ fn one_command_builds_every_school_and_a_broken_one_stops_no_other() {
         all.contains("2 construite(s), 0 inchangée(s), 1 en échec"),
         "{all}"
     );
+    // Not a terminal: no bar drawn, one plain line a school as it
+    // finishes, counted against the whole commune.
+    assert!(!all.contains('\x1b'), "terminal codes in a pipe:\n{all}");
+    for n in 1..=3 {
+        let lines = stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("[{n}/3] ")))
+            .count();
+        assert_eq!(lines, 1, "[{n}/3]:\n{stdout}");
+    }
     // The commune's home page lists the three schools.
     let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
     for expected in [
