@@ -228,7 +228,7 @@ pub enum Command {
         alias = "verifier"
     )]
     Verify {
-        /// Dossier du site à vérifier.
+        /// Dossier du site à vérifier, ou le dossier d'une commune : la dernière version approuvée de chaque école.
         #[arg(value_name = "SITE")]
         site: PathBuf,
         /// Dossier de l'école, pour les clés de « confiance » et la dernière version connue.
@@ -255,7 +255,7 @@ pub enum Command {
         alias = "publier"
     )]
     Deploy {
-        /// Le dossier du site approuvé (approuve-vN).
+        /// Le dossier du site approuvé (approuve-vN), ou le dossier d'une commune : la dernière version approuvée de chaque école.
         #[arg(value_name = "SITE")]
         site: PathBuf,
         /// Dossier de l'école : clés de « confiance » et destination « publication » de ecole.yaml.
