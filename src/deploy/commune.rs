@@ -210,3 +210,48 @@ pub fn verify_all(commune: &Commune) -> Vec<SchoolCheck> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commune(publication: &str) -> Commune {
+        let file =
+            serde_yaml::from_str(&format!("nom: Ville\npublication:\n{publication}")).unwrap();
+        Commune {
+            root: PathBuf::from("/srv/ville"),
+            file,
+            schools: vec![PathBuf::from("/srv/ville/tilleuls")],
+        }
+    }
+
+    #[test]
+    fn each_school_has_its_own_folder_under_the_commune_root() {
+        let school = Path::new("/srv/ville/tilleuls");
+        let folder = commune("  type: dossier\n  chemin: web\n");
+        assert_eq!(
+            school_target(&folder, school).unwrap().chemin.as_deref(),
+            Some("/srv/ville/web/tilleuls")
+        );
+        let ftp = commune("  type: ftp\n  hote: ftp.ville.fr\n  dossier: /www/\n");
+        assert_eq!(
+            school_target(&ftp, school).unwrap().dossier.as_deref(),
+            Some("/www/tilleuls")
+        );
+        let sftp = commune("  type: sftp\n  hote: web.ville.fr\n");
+        assert_eq!(
+            school_target(&sftp, school).unwrap().dossier.as_deref(),
+            Some("/tilleuls")
+        );
+        let s3 = commune(
+            "  type: s3\n  adresse: https://s3.example\n  compartiment: b\n  prefixe: ecoles\n",
+        );
+        assert_eq!(
+            school_target(&s3, school).unwrap().prefixe.as_deref(),
+            Some("ecoles/tilleuls/")
+        );
+        let mut none = commune("  type: dossier\n");
+        none.file.publication = None;
+        assert!(school_target(&none, school).is_none());
+    }
+}
