@@ -158,7 +158,8 @@ pub struct SchoolResult {
 
 /// A fingerprint of everything a build reads in a school folder: every
 /// file's path, size and modification time (outputs and caches excepted),
-/// and Préau's version.
+/// Préau's version, and what the commune around it gives every school
+/// (`commune.yaml`, `theme/`).
 pub fn fingerprint(school: &Path, out: &Path) -> String {
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -196,6 +197,23 @@ pub fn fingerprint(school: &Path, out: &Path) -> String {
         hasher.update([0]);
         hasher.update(meta.len().to_le_bytes());
         hasher.update(mtime.to_le_bytes());
+    }
+    // What the commune gives every school: its host, its theme.
+    let around = school.join("..");
+    if let Ok(bytes) = std::fs::read(around.join(COMMUNE_FILE)) {
+        hasher.update(COMMUNE_FILE.as_bytes());
+        hasher.update(Sha256::digest(&bytes));
+    }
+    for entry in walkdir::WalkDir::new(around.join("theme"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+    {
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            hasher.update(entry.path().to_string_lossy().as_bytes());
+            hasher.update(Sha256::digest(&bytes));
+        }
     }
     hasher
         .finalize()

@@ -330,7 +330,7 @@ fn one_command_verifies_and_deploys_every_school_and_an_unapproved_one_stops_no_
 }
 
 #[test]
-fn the_town_halls_host_is_in_every_schools_legal_notice_unless_a_school_names_its_own() {
+fn the_town_halls_host_and_theme_are_every_schools_unless_a_school_names_its_own() {
     let (_tmp, root) = commune();
     std::fs::remove_dir_all(root.join("c")).unwrap();
     std::fs::write(
@@ -347,8 +347,24 @@ fn the_town_halls_host_is_in_every_schools_legal_notice_unless_a_school_names_it
         format!("{}{}", &yaml[..start], &yaml[end..]),
     )
     .unwrap();
+    // The commune's theme is every school's, unless a school has its own.
+    for (dir, css) in [("theme", "commune"), ("b/theme", "b")] {
+        std::fs::create_dir_all(root.join(dir).join("static")).unwrap();
+        std::fs::write(
+            root.join(dir).join("static/style.css"),
+            format!("/* thème {css} */ body {{ color: #222; }}\n"),
+        )
+        .unwrap();
+    }
     let run = preau(&root, &["build"]);
     assert!(run.status.success(), "{:?}", text(&run));
+    let has = |school: &str, text: &str| {
+        all_bytes(&root.join(school).join("public"))
+            .iter()
+            .any(|(_, b)| String::from_utf8_lossy(b).contains(text))
+    };
+    assert!(has("a", "/* thème commune */") && !has("a", "/* thème b */"));
+    assert!(has("b", "/* thème b */") && !has("b", "/* thème commune */"));
     let notice = |school: &str| {
         std::fs::read_to_string(root.join(school).join("public/mentions-legales/index.html"))
             .unwrap()
@@ -368,6 +384,18 @@ fn the_town_halls_host_is_in_every_schools_legal_notice_unless_a_school_names_it
     let run = preau(&root.join("a"), &["build"]);
     assert!(run.status.success(), "{:?}", text(&run));
     assert!(notice("a").contains("Hébergement municipal de Villeneuve"));
+    // The town hall changes host: its schools are rebuilt with the new one.
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    std::fs::write(
+        root.join("commune.yaml"),
+        "nom: Ville de Villeneuve\nhebergeur:\n  nom: Hébergement intercommunal\n  adresse: 3 rue des Serveurs, 99000 Villeneuve\n  telephone: 01 99 99 99 99\n",
+    )
+    .unwrap();
+    let run = preau(&root, &["build"]);
+    let (stdout, _) = text(&run);
+    assert!(run.status.success() && stdout.contains("✓ a :"), "{stdout}");
+    assert!(notice("a").contains("Hébergement intercommunal"));
     // Without a host anywhere, the school is told where to write one.
     std::fs::write(root.join("commune.yaml"), "nom: Ville de Villeneuve\n").unwrap();
     let run = preau(&root.join("a"), &["check"]);
