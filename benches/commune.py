@@ -79,7 +79,7 @@ def main():
     args = parser.parse_args()
     if not os.path.exists("/usr/bin/time"):
         sys.exit("GNU time is needed for the peak memory: apt-get install time")
-    preau = args.preau
+    preau = args.preau and os.path.abspath(args.preau)
     if not preau:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
         preau = os.path.join(REPO, "target", "release", "preau")
@@ -105,7 +105,8 @@ def main():
         print(f"full build:        {seconds:7.2f} s, peak {rss:.0f} MiB, {seconds / args.schools * 1000:.0f} ms per school")
         seconds, rss, _ = timed([preau, "build", commune])
         print(f"nothing changed:   {seconds:7.2f} s, peak {rss:.0f} MiB")
-        post = os.path.join(commune, "ecole-042", "classes", "c1", "blog", "article-0.md")
+        changed = f"ecole-{min(42, args.schools - 1):03d}"
+        post = os.path.join(commune, changed, "classes", "c1", "blog", "article-0.md")
         with open(post, "a", encoding="utf-8") as f:
             f.write("\nUne phrase de plus.\n")
         seconds, rss, out = timed([preau, "build", commune])
@@ -114,8 +115,8 @@ def main():
         # Publishing: keys, one submission and approval a school, a folder target.
         k = args.deploy_schools or args.schools
         names = [f"ecole-{n:03d}" for n in range(k)]
-        if "ecole-042" not in names:
-            names[-1] = "ecole-042"
+        if changed not in names:
+            names[-1] = changed
         ien_dir = os.path.join(tmp, "ien")
         os.makedirs(ien_dir)
         run([preau, "cles", "generer", "--role", "ien", "--dossier", ".", "--sans-mot-de-passe"], cwd=ien_dir)
@@ -132,16 +133,23 @@ def main():
         with open(os.path.join(commune, "commune.yaml"), "w") as f:
             f.write("nom: Ville de Test\npublication:\n  type: dossier\n  chemin: web\necoles:\n")
             f.writelines(f"  - {name}\n" for name in names)
+        # The keys and commune.yaml changed: build once more so that the
+        # fingerprints are those of the approved schools.
+        timed([preau, "build", commune])
 
         seconds, rss, out = timed([preau, "deploy", commune])
         print(f"first deploy, {len(names)} schools: {seconds:6.2f} s, peak {rss:.0f} MiB ({out.strip().splitlines()[-1]})")
         seconds, rss, out = timed([preau, "deploy", commune])
         print(f"deploy, nothing changed: {seconds:6.2f} s, peak {rss:.0f} MiB ({out.strip().splitlines()[-1]})")
-        school = os.path.join(commune, "ecole-042")
-        print(f"ecole-042 submitted and approved again in {approve(preau, school, ien_dir):.1f} s")
+        school = os.path.join(commune, changed)
+        with open(post, "a", encoding="utf-8") as f:
+            f.write("\nEt une autre, publiée cette fois.\n")
+        seconds, rss, out = timed([preau, "build", commune])
+        print(f"one school changed again: {seconds:6.2f} s, peak {rss:.0f} MiB ({out.strip().splitlines()[-1]})")
+        print(f"{changed} submitted and approved again in {approve(preau, school, ien_dir):.1f} s")
         seconds, rss, out = timed([preau, "deploy", commune])
-        sent = re.search(r"(\d+) fichier\(s\) envoyé\(s\) \(([^)]*)\)", out.split("ecole-042", 1)[1])
-        print(f"deploy, one school changed: {seconds:6.2f} s, peak {rss:.0f} MiB, ecole-042: {sent.group(1)} files sent ({sent.group(2)}) ({out.strip().splitlines()[-1]})")
+        sent = re.search(r"(\d+) fichier\(s\) envoyé\(s\) \(([^)]*)\)", out.split(changed, 1)[1])
+        print(f"deploy, one school changed: {seconds:6.2f} s, peak {rss:.0f} MiB, {changed}: {sent.group(1)} files sent ({sent.group(2)}) ({out.strip().splitlines()[-1]})")
 
 
 if __name__ == "__main__":
