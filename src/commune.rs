@@ -164,12 +164,23 @@ pub fn fingerprint(school: &Path, out: &Path) -> String {
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(out.to_string_lossy().as_bytes());
+    // Outputs, caches, and the records that submit, approve, verify and
+    // deploy keep (a deploy must not make the next build rebuild).
     let skip = |rel: &Path| {
         let s = rel.to_string_lossy();
         s == "public"
-            || s.starts_with(".preau/cache")
-            || s.starts_with(".preau/statistiques")
-            || s.starts_with(".preau/lettres")
+            || [
+                ".preau/cache",
+                ".preau/statistiques",
+                ".preau/lettres",
+                ".preau/publication",
+                ".preau/publiee",
+                ".preau/etat.json",
+                ".preau/versions",
+                ".preau/soumissions",
+            ]
+            .iter()
+            .any(|p| s.starts_with(p))
     };
     let mut walker = walkdir::WalkDir::new(school)
         .sort_by_file_name()

@@ -294,12 +294,21 @@ fn one_command_verifies_and_deploys_every_school_and_an_unapproved_one_stops_no_
     assert!(unwrap_all(&ring(&web.join("a")), &code_a).is_ok());
     assert!(unwrap_all(&ring(&web.join("b")), &code_a).is_err());
 
-    // Again: nothing to send.
+    // Again, after a build: nothing to send; and what deploy recorded
+    // makes no school look changed to the next build.
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
     let run = preau(&root, &["deploy", "."]);
     let (stdout, _) = text(&run);
     assert!(
         stdout.contains("0 publiée(s), 1 refusée(s), 2 inchangée(s)"),
         "{stdout}"
+    );
+    let run = preau(&root, &["build"]);
+    let (stdout, _) = text(&run);
+    assert!(
+        stdout.contains("0 construite(s), 3 inchangée(s)"),
+        "a deploy made the next build rebuild:\n{stdout}"
     );
 
     // One school changed: only it is rebuilt and only it is redeployed.
