@@ -195,7 +195,7 @@ pub enum Command {
     /// Vérifie un site : fichiers, manifeste, signatures, expiration, version (alias : verifier).
     #[command(alias = "verifier")]
     Verify {
-        /// Dossier du site à vérifier.
+        /// Dossier du site à vérifier, ou le dossier d'une commune : la dernière version approuvée de chaque école.
         #[arg(value_name = "SITE")]
         site: PathBuf,
         /// Dossier de l'école, pour les clés de « confiance » et la dernière version connue.
@@ -214,7 +214,7 @@ pub enum Command {
     /// Publie un site approuvé : seulement ce qui a changé, le manifeste en dernier (alias : publier).
     #[command(alias = "publier")]
     Deploy {
-        /// Le dossier du site approuvé (approuve-vN).
+        /// Le dossier du site approuvé (approuve-vN), ou le dossier d'une commune : la dernière version approuvée de chaque école.
         #[arg(value_name = "SITE")]
         site: PathBuf,
         /// Dossier de l'école : clés de « confiance » et destination « publication » de ecole.yaml.

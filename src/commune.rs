@@ -39,6 +39,15 @@ pub struct CommuneFile {
     /// holding an `ecole.yaml`, in name order).
     #[serde(default)]
     pub ecoles: Option<Vec<String>>,
+    /// The town hall's host, named in every school's mentions légales
+    /// unless a school's `ecole.yaml` names its own (read by
+    /// [`crate::config::School::load`]).
+    #[serde(default)]
+    pub hebergeur: Option<crate::config::Host>,
+    /// The deploy root: each school is published into its own folder
+    /// `<école>` under it, unless its `ecole.yaml` names its own target.
+    #[serde(default)]
+    pub publication: Option<crate::config::PublishTarget>,
 }
 
 /// A loaded commune folder.
@@ -149,17 +158,29 @@ pub struct SchoolResult {
 
 /// A fingerprint of everything a build reads in a school folder: every
 /// file's path, size and modification time (outputs and caches excepted),
-/// and Préau's version.
+/// Préau's version, and what the commune around it gives every school
+/// (`commune.yaml`, `theme/`).
 pub fn fingerprint(school: &Path, out: &Path) -> String {
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(out.to_string_lossy().as_bytes());
+    // Outputs, caches, and the records that submit, approve, verify and
+    // deploy keep (a deploy must not make the next build rebuild).
     let skip = |rel: &Path| {
         let s = rel.to_string_lossy();
         s == "public"
-            || s.starts_with(".preau/cache")
-            || s.starts_with(".preau/statistiques")
-            || s.starts_with(".preau/lettres")
+            || [
+                ".preau/cache",
+                ".preau/statistiques",
+                ".preau/lettres",
+                ".preau/publication",
+                ".preau/publiee",
+                ".preau/etat.json",
+                ".preau/versions",
+                ".preau/soumissions",
+            ]
+            .iter()
+            .any(|p| s.starts_with(p))
     };
     let mut walker = walkdir::WalkDir::new(school)
         .sort_by_file_name()
@@ -187,6 +208,23 @@ pub fn fingerprint(school: &Path, out: &Path) -> String {
         hasher.update([0]);
         hasher.update(meta.len().to_le_bytes());
         hasher.update(mtime.to_le_bytes());
+    }
+    // What the commune gives every school: its host, its theme.
+    let around = school.join("..");
+    if let Ok(bytes) = std::fs::read(around.join(COMMUNE_FILE)) {
+        hasher.update(COMMUNE_FILE.as_bytes());
+        hasher.update(Sha256::digest(&bytes));
+    }
+    for entry in walkdir::WalkDir::new(around.join("theme"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+    {
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            hasher.update(entry.path().to_string_lossy().as_bytes());
+            hasher.update(Sha256::digest(&bytes));
+        }
     }
     hasher
         .finalize()
@@ -239,14 +277,22 @@ fn build_one(dir: &Path, out: &Path) -> SchoolResult {
     }
 }
 
+/// What [`build_all`] tells as it goes (progress, printing).
+pub enum Event<'a> {
+    /// This school's build starts.
+    Started(&'a Path),
+    /// This school is done.
+    Finished(&'a SchoolResult),
+}
+
 /// Builds every school of the commune in parallel (each into its own
 /// `public/`, or `OUT/<école>/`), then the commune's home page (into
-/// `COMMUNE/public/`, or `OUT/commune/`). `done` is told of each school as
-/// it finishes (progress, printing).
+/// `COMMUNE/public/`, or `OUT/commune/`). `event` is told of each school
+/// as it starts and as it finishes.
 pub fn build_all(
     commune: &Commune,
     out: Option<&Path>,
-    done: &(dyn Fn(&SchoolResult) + Sync),
+    event: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<Vec<SchoolResult>> {
     let results: Mutex<Vec<SchoolResult>> = Mutex::new(Vec::new());
     commune.schools.par_iter().for_each(|dir| {
@@ -254,8 +300,9 @@ pub fn build_all(
             Some(o) => o.join(Commune::name(dir)),
             None => dir.join("public"),
         };
+        event(Event::Started(dir));
         let result = build_one(dir, &school_out);
-        done(&result);
+        event(Event::Finished(&result));
         results.lock().expect("no panic holding it").push(result);
     });
     let mut results = results.into_inner().expect("no panic holding it");

@@ -37,11 +37,21 @@ impl Theme {
         Ok(theme)
     }
 
-    /// The default theme with the school's `theme/` overrides.
+    /// The default theme with the overrides of the commune around the
+    /// school (its `theme/`), then the school's own `theme/`.
     pub fn load(school_root: &Path) -> Result<Theme> {
         let mut theme = Theme::embedded()?;
-        let overrides = school_root.join("theme");
-        if overrides.is_dir() {
+        // A commune's theme (`../theme` beside `../commune.yaml`) first,
+        // then the school's own.
+        let around = school_root.join("..");
+        let commune = around
+            .join("commune.yaml")
+            .is_file()
+            .then(|| around.join("theme"));
+        for overrides in commune.into_iter().chain([school_root.join("theme")]) {
+            if !overrides.is_dir() {
+                continue;
+            }
             for entry in WalkDir::new(&overrides)
                 .sort_by_file_name()
                 .into_iter()

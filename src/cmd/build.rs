@@ -56,38 +56,66 @@ pub fn run(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
 }
 
 /// A commune folder: every school in parallel, each one's problems under its
-/// name as it finishes, a summary at the end.
+/// name as it finishes, a summary at the end. On a terminal, a spinner per
+/// school being built and a bar for the whole commune; every line of a
+/// finished school starts with `[n/N]`, terminal or not.
 fn run_commune(dir: &Path, out: Option<&Path>) -> Result<ExitCode> {
-    use crate::commune::{self, Commune, Outcome};
+    use crate::commune::{self, Commune, Event, Outcome};
+    use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
     let commune = Commune::load(dir)?;
     let total = commune.schools.len();
-    let bar = indicatif::ProgressBar::new(total as u64).with_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} écoles {msg}")
-            .expect("valid template"),
+    // Drawn on stderr, and only when it is a terminal.
+    let multi = MultiProgress::new();
+    let overall = multi.add(
+        ProgressBar::new(total as u64).with_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} écoles ({elapsed})")
+                .expect("valid template"),
+        ),
     );
-    let print = std::sync::Mutex::new(());
+    let spinner =
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template");
+    let running = std::sync::Mutex::new((0usize, std::collections::BTreeMap::new()));
     let started = std::time::Instant::now();
-    let results = commune::build_all(&commune, out, &|result| {
-        let _lock = print.lock();
-        let name = Commune::name(&result.dir);
-        let line = match &result.outcome {
-            Outcome::Built(summary) => format!("✓ {name} : construite ({summary})"),
-            Outcome::Unchanged => format!("= {name} : inchangée depuis la dernière construction"),
-            Outcome::Failed(Some(error)) => {
-                format!("✗ {name} : échec, son site précédent n'a pas été modifié\n  {error}")
+    let results = commune::build_all(&commune, out, &|event| {
+        let mut running = running.lock().expect("no panic holding it");
+        match event {
+            Event::Started(school) => {
+                let bar = multi.insert_before(&overall, ProgressBar::new_spinner());
+                bar.set_style(spinner.clone());
+                bar.set_message(format!("{} : construction…", Commune::name(school)));
+                bar.enable_steady_tick(std::time::Duration::from_millis(200));
+                running.1.insert(school.to_path_buf(), bar);
             }
-            Outcome::Failed(None) => format!(
-                "✗ {name} : {}, son site précédent n'a pas été modifié",
-                super::count_words(&result.diagnostics)
-            ),
-        };
-        bar.suspend(|| {
-            println!("{line}");
-            super::print_diagnostics(&result.dir, &result.diagnostics);
-        });
-        bar.inc(1);
+            Event::Finished(result) => {
+                if let Some(bar) = running.1.remove(&result.dir) {
+                    bar.finish_and_clear();
+                    multi.remove(&bar);
+                }
+                running.0 += 1;
+                let name = Commune::name(&result.dir);
+                let count = format!("[{}/{total}]", running.0);
+                let line = match &result.outcome {
+                    Outcome::Built(summary) => format!("{count} ✓ {name} : construite ({summary})"),
+                    Outcome::Unchanged => {
+                        format!("{count} = {name} : inchangée depuis la dernière construction")
+                    }
+                    Outcome::Failed(Some(error)) => format!(
+                        "{count} ✗ {name} : échec, son site précédent n'a pas été modifié\n  {error}"
+                    ),
+                    Outcome::Failed(None) => format!(
+                        "{count} ✗ {name} : {}, son site précédent n'a pas été modifié",
+                        super::count_words(&result.diagnostics)
+                    ),
+                };
+                multi.suspend(|| {
+                    println!("{line}");
+                    super::print_diagnostics(&result.dir, &result.diagnostics);
+                });
+                overall.inc(1);
+            }
+        }
     })?;
-    bar.finish_and_clear();
+    overall.finish_and_clear();
     let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
     let built = count(|o| matches!(o, Outcome::Built(_)));
     let unchanged = count(|o| matches!(o, Outcome::Unchanged));

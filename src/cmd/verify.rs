@@ -1,12 +1,13 @@
-//! `preau verify`: may this site folder go online?
+//! `preau verify`: may this site folder go online? Given a commune folder,
+//! each school's newest approved site against its own keys.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::manifest::policy::{self, Trust};
-use crate::manifest::state::{Approved, State};
+use crate::deploy::school::{self, Check};
+use crate::manifest::policy::Verified;
 
 /// Checks `site` against the trust of `school` (or the keys given);
 /// records the version as approved in the school's state when it passes.
@@ -17,66 +18,19 @@ pub fn run(
     ien: Option<&str>,
     min_version: Option<u64>,
 ) -> Result<ExitCode> {
-    let trust = Trust::from_school_dir(school, directeur, ien)?;
-    let state = match school {
-        Some(dir) => State::load(dir)?,
-        None => State::default(),
+    if crate::commune::is_commune(site) && school.is_none() {
+        return run_commune(site);
+    }
+    let check = Check {
+        site,
+        school,
+        directeur,
+        ien,
+        min_version,
     };
-    let known = state.approved.as_ref().map(|a| a.version);
-    let min = match (min_version, known) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    };
-    // With the school's folder, its areas' keys are known: none may be in
-    // the site.
-    let keys = match school {
-        Some(dir) => crate::manifest::sealed::school_keys(dir)?.1,
-        None => Default::default(),
-    };
-    let verified = policy::verify(site, &trust, min, crate::dates::today()).and_then(|v| {
-        let found = crate::manifest::sealed::keys_in_site(site, &v.manifest, &keys);
-        if found.is_empty() {
-            Ok(v)
-        } else {
-            Err(found.into_iter().map(policy::Problem::Sealed).collect())
-        }
-    });
-    match verified {
+    match school::verify(&check)? {
         Ok(v) => {
-            let signers: Vec<&str> = v.comments.keys().map(|r| r.label()).collect();
-            let carried = if v.manifest.references.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " ; le reste du site, inchangé, porte l'approbation de la version {}",
-                    v.manifest
-                        .references
-                        .get("ien")
-                        .copied()
-                        .unwrap_or_default()
-                )
-            };
-            println!(
-                "Site vérifié : version {} de « {} », {} fichiers conformes au manifeste, signé par {}{carried}, valable jusqu'au {}.",
-                v.manifest.version,
-                v.manifest.school,
-                v.manifest.files.len(),
-                signers.join(" et "),
-                crate::dates::Date::parse(&v.manifest.expires_on).map(|d| d.long_fr()).unwrap_or(v.manifest.expires_on.clone())
-            );
-            if let Some(dir) = school {
-                crate::manifest::daily::remember_published(dir, site)?;
-                if known.is_none_or(|k| v.manifest.version >= k)
-                    && v.comments.contains_key(&crate::manifest::SignerRole::Ien)
-                {
-                    let mut state = state;
-                    state.approved = Some(Approved {
-                        version: v.manifest.version,
-                        manifest_sha256: v.manifest_sha256,
-                    });
-                    state.save(dir)?;
-                }
-            }
+            println!("{}", summary(&v));
             Ok(ExitCode::SUCCESS)
         }
         Err(problems) => {
@@ -87,4 +41,75 @@ pub fn run(
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// « Site vérifié : version 3 de … ».
+fn summary(v: &Verified) -> String {
+    let signers: Vec<&str> = v.comments.keys().map(|r| r.label()).collect();
+    let carried = if v.manifest.references.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ; le reste du site, inchangé, porte l'approbation de la version {}",
+            v.manifest
+                .references
+                .get("ien")
+                .copied()
+                .unwrap_or_default()
+        )
+    };
+    format!(
+        "Site vérifié : version {} de « {} », {} fichiers conformes au manifeste, signé par {}{carried}, valable jusqu'au {}.",
+        v.manifest.version,
+        v.manifest.school,
+        v.manifest.files.len(),
+        signers.join(" et "),
+        crate::dates::Date::parse(&v.manifest.expires_on)
+            .map(|d| d.long_fr())
+            .unwrap_or(v.manifest.expires_on.clone())
+    )
+}
+
+/// A commune folder: each school's verdict under its name, a summary at
+/// the end; exit code 1 when one school's site must not be published.
+fn run_commune(dir: &Path) -> Result<ExitCode> {
+    let commune = crate::commune::Commune::load(dir)?;
+    let results = crate::deploy::commune::verify_all(&commune);
+    let mut refused = 0;
+    for result in &results {
+        let name = crate::commune::Commune::name(&result.dir);
+        let site = result
+            .site
+            .as_ref()
+            .map(|s| format!(" (site « {} »)", s.display()))
+            .unwrap_or_default();
+        match &result.verdict {
+            Ok(Ok(v)) => println!("✓ {name}{site}\n  {}", summary(v)),
+            Ok(Err(problems)) => {
+                refused += 1;
+                println!("✗ {name} : ne doit pas être publiée{site}");
+                for p in problems {
+                    println!("  - {p}");
+                }
+            }
+            Err(e) => {
+                refused += 1;
+                println!("✗ {name} : ne doit pas être publiée{site}");
+                for line in format!("{e:#}").lines() {
+                    println!("  {line}");
+                }
+            }
+        }
+    }
+    println!(
+        "\nCommune « {} » : {} école(s) — {} vérifiée(s), {refused} refusée(s).",
+        commune.file.nom,
+        results.len(),
+        results.len() - refused
+    );
+    Ok(if refused > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -56,9 +56,10 @@ pub struct SchoolFile {
     /// School year, `2026-2027`.
     #[serde(rename = "annee_scolaire")]
     pub school_year: String,
-    /// Host of the site (LCEN).
-    #[serde(rename = "hebergeur")]
-    pub host: Host,
+    /// Host of the site (LCEN); when absent, the one of the commune folder
+    /// around the school (`../commune.yaml`), filled in by [`School::load`].
+    #[serde(default, rename = "hebergeur")]
+    pub host: Option<Host>,
     /// Accessibility statement.
     #[serde(default, rename = "accessibilite")]
     pub accessibility: Accessibility,
@@ -219,6 +220,19 @@ pub struct Host {
     pub phone: String,
 }
 
+/// The host a town hall declares once for all its schools: `hebergeur:` of
+/// the `commune.yaml` in the folder around the school, if any.
+fn commune_host(root: &Path) -> Option<Host> {
+    #[derive(Deserialize)]
+    struct Shared {
+        #[serde(default)]
+        hebergeur: Option<Host>,
+    }
+    let text = std::fs::read_to_string(root.join("..").join("commune.yaml")).ok()?;
+    let shared: Shared = serde_yaml::from_str(&text).ok()?;
+    shared.hebergeur
+}
+
 /// The accessibility statement's status (RGAA).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -346,13 +360,23 @@ impl School {
                 return None;
             }
         };
-        let file: SchoolFile = match crate::yaml::parse(&text, rel, 1) {
+        let mut file: SchoolFile = match crate::yaml::parse(&text, rel, 1) {
             Ok(f) => f,
             Err(d) => {
                 diags.push(d);
                 return None;
             }
         };
+        if file.host.is_none() {
+            file.host = commune_host(root);
+        }
+        if file.host.is_none() {
+            diags.push(
+                Diagnostic::error(rel, "« hebergeur » manque : les mentions légales doivent nommer l'hébergeur du site")
+                    .hint("ajoutez « hebergeur: » (nom, adresse, telephone) dans ecole.yaml, ou une fois pour toutes les écoles dans le commune.yaml du dossier de la commune.")
+                    .at_line(1),
+            );
+        }
         let (base_url, base_path) = match parse_base_url(&file.url) {
             Ok(v) => v,
             Err((msg, hint)) => {

@@ -21,12 +21,14 @@
 //! Targets live behind [`Target`]: a folder (a mounted share, a local web
 //! root), FTP with explicit TLS, SFTP, and S3-compatible storage.
 
+pub mod commune;
 pub mod folder;
 pub mod ftp;
 pub mod journal;
 mod online;
 pub mod open;
 pub mod s3;
+pub mod school;
 mod sending;
 pub mod sftp;
 

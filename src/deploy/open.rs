@@ -15,11 +15,21 @@ use super::Target;
 /// The target of `school` (or the folder `to`), connected, and how the
 /// summary names it.
 pub fn target(school: &Path, to: Option<&Path>) -> Result<(Box<dyn Target>, String)> {
+    target_or(school, to, None)
+}
+
+/// Like [`target`], with `fallback` when `ecole.yaml` names no target (a
+/// school's folder under its commune's deploy root).
+pub fn target_or(
+    school: &Path,
+    to: Option<&Path>,
+    fallback: Option<&crate::config::PublishTarget>,
+) -> Result<(Box<dyn Target>, String)> {
     let text = std::fs::read_to_string(school.join("ecole.yaml"))
         .with_context(|| format!("lecture de « {} »", school.join("ecole.yaml").display()))?;
     let file: crate::config::SchoolFile = crate::yaml::parse(&text, Path::new("ecole.yaml"), 1)
         .map_err(|d| anyhow!("ecole.yaml est invalide :\n{d}"))?;
-    Ok(match (to, &file.publication) {
+    Ok(match (to, file.publication.as_ref().or(fallback)) {
         (Some(dir), _) => (Box::new(Folder::new(dir)?), dir.display().to_string()),
         (None, Some(t)) if t.kind == "dossier" => {
             let chemin = t.path.as_deref().ok_or_else(|| anyhow!("« publication » : le type dossier demande un « chemin »"))?;

@@ -114,6 +114,10 @@ fn last_years_class_areas_open_with_the_staff_code_only() {
     let (stdout, stderr) = text(&r);
     assert!(r.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("Rentrée 2027-2028 préparée"), "{stdout}");
+    assert!(
+        stdout.contains("nouvelle approbation de l'IEN"),
+        "the new year asks for the IEN's approval:\n{stdout}"
+    );
 
     // Nothing anyone wrote is lost: every file's bytes are still somewhere.
     let after = snapshot(&school);
@@ -150,6 +154,12 @@ fn last_years_class_areas_open_with_the_staff_code_only() {
     let out = tmp.path().join("site");
     build(&school, &out);
     let base = base_path(&school);
+    // The legal notice is dated by the new year.
+    let notice = std::fs::read_to_string(out.join("mentions-legales/index.html")).unwrap();
+    assert!(
+        notice.contains("Informations valables pour l'année scolaire 2027-2028"),
+        "{notice}"
+    );
     // The canary is nowhere in clear.
     for (rel, _) in snapshot(&out) {
         let bytes = std::fs::read(out.join(&rel)).unwrap();
@@ -249,6 +259,11 @@ fn a_dry_run_changes_nothing_a_run_keeps_what_goes_on_and_a_second_run_has_nothi
         old_cm2
     );
     assert!(!school.join("classes/cm1").exists(), "cm1 went on as cm2");
+    // A list its teacher did not mark kept goes to the archive alone.
+    assert!(!school.join("classes/cp/ressources.md").exists());
+    assert!(school
+        .join("archives/2026-2027/classes/cp/ressources.md")
+        .is_file());
     assert_eq!(
         std::fs::read_to_string(school.join("classes/cp/cahier/2027-09-01.md")).unwrap(),
         early

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::access::{ring, unwrap_all};
+use super::approval::{setup, Setup};
 use super::common::{class_code, copy_tree, files, fixture, preau, text};
 
 const CANARY: &str = "CANARI-ECOLE-A-7391";
@@ -79,6 +80,16 @@ fn one_command_builds_every_school_and_a_broken_one_stops_no_other() {
         all.contains("2 construite(s), 0 inchangée(s), 1 en échec"),
         "{all}"
     );
+    // Not a terminal: no bar drawn, one plain line a school as it
+    // finishes, counted against the whole commune.
+    assert!(!all.contains('\x1b'), "terminal codes in a pipe:\n{all}");
+    for n in 1..=3 {
+        let lines = stdout
+            .lines()
+            .filter(|l| l.starts_with(&format!("[{n}/3] ")))
+            .count();
+        assert_eq!(lines, 1, "[{n}/3]:\n{stdout}");
+    }
     // The commune's home page lists the three schools.
     let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
     for expected in [
@@ -202,4 +213,205 @@ fn stats_of_a_commune_give_each_school_its_own_figures() {
             "{school}:\n{csv}"
         );
     }
+}
+
+/// The commune of [`commune`] with its deploy root (`web/`, one folder per
+/// school), each school with its own directeur and IEN keys; `c` fixed.
+fn commune_to_publish() -> (tempfile::TempDir, PathBuf, Vec<Setup>) {
+    let (tmp, root) = commune();
+    std::fs::write(
+        root.join("commune.yaml"),
+        "nom: Ville de Villeneuve\npublication:\n  type: dossier\n  chemin: web\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("c/classes/cm1/blog/sortie/index.md"),
+        "---\ntitre: Sortie\ndate: 2026-11-12\n---\nAvec titre.\n",
+    )
+    .unwrap();
+    let schools = ["a", "b", "c"]
+        .iter()
+        .map(|name| setup((tempfile::tempdir().unwrap(), root.join(name)), ""))
+        .collect();
+    (tmp, root, schools)
+}
+
+#[test]
+fn one_command_verifies_and_deploys_every_school_and_an_unapproved_one_stops_no_other() {
+    let (_tmp, root, schools) = commune_to_publish();
+    let (a, b, c) = (&schools[0], &schools[1], &schools[2]);
+    a.approved_site();
+    b.approved_site();
+    // c is submitted, never approved; its unsigned build is put where an
+    // approved version would be.
+    c.submit();
+    copy_tree(
+        &root.join("c/public"),
+        &root.join("c/.preau/soumissions/approuve-v9"),
+    );
+
+    let run = preau(&root, &["verify", "."]);
+    let (stdout, stderr) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("✓ a")
+            && stdout.contains("✓ b")
+            && stdout.contains("✗ c : ne doit pas être publiée"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 vérifiée(s), 1 refusée(s)"), "{stdout}");
+
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{stdout}\n{stderr}");
+    let c_part = stdout.split("✗ c").nth(1).unwrap_or_default();
+    assert!(
+        c_part.contains("refusée, rien n'a été envoyé") && c_part.contains("signature"),
+        "c's refusal is told under c:\n{stdout}"
+    );
+    assert!(
+        stdout.contains("2 publiée(s), 1 refusée(s), 0 inchangée(s)"),
+        "{stdout}"
+    );
+    let web = root.join("web");
+    assert!(
+        !web.join("c").exists() || files(&web.join("c")).is_empty(),
+        "nothing of c was sent"
+    );
+    for (s, name) in [(a, "a"), (b, "b")] {
+        let (ok, log) = s.verify(&web.join(name), &[]);
+        assert!(ok, "{name} online does not verify: {log}");
+    }
+    // Online too, a's canary is nowhere in clear and a's code opens
+    // nothing of b.
+    for (name, bytes) in all_bytes(&web) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(CANARY),
+            "{CANARY} in clear in {name}"
+        );
+    }
+    let code_a = class_code(&root.join("a"), "cm1");
+    assert!(unwrap_all(&ring(&web.join("a")), &code_a).is_ok());
+    assert!(unwrap_all(&ring(&web.join("b")), &code_a).is_err());
+
+    // Again, after a build: nothing to send; and what deploy recorded
+    // makes no school look changed to the next build.
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, _) = text(&run);
+    assert!(
+        stdout.contains("0 publiée(s), 1 refusée(s), 2 inchangée(s)"),
+        "{stdout}"
+    );
+    let run = preau(&root, &["build"]);
+    let (stdout, _) = text(&run);
+    assert!(
+        stdout.contains("0 construite(s), 3 inchangée(s)"),
+        "a deploy made the next build rebuild:\n{stdout}"
+    );
+
+    // One school changed: only it is rebuilt and only it is redeployed.
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    super::deploy_scenario::change_one_post(&root.join("b"));
+    let run = preau(&root, &["build"]);
+    let (stdout, _) = text(&run);
+    assert!(
+        stdout.contains("1 construite(s), 1 inchangée(s)") && stdout.contains("✓ b :"),
+        "{stdout}"
+    );
+    let before_a = all_bytes(&web.join("a"));
+    b.approved_site();
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("1 publiée(s), 0 refusée(s), 1 inchangée(s)")
+            && stdout.contains("= a")
+            && stdout.contains("6 fichier(s) envoyé(s)"),
+        "{stdout}"
+    );
+    assert_eq!(all_bytes(&web.join("a")), before_a, "a was not touched");
+    let (ok, log) = b.verify(&web.join("b"), &[]);
+    assert!(ok, "{log}");
+}
+
+#[test]
+fn the_town_halls_host_and_theme_are_every_schools_unless_a_school_names_its_own() {
+    let (_tmp, root) = commune();
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    std::fs::write(
+        root.join("commune.yaml"),
+        "nom: Ville de Villeneuve\nhebergeur:\n  nom: Hébergement municipal de Villeneuve\n  adresse: 3 rue des Serveurs, 99000 Villeneuve\n  telephone: 01 99 99 99 99\n",
+    )
+    .unwrap();
+    // a names no host; b keeps its own.
+    let yaml = std::fs::read_to_string(root.join("a/ecole.yaml")).unwrap();
+    let start = yaml.find("hebergeur:").unwrap();
+    let end = yaml.find("accessibilite:").unwrap();
+    std::fs::write(
+        root.join("a/ecole.yaml"),
+        format!("{}{}", &yaml[..start], &yaml[end..]),
+    )
+    .unwrap();
+    // The commune's theme is every school's, unless a school has its own.
+    for (dir, css) in [("theme", "commune"), ("b/theme", "b")] {
+        std::fs::create_dir_all(root.join(dir).join("static")).unwrap();
+        std::fs::write(
+            root.join(dir).join("static/style.css"),
+            format!("/* thème {css} */ body {{ color: #222; }}\n"),
+        )
+        .unwrap();
+    }
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    let has = |school: &str, text: &str| {
+        all_bytes(&root.join(school).join("public"))
+            .iter()
+            .any(|(_, b)| String::from_utf8_lossy(b).contains(text))
+    };
+    assert!(has("a", "/* thème commune */") && !has("a", "/* thème b */"));
+    assert!(has("b", "/* thème b */") && !has("b", "/* thème commune */"));
+    let notice = |school: &str| {
+        std::fs::read_to_string(root.join(school).join("public/mentions-legales/index.html"))
+            .unwrap()
+    };
+    let (a, b) = (notice("a"), notice("b"));
+    assert!(
+        a.contains("Hébergement municipal de Villeneuve")
+            && a.contains("3 rue des Serveurs")
+            && a.contains("01 99 99 99 99"),
+        "{a}"
+    );
+    assert!(
+        b.contains("Mairie de Villeneuve") && !b.contains("Hébergement municipal"),
+        "{b}"
+    );
+    // Built alone, a still names the commune's host.
+    let run = preau(&root.join("a"), &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    assert!(notice("a").contains("Hébergement municipal de Villeneuve"));
+    // The town hall changes host: its schools are rebuilt with the new one.
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    std::fs::write(
+        root.join("commune.yaml"),
+        "nom: Ville de Villeneuve\nhebergeur:\n  nom: Hébergement intercommunal\n  adresse: 3 rue des Serveurs, 99000 Villeneuve\n  telephone: 01 99 99 99 99\n",
+    )
+    .unwrap();
+    let run = preau(&root, &["build"]);
+    let (stdout, _) = text(&run);
+    assert!(run.status.success() && stdout.contains("✓ a :"), "{stdout}");
+    assert!(notice("a").contains("Hébergement intercommunal"));
+    // Without a host anywhere, the school is told where to write one.
+    std::fs::write(root.join("commune.yaml"), "nom: Ville de Villeneuve\n").unwrap();
+    let run = preau(&root.join("a"), &["check"]);
+    let (stdout, stderr) = text(&run);
+    assert!(!run.status.success());
+    assert!(
+        format!("{stdout}{stderr}").contains("« hebergeur » manque"),
+        "{stdout}{stderr}"
+    );
 }

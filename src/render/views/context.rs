@@ -304,11 +304,20 @@ pub fn site<'a>(school: &'a School, content: &'a Content, today: Date) -> SiteCo
             inspector: &f.ien,
             head: &f.directeur,
             school_year: &f.school_year,
-            host: HostView {
-                name: &f.host.name,
-                address: &f.host.address,
-                phone: &f.host.phone,
-            },
+            // Filled in from the commune when the school names none
+            // (School::load reports it when neither does).
+            host: f.host.as_ref().map_or(
+                HostView {
+                    name: "",
+                    address: "",
+                    phone: "",
+                },
+                |h| HostView {
+                    name: &h.name,
+                    address: &h.address,
+                    phone: &h.phone,
+                },
+            ),
             accessibility: AccessibilityView {
                 status: f.accessibility.status,
                 date: f.accessibility.date,
