@@ -86,8 +86,11 @@ try {
     await page.click("#connexion button[type=submit]");
     await page.waitForFunction(() => !document.getElementById("dedans").hidden, { timeout: 30000 });
     for (const r of routes) {
+      // The area shows a route by replacing its content: wait for new
+      // nodes, not for the previous page's title still on screen.
+      const before = await page.evaluateHandle(() => document.querySelector("#contenu-espace").firstChild);
       await page.evaluate((h) => { location.hash = h; }, r === "#/" ? "#/" : r);
-      await page.waitForFunction((h) => location.hash === h && document.querySelector("#contenu-espace h1"), { timeout: 15000 }, r);
+      await page.waitForFunction((h, old) => location.hash === h && document.querySelector("#contenu-espace h1") && document.querySelector("#contenu-espace").firstChild !== old, { timeout: 15000 }, r, before);
       await new Promise((res) => setTimeout(res, 150));
       await audit(page, `${opt.area}${r}`);
     }
