@@ -319,7 +319,8 @@
   // Tries the code against every role of the ring; resolves with the
   // non-extractable keys of the first role it opens ({ audience: CryptoKey }), or null.
   function unlock(code) {
-    return fetch(RING_URL).then(function (r) { return r.json(); }).then(function (ring) {
+    var ring = ringSoon || fetch(RING_URL).then(function (r) { return r.json(); });
+    return ring.then(function (ring) {
       return subtle.importKey("raw", enc.encode(normalize(code)), "PBKDF2", false, ["deriveKey"]).then(function (material) {
         return subtle.deriveKey({ name: "PBKDF2", hash: ring.kdf.hash, salt: unb64(ring.kdf.salt), iterations: ring.kdf.iterations }, material, { name: "AES-GCM", length: 256 }, false, ["unwrapKey"]);
       }).then(function (kek) {
@@ -346,7 +347,9 @@
   function useKeys(cles) {
     if (!cles[AREA]) { return Promise.reject(new Error("espace")); }
     opened = cles;
-    return openItem(INDEX_ID, INDEX_URL).then(function (plain) {
+    var bytes = indexSoon || fetchBytes(INDEX_URL);
+    indexSoon = null;
+    return bytes.then(function (buffer) { return openBlob(opened[areaOf(INDEX_ID)], INDEX_ID, buffer); }).then(function (plain) {
       index = JSON.parse(new TextDecoder().decode(plain));
     });
   }
@@ -604,11 +607,12 @@
   function start(cles, where) {
     say("");
     return useKeys(cles).then(function () {
-      if (!where) { return null; }
-      return remember(BASE, cles, where).catch(function () {
+      // The page first; keeping the keys (IndexedDB) goes on beside it.
+      var kept = !where ? null : remember(BASE, cles, where).catch(function () {
         say("Ce navigateur n'a pas pu garder le code : il faudra le retaper à la prochaine page.");
       });
-    }).then(show).then(listMine);
+      return Promise.all([show(), kept]);
+    }).then(listMine);
   }
 
   function askForCode(text) {
@@ -616,6 +620,17 @@
     inside.hidden = true;
     form.hidden = false;
     if (text) { say(text); }
+    prefetch();
+  }
+
+  // While the family types the code: the key ring and the area's index
+  // (public, encrypted) are fetched, so that the code's work starts with
+  // them at hand. A failed fetch is tried again when they are needed.
+  var ringSoon = null;
+  var indexSoon = null;
+  function prefetch() {
+    if (!ringSoon) { ringSoon = fetch(RING_URL).then(function (r) { if (!r.ok) { throw new Error("anneau"); } return r.json(); }); ringSoon.catch(function () { ringSoon = null; }); }
+    if (!indexSoon) { indexSoon = fetchBytes(INDEX_URL); indexSoon.catch(function () { indexSoon = null; }); }
   }
 
   form.addEventListener("submit", function (event) {
