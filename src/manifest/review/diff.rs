@@ -76,7 +76,7 @@ pub(super) fn compare(
                 unchanged.insert(key(p));
             }
             Some(o) => {
-                summary.modifiees.push(summary_key(p));
+                summary.modified.push(summary_key(p));
                 changes.modified.push(PageView {
                     lines: changed_lines(o, p),
                     ..view(p, html())
@@ -91,7 +91,7 @@ pub(super) fn compare(
                 match from {
                     Some(o) => {
                         moved.insert(key(o));
-                        summary.modifiees.push(summary_key(p));
+                        summary.modified.push(summary_key(p));
                         summary.audiences.push(summary_key(p));
                         points.audiences.push(AudienceFlag {
                             title: p.title.clone(),
@@ -106,7 +106,7 @@ pub(super) fn compare(
                         });
                     }
                     None => {
-                        summary.nouvelles.push(summary_key(p));
+                        summary.added.push(summary_key(p));
                         changes.added.push(view(p, html()));
                     }
                 }
@@ -115,7 +115,7 @@ pub(super) fn compare(
     }
     for p in before {
         if !now_keys.contains(&key(p)) && !moved.contains(&key(p)) {
-            summary.supprimees.push(summary_key(p));
+            summary.removed.push(summary_key(p));
             changes.removed.push(Removed {
                 title: p.title.clone(),
                 area: area_label(&p.area),

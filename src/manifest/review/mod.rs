@@ -85,7 +85,7 @@ pub fn render(
     let now = pages::pages(site, manifest, opened, Some(&mut points));
     let mut summary = Summary {
         version: manifest.version,
-        depuis: previous.map(|p| p.0),
+        since: previous.map(|p| p.0),
         total: now.len(),
         ..Summary::default()
     };
@@ -111,7 +111,7 @@ pub fn render(
         built_on,
         csp: CSP_SLOT,
         style,
-        since: summary.depuis,
+        since: summary.since,
         areas: areas(&now, opened, unchanged.as_ref()),
         changes,
         points,
