@@ -34,9 +34,9 @@ pub fn run(dir: &Path, key: Option<&Path>) -> Result<ExitCode> {
         done.version,
         built.pages,
         built.sealed_pages,
-        done.summary.nouvelles.len(),
-        done.summary.modifiees.len(),
-        done.summary.supprimees.len()
+        done.summary.added.len(),
+        done.summary.modified.len(),
+        done.summary.removed.len()
     );
     println!("Envoyez à l'IEN le fichier : {}", done.path.display());
     println!("(Il contient le rapport de relecture avec les espaces réservés en clair : ne le diffusez pas ailleurs.)");

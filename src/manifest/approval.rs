@@ -294,13 +294,13 @@ impl Review {
                 m.files.len()
             ),
         ];
-        lines.push(match (s.depuis, &m.previous_approved) {
+        lines.push(match (s.since, &m.previous_approved) {
             (Some(v), _) => {
                 let mut line = format!(
                     "Depuis la version {v} approuvée : {} nouveauté(s), {} modification(s), {} retrait(s).",
-                    s.nouvelles.len(),
-                    s.modifiees.len(),
-                    s.supprimees.len()
+                    s.added.len(),
+                    s.modified.len(),
+                    s.removed.len()
                 );
                 if !s.audiences.is_empty() {
                     line.push_str(&format!(

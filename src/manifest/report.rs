@@ -2,6 +2,8 @@
 //! the directeur's terminal (`preau submit`) and the IEN's (`preau
 //! approve`, which counts it again from the sealed site, see
 //! [`super::review`]). The report itself is [`super::review`]'s.
+//! A [`Summary`] is written in submissions (`resume.json`): its keys on
+//! disk stay the French ones.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,13 +15,17 @@ pub struct Summary {
     /// The version submitted.
     pub version: u64,
     /// The approved version it is compared with.
-    pub depuis: Option<u64>,
+    #[serde(rename = "depuis")]
+    pub since: Option<u64>,
     /// New pages.
-    pub nouvelles: Vec<String>,
+    #[serde(rename = "nouvelles")]
+    pub added: Vec<String>,
     /// Changed pages (those whose readers changed included).
-    pub modifiees: Vec<String>,
+    #[serde(rename = "modifiees")]
+    pub modified: Vec<String>,
     /// Removed pages.
-    pub supprimees: Vec<String>,
+    #[serde(rename = "supprimees")]
+    pub removed: Vec<String>,
     /// Pages whose readers changed.
     #[serde(default)]
     pub audiences: Vec<String>,
@@ -31,21 +37,21 @@ pub struct Summary {
 /// and this one's.
 pub fn summarize(version: u64, now: &Snapshot, previous: Option<(u64, &Snapshot)>) -> Summary {
     let empty = Snapshot::new();
-    let (depuis, before) = match previous {
+    let (since, before) = match previous {
         Some((v, s)) => (Some(v), s),
         None => (None, &empty),
     };
     let mut summary = Summary {
         version,
-        depuis,
+        since,
         total: now.len(),
         ..Summary::default()
     };
     for (key, page) in now {
         match before.get(key) {
-            None => summary.nouvelles.push(key.clone()),
+            None => summary.added.push(key.clone()),
             Some(old) if old != page => {
-                summary.modifiees.push(key.clone());
+                summary.modified.push(key.clone());
                 if old.audience != page.audience {
                     summary.audiences.push(key.clone());
                 }
@@ -53,7 +59,7 @@ pub fn summarize(version: u64, now: &Snapshot, previous: Option<(u64, &Snapshot)
             Some(_) => {}
         }
     }
-    summary.supprimees = before
+    summary.removed = before
         .keys()
         .filter(|k| !now.contains_key(*k))
         .cloned()
@@ -86,10 +92,40 @@ mod tests {
         now.insert("c.md".into(), page("C", "classe:cm1", "nouveau"));
         now.insert("d.md".into(), page("D", "public", "d"));
         let summary = summarize(3, &now, Some((2, &before)));
-        assert_eq!(summary.nouvelles, vec!["c.md"]);
-        assert_eq!(summary.modifiees, vec!["a.md", "d.md"]);
+        assert_eq!(summary.added, vec!["c.md"]);
+        assert_eq!(summary.modified, vec!["a.md", "d.md"]);
         assert_eq!(summary.audiences, vec!["d.md"]);
-        assert_eq!(summary.supprimees, vec!["b.md"]);
+        assert_eq!(summary.removed, vec!["b.md"]);
         assert_eq!(summary.total, 3);
+    }
+
+    #[test]
+    fn the_summary_keeps_its_french_keys_on_disk() {
+        let summary = Summary {
+            version: 3,
+            since: Some(2),
+            added: vec!["c.md".into()],
+            ..Summary::default()
+        };
+        let json = serde_json::to_value(&summary).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        for key in [
+            "version",
+            "depuis",
+            "nouvelles",
+            "modifiees",
+            "supprimees",
+            "audiences",
+            "total",
+        ] {
+            assert!(keys.contains(&key), "{key} missing from {json}");
+        }
+        let back: Summary = serde_json::from_value(json).unwrap();
+        assert_eq!(back, summary);
     }
 }
