@@ -91,8 +91,8 @@ fn compile(theme: &Theme) -> Result<Tera> {
     Ok(tera)
 }
 
-/// Every message of a Tera error chain, joined.
-fn chain(err: &dyn std::error::Error) -> String {
+/// Every message of a Tera error chain, joined (the report uses it too).
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
     let mut parts = vec![err.to_string()];
     let mut source = err.source();
     while let Some(s) = source {

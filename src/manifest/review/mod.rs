@@ -60,17 +60,6 @@ fn policy(html: &str) -> String {
     )
 }
 
-/// Every message of an error chain, joined.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut parts = vec![err.to_string()];
-    let mut source = err.source();
-    while let Some(s) = source {
-        parts.push(s.to_string());
-        source = s.source();
-    }
-    parts.join(" : ")
-}
-
 /// The report (HTML, in French) of the site in `site` and its decrypted
 /// areas, with the theme's `rapport.html`; with `previous` (the last
 /// approved version, read with the same keys), what changed comes first.
@@ -125,13 +114,16 @@ pub fn render(
     tera.add_raw_template(TEMPLATE, source).map_err(|e| {
         anyhow!(
             "gabarit « theme/templates/{TEMPLATE} » invalide : {}",
-            chain(&e)
+            crate::render::chain(&e)
         )
     })?;
     let context = tera::Context::from_serialize(&context).context("contexte du rapport")?;
-    let html = tera
-        .render(TEMPLATE, &context)
-        .map_err(|e| anyhow!("gabarit « theme/templates/{TEMPLATE} » : {}", chain(&e)))?;
+    let html = tera.render(TEMPLATE, &context).map_err(|e| {
+        anyhow!(
+            "gabarit « theme/templates/{TEMPLATE} » : {}",
+            crate::render::chain(&e)
+        )
+    })?;
     let html = html.replacen(CSP_SLOT, &policy(&html), 1);
     Ok(Report { html, summary })
 }
