@@ -341,7 +341,12 @@ mod tests {
         assert_eq!(hex(darker_shade(blue)), "#123869");
         assert_eq!(darker_shade([0, 0, 0]), [0, 0, 0]);
         assert_eq!(hex(darker_shade([255, 255, 255])), "#bcbcbc");
-        for c in [blue, [0x2e, 0x7d, 0x32], [0xff, 0xcc, 0x00], [0x80, 0x10, 0xf0]] {
+        for c in [
+            blue,
+            [0x2e, 0x7d, 0x32],
+            [0xff, 0xcc, 0x00],
+            [0x80, 0x10, 0xf0],
+        ] {
             assert!(contrast_with_white(darker_shade(c)) > contrast_with_white(c));
         }
     }
@@ -370,11 +375,24 @@ mod tests {
         assert!(errs[0].contains("1,51 pour 1"), "{errs:?}");
         // The suggestion passes itself.
         let suggested = errs[0].split('"').nth(1).unwrap().to_string();
-        assert!(check(&suggested).is_empty(), "{suggested}: {:?}", check(&suggested));
-        let colours = SchoolColours { main: "#2E7D32".into() };
+        assert!(
+            check(&suggested).is_empty(),
+            "{suggested}: {:?}",
+            check(&suggested)
+        );
+        let colours = SchoolColours {
+            main: "#2E7D32".into(),
+        };
         assert_eq!(
-            colours.stylesheet().lines().filter(|l| l.contains("--")).collect::<Vec<_>>(),
-            ["  --accent: #2e7d32;", &format!("  --accent-fonce: {};", colours.dark_hex())]
+            colours
+                .stylesheet()
+                .lines()
+                .filter(|l| l.contains("--"))
+                .collect::<Vec<_>>(),
+            [
+                "  --accent: #2e7d32;",
+                &format!("  --accent-fonce: {};", colours.dark_hex())
+            ]
         );
     }
 }

@@ -15,7 +15,11 @@ const THEME_COLOUR: &str = "#1d4f91";
 /// `static/couleurs.css`, when the school gives its colours: only then,
 /// so a school theme that sets `--accent` in its own `style.css` keeps it.
 pub fn colours_stylesheet(school: &School) -> Option<Vec<u8>> {
-    school.file.colours.as_ref().map(|c| c.stylesheet().into_bytes())
+    school
+        .file
+        .colours
+        .as_ref()
+        .map(|c| c.stylesheet().into_bytes())
 }
 
 /// A name short enough for under an icon: the school's name without the
