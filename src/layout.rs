@@ -122,6 +122,9 @@ pub fn list_page(dir: &str, n: usize) -> String {
     }
 }
 
+/// The school's colours (`couleurs` in `ecole.yaml`), after the theme's `style.css`.
+pub const COLOURS_STYLESHEET: &str = "static/couleurs.css";
+
 /// A file of the theme (`style.css` → `static/style.css`).
 pub fn static_file(name: &str) -> String {
     format!("{STATIC_DIR}/{name}")

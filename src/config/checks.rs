@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{signing, Audience, Class, ClassFile, SchoolFile};
+use super::{signing, Audience, Class, ClassFile, SchoolColours, SchoolFile};
 use crate::dates::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
@@ -156,6 +156,136 @@ pub(super) fn check_school_fields(file: &SchoolFile, text: &str, today: Date, di
             .at_line(crate::yaml::key_line(text, "accessibilite", 1).unwrap_or(1)),
         );
     }
+    if let Some(colours) = &file.colours {
+        check_colours(colours, text, diags);
+    }
+}
+
+/// WCAG AA for normal text: white on the colour (the header) and the
+/// colour on white (links) both need this contrast ratio.
+pub const MIN_CONTRAST: f64 = 4.5;
+
+/// How much light the darker shade keeps, in linear RGB: one half, which
+/// turns the theme's `#1d4f91` into `#123869`, next to its `#133766`.
+const DARK_FACTOR: f64 = 0.5;
+
+/// `#rrggbb` (either case) as three bytes.
+pub fn parse_hex_colour(text: &str) -> Option<[u8; 3]> {
+    let hex = text.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+fn to_linear(channel: u8) -> f64 {
+    let c = f64::from(channel) / 255.0;
+    if c <= 0.04045 {
+        c / 12.92
+    } else {
+        ((c + 0.055) / 1.055).powf(2.4)
+    }
+}
+
+fn from_linear(l: f64) -> u8 {
+    let c = if l <= 0.003_130_8 {
+        l * 12.92
+    } else {
+        1.055 * l.powf(1.0 / 2.4) - 0.055
+    };
+    // In 0..=255 after the clamp, so the cast is exact.
+    (c.clamp(0.0, 1.0) * 255.0).round() as u8
+}
+
+/// The WCAG relative luminance of an sRGB colour.
+fn luminance(rgb: [u8; 3]) -> f64 {
+    0.2126 * to_linear(rgb[0]) + 0.7152 * to_linear(rgb[1]) + 0.0722 * to_linear(rgb[2])
+}
+
+/// The WCAG contrast ratio of `rgb` against white (1 to 21).
+pub fn contrast_with_white(rgb: [u8; 3]) -> f64 {
+    1.05 / (luminance(rgb) + 0.05)
+}
+
+/// `rgb` with its light scaled by `factor` in linear RGB.
+fn scaled(rgb: [u8; 3], factor: f64) -> [u8; 3] {
+    rgb.map(|c| from_linear(to_linear(c) * factor))
+}
+
+fn hex(rgb: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
+}
+
+/// The darker shade of `rgb` (menu bar, hovers).
+pub fn darker_shade(rgb: [u8; 3]) -> [u8; 3] {
+    scaled(rgb, DARK_FACTOR)
+}
+
+/// The lightest shade of `rgb` that reaches [`MIN_CONTRAST`] against white.
+fn readable_shade(rgb: [u8; 3]) -> [u8; 3] {
+    (0..=100)
+        .map(|step| scaled(rgb, 1.0 - f64::from(step) / 100.0))
+        .find(|c| contrast_with_white(*c) >= MIN_CONTRAST)
+        .unwrap_or([0, 0, 0])
+}
+
+impl SchoolColours {
+    /// The main colour, lower-case `#rrggbb`, once checked.
+    pub fn main_hex(&self) -> String {
+        parse_hex_colour(&self.main).map_or_else(|| self.main.clone(), hex)
+    }
+
+    /// The darker shade, `#rrggbb`, once checked.
+    pub fn dark_hex(&self) -> String {
+        parse_hex_colour(&self.main).map_or_else(|| self.main.clone(), |c| hex(darker_shade(c)))
+    }
+
+    /// `static/couleurs.css`: the theme's custom properties, set to the school's colours.
+    pub fn stylesheet(&self) -> String {
+        format!(
+            "/* Couleurs de l'école (ecole.yaml, « couleurs »), produites par Préau. */\n:root {{\n  --accent: {};\n  --accent-fonce: {};\n}}\n",
+            self.main_hex(),
+            self.dark_hex()
+        )
+    }
+}
+
+/// `couleurs.principale`: a `#rrggbb` colour readable in white and on white.
+fn check_colours(colours: &SchoolColours, text: &str, diags: &Diagnostics) {
+    let rel = Path::new("ecole.yaml");
+    let line = crate::yaml::key_line(text, "principale", 1)
+        .or_else(|| crate::yaml::key_line(text, "couleurs", 1))
+        .unwrap_or(1);
+    let Some(rgb) = parse_hex_colour(&colours.main) else {
+        diags.push(
+            Diagnostic::error(rel, format!("couleur invalide « {} »", colours.main))
+                .hint("écrivez-la sous la forme « \"#2e7d32\" » : un croisillon et six chiffres hexadécimaux, entre guillemets.")
+                .at_line(line),
+        );
+        return;
+    };
+    for (what, shade) in [("la couleur", rgb), ("sa teinte foncée", darker_shade(rgb))] {
+        let ratio = contrast_with_white(shade);
+        if ratio < MIN_CONTRAST {
+            let suggestion = hex(readable_shade(rgb));
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!(
+                        "{what} « {} » est trop claire : contraste de {} pour 1 avec le blanc, il faut au moins 4,5 pour 1",
+                        hex(shade),
+                        format!("{ratio:.2}").replace('.', ",")
+                    ),
+                )
+                .hint(format!(
+                    "le texte blanc de l'en-tête et les liens sur fond blanc seraient difficiles à lire : choisissez une teinte plus foncée, par exemple « \"{suggestion}\" »."
+                ))
+                .at_line(line),
+            );
+            return;
+        }
+    }
 }
 
 /// `photos.qualite` is a JPEG quality: 1 to 100 (a `u8` would take 255).
@@ -188,5 +318,81 @@ mod tests {
         let (_, path) = parse_base_url("https://ecole.fr").unwrap();
         assert_eq!(path, "/");
         assert!(parse_base_url("ecole.fr").is_err());
+    }
+
+    #[test]
+    fn contrast_ratios_match_wcag() {
+        assert!((contrast_with_white([0, 0, 0]) - 21.0).abs() < 1e-9);
+        assert!((contrast_with_white([255, 255, 255]) - 1.0).abs() < 1e-9);
+        // Known values: #767676 is the lightest grey passing AA (4.54),
+        // #777777 just fails (4.48).
+        let grey = |v| contrast_with_white([v, v, v]);
+        assert!((grey(0x76) - 4.54).abs() < 0.01, "{}", grey(0x76));
+        assert!(grey(0x77) < MIN_CONTRAST);
+        let green = contrast_with_white(parse_hex_colour("#2e7d32").unwrap());
+        assert!((green - 5.13).abs() < 0.01, "{green}");
+        let yellow = contrast_with_white(parse_hex_colour("#FFCC00").unwrap());
+        assert!((yellow - 1.51).abs() < 0.01, "{yellow}");
+    }
+
+    #[test]
+    fn darker_shade_halves_the_light() {
+        let blue = parse_hex_colour("#1d4f91").unwrap();
+        assert_eq!(hex(darker_shade(blue)), "#123869");
+        assert_eq!(darker_shade([0, 0, 0]), [0, 0, 0]);
+        assert_eq!(hex(darker_shade([255, 255, 255])), "#bcbcbc");
+        for c in [
+            blue,
+            [0x2e, 0x7d, 0x32],
+            [0xff, 0xcc, 0x00],
+            [0x80, 0x10, 0xf0],
+        ] {
+            assert!(contrast_with_white(darker_shade(c)) > contrast_with_white(c));
+        }
+    }
+
+    #[test]
+    fn colours_are_checked() {
+        let check = |main: &str| {
+            let diags = Diagnostics::new();
+            let text = format!("nom: X\ncouleurs:\n  principale: \"{main}\"\n");
+            check_colours(&SchoolColours { main: main.into() }, &text, &diags);
+            diags
+                .into_sorted()
+                .into_iter()
+                .map(|d| format!("{d}"))
+                .collect::<Vec<_>>()
+        };
+        assert!(check("#2e7d32").is_empty());
+        assert!(check("#1D4F91").is_empty());
+        for bad in ["2e7d32", "#2e7d3", "#2e7d3g", "vert", "#2e7d32ff"] {
+            let errs = check(bad);
+            assert_eq!(errs.len(), 1, "{bad}: {errs:?}");
+            assert!(errs[0].contains("couleur invalide"), "{errs:?}");
+        }
+        let errs = check("#ffcc00");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].contains("1,51 pour 1"), "{errs:?}");
+        // The suggestion passes itself.
+        let suggested = errs[0].split('"').nth(1).unwrap().to_string();
+        assert!(
+            check(&suggested).is_empty(),
+            "{suggested}: {:?}",
+            check(&suggested)
+        );
+        let colours = SchoolColours {
+            main: "#2E7D32".into(),
+        };
+        assert_eq!(
+            colours
+                .stylesheet()
+                .lines()
+                .filter(|l| l.contains("--"))
+                .collect::<Vec<_>>(),
+            [
+                "  --accent: #2e7d32;",
+                &format!("  --accent-fonce: {};", colours.dark_hex())
+            ]
+        );
     }
 }

@@ -83,6 +83,18 @@ pub struct SchoolFile {
     /// Where `preau deploy` publishes the site.
     #[serde(default)]
     pub publication: Option<PublishTarget>,
+    /// The school's colours, instead of the theme's blue.
+    #[serde(default, rename = "couleurs")]
+    pub colours: Option<SchoolColours>,
+}
+
+/// `couleurs:` in `ecole.yaml`; checked (and its darker shade derived) in `checks.rs`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolColours {
+    /// `#rrggbb`: header, links, buttons, the phone's bars.
+    #[serde(rename = "principale")]
+    pub main: String,
 }
 
 /// `publication:` in `ecole.yaml`.

@@ -427,6 +427,9 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         Audience::Public,
         webapp::manifest(school),
     );
+    if let Some(css) = webapp::colours_stylesheet(school) {
+        output.add(layout::COLOURS_STYLESHEET, Audience::Public, css);
+    }
     if !preview {
         output.add(
             security::HTACCESS,

@@ -8,8 +8,19 @@ use serde_json::json;
 use crate::config::School;
 use crate::layout;
 
-/// The theme's accent colour (the header's blue), for the phone's bars.
+/// The theme's accent colour (the header's blue), for the phone's bars,
+/// when the school gives none (`couleurs` in `ecole.yaml`).
 const THEME_COLOUR: &str = "#1d4f91";
+
+/// `static/couleurs.css`, when the school gives its colours: only then,
+/// so a school theme that sets `--accent` in its own `style.css` keeps it.
+pub fn colours_stylesheet(school: &School) -> Option<Vec<u8>> {
+    school
+        .file
+        .colours
+        .as_ref()
+        .map(|c| c.stylesheet().into_bytes())
+}
 
 /// A name short enough for under an icon: the school's name without the
 /// kind of school in front (« École élémentaire Jean Jaurès » → « Jean
@@ -51,7 +62,7 @@ pub fn manifest(school: &School) -> Vec<u8> {
         "scope": base,
         "display": "standalone",
         "background_color": "#ffffff",
-        "theme_color": THEME_COLOUR,
+        "theme_color": school.file.colours.as_ref().map_or_else(|| THEME_COLOUR.to_string(), |c| c.main_hex()),
         "icons": [icon(192), icon(512)],
     });
     let mut out = serde_json::to_vec_pretty(&value).expect("a JSON value serialises");

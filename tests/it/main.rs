@@ -14,6 +14,7 @@ mod browser;
 mod browser_access;
 mod browser_keys;
 mod build;
+mod colours;
 mod commands;
 mod common;
 mod commune;

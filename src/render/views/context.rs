@@ -25,6 +25,17 @@ pub struct SiteContext<'a> {
     pub today: Date,
     /// The directeur de la publication, in words (for the legal pages).
     pub publication_director: String,
+    /// The school's colours (`site.colours.main`, `.dark`), when `ecole.yaml` gives them.
+    pub colours: Option<ColoursView>,
+}
+
+/// The school's colours, `#rrggbb`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColoursView {
+    /// Header, links, buttons.
+    pub main: String,
+    /// Menu bar, hovers.
+    pub dark: String,
 }
 
 /// The school, as `ecole.yaml` describes it.
@@ -333,6 +344,10 @@ pub fn site<'a>(school: &'a School, content: &'a Content, today: Date) -> SiteCo
         classes: school.class_list.iter().map(ClassView::of).collect(),
         today,
         publication_director,
+        colours: f.colours.as_ref().map(|c| ColoursView {
+            main: c.main_hex(),
+            dark: c.dark_hex(),
+        }),
     }
 }
 
