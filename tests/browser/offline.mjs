@@ -38,6 +38,18 @@ try {
   // The post is read once with the network: its photo is fetched then.
   await page.evaluate((r) => { location.hash = "#/" + r; }, opt.post);
   await page.waitForFunction(() => [...document.querySelectorAll("#contenu-espace img")].some((i) => i.src.startsWith("blob:") && i.naturalWidth > 0), { timeout: 20000 });
+  // Seen once: the worker keeps the photo's encrypted file (asynchronously).
+  await page.waitForFunction(async (base) => {
+    const cache = await caches.open(`preau:${base}:hors-ligne`);
+    const wanted = [...document.querySelectorAll("#contenu-espace img[data-chiffre-src]")].map((i) => new URL(i.getAttribute("data-chiffre-src"), location.href).href);
+    const kept = new Set((await cache.keys()).map((r) => r.url));
+    return wanted.length > 0 && wanted.every((u) => kept.has(u));
+  }, { timeout: 20000, polling: 200 }, opt.base).catch(() => failures.push("with the network, the post's photo was not kept"));
+  // And the area's pages, fetched once by acces.js after the first page.
+  await page.waitForFunction(async (base) => {
+    const cache = await caches.open(`preau:${base}:hors-ligne`);
+    return (await cache.keys()).filter((r) => r.url.includes("/acces/")).length >= 40;
+  }, { timeout: 30000, polling: 250 }, opt.base).catch(() => failures.push("the area's pages were not all kept"));
   await page.evaluate(() => { location.hash = "#/"; });
   await new Promise((r) => setTimeout(r, 500));
 

@@ -22,7 +22,8 @@ self.addEventListener("fetch", function (event) {
     // Only whole, plain answers of the site itself are kept.
     if (response.ok && response.type === "basic" && response.status === 200) {
       var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { return cache.put(request, copy); }).catch(function () {});
+      // The worker stays alive until the copy is kept.
+      event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.put(request, copy); }).catch(function () {}));
     }
     return response;
   }, function () {
