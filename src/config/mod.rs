@@ -83,6 +83,13 @@ pub struct SchoolFile {
     /// Where `preau deploy` publishes the site.
     #[serde(default)]
     pub publication: Option<PublishTarget>,
+    /// School days, French names (`lundi` … `dimanche`); when absent,
+    /// Monday, Tuesday, Thursday and Friday. Checked by `checks::check_days_and_subjects`.
+    #[serde(default, rename = "jours_de_classe")]
+    pub school_days: Option<Vec<String>>,
+    /// Disciplines offered in the cahier; when absent, [`checks::DEFAULT_SUBJECTS`].
+    #[serde(default, rename = "matieres")]
+    pub subjects: Option<Vec<String>>,
 }
 
 /// `publication:` in `ecole.yaml`.
@@ -395,6 +402,7 @@ impl School {
         }
         check_school_fields(&file, &text, today, diags);
         check_photo_settings(&file, &text, diags);
+        checks::check_days_and_subjects(&file, &text, diags);
         let mut class_list = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for id in &file.classes {
