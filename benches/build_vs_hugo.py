@@ -57,7 +57,7 @@ academie: Test
 circonscription: Test
 ien: Mme Test
 directeur: M. Test
-url: https://exemple.fr/ecole/
+url: https://ecoles.ville-test.fr/ecole/
 annee_scolaire: {dt.date.today().year}-{dt.date.today().year + 1}
 hebergeur:
   nom: Mairie
@@ -68,7 +68,7 @@ accessibilite:
   date: 2024-09-01
 classes: [{', '.join(ids)}]
 """)
-    write(f"{root_hugo}/hugo.toml", 'baseURL = "https://exemple.fr/ecole/"\nlanguageCode = "fr"\ntitle = "École de test"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n[pagination]\n  pagerSize = 10\n')
+    write(f"{root_hugo}/hugo.toml", 'baseURL = "https://ecoles.ville-test.fr/ecole/"\nlanguageCode = "fr"\ntitle = "École de test"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n[pagination]\n  pagerSize = 10\n')
     layouts = {
         "_default/baseof.html": '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{{ .Title }} — {{ site.Title }}</title></head>'
                                  '<body><nav><a href="{{ site.BaseURL }}">Accueil</a></nav><main>{{ block "main" . }}{{ end }}</main></body></html>',

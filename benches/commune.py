@@ -95,7 +95,7 @@ def main():
             generate(school, scratch, args.classes, args.cahier_days, args.posts, seed=n)
             shutil.rmtree(scratch)
             path = os.path.join(school, "ecole.yaml")
-            text = open(path, encoding="utf-8").read().replace("https://exemple.fr/ecole/", f"https://ecoles.exemple.fr/ecole-{n:03d}/")
+            text = open(path, encoding="utf-8").read().replace("https://ecoles.ville-test.fr/ecole/", f"https://ecoles.ville-test.fr/ecole-{n:03d}/")
             open(path, "w", encoding="utf-8").write(text)
             subprocess.run([preau, "access", "generer", "--ecole", school], check=True, capture_output=True)
         print(f"generated {args.schools} schools in {time.perf_counter() - begin:.0f} s")

@@ -306,6 +306,144 @@ pub(super) fn check_photo_settings(file: &SchoolFile, text: &str, diags: &Diagno
     }
 }
 
+/// French day names, Monday first (ISO weekday number = index + 1).
+pub const DAY_NAMES: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+
+/// The usual school week: Monday, Tuesday, Thursday, Friday.
+pub const DEFAULT_SCHOOL_DAYS: [&str; 4] = ["lundi", "mardi", "jeudi", "vendredi"];
+
+/// Disciplines of the primary school's programmes, offered when
+/// `matieres` is absent.
+pub const DEFAULT_SUBJECTS: [&str; 13] = [
+    "Français",
+    "Mathématiques",
+    "Questionner le monde",
+    "Sciences et technologie",
+    "Histoire",
+    "Géographie",
+    "Enseignement moral et civique",
+    "Langues vivantes",
+    "Anglais",
+    "Arts plastiques",
+    "Éducation musicale",
+    "Éducation physique et sportive",
+    "Histoire des arts",
+];
+
+impl SchoolFile {
+    /// The school days as ISO weekday numbers (1 = Monday), unknown
+    /// names left out (the check reports them).
+    pub fn school_weekdays(&self) -> Vec<u32> {
+        let days: Vec<u32> = match &self.school_days {
+            Some(list) => list.iter().filter_map(|d| day_number(d)).collect(),
+            None => Vec::new(),
+        };
+        if days.is_empty() {
+            DEFAULT_SCHOOL_DAYS
+                .iter()
+                .filter_map(|d| day_number(d))
+                .collect()
+        } else {
+            days
+        }
+    }
+
+    /// The disciplines offered in the cahier.
+    pub fn subject_list(&self) -> Vec<String> {
+        match &self.subjects {
+            Some(list) if !list.is_empty() => list.clone(),
+            _ => DEFAULT_SUBJECTS.map(str::to_string).to_vec(),
+        }
+    }
+}
+
+/// `lundi` → 1 … `dimanche` → 7 (case and surrounding spaces ignored).
+pub fn day_number(name: &str) -> Option<u32> {
+    let name = name.trim().to_lowercase();
+    DAY_NAMES
+        .iter()
+        .position(|n| *n == name)
+        .map(|i| i as u32 + 1)
+}
+
+/// `jours_de_classe` names French days, each once, at least one;
+/// `matieres` names at least one discipline, none empty or twice.
+pub(super) fn check_days_and_subjects(file: &SchoolFile, text: &str, diags: &Diagnostics) {
+    let rel = Path::new("ecole.yaml");
+    // The line of the `nth` (0-based) line naming `value` after `key`.
+    let line_of = |key: &str, value: &str, nth: usize| {
+        let start = crate::yaml::key_line(text, key, 1).unwrap_or(1);
+        text.lines()
+            .enumerate()
+            .skip(start - 1)
+            .filter(|(_, l)| l.contains(value))
+            .nth(nth)
+            .map(|(i, _)| i + 1)
+            .unwrap_or(start)
+    };
+    if let Some(days) = &file.school_days {
+        if days.is_empty() {
+            diags.push(
+                Diagnostic::error(rel, "« jours_de_classe » est vide")
+                    .hint("écrivez par exemple « jours_de_classe: [lundi, mardi, jeudi, vendredi] », ou retirez la ligne.")
+                    .at_line(crate::yaml::key_line(text, "jours_de_classe", 1).unwrap_or(1)),
+            );
+        }
+        let mut seen = Vec::new();
+        for (i, day) in days.iter().enumerate() {
+            let nth = days[..i].iter().filter(|d| *d == day).count();
+            match day_number(day) {
+                None => diags.push(
+                    Diagnostic::error(rel, format!("jour de classe inconnu « {day} »"))
+                        .hint("écrivez les jours en toutes lettres : lundi, mardi, mercredi, jeudi, vendredi, samedi.")
+                        .at_line(line_of("jours_de_classe", day, nth)),
+                ),
+                Some(n) if seen.contains(&n) => diags.push(
+                    Diagnostic::error(rel, format!("le jour « {day} » est écrit deux fois dans « jours_de_classe »"))
+                        .hint("gardez-le une seule fois.")
+                        .at_line(line_of("jours_de_classe", day, nth)),
+                ),
+                Some(n) => seen.push(n),
+            }
+        }
+    }
+    if let Some(subjects) = &file.subjects {
+        let key_line = crate::yaml::key_line(text, "matieres", 1).unwrap_or(1);
+        if subjects.is_empty() {
+            diags.push(
+                Diagnostic::error(rel, "« matieres » est vide")
+                    .hint("écrivez par exemple « matieres: [Français, Mathématiques] », ou retirez la ligne pour garder la liste habituelle.")
+                    .at_line(key_line),
+            );
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for (i, subject) in subjects.iter().enumerate() {
+            let nth = subjects[..i].iter().filter(|s| *s == subject).count();
+            let key = subject.trim().to_lowercase();
+            if key.is_empty() {
+                diags.push(
+                    Diagnostic::error(rel, "une matière de « matieres » est vide")
+                        .hint("retirez-la ou écrivez son nom.")
+                        .at_line(key_line),
+                );
+            } else if seen.contains(&key) {
+                diags.push(
+                    Diagnostic::error(
+                        rel,
+                        format!("la matière « {subject} » est écrite deux fois dans « matieres »"),
+                    )
+                    .hint("gardez-la une seule fois.")
+                    .at_line(line_of("matieres", subject, nth)),
+                );
+            } else {
+                seen.push(key);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -393,6 +531,71 @@ mod tests {
                 "  --accent: #2e7d32;",
                 &format!("  --accent-fonce: {};", colours.dark_hex())
             ]
+        );
+    }
+
+    fn school(extra: &str) -> (SchoolFile, String) {
+        let text = format!(
+            "nom: École\nuai: 0751234A\nadresse: 1 rue\ncode_postal: '75001'\ncommune: Paris\nacademie: Paris\ncirconscription: Paris 1\nien: M. Ien\ndirecteur: Mme Dir\nurl: https://ecole.fr/\nannee_scolaire: 2026-2027\nclasses: [cp]\n{extra}"
+        );
+        let file: SchoolFile = serde_yaml::from_str(&text).unwrap();
+        (file, text)
+    }
+
+    fn problems(extra: &str) -> Vec<String> {
+        let (file, text) = school(extra);
+        let diags = Diagnostics::default();
+        check_days_and_subjects(&file, &text, &diags);
+        diags
+            .into_sorted()
+            .iter()
+            .map(|d| format!("{d:?}"))
+            .collect()
+    }
+
+    #[test]
+    fn days_default_to_the_usual_week() {
+        let (file, _) = school("");
+        assert_eq!(file.school_weekdays(), vec![1, 2, 4, 5]);
+        assert_eq!(file.subject_list()[1], "Mathématiques");
+        assert!(problems("").is_empty());
+    }
+
+    #[test]
+    fn wednesday_mornings_are_school_days() {
+        let (file, _) = school("jours_de_classe: [lundi, mardi, Mercredi, jeudi, vendredi]\nmatieres: [Français, Anglais]\n");
+        assert_eq!(file.school_weekdays(), vec![1, 2, 3, 4, 5]);
+        assert_eq!(file.subject_list(), vec!["Français", "Anglais"]);
+        assert!(problems("jours_de_classe: [lundi, mercredi]\n").is_empty());
+    }
+
+    #[test]
+    fn a_wrong_day_name_is_a_french_error_at_its_line() {
+        let found = problems("jours_de_classe:\n  - lundi\n  - monday\n  - lundi\n");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].contains("jour de classe inconnu « monday »"),
+            "{found:?}"
+        );
+        assert!(found[0].contains("15"), "line of « monday »: {found:?}");
+        assert!(found[1].contains("deux fois"), "{found:?}");
+    }
+
+    #[test]
+    fn empty_or_repeated_subjects_are_errors() {
+        let found = problems("matieres: []\n");
+        assert!(
+            found.iter().any(|f| f.contains("« matieres » est vide")),
+            "{found:?}"
+        );
+        let found = problems("matieres: [Français, français]\n");
+        assert!(found.iter().any(|f| f.contains("deux fois")), "{found:?}");
+        let found = problems("jours_de_classe: []\n");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.contains("« jours_de_classe » est vide")),
+            "{found:?}"
         );
     }
 }

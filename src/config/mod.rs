@@ -86,6 +86,13 @@ pub struct SchoolFile {
     /// The school's colours, instead of the theme's blue.
     #[serde(default, rename = "couleurs")]
     pub colours: Option<SchoolColours>,
+    /// School days, French names (`lundi` … `dimanche`); when absent,
+    /// Monday, Tuesday, Thursday and Friday. Checked by `checks::check_days_and_subjects`.
+    #[serde(default, rename = "jours_de_classe")]
+    pub school_days: Option<Vec<String>>,
+    /// Disciplines offered in the cahier; when absent, [`checks::DEFAULT_SUBJECTS`].
+    #[serde(default, rename = "matieres")]
+    pub subjects: Option<Vec<String>>,
 }
 
 /// `couleurs:` in `ecole.yaml`; checked (and its darker shade derived) in `checks.rs`.
@@ -407,6 +414,7 @@ impl School {
         }
         check_school_fields(&file, &text, today, diags);
         check_photo_settings(&file, &text, diags);
+        checks::check_days_and_subjects(&file, &text, diags);
         let mut class_list = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for id in &file.classes {

@@ -165,6 +165,16 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
                     return None;
                 }
             };
+            let school_days = school.file.school_weekdays();
+            let is_school_day = |d: Date| {
+                school_days.contains(&chrono::Datelike::weekday(&d.0).number_from_monday())
+            };
+            if !is_school_day(day) {
+                diags.push(
+                    Diagnostic::error(rel, format!("le {} n'est pas un jour de classe de l'école", day.long_fr()))
+                        .hint("vérifiez la date du fichier ; si l'école a classe ce jour-là (le mercredi matin par exemple), ajoutez-le à « jours_de_classe » dans ecole.yaml."),
+                );
+            }
             if let Some(date) = m.date {
                 if date != day {
                     let line =
@@ -182,6 +192,13 @@ pub fn parse(root: &Path, source: &Source, school: &School, diags: &Diagnostics)
                     diags.push(
                         Diagnostic::error(rel, format!("devoir « pour » le {} alors que la séance est du {}", hw.due.long_fr(), day.long_fr()))
                             .hint("un travail ne peut pas être dû avant le jour où il est donné : vérifiez la date « pour ».")
+                            .at_line(line),
+                    );
+                }
+                if !is_school_day(hw.due) {
+                    diags.push(
+                        Diagnostic::error(rel, format!("devoir « pour » le {}, qui n'est pas un jour de classe de l'école", hw.due.long_fr()))
+                            .hint("choisissez un jour de classe ; si l'école a classe ce jour-là, ajoutez-le à « jours_de_classe » dans ecole.yaml.")
                             .at_line(line),
                     );
                 }

@@ -113,3 +113,35 @@ fn failed_build_leaves_previous_output_untouched() {
         before
     );
 }
+
+#[test]
+fn a_cahier_day_on_a_wednesday_needs_mercredi_in_the_school_days() {
+    let (_tmp, school) = school_copy("minimal");
+    let cahier = school.join("classes/cm1/cahier");
+    std::fs::write(
+        cahier.join("2026-11-25.md"),
+        "---\na_faire:\n  - pour: 2026-12-02\n    matiere: Français\n    travail: Relire.\n---\n## Français\nLecture.\n",
+    )
+    .unwrap();
+    let result = preau(&school, &["check"]);
+    let (stdout, stderr) = text(&result);
+    let all = format!("{stdout}\n{stderr}");
+    assert!(!result.status.success(), "{all}");
+    assert!(
+        all.contains("n'est pas un jour de classe de l'école") && all.contains("2026-11-25.md"),
+        "{all}"
+    );
+    assert!(
+        all.contains("2026-11-25.md:3"),
+        "the homework due on a Wednesday, at its line: {all}"
+    );
+    let yaml = std::fs::read_to_string(school.join("ecole.yaml")).unwrap();
+    std::fs::write(
+        school.join("ecole.yaml"),
+        format!("{yaml}jours_de_classe: [lundi, mardi, mercredi, jeudi, vendredi]\n"),
+    )
+    .unwrap();
+    let result = preau(&school, &["check"]);
+    let (stdout, stderr) = text(&result);
+    assert!(result.status.success(), "{stdout}\n{stderr}");
+}
