@@ -6,6 +6,8 @@
 //! gives the same bytes. Saves are atomic (temp file, fsync, rename in the
 //! same folder) and refused when the file changed on disk since it was
 //! opened (its SHA-256 is the version).
+//!
+//! (About 590 lines: the library's file operations — list, open, save with its version check, atomic write and author record — kept in one file so that one protocol reads in one place; splitting by operation would scatter it.)
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -5,6 +5,8 @@
 //! (`titre`, `date`, `acces`, `a_faire`…). Optional values are strings where
 //! `""` means "the key is absent" (the default applies), so that a form
 //! never has to tell `null` from an empty box.
+//!
+//! (About 540 lines of code, the rest its tests: the four forms and their reading from the files, each beside the format it mirrors.)
 
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};

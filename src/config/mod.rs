@@ -1,4 +1,6 @@
 //! The school's configuration: `ecole.yaml` and each `classes/<id>/classe.yaml`.
+//!
+//! (Over 500 lines: every key of `ecole.yaml` and `classe.yaml` with its French name, in one place, is the format's reference; the checks live in `checks.rs`.)
 
 mod audience;
 mod checks;
