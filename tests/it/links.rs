@@ -337,7 +337,8 @@ fn huge_pages_build() {
     for i in 0..20_000 {
         day.push_str(&format!("## Matière {}\nSéance {i}.\n\n", i % 40));
     }
-    std::fs::write(school.join("classes/cm1/cahier/2026-11-21.md"), day).unwrap();
+    // (A Tuesday: a cahier day must fall on one of the school's days.)
+    std::fs::write(school.join("classes/cm1/cahier/2026-11-24.md"), day).unwrap();
     let out = tmp.path().join("site");
     let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
     assert!(r.status.success(), "{:?}", text(&r));
@@ -351,7 +352,7 @@ fn huge_pages_build() {
     let opened = open_areas(&out, &school);
     let day = opened
         .iter()
-        .find(|p| p.route == "cahier/2026-11-21/")
+        .find(|p| p.route == "cahier/2026-11-24/")
         .expect("the long day is in the class area");
     assert_eq!(day.html.matches("<h2").count(), 20_000);
     let post = opened.iter().find(|p| p.route == "blog/liens/").unwrap();
