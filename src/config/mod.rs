@@ -3,7 +3,7 @@
 //! (Over 500 lines: every key of `ecole.yaml` and `classe.yaml` with its French name, in one place, is the format's reference; the checks live in `checks.rs`.)
 
 mod audience;
-mod checks;
+pub mod checks;
 mod photos;
 pub mod signing;
 

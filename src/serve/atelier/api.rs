@@ -160,59 +160,18 @@ fn json_body<T: for<'de> Deserialize<'de>>(
     })
 }
 
-/// The school days (ISO weekday numbers) and the disciplines offered: the
-/// usual week (no Wednesday, no weekend) and the disciplines of the
-/// primary school's programmes, unless the school's settings carry
-/// `jours_de_classe: [lundi, …]` and `matieres: [...]` (read here as plain
-/// YAML: `ecole.yaml` does not have these keys yet).
-fn days_and_subjects(school: &Path) -> (Vec<u32>, Vec<String>) {
-    let yaml: serde_yaml::Value = std::fs::read_to_string(school.join("ecole.yaml"))
+/// The school's disciplines (its `matieres`, or the programmes' list), from
+/// `ecole.yaml`'s typed settings; the defaults when it cannot be read.
+fn school_subjects(school: &Path) -> Vec<String> {
+    std::fs::read_to_string(school.join("ecole.yaml"))
         .ok()
-        .and_then(|t| serde_yaml::from_str(&t).ok())
-        .unwrap_or_default();
-    let names = [
-        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    ];
-    let days: Vec<u32> = yaml["jours_de_classe"]
-        .as_sequence()
-        .map(|list| {
-            list.iter()
-                .filter_map(|v| v.as_str())
-                .filter_map(|d| names.iter().position(|n| d.trim().eq_ignore_ascii_case(n)))
-                .map(|i| i as u32 + 1)
-                .collect()
-        })
-        .filter(|d: &Vec<u32>| !d.is_empty())
-        .unwrap_or_else(|| vec![1, 2, 4, 5]);
-    let subjects: Vec<String> = yaml["matieres"]
-        .as_sequence()
-        .map(|list| {
-            list.iter()
-                .filter_map(|v| v.as_str())
-                .map(str::to_string)
-                .collect()
-        })
-        .filter(|s: &Vec<String>| !s.is_empty())
+        .and_then(|t| serde_yaml::from_str::<crate::config::SchoolFile>(&t).ok())
+        .map(|f| f.subject_list())
         .unwrap_or_else(|| {
-            [
-                "Français",
-                "Mathématiques",
-                "Questionner le monde",
-                "Sciences et technologie",
-                "Histoire",
-                "Géographie",
-                "Enseignement moral et civique",
-                "Langues vivantes",
-                "Anglais",
-                "Arts plastiques",
-                "Éducation musicale",
-                "Éducation physique et sportive",
-                "Histoire des arts",
-            ]
-            .map(str::to_string)
-            .to_vec()
-        });
-    (days, subjects)
+            crate::config::checks::DEFAULT_SUBJECTS
+                .map(str::to_string)
+                .to_vec()
+        })
 }
 
 fn school_info(school: &Path) -> Response {
@@ -225,7 +184,8 @@ fn school_info(school: &Path) -> Response {
             "corrigez ecole.yaml (« preau check » dit quoi), puis rechargez la page.",
         );
     };
-    let (days, subjects) = days_and_subjects(school);
+    // The school's days (ISO weekday numbers) and disciplines, as `check` reads them.
+    let (days, subjects) = (config.file.school_weekdays(), config.file.subject_list());
     let classes: Vec<Value> = config
         .class_list
         .iter()
@@ -319,7 +279,7 @@ fn class_subjects(school: &Path, class: Option<&str>) -> Vec<String> {
     let mut list = class
         .and_then(|id| files::files::subjects(school, id).ok())
         .unwrap_or_default();
-    for s in days_and_subjects(school).1 {
+    for s in school_subjects(school) {
         if !list.contains(&s) {
             list.push(s);
         }
