@@ -311,7 +311,7 @@ pub fn build_all(
         Some(o) => o.join("commune"),
         None => commune.root.join("public"),
     };
-    home_page(commune)?.write_atomically(&page_out, &commune.root)?;
+    home_page(commune)?.write_atomically(&page_out, &commune.root, &Default::default())?;
     Ok(results)
 }
 

@@ -15,6 +15,7 @@ use crate::content::{Content, ContentCache};
 use crate::dates::{self, Date};
 use crate::diagnostic::{Diagnostic, Diagnostics, InvalidSchool, Severity};
 use crate::images::record::Record;
+use crate::output::cache::BuildCache;
 use crate::output::Output;
 use crate::theme::Theme;
 
@@ -211,9 +212,18 @@ impl Session {
         start: Instant,
     ) -> std::result::Result<BuildReport, BuildError> {
         let root = self.root.as_path();
-        let output = site.publish().map_err(BuildError::Other)?;
-        timed("écriture du site", || output.write_atomically(out, root))
-            .map_err(BuildError::Other)?;
+        let mut cache = timed("lecture du cache de construction", || {
+            BuildCache::load(root, out)
+        });
+        let output = site.publish_with(&mut cache).map_err(BuildError::Other)?;
+        let written = timed("écriture du site", || {
+            output.write_atomically(out, root, &cache.files)
+        })
+        .map_err(BuildError::Other)?;
+        timed("enregistrement du cache de construction", || {
+            cache.record_output(out, written);
+            cache.save(root);
+        });
         timed("carte de publication (statistiques)", || {
             crate::stats::PublicationMap::of(&output).record(root)
         })
@@ -273,7 +283,14 @@ impl Site {
     /// Renders the site and seals every restricted audience: what `build`
     /// publishes. Refuses when keys are missing or a secret would leak.
     pub fn publish(&self) -> Result<Output> {
-        let output = timed("rendu des pages", || self.render())?;
+        self.publish_with(&mut BuildCache::default())
+    }
+
+    /// Like [`Site::publish`], taking from `cache` the pages, search indexes
+    /// and blobs whose data did not change since the previous build, and
+    /// leaving there this build's for the next.
+    pub fn publish_with(&self, cache: &mut BuildCache) -> Result<Output> {
+        let output = timed("rendu des pages", || self.render_cached(&mut cache.render))?;
         let restricted: BTreeSet<Audience> = output
             .files
             .values()
@@ -281,6 +298,7 @@ impl Site {
             .filter(|a| !a.is_public())
             .collect();
         if restricted.is_empty() {
+            cache.seals.clear();
             return Ok(output);
         }
         let Some(secrets) = Secrets::load(&self.root)? else {
@@ -300,9 +318,10 @@ impl Site {
         }
         let shells =
             crate::render::shells(&self.school, &self.theme, &self.content, self.today, &areas)?;
-        let sealed = timed("chiffrement des espaces réservés", || {
-            bundle::seal(output, &self.school, &secrets, &shells)
+        let (sealed, seals) = timed("chiffrement des espaces réservés", || {
+            bundle::seal(output, &self.school, &secrets, &shells, &cache.seals)
         })?;
+        cache.seals = seals;
         timed("recherche de secrets dans le site", || {
             bundle::assert_no_secret(&sealed, &secrets)
         })?;

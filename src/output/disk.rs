@@ -7,13 +7,26 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
+use std::collections::HashMap;
+
+use super::cache::{self, FileRecord};
 use super::{BuildLock, Data, Output, LOCK_WAIT, MARKER};
 
 impl Output {
     /// Writes every file into `out`, replacing its previous content only
     /// once everything is written. Two builds of the same output take turns
     /// (see [`BuildLock`]); `out` is swapped in atomically (see [`swap_in`]).
-    pub fn write_atomically(&self, out: &Path, school_root: &Path) -> Result<()> {
+    ///
+    /// `record` describes the output being replaced (see [`super::cache`]):
+    /// a file whose fingerprint it holds is hard-linked from there without
+    /// being read. Returns each written file's fingerprint, for the next
+    /// build's record.
+    pub fn write_atomically(
+        &self,
+        out: &Path,
+        school_root: &Path,
+        record: &HashMap<String, FileRecord>,
+    ) -> Result<HashMap<String, u64>> {
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -43,23 +56,32 @@ impl Output {
         std::fs::create_dir_all(&tmp)
             .with_context(|| format!("création de « {} »", tmp.display()))?;
         let previous = out.join(MARKER).exists().then_some(out);
-        let written = self.write_into(&tmp, previous);
-        if let Err(e) = written {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
+        let written = match self.write_into(&tmp, previous, record) {
+            Ok(written) => written,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(e);
+            }
+        };
         swap_in(&tmp, out, &old)?;
         if old.exists() {
             std::fs::remove_dir_all(&old)
                 .with_context(|| format!("suppression de l'ancien site « {} »", old.display()))?;
         }
-        Ok(())
+        Ok(written)
     }
 
     /// Writes every file into the empty folder `dir`. A file identical to
     /// the one in `previous` (the site being replaced) is hard-linked
-    /// instead of written: a rebuild then costs metadata, not data.
-    fn write_into(&self, dir: &Path, previous: Option<&Path>) -> Result<()> {
+    /// instead of written: a rebuild then costs metadata, not data. The
+    /// record of `previous` says which are identical without reading them;
+    /// a file it does not know is compared byte for byte.
+    fn write_into(
+        &self,
+        dir: &Path,
+        previous: Option<&Path>,
+        record: &HashMap<String, FileRecord>,
+    ) -> Result<HashMap<String, u64>> {
         std::fs::write(
             dir.join(MARKER),
             "Dossier fabriqué par preau : il est remplacé à chaque construction.\n",
@@ -73,23 +95,43 @@ impl Output {
             std::fs::create_dir_all(&d)
                 .with_context(|| format!("création de « {} »", d.display()))?;
         }
-        self.files.par_iter().try_for_each(|(path, file)| {
-            let dest = dir.join(path);
-            if let Some(old) = previous.map(|p| p.join(path)) {
-                let same = match &file.data {
-                    Data::Bytes(b) => std::fs::read(&old).is_ok_and(|o| o == **b),
-                    Data::Copy(src) => same_file_content(src, &old),
+        self.files
+            .par_iter()
+            .map(|(path, file)| {
+                let dest = dir.join(path);
+                let content = match &file.data {
+                    Data::Bytes(b) => Some(cache::bytes_print(b)),
+                    Data::Copy(src) => cache::source_print(src),
+                    Data::Previous { content, .. } => Some(*content),
                 };
-                if same && std::fs::hard_link(&old, &dest).is_ok() {
-                    return Ok(());
+                let context = || format!("écriture de « {} »", dest.display());
+                if let Some(old) = previous.map(|p| p.join(path)) {
+                    let known = record.get(path.as_str());
+                    let same = match (&file.data, known) {
+                        (_, Some(r)) if Some(r.content) == content => true,
+                        (Data::Bytes(b), None) => std::fs::read(&old).is_ok_and(|o| o == **b),
+                        (Data::Copy(src), None) => same_file_content(src, &old),
+                        _ => false,
+                    };
+                    if same && std::fs::hard_link(&old, &dest).is_ok() {
+                        return Ok((path.clone(), content.unwrap_or(0)));
+                    }
                 }
-            }
-            match &file.data {
-                Data::Bytes(b) => std::fs::write(&dest, b.as_slice()).map(|_| ()),
-                Data::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
-            }
-            .with_context(|| format!("écriture de « {} »", dest.display()))
-        })
+                match &file.data {
+                    Data::Bytes(b) => std::fs::write(&dest, b.as_slice()).map(|_| ()),
+                    Data::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
+                    Data::Previous { .. } => {
+                        // The record vouched for a file that could not be
+                        // linked: it cannot be made again from here.
+                        bail!(
+                            "« {path} » du site précédent a disparu pendant la construction\n  conseil : relancez « preau build »"
+                        )
+                    }
+                }
+                .with_context(context)?;
+                Ok((path.clone(), content.unwrap_or(0)))
+            })
+            .collect()
     }
 }
 
@@ -286,7 +328,9 @@ mod tests {
         let mut output = Output::default();
         output.add("site.txt", Audience::Public, b"nouveau".to_vec());
         output.add("index.html", Audience::Public, b"<p>".to_vec());
-        output.write_atomically(&out, &root).unwrap();
+        output
+            .write_atomically(&out, &root, &HashMap::new())
+            .unwrap();
         assert_eq!(content(&out), "nouveau");
         assert!(out.join("index.html").exists() && out.join(MARKER).exists());
         assert!(!root.join(".public.preau-old").exists());

@@ -8,6 +8,7 @@
 //! Here: the in-memory site. `disk`: writing and swapping it in. `lock`:
 //! two builds of the same folder take turns.
 
+pub mod cache;
 mod disk;
 mod lock;
 
@@ -45,6 +46,15 @@ pub enum Data {
     Bytes(Arc<Vec<u8>>),
     /// Copied from a file of the school folder (absolute path).
     Copy(PathBuf),
+    /// The very file at the same site path in the output being replaced,
+    /// which the build record vouches for (see [`cache`]): hard-linked,
+    /// never read. Only `build` makes these; its size, and its fingerprint.
+    Previous {
+        /// Its size in bytes.
+        size: u64,
+        /// Its [`cache::FileRecord::content`].
+        content: u64,
+    },
 }
 
 /// One file of the built site.
@@ -128,15 +138,18 @@ impl Output {
         groups
     }
 
-    /// Reads a file's bytes (generated or copied).
+    /// Reads a file's bytes (generated or copied); `None` for a file
+    /// kept from the previous output (only a build makes those).
     pub fn read(&self, path: &str) -> Option<Vec<u8>> {
         match &self.files.get(path)?.data {
             Data::Bytes(b) => Some(b.to_vec()),
             Data::Copy(p) => std::fs::read(p).ok(),
+            Data::Previous { .. } => None,
         }
     }
 
-    /// Every file's bytes, generated ones without a copy (the preview).
+    /// Every file's bytes, generated ones without a copy (the preview,
+    /// which never keeps files from a previous output).
     pub fn into_shared(self) -> std::collections::HashMap<String, Arc<Vec<u8>>> {
         self.files
             .into_iter()
@@ -144,6 +157,7 @@ impl Output {
                 let bytes = match file.data {
                     Data::Bytes(b) => b,
                     Data::Copy(p) => Arc::new(std::fs::read(p).ok()?),
+                    Data::Previous { .. } => return None,
                 };
                 Some((path, bytes))
             })
@@ -162,6 +176,7 @@ impl Output {
             .map(|f| match &f.data {
                 Data::Bytes(b) => b.len() as u64,
                 Data::Copy(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+                Data::Previous { size, .. } => *size,
             })
             .sum()
     }

@@ -259,6 +259,64 @@ pub struct RenderCache {
     pub defer_search: bool,
 }
 
+impl RenderCache {
+    /// Writes the pages and search indexes for the next build (see
+    /// [`crate::output::cache`]); the compiled templates are not kept.
+    pub fn encode(&self, w: &mut crate::output::cache::Writer) {
+        w.u64(self.theme);
+        w.u64(self.pages.len() as u64);
+        for (path, (print, bytes, facts)) in &self.pages {
+            w.str(path);
+            w.u64(*print);
+            w.bytes(bytes);
+            w.str(&facts.title);
+            w.u64(facts.main.start as u64);
+            w.u64(facts.main.end as u64);
+        }
+        w.u64(self.search.len() as u64);
+        for (audience, (print, files)) in &self.search {
+            w.str(&audience.id());
+            w.u64(*print);
+            w.u64(files.len() as u64);
+            for (path, bytes) in files {
+                w.str(path);
+                w.bytes(bytes);
+            }
+        }
+    }
+
+    /// Reads what [`RenderCache::encode`] wrote; `None` on bad data.
+    pub fn decode(r: &mut crate::output::cache::Reader) -> Option<RenderCache> {
+        let mut cache = RenderCache {
+            theme: r.u64()?,
+            ..RenderCache::default()
+        };
+        for _ in 0..r.u64()? {
+            let path = r.str()?.to_string();
+            let print = r.u64()?;
+            let bytes = Arc::new(r.bytes()?.to_vec());
+            let title = r.str()?.to_string();
+            let main = usize::try_from(r.u64()?).ok()?..usize::try_from(r.u64()?).ok()?;
+            // A damaged record must not make a later slice panic.
+            let html = std::str::from_utf8(&bytes).ok()?;
+            html.get(main.clone())?;
+            cache
+                .pages
+                .insert(path, (print, bytes, RenderedPage { title, main }));
+        }
+        for _ in 0..r.u64()? {
+            let audience = Audience::from_id(r.str()?)?;
+            let print = r.u64()?;
+            let mut files = Vec::new();
+            for _ in 0..r.u64()? {
+                files.push((r.str()?.to_string(), Arc::new(r.bytes()?.to_vec())));
+            }
+            cache.search.insert(audience, (print, files));
+        }
+        Some(cache)
+    }
+}
+
 fn fingerprint(parts: &[&[u8]]) -> u64 {
     use std::hash::Hasher;
     hasher(parts).finish()
@@ -306,10 +364,13 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         photos,
     } = *input;
     let theme_print = theme_fingerprint(theme);
-    if cache.theme != theme_print || cache.tera.is_none() {
-        cache.tera = Some(compiled(theme)?);
+    if cache.theme != theme_print {
         cache.theme = theme_print;
+        cache.tera = None;
         cache.pages.clear();
+    }
+    if cache.tera.is_none() {
+        cache.tera = Some(compiled(theme)?);
     }
     let tera = cache.tera.clone().expect("compiled above");
     let site = serde_json::to_value(views::context::site(school, content, today))?;
@@ -377,6 +438,20 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         })
         .collect();
     let mut pages = HashMap::with_capacity(rendered.len());
+    let reused = rendered
+        .iter()
+        .filter(|r| {
+            r.as_ref().is_ok_and(|(path, _, bytes, _, _)| {
+                previous
+                    .get(path)
+                    .is_some_and(|(_, old, _)| Arc::ptr_eq(old, bytes))
+            })
+        })
+        .count();
+    log::info!(
+        "pages : {} rendue(s), {reused} reprise(s) du cache",
+        rendered.len() - reused
+    );
     for r in rendered {
         let (path, audience, bytes, facts, print) = r?;
         output.add_shared(path.clone(), audience, bytes.clone());

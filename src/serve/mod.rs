@@ -119,6 +119,8 @@ fn served_files(
                     kept.insert(source, (stamp.0, stamp.1, bytes.clone()));
                     bytes
                 }
+                // The preview publishes without a build record: never made.
+                crate::output::Data::Previous { .. } => return None,
             };
             Some((path, bytes))
         })

@@ -26,6 +26,7 @@ mod deploy_sftp;
 mod deploy_trust;
 mod french;
 mod hostile_files;
+mod incremental;
 mod invalid;
 mod layers;
 mod links;

@@ -19,6 +19,7 @@ use serde::Serialize;
 use super::crypto;
 use super::secrets::Secrets;
 use crate::config::{Audience, School};
+use crate::output::cache::{self, SealRecord};
 use crate::output::{Data, Output};
 
 pub use crate::layout::{area_path, BLOB_DIR};
@@ -66,12 +67,18 @@ struct PageItem<'a> {
 /// Seals every restricted file of `output`; `shells` are the rendered
 /// public shells of each area (site path → HTML), made by the caller with
 /// the theme. Fails when a restricted audience has no keys.
+///
+/// `previous` holds the blobs of the output being replaced, by what they
+/// were sealed from (see [`crate::output::cache`]): a file sealed from the
+/// same plaintext with the same keys is not sealed again but kept. The
+/// blobs of this output come back with it, for the next build.
 pub fn seal(
     mut output: Output,
     school: &School,
     secrets: &Secrets,
     shells: &BTreeMap<Audience, Vec<u8>>,
-) -> Result<Output> {
+    previous: &HashMap<u64, SealRecord>,
+) -> Result<(Output, HashMap<u64, SealRecord>)> {
     let base = school.base_path.as_str();
     // 1. Decide where every restricted file goes.
     let mut sealed: HashMap<String, Sealed> = HashMap::new();
@@ -114,10 +121,31 @@ pub fn seal(
         .into_par_iter()
         .map(|(path, file)| {
             let page = pages.get(&path);
-            seal_one(path, file, page, base, &sealed, secrets)
+            seal_one(path, file, page, base, &sealed, secrets, previous)
         })
         .collect();
     let mut out = Output::default();
+    let mut seals = HashMap::new();
+    let kept = pieces
+        .iter()
+        .filter(|p| {
+            matches!(
+                p,
+                Ok(Piece::Sealed {
+                    data: Data::Previous { .. },
+                    ..
+                })
+            )
+        })
+        .count();
+    let total = pieces
+        .iter()
+        .filter(|p| matches!(p, Ok(Piece::Sealed { .. })))
+        .count();
+    log::info!(
+        "fichiers réservés : {} chiffré(s), {kept} repris du site précédent",
+        total - kept
+    );
     let mut indexes: BTreeMap<Audience, Index> = BTreeMap::new();
     for piece in pieces {
         match piece? {
@@ -126,11 +154,13 @@ pub fn seal(
             }
             Piece::Sealed {
                 blob,
-                bytes,
+                data,
                 page,
                 search,
                 origin,
+                seal,
             } => {
+                seals.insert(seal.0, seal.1);
                 out.origins.insert(blob.clone(), origin);
                 let new_index = |audience: &Audience| Index {
                     version: 1,
@@ -152,7 +182,13 @@ pub fn seal(
                         .or_insert_with(|| new_index(&audience))
                         .search = Some(entry);
                 }
-                out.add(blob, Audience::Public, bytes);
+                out.files.insert(
+                    blob,
+                    crate::output::OutputFile {
+                        audience: Audience::Public,
+                        data,
+                    },
+                );
             }
         }
     }
@@ -209,7 +245,7 @@ pub fn seal(
         Audience::Public,
         serde_json::to_vec(&areas).expect("areas serialize"),
     );
-    Ok(out)
+    Ok((out, seals))
 }
 
 /// A file of the site after sealing.
@@ -219,10 +255,13 @@ enum Piece {
     /// A restricted file, now a blob; pages also give their index entry.
     Sealed {
         blob: String,
-        bytes: Vec<u8>,
+        /// The blob's bytes, or the same blob in the previous output.
+        data: Data,
         page: Option<(Audience, String, IndexEntry)>,
         search: Option<(Audience, IndexEntry)>,
         origin: crate::output::Origin,
+        /// What it was sealed from, for the next build.
+        seal: (u64, SealRecord),
     },
 }
 
@@ -233,6 +272,7 @@ fn seal_one(
     base: &str,
     sealed: &HashMap<String, Sealed>,
     secrets: &Secrets,
+    previous: &HashMap<u64, SealRecord>,
 ) -> Result<Piece> {
     let Some(target) = sealed.get(&path) else {
         let data = match file.data {
@@ -260,6 +300,7 @@ fn seal_one(
         Data::Bytes(b) => std::sync::Arc::unwrap_or_clone(b),
         Data::Copy(p) => std::fs::read(&p)
             .map_err(|e| anyhow::anyhow!("lecture de « {} » : {e}", p.display()))?,
+        Data::Previous { .. } => bail!("« {path} » : fichier du site précédent à chiffrer"),
     };
     let (plaintext, compress, page) = match &target.route {
         Some(route) => {
@@ -267,12 +308,13 @@ fn seal_one(
             // The render step says where the title and the main content
             // are; a page it did not make is read once here.
             let facts = match page {
-                Some(facts) if facts.main.end <= html.len() => facts.clone(),
+                Some(facts) if html.get(facts.main.clone()).is_some() => facts.clone(),
                 _ => crate::render::page_facts(&html),
             };
+            let main = html.get(facts.main.clone()).unwrap_or(&html);
             let item = PageItem {
                 title: &facts.title,
-                html: rewrite_references(&html[facts.main.clone()], base, sealed, false),
+                html: rewrite_references(main, base, sealed, false),
             };
             let entry = IndexEntry {
                 blob: format!("{base}{}", target.blob),
@@ -295,34 +337,55 @@ fn seal_one(
             },
         )
     });
-    let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
-    // Pages and search indexes are reached only through their area's index:
-    // they are named by their content, so that while a deploy runs, the
-    // index still online keeps finding its own version of them.
-    let (mut page, mut search) = (page, search);
-    let name = if page.is_some() || search.is_some() {
-        let versioned = format!("{}#{}", target.id, crate::hash::sha256_hex(&blob));
-        let name = blob_path(&crypto::opaque_name(&nonce_key, &versioned));
-        for entry in page
-            .iter_mut()
-            .map(|p| &mut p.2)
-            .chain(search.iter_mut().map(|s| &mut s.1))
-        {
-            entry.blob = format!("{base}{name}");
+    let seal_key = cache::seal_key(&target.id, compress, &plaintext, &[&key, &nonce_key]);
+    let (name, data, record) = match previous.get(&seal_key) {
+        // Sealed from the same plaintext with the same keys: the same blob.
+        Some(record) => (
+            record.blob.clone(),
+            Data::Previous {
+                size: record.size,
+                content: record.content,
+            },
+            record.clone(),
+        ),
+        None => {
+            let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
+            // Pages and search indexes are reached only through their
+            // area's index: they are named by their content, so that while a
+            // deploy runs, the index still online keeps finding its own
+            // version of them.
+            let name = if page.is_some() || search.is_some() {
+                let versioned = format!("{}#{}", target.id, crate::hash::sha256_hex(&blob));
+                blob_path(&crypto::opaque_name(&nonce_key, &versioned))
+            } else {
+                target.blob.clone()
+            };
+            let record = SealRecord {
+                blob: name.clone(),
+                content: cache::bytes_print(&blob),
+                size: blob.len() as u64,
+            };
+            (name, Data::Bytes(std::sync::Arc::new(blob)), record)
         }
-        name
-    } else {
-        target.blob.clone()
     };
+    let (mut page, mut search) = (page, search);
+    for entry in page
+        .iter_mut()
+        .map(|p| &mut p.2)
+        .chain(search.iter_mut().map(|s| &mut s.1))
+    {
+        entry.blob = format!("{base}{name}");
+    }
     Ok(Piece::Sealed {
         blob: name,
-        bytes: blob,
+        data,
         page,
         search,
         origin: crate::output::Origin {
             source: Some(path),
             audience: target.audience.clone(),
         },
+        seal: (seal_key, record),
     })
 }
 
@@ -362,6 +425,9 @@ pub fn assert_no_secret(output: &Output, secrets: &Secrets) -> Result<()> {
         let bytes = match &file.data {
             Data::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
             Data::Copy(p) => std::borrow::Cow::Owned(std::fs::read(p).unwrap_or_default()),
+            // A blob kept from the previous build: ciphertext, the same bytes
+            // as when that build looked at them.
+            Data::Previous { .. } => continue,
         };
         let bytes = crate::output::readable(&bytes);
         if finders.iter().any(|f| f.find(&bytes).is_some()) {
