@@ -298,6 +298,12 @@ impl Site {
             .filter(|a| !a.is_public())
             .collect();
         if restricted.is_empty() {
+            if output.has_unchanged() {
+                // Nothing is sealed, so nothing records what the pages not
+                // rendered again became: render them (a public-only site).
+                cache.render.forget_built_pages();
+                return self.publish_with(cache);
+            }
             cache.seals.clear();
             return Ok(output);
         }
@@ -318,10 +324,25 @@ impl Site {
         }
         let shells =
             crate::render::shells(&self.school, &self.theme, &self.content, self.today, &areas)?;
-        let (sealed, seals) = timed("chiffrement des espaces réservés", || {
+        let sealing = timed("chiffrement des espaces réservés", || {
             bundle::seal(output, &self.school, &secrets, &shells, &cache.seals)
         })?;
-        cache.seals = seals;
+        let sealed = match sealing {
+            bundle::Sealing::Done(sealed, seals) => {
+                cache.seals = seals;
+                sealed
+            }
+            bundle::Sealing::NeedsEveryPage => {
+                // The set of restricted files changed (a page added or
+                // removed): every page is rendered, and what is sealed from
+                // the same bytes as before is still not sealed again.
+                log::info!(
+                    "pages non rendues sans trace dans le site précédent : toutes sont rendues"
+                );
+                cache.render.forget_built_pages();
+                return self.publish_with(cache);
+            }
+        };
         timed("recherche de secrets dans le site", || {
             bundle::assert_no_secret(&sealed, &secrets)
         })?;

@@ -71,6 +71,7 @@ impl BuildCache {
         let out = absolute(out);
         let empty = || BuildCache {
             out: out.clone(),
+            render: RenderCache::for_build(),
             ..BuildCache::default()
         };
         let Ok(bytes) = std::fs::read(root.join(CACHE_FILE)) else {
@@ -102,8 +103,11 @@ impl BuildCache {
             .collect();
         self.files = intact;
         let files = &self.files;
-        self.seals
-            .retain(|_, seal| files.get(&seal.blob).is_some_and(|f| f.content == seal.content));
+        self.seals.retain(|_, seal| {
+            files
+                .get(&seal.blob)
+                .is_some_and(|f| f.content == seal.content)
+        });
     }
 
     /// Writes the record for the next build (best effort: a cache that
@@ -119,7 +123,10 @@ impl BuildCache {
                 std::fs::rename(&tmp, &path)
             });
         if let Err(e) = written {
-            log::warn!("cache de construction non enregistré ({}) : {e}", path.display());
+            log::warn!(
+                "cache de construction non enregistré ({}) : {e}",
+                path.display()
+            );
         }
     }
 
@@ -237,6 +244,7 @@ fn decode(bytes: &[u8], out: &Path) -> Option<BuildCache> {
         out: out.to_path_buf(),
         ..BuildCache::default()
     };
+    // Read last: the render step's part.
     for _ in 0..r.u64()? {
         let path = r.str()?.to_string();
         let (content, disk) = (r.u64()?, r.u64()?);
@@ -344,7 +352,9 @@ mod tests {
         cache.record_output(&out, HashMap::from([("a.html".to_string(), 1)]));
         cache.save(&root);
         assert_eq!(BuildCache::load(&root, &out).files.len(), 1);
-        assert!(BuildCache::load(&root, &tmp.path().join("autre")).files.is_empty());
+        assert!(BuildCache::load(&root, &tmp.path().join("autre"))
+            .files
+            .is_empty());
         // Another program's record (here: a changed stamp) starts from nothing.
         let mut bytes = std::fs::read(root.join(CACHE_FILE)).unwrap();
         bytes[0] ^= 1;
@@ -363,7 +373,11 @@ mod tests {
         let mut cache = BuildCache::default();
         cache.record_output(
             &out,
-            HashMap::from([("a.html".into(), 1), ("b.html".into(), 2), ("c.html".into(), 3)]),
+            HashMap::from([
+                ("a.html".into(), 1),
+                ("b.html".into(), 2),
+                ("c.html".into(), 3),
+            ]),
         );
         cache.seals.insert(
             9,

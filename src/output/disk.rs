@@ -103,6 +103,7 @@ impl Output {
                     Data::Bytes(b) => Some(cache::bytes_print(b)),
                     Data::Copy(src) => cache::source_print(src),
                     Data::Previous { content, .. } => Some(*content),
+                    Data::Unchanged => None,
                 };
                 let context = || format!("écriture de « {} »", dest.display());
                 if let Some(old) = previous.map(|p| p.join(path)) {
@@ -120,6 +121,7 @@ impl Output {
                 match &file.data {
                     Data::Bytes(b) => std::fs::write(&dest, b.as_slice()).map(|_| ()),
                     Data::Copy(src) => std::fs::copy(src, &dest).map(|_| ()),
+                    Data::Unchanged => bail!("« {path} » n'a pas été fabriquée"),
                     Data::Previous { .. } => {
                         // The record vouched for a file that could not be
                         // linked: it cannot be made again from here.

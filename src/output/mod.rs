@@ -55,6 +55,10 @@ pub enum Data {
         /// Its [`cache::FileRecord::content`].
         content: u64,
     },
+    /// A page rendered from the same data as in the previous build, not
+    /// rendered again: the sealing step replaces it with what it made of
+    /// it then (a [`Data::Previous`]); no other step sees one.
+    Unchanged,
 }
 
 /// One file of the built site.
@@ -84,6 +88,8 @@ pub struct Output {
 /// An HTML page as rendered: its title and where its main content is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RenderedPage {
+    /// Fingerprint of the data it was rendered from (0: not known).
+    pub print: u64,
     /// The text of its `<title>`, unescaped.
     pub title: String,
     /// The byte range of the inside of its `<main …>` in its HTML (the
@@ -118,6 +124,24 @@ impl Output {
         );
     }
 
+    /// Adds a page unchanged since the previous build (see [`Data::Unchanged`]).
+    pub fn unchanged(&mut self, path: impl Into<String>, audience: Audience) {
+        self.files.insert(
+            path.into(),
+            OutputFile {
+                audience,
+                data: Data::Unchanged,
+            },
+        );
+    }
+
+    /// True when some page was not rendered again (see [`Data::Unchanged`]).
+    pub fn has_unchanged(&self) -> bool {
+        self.files
+            .values()
+            .any(|f| matches!(f.data, Data::Unchanged))
+    }
+
     /// Adds a file copied from the school folder.
     pub fn copy(&mut self, path: impl Into<String>, audience: Audience, source: PathBuf) {
         self.files.insert(
@@ -144,7 +168,7 @@ impl Output {
         match &self.files.get(path)?.data {
             Data::Bytes(b) => Some(b.to_vec()),
             Data::Copy(p) => std::fs::read(p).ok(),
-            Data::Previous { .. } => None,
+            Data::Previous { .. } | Data::Unchanged => None,
         }
     }
 
@@ -157,7 +181,7 @@ impl Output {
                 let bytes = match file.data {
                     Data::Bytes(b) => b,
                     Data::Copy(p) => Arc::new(std::fs::read(p).ok()?),
-                    Data::Previous { .. } => return None,
+                    Data::Previous { .. } | Data::Unchanged => return None,
                 };
                 Some((path, bytes))
             })
@@ -177,6 +201,7 @@ impl Output {
                 Data::Bytes(b) => b.len() as u64,
                 Data::Copy(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
                 Data::Previous { size, .. } => *size,
+                Data::Unchanged => 0,
             })
             .sum()
     }

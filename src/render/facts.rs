@@ -10,6 +10,7 @@ pub fn page_facts(html: &str) -> RenderedPage {
     RenderedPage {
         title: unescape(between(html, "<title>", "</title>").unwrap_or_default()),
         main: main_range(html),
+        print: 0,
     }
 }
 

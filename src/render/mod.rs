@@ -242,8 +242,9 @@ pub use layout::is_search_index;
 /// between the cache and the outputs.
 type SearchFiles = Vec<(String, Arc<Vec<u8>>)>;
 
-/// A rendered page: path, audience, bytes, what it holds, fingerprint of its data.
-type Rendered = (String, Audience, Arc<Vec<u8>>, RenderedPage, u64);
+/// A rendered page: path, audience, its bytes (`None`: unchanged since the
+/// previous build, not rendered again), what it holds.
+type Rendered = (String, Audience, Option<Arc<Vec<u8>>>, RenderedPage);
 
 /// What the preview server keeps between two renders: the compiled
 /// templates while the theme is unchanged, and each page and each
@@ -257,18 +258,32 @@ pub struct RenderCache {
     /// Leave the search indexes out of [`render_cached`]: the preview serves
     /// the pages first, then adds them with [`search_cached`].
     pub defer_search: bool,
+    /// For `build` only: what each page of the previous build held (its
+    /// [`RenderedPage`], with the fingerprint of its data), and no bytes.
+    /// A page whose data did not change is not rendered again: it comes out
+    /// as [`Data::Unchanged`](crate::output::Data::Unchanged), and the steps
+    /// after rendering take what they made of it from the previous build.
+    pub built: Option<HashMap<String, RenderedPage>>,
 }
 
 impl RenderCache {
-    /// Writes the pages and search indexes for the next build (see
-    /// [`crate::output::cache`]); the compiled templates are not kept.
+    /// The cache of a build (see [`RenderCache::built`]).
+    pub fn for_build() -> RenderCache {
+        RenderCache {
+            built: Some(HashMap::new()),
+            ..RenderCache::default()
+        }
+    }
+
+    /// Writes what the next build reuses (see [`crate::output::cache`]):
+    /// the theme's fingerprint, each page's facts and the search indexes.
     pub fn encode(&self, w: &mut crate::output::cache::Writer) {
         w.u64(self.theme);
-        w.u64(self.pages.len() as u64);
-        for (path, (print, bytes, facts)) in &self.pages {
+        let built = self.built.as_ref();
+        w.u64(built.map_or(0, HashMap::len) as u64);
+        for (path, facts) in built.into_iter().flatten() {
             w.str(path);
-            w.u64(*print);
-            w.bytes(bytes);
+            w.u64(facts.print);
             w.str(&facts.title);
             w.u64(facts.main.start as u64);
             w.u64(facts.main.end as u64);
@@ -285,24 +300,20 @@ impl RenderCache {
         }
     }
 
-    /// Reads what [`RenderCache::encode`] wrote; `None` on bad data.
+    /// Reads what [`RenderCache::encode`] wrote (a build's cache); `None`
+    /// on bad data.
     pub fn decode(r: &mut crate::output::cache::Reader) -> Option<RenderCache> {
         let mut cache = RenderCache {
             theme: r.u64()?,
-            ..RenderCache::default()
+            ..RenderCache::for_build()
         };
+        let built = cache.built.get_or_insert_with(HashMap::new);
         for _ in 0..r.u64()? {
             let path = r.str()?.to_string();
             let print = r.u64()?;
-            let bytes = Arc::new(r.bytes()?.to_vec());
             let title = r.str()?.to_string();
             let main = usize::try_from(r.u64()?).ok()?..usize::try_from(r.u64()?).ok()?;
-            // A damaged record must not make a later slice panic.
-            let html = std::str::from_utf8(&bytes).ok()?;
-            html.get(main.clone())?;
-            cache
-                .pages
-                .insert(path, (print, bytes, RenderedPage { title, main }));
+            built.insert(path, RenderedPage { title, main, print });
         }
         for _ in 0..r.u64()? {
             let audience = Audience::from_id(r.str()?)?;
@@ -314,6 +325,14 @@ impl RenderCache {
             cache.search.insert(audience, (print, files));
         }
         Some(cache)
+    }
+
+    /// Forgets the pages of the previous build: the next render renders
+    /// every page.
+    pub fn forget_built_pages(&mut self) {
+        if let Some(built) = &mut self.built {
+            built.clear();
+        }
     }
 }
 
@@ -389,6 +408,7 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         start.elapsed().as_millis()
     );
     let previous = &cache.pages;
+    let built = cache.built.as_ref();
 
     let rendered: Vec<Result<Rendered>> = jobs
         .into_par_iter()
@@ -403,9 +423,14 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
                 ],
                 &job.context,
             );
+            if let Some(facts) = built.and_then(|b| b.get(&job.path)) {
+                if facts.print == print {
+                    return Ok((job.path, job.audience, None, facts.clone()));
+                }
+            }
             if let Some((p, bytes, facts)) = previous.get(&job.path) {
                 if *p == print {
-                    return Ok((job.path, job.audience, bytes.clone(), facts.clone(), print));
+                    return Ok((job.path, job.audience, Some(bytes.clone()), facts.clone()));
                 }
             }
             let frame = Frame {
@@ -427,38 +452,53 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
             })?;
             let html = crate::images::rewrite_html(&html, &school.base_path, photos);
             security::check_page(&job.path, &html)?;
-            let facts = page_facts(&html);
+            let facts = RenderedPage {
+                print,
+                ..page_facts(&html)
+            };
             Ok((
                 job.path,
                 job.audience,
-                Arc::new(html.into_bytes()),
+                Some(Arc::new(html.into_bytes())),
                 facts,
-                print,
             ))
         })
         .collect();
-    let mut pages = HashMap::with_capacity(rendered.len());
+    let rendered: Vec<Rendered> = rendered.into_iter().collect::<Result<_>>()?;
     let reused = rendered
         .iter()
-        .filter(|r| {
-            r.as_ref().is_ok_and(|(path, _, bytes, _, _)| {
-                previous
-                    .get(path)
-                    .is_some_and(|(_, old, _)| Arc::ptr_eq(old, bytes))
-            })
+        .filter(|(path, _, bytes, _)| match bytes {
+            None => true,
+            Some(bytes) => previous
+                .get(path)
+                .is_some_and(|(_, old, _)| Arc::ptr_eq(old, bytes)),
         })
         .count();
     log::info!(
         "pages : {} rendue(s), {reused} reprise(s) du cache",
         rendered.len() - reused
     );
-    for r in rendered {
-        let (path, audience, bytes, facts, print) = r?;
-        output.add_shared(path.clone(), audience, bytes.clone());
-        output.pages.insert(path.clone(), facts.clone());
-        pages.insert(path, (print, bytes, facts));
+    let mut pages = HashMap::new();
+    let mut now_built = HashMap::new();
+    for (path, audience, bytes, facts) in rendered {
+        match bytes {
+            Some(bytes) => {
+                output.add_shared(path.clone(), audience, bytes.clone());
+                if cache.built.is_none() {
+                    pages.insert(path.clone(), (facts.print, bytes, facts.clone()));
+                }
+            }
+            None => output.unchanged(path.clone(), audience),
+        }
+        if cache.built.is_some() {
+            now_built.insert(path.clone(), facts.clone());
+        }
+        output.pages.insert(path, facts);
     }
     cache.pages = pages;
+    if let Some(built) = &mut cache.built {
+        *built = now_built;
+    }
 
     views::feeds(school, content, today, &mut output);
     if !cache.defer_search {

@@ -120,7 +120,9 @@ fn served_files(
                     bytes
                 }
                 // The preview publishes without a build record: never made.
-                crate::output::Data::Previous { .. } => return None,
+                crate::output::Data::Previous { .. } | crate::output::Data::Unchanged => {
+                    return None
+                }
             };
             Some((path, bytes))
         })

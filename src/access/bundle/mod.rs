@@ -64,21 +64,32 @@ struct PageItem<'a> {
     html: String,
 }
 
+/// What sealing ends with.
+pub enum Sealing {
+    /// The published site, and what each sealed blob and rewritten page
+    /// was made from, for the next build (see [`crate::output::cache`]).
+    Done(Output, HashMap<u64, SealRecord>),
+    /// A page not rendered again ([`Data::Unchanged`]) has no record of
+    /// what it became (the set of restricted files changed, or its blob is
+    /// gone from the previous output): render every page, then seal again.
+    NeedsEveryPage,
+}
+
 /// Seals every restricted file of `output`; `shells` are the rendered
 /// public shells of each area (site path → HTML), made by the caller with
 /// the theme. Fails when a restricted audience has no keys.
 ///
-/// `previous` holds the blobs of the output being replaced, by what they
-/// were sealed from (see [`crate::output::cache`]): a file sealed from the
-/// same plaintext with the same keys is not sealed again but kept. The
-/// blobs of this output come back with it, for the next build.
+/// `previous` says what the files of the output being replaced were made
+/// from (see [`crate::output::cache`]): a file sealed from the same
+/// plaintext with the same keys is not sealed again but kept, and so is a
+/// page not rendered again whose data and surroundings did not change.
 pub fn seal(
     mut output: Output,
     school: &School,
     secrets: &Secrets,
     shells: &BTreeMap<Audience, Vec<u8>>,
     previous: &HashMap<u64, SealRecord>,
-) -> Result<(Output, HashMap<u64, SealRecord>)> {
+) -> Result<Sealing> {
     let base = school.base_path.as_str();
     // 1. Decide where every restricted file goes.
     let mut sealed: HashMap<String, Sealed> = HashMap::new();
@@ -111,19 +122,29 @@ pub fn seal(
             },
         );
     }
+    let plan = Plan {
+        base,
+        map_print: map_print(base, &sealed),
+        sealed: &sealed,
+        secrets,
+        previous,
+    };
 
     // 2. Rewrite references in every HTML file (public pages too: a public
     //    page may link to a restricted one) and seal restricted files, in
     //    parallel: each file is independent.
     let pages = std::mem::take(&mut output.pages);
-    let pieces: Vec<Result<Piece>> = output
+    let pieces: Vec<Result<Option<Piece>>> = output
         .files
         .into_par_iter()
         .map(|(path, file)| {
             let page = pages.get(&path);
-            seal_one(path, file, page, base, &sealed, secrets, previous)
+            seal_one(path, file, page, &plan)
         })
         .collect();
+    let Some(pieces) = pieces.into_iter().collect::<Result<Option<Vec<Piece>>>>()? else {
+        return Ok(Sealing::NeedsEveryPage);
+    };
     let mut out = Output::default();
     let mut seals = HashMap::new();
     let kept = pieces
@@ -131,16 +152,16 @@ pub fn seal(
         .filter(|p| {
             matches!(
                 p,
-                Ok(Piece::Sealed {
+                Piece::Sealed {
                     data: Data::Previous { .. },
                     ..
-                })
+                }
             )
         })
         .count();
     let total = pieces
         .iter()
-        .filter(|p| matches!(p, Ok(Piece::Sealed { .. })))
+        .filter(|p| matches!(p, Piece::Sealed { .. }))
         .count();
     log::info!(
         "fichiers réservés : {} chiffré(s), {kept} repris du site précédent",
@@ -148,8 +169,9 @@ pub fn seal(
     );
     let mut indexes: BTreeMap<Audience, Index> = BTreeMap::new();
     for piece in pieces {
-        match piece? {
-            Piece::Kept(path, file) => {
+        match piece {
+            Piece::Kept(path, file, made) => {
+                seals.extend(made);
                 out.files.insert(path, file);
             }
             Piece::Sealed {
@@ -158,9 +180,9 @@ pub fn seal(
                 page,
                 search,
                 origin,
-                seal,
+                made,
             } => {
-                seals.insert(seal.0, seal.1);
+                seals.extend(made);
                 out.origins.insert(blob.clone(), origin);
                 let new_index = |audience: &Audience| Index {
                     version: 1,
@@ -245,13 +267,53 @@ pub fn seal(
         Audience::Public,
         serde_json::to_vec(&areas).expect("areas serialize"),
     );
-    Ok((out, seals))
+    Ok(Sealing::Done(out, seals))
+}
+
+/// What every file's sealing shares.
+struct Plan<'a> {
+    base: &'a str,
+    /// Where every restricted file goes.
+    sealed: &'a HashMap<String, Sealed>,
+    /// Fingerprint of `sealed` and `base`: what a rewritten page depends
+    /// on besides its own HTML.
+    map_print: u64,
+    secrets: &'a Secrets,
+    /// What the previous build made, by [`made_key`] or [`cache::seal_key`].
+    previous: &'a HashMap<u64, SealRecord>,
+}
+
+/// Fingerprint of where every restricted file goes (sorted: the map's
+/// order is random).
+fn map_print(base: &str, sealed: &HashMap<String, Sealed>) -> u64 {
+    let mut all: Vec<(&String, &Sealed)> = sealed.iter().collect();
+    all.sort_unstable_by_key(|(path, _)| *path);
+    let parts: Vec<&[u8]> = std::iter::once(base.as_bytes())
+        .chain(
+            all.iter()
+                .flat_map(|(path, s)| [path.as_bytes(), s.id.as_bytes(), s.blob.as_bytes()]),
+        )
+        .collect();
+    cache::seal_key("", false, b"", &parts)
+}
+
+/// The key of what a rendered page became, from the fingerprint of its
+/// data rather than its bytes (a page not rendered again has none).
+fn made_key(plan: &Plan, path: &str, print: u64, keys: &[&[u8]]) -> u64 {
+    let print = print.to_le_bytes();
+    let map = plan.map_print.to_le_bytes();
+    let parts: Vec<&[u8]> = [&print[..], &map[..]]
+        .into_iter()
+        .chain(keys.iter().copied())
+        .collect();
+    cache::seal_key(path, true, b"page", &parts)
 }
 
 /// A file of the site after sealing.
 enum Piece {
-    /// A public file, references rewritten.
-    Kept(String, crate::output::OutputFile),
+    /// A public file, references rewritten; for a rendered page, what it
+    /// was made from, for the next build.
+    Kept(String, crate::output::OutputFile, Option<(u64, SealRecord)>),
     /// A restricted file, now a blob; pages also give their index entry.
     Sealed {
         blob: String,
@@ -261,34 +323,66 @@ enum Piece {
         search: Option<(Audience, IndexEntry)>,
         origin: crate::output::Origin,
         /// What it was sealed from, for the next build.
-        seal: (u64, SealRecord),
+        made: Vec<(u64, SealRecord)>,
     },
 }
 
+/// The previous build's file as this one's.
+fn previous_data(record: &SealRecord) -> Data {
+    Data::Previous {
+        size: record.size,
+        content: record.content,
+    }
+}
+
+/// Seals or rewrites one file; `None` when it is a page not rendered again
+/// that the previous build has no record of.
 fn seal_one(
     path: String,
     file: crate::output::OutputFile,
     page: Option<&crate::output::RenderedPage>,
-    base: &str,
-    sealed: &HashMap<String, Sealed>,
-    secrets: &Secrets,
-    previous: &HashMap<u64, SealRecord>,
-) -> Result<Piece> {
+    plan: &Plan,
+) -> Result<Option<Piece>> {
+    let Plan {
+        base,
+        sealed,
+        secrets,
+        previous,
+        ..
+    } = *plan;
+    let print = page.map_or(0, |p| p.print);
     let Some(target) = sealed.get(&path) else {
-        let data = match file.data {
-            Data::Bytes(bytes) if path.ends_with(".html") => Data::Bytes(std::sync::Arc::new(
-                rewrite_references(&String::from_utf8_lossy(&bytes), base, sealed, true)
-                    .into_bytes(),
-            )),
-            other => other,
+        let key = made_key(plan, &path, print, &[]);
+        let (data, made) = match file.data {
+            Data::Unchanged => {
+                let Some(record) = previous.get(&key).filter(|r| r.blob == path) else {
+                    return Ok(None);
+                };
+                (previous_data(record), Some((key, record.clone())))
+            }
+            Data::Bytes(bytes) if path.ends_with(".html") => {
+                let html = rewrite_references(&String::from_utf8_lossy(&bytes), base, sealed, true)
+                    .into_bytes();
+                let made = (print != 0).then(|| {
+                    let record = SealRecord {
+                        blob: path.clone(),
+                        content: cache::bytes_print(&html),
+                        size: html.len() as u64,
+                    };
+                    (key, record)
+                });
+                (Data::Bytes(std::sync::Arc::new(html)), made)
+            }
+            other => (other, None),
         };
-        return Ok(Piece::Kept(
+        return Ok(Some(Piece::Kept(
             path,
             crate::output::OutputFile {
                 audience: file.audience,
                 data,
             },
-        ));
+            made,
+        )));
     };
     let key = secrets
         .content_key(&target.audience)
@@ -296,14 +390,42 @@ fn seal_one(
     let nonce_key = secrets
         .nonce_key(&target.audience)
         .expect("checked by the caller");
+    let page_key = made_key(plan, &target.id, print, &[&key, &nonce_key]);
+    let index_entry = |blob: &str| IndexEntry {
+        blob: format!("{base}{blob}"),
+        id: target.id.clone(),
+    };
+    let origin = crate::output::Origin {
+        source: Some(path.clone()),
+        audience: target.audience.clone(),
+    };
+    if matches!(file.data, Data::Unchanged) {
+        let (Some(route), Some(record)) = (&target.route, previous.get(&page_key)) else {
+            return Ok(None);
+        };
+        return Ok(Some(Piece::Sealed {
+            blob: record.blob.clone(),
+            data: previous_data(record),
+            page: Some((
+                target.audience.clone(),
+                route.clone(),
+                index_entry(&record.blob),
+            )),
+            search: None,
+            origin,
+            made: vec![(page_key, record.clone())],
+        }));
+    }
     let bytes = match file.data {
         Data::Bytes(b) => std::sync::Arc::unwrap_or_clone(b),
         Data::Copy(p) => std::fs::read(&p)
             .map_err(|e| anyhow::anyhow!("lecture de « {} » : {e}", p.display()))?,
-        Data::Previous { .. } => bail!("« {path} » : fichier du site précédent à chiffrer"),
+        Data::Previous { .. } | Data::Unchanged => {
+            bail!("« {path} » : fichier du site précédent à chiffrer")
+        }
     };
-    let (plaintext, compress, page) = match &target.route {
-        Some(route) => {
+    let (plaintext, compress, is_page) = match &target.route {
+        Some(_) => {
             let html = String::from_utf8_lossy(&bytes);
             // The render step says where the title and the main content
             // are; a page it did not make is read once here.
@@ -316,77 +438,89 @@ fn seal_one(
                 title: &facts.title,
                 html: rewrite_references(main, base, sealed, false),
             };
-            let entry = IndexEntry {
-                blob: format!("{base}{}", target.blob),
-                id: target.id.clone(),
-            };
             (
                 serde_json::to_vec(&item).expect("page item serializes"),
                 true,
-                Some((target.audience.clone(), route.clone(), entry)),
+                true,
             )
         }
-        None => (bytes, !is_compressed(&path), None),
+        None => (bytes, !is_compressed(&path), false),
     };
-    let search = crate::layout::is_search_index(&path).then(|| {
-        (
-            target.audience.clone(),
-            IndexEntry {
-                blob: format!("{base}{}", target.blob),
-                id: target.id.clone(),
-            },
-        )
-    });
+    let is_search = crate::layout::is_search_index(&path);
     let seal_key = cache::seal_key(&target.id, compress, &plaintext, &[&key, &nonce_key]);
-    let (name, data, record) = match previous.get(&seal_key) {
+    let record = match previous.get(&seal_key) {
         // Sealed from the same plaintext with the same keys: the same blob.
-        Some(record) => (
-            record.blob.clone(),
-            Data::Previous {
-                size: record.size,
-                content: record.content,
-            },
-            record.clone(),
-        ),
+        Some(record) => record.clone(),
         None => {
             let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
             // Pages and search indexes are reached only through their
             // area's index: they are named by their content, so that while a
             // deploy runs, the index still online keeps finding its own
             // version of them.
-            let name = if page.is_some() || search.is_some() {
+            let name = if is_page || is_search {
                 let versioned = format!("{}#{}", target.id, crate::hash::sha256_hex(&blob));
                 blob_path(&crypto::opaque_name(&nonce_key, &versioned))
             } else {
                 target.blob.clone()
             };
             let record = SealRecord {
-                blob: name.clone(),
+                blob: name,
                 content: cache::bytes_print(&blob),
                 size: blob.len() as u64,
             };
-            (name, Data::Bytes(std::sync::Arc::new(blob)), record)
+            return Ok(Some(sealed_piece(
+                target,
+                Data::Bytes(std::sync::Arc::new(blob)),
+                record,
+                (seal_key, page_key, print),
+                origin,
+                base,
+            )));
         }
     };
-    let (mut page, mut search) = (page, search);
-    for entry in page
-        .iter_mut()
-        .map(|p| &mut p.2)
-        .chain(search.iter_mut().map(|s| &mut s.1))
-    {
-        entry.blob = format!("{base}{name}");
+    Ok(Some(sealed_piece(
+        target,
+        previous_data(&record),
+        record,
+        (seal_key, page_key, print),
+        origin,
+        base,
+    )))
+}
+
+/// A restricted file's piece: its blob, its entry in its area's index,
+/// and the keys it is recorded under for the next build (its plaintext's,
+/// and for a rendered page its data's).
+fn sealed_piece(
+    target: &Sealed,
+    data: Data,
+    record: SealRecord,
+    (seal_key, page_key, print): (u64, u64, u64),
+    origin: crate::output::Origin,
+    base: &str,
+) -> Piece {
+    let entry = || IndexEntry {
+        blob: format!("{base}{}", record.blob),
+        id: target.id.clone(),
+    };
+    let page = target
+        .route
+        .as_ref()
+        .map(|route| (target.audience.clone(), route.clone(), entry()));
+    let search = crate::layout::is_search_index(origin.source.as_deref().unwrap_or(""))
+        .then(|| (target.audience.clone(), entry()));
+    let mut made = vec![(seal_key, record.clone())];
+    if page.is_some() && print != 0 {
+        made.push((page_key, record.clone()));
     }
-    Ok(Piece::Sealed {
-        blob: name,
+    Piece::Sealed {
+        blob: record.blob,
         data,
         page,
         search,
-        origin: crate::output::Origin {
-            source: Some(path),
-            audience: target.audience.clone(),
-        },
-        seal: (seal_key, record),
-    })
+        origin,
+        made,
+    }
 }
 
 pub use crate::layout::index_id;
@@ -425,9 +559,9 @@ pub fn assert_no_secret(output: &Output, secrets: &Secrets) -> Result<()> {
         let bytes = match &file.data {
             Data::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
             Data::Copy(p) => std::borrow::Cow::Owned(std::fs::read(p).unwrap_or_default()),
-            // A blob kept from the previous build: ciphertext, the same bytes
-            // as when that build looked at them.
-            Data::Previous { .. } => continue,
+            // Kept from the previous build: the same bytes as when that
+            // build looked at them (sealed files: ciphertext).
+            Data::Previous { .. } | Data::Unchanged => continue,
         };
         let bytes = crate::output::readable(&bytes);
         if finders.iter().any(|f| f.find(&bytes).is_some()) {
