@@ -258,12 +258,13 @@ pub struct RenderCache {
     /// Leave the search indexes out of [`render_cached`]: the preview serves
     /// the pages first, then adds them with [`search_cached`].
     pub defer_search: bool,
-    /// For `build` only: what each page of the previous build held (its
-    /// [`RenderedPage`], with the fingerprint of its data), and no bytes.
-    /// A page whose data did not change is not rendered again: it comes out
-    /// as [`Data::Unchanged`](crate::output::Data::Unchanged), and the steps
+    /// For `build` only: the fingerprint of each page's data in the
+    /// previous build, by the fingerprint of its path (the record names no
+    /// restricted page), and no bytes. A page whose data did not change is
+    /// not rendered again: it comes out as
+    /// [`Data::Unchanged`](crate::output::Data::Unchanged), and the steps
     /// after rendering take what they made of it from the previous build.
-    pub built: Option<HashMap<String, RenderedPage>>,
+    pub built: Option<HashMap<u64, u64>>,
 }
 
 impl RenderCache {
@@ -276,20 +277,21 @@ impl RenderCache {
     }
 
     /// Writes what the next build reuses (see [`crate::output::cache`]):
-    /// the theme's fingerprint, each page's facts and the search indexes.
+    /// the theme's fingerprint, each page's data fingerprint and the public
+    /// search index. Nothing a restricted page says: not its address, not
+    /// its title, not its area's search index (rebuilt each time, and not
+    /// sealed again when it did not change).
     pub fn encode(&self, w: &mut crate::output::cache::Writer) {
         w.u64(self.theme);
         let built = self.built.as_ref();
         w.u64(built.map_or(0, HashMap::len) as u64);
-        for (path, facts) in built.into_iter().flatten() {
-            w.str(path);
-            w.u64(facts.print);
-            w.str(&facts.title);
-            w.u64(facts.main.start as u64);
-            w.u64(facts.main.end as u64);
+        for (path, print) in built.into_iter().flatten() {
+            w.u64(*path);
+            w.u64(*print);
         }
-        w.u64(self.search.len() as u64);
-        for (audience, (print, files)) in &self.search {
+        let public: Vec<_> = self.search.iter().filter(|(a, _)| a.is_public()).collect();
+        w.u64(public.len() as u64);
+        for (audience, (print, files)) in public {
             w.str(&audience.id());
             w.u64(*print);
             w.u64(files.len() as u64);
@@ -309,11 +311,8 @@ impl RenderCache {
         };
         let built = cache.built.get_or_insert_with(HashMap::new);
         for _ in 0..r.u64()? {
-            let path = r.str()?.to_string();
-            let print = r.u64()?;
-            let title = r.str()?.to_string();
-            let main = usize::try_from(r.u64()?).ok()?..usize::try_from(r.u64()?).ok()?;
-            built.insert(path, RenderedPage { title, main, print });
+            let (path, print) = (r.u64()?, r.u64()?);
+            built.insert(path, print);
         }
         for _ in 0..r.u64()? {
             let audience = Audience::from_id(r.str()?)?;
@@ -423,10 +422,13 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
                 ],
                 &job.context,
             );
-            if let Some(facts) = built.and_then(|b| b.get(&job.path)) {
-                if facts.print == print {
-                    return Ok((job.path, job.audience, None, facts.clone()));
-                }
+            if built.and_then(|b| b.get(&fingerprint(&[job.path.as_bytes()]))) == Some(&print) {
+                // Not read again either: only its fingerprint is needed.
+                let facts = RenderedPage {
+                    print,
+                    ..RenderedPage::default()
+                };
+                return Ok((job.path, job.audience, None, facts));
             }
             if let Some((p, bytes, facts)) = previous.get(&job.path) {
                 if *p == print {
@@ -491,7 +493,7 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
             None => output.unchanged(path.clone(), audience),
         }
         if cache.built.is_some() {
-            now_built.insert(path.clone(), facts.clone());
+            now_built.insert(fingerprint(&[path.as_bytes()]), facts.print);
         }
         output.pages.insert(path, facts);
     }

@@ -63,6 +63,31 @@ fn canary_school() -> (tempfile::TempDir, std::path::PathBuf) {
     (tmp, school)
 }
 
+/// The record a build leaves for the next one says nothing of restricted
+/// pages: no text, no title, no address, no area search index.
+#[test]
+fn the_build_cache_holds_no_canary() {
+    let (tmp, school) = canary_school();
+    let out = tmp.path().join("site");
+    build(&school, &out);
+    // A second build after a change: the record of an incremental build.
+    let page = school.join("pages/accueil.md");
+    let mut body = std::fs::read_to_string(&page).unwrap();
+    body.push_str("\nUne phrase de plus.\n");
+    std::fs::write(&page, body).unwrap();
+    build(&school, &out);
+    let record =
+        std::fs::read(school.join(".preau/cache/construction")).expect("no build record to search");
+    assert!(record.len() > 1000, "an empty record proves nothing");
+    for form in canary_forms() {
+        assert!(
+            memchr::memmem::find(&record, &form).is_none(),
+            "canary form {:?} in .preau/cache/construction",
+            String::from_utf8_lossy(&form)
+        );
+    }
+}
+
 #[test]
 fn canary_is_nowhere_in_the_output_and_everywhere_once_opened() {
     let (tmp, school) = canary_school();
