@@ -96,10 +96,7 @@ impl BuildCache {
         let out = &self.out;
         let intact: HashMap<String, FileRecord> = std::mem::take(&mut self.files)
             .into_par_iter()
-            .filter(|(path, record)| {
-                std::fs::symlink_metadata(out.join(path))
-                    .is_ok_and(|meta| meta.is_file() && disk_stamp(&meta) == record.disk)
-            })
+            .filter(|(path, record)| still_on_disk(&out.join(path), record))
             .collect();
         self.files = intact;
         let files = &self.files;
@@ -144,6 +141,11 @@ impl BuildCache {
             })
             .collect();
     }
+}
+
+/// True when the file at `path` is still the one `record` describes.
+pub fn still_on_disk(path: &Path, record: &FileRecord) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && disk_stamp(&m) == record.disk)
 }
 
 /// The folder as an absolute path (the record names the folder it describes).

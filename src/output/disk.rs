@@ -107,7 +107,12 @@ impl Output {
                 };
                 let context = || format!("écriture de « {} »", dest.display());
                 if let Some(old) = previous.map(|p| p.join(path)) {
-                    let known = record.get(path.as_str());
+                    // Checked again here, under the build lock: another
+                    // build may have replaced the output since the record
+                    // was read.
+                    let known = record
+                        .get(path.as_str())
+                        .filter(|r| cache::still_on_disk(&old, r));
                     let same = match (&file.data, known) {
                         (_, Some(r)) if Some(r.content) == content => true,
                         (Data::Bytes(b), None) => std::fs::read(&old).is_ok_and(|o| o == **b),
@@ -126,7 +131,7 @@ impl Output {
                         // The record vouched for a file that could not be
                         // linked: it cannot be made again from here.
                         bail!(
-                            "« {path} » du site précédent a disparu pendant la construction\n  conseil : relancez « preau build »"
+                            "« {path} » du site précédent a changé pendant cette construction (une autre construction du même dossier ?)\n  conseil : relancez « preau build »"
                         )
                     }
                 }
@@ -315,6 +320,40 @@ mod tests {
             "the watcher barely looked"
         );
         assert_eq!(missing.load(Ordering::Relaxed), 0, "public/ went missing");
+    }
+
+    /// Two builds of one school: the second read the record before the
+    /// first replaced the output. A file the record knew, but that is no
+    /// longer the one on disk, is written, not linked: the second build
+    /// makes its own bytes, not the first one's.
+    #[test]
+    fn a_record_read_before_another_build_replaced_the_output_links_nothing_stale() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("ecole");
+        std::fs::create_dir_all(&root).unwrap();
+        let out = root.join("public");
+        let site_with = |text: &str| {
+            let mut output = Output::default();
+            output.add("page.html", Audience::Public, text.as_bytes().to_vec());
+            output
+        };
+        let written = site_with("v0")
+            .write_atomically(&out, &root, &HashMap::new())
+            .unwrap();
+        let mut record = cache::BuildCache::default();
+        record.record_output(&out, written);
+        // Build A (another process) replaces page.html with "v1"…
+        site_with("v1")
+            .write_atomically(&out, &root, &HashMap::new())
+            .unwrap();
+        // …while build B, which read the record of "v0", writes "v0".
+        site_with("v0")
+            .write_atomically(&out, &root, &record.files)
+            .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("page.html")).unwrap(),
+            "v0"
+        );
     }
 
     /// The fallback's gap: a build killed between its two renames left the
