@@ -48,6 +48,11 @@ pub struct CommuneFile {
     /// `<école>` under it, unless its `ecole.yaml` names its own target.
     #[serde(default)]
     pub publication: Option<crate::config::PublishTarget>,
+    /// The approval policy of every school, key by key, unless a school's
+    /// `ecole.yaml` writes that key in its own `confiance:` (read by
+    /// [`crate::config::commune_trust`]); no directeur's or teachers' keys.
+    #[serde(default)]
+    pub confiance: Option<crate::config::TrustFile>,
 }
 
 /// A loaded commune folder.
@@ -77,6 +82,7 @@ impl Commune {
                 d.file = path.clone();
                 anyhow::anyhow!("{d}")
             })?;
+        crate::config::commune_trust::parse(&text, &path).map_err(|d| anyhow::anyhow!("{d}"))?;
         let schools = match &file.ecoles {
             Some(list) => {
                 let mut schools = Vec::new();
