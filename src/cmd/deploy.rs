@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::deploy::commune::{self as many, CommuneOptions, Outcome};
+use crate::deploy::commune::{self as many, CommuneOptions, Outcome, PageOutcome};
 use crate::deploy::school::{self, Published, Request};
 
 /// Publishes `site` to the target of `school`'s ecole.yaml (or `to`); when
@@ -129,6 +129,32 @@ fn run_commune(dir: &Path, to: Option<&Path>, dry_run: bool, full_check: bool) -
             }
         }
     });
+    // The commune's home page, beside the schools' folders: every school is
+    // listed, even one refused here (its previous version stays online).
+    let page = many::publish_home_page(&commune, &opt);
+    let page_refused = matches!(page, PageOutcome::Refused(_));
+    match page {
+        PageOutcome::Published { destination, sent } => {
+            let verb = if dry_run { "serait publiée" } else { "publiée" };
+            println!(
+                "✓ page des écoles : {verb} vers {destination} ({} fichier(s) : {})",
+                sent.len(),
+                sent.join(", ")
+            );
+        }
+        PageOutcome::Unchanged { destination } => {
+            println!("= page des écoles : inchangée ({destination}), rien n'a été envoyé");
+        }
+        PageOutcome::Refused(why) => {
+            println!("✗ page des écoles : non publiée, celle en ligne reste telle quelle");
+            for line in why.iter().flat_map(|w| w.lines()) {
+                println!("  {line}");
+            }
+        }
+        PageOutcome::NoRoot => println!(
+            "Page des écoles non publiée : commune.yaml n'a pas de « publication: » (la racine où la publier)."
+        ),
+    }
     let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
     let published = count(|o| matches!(o, Outcome::Published(_)));
     let unchanged = count(|o| matches!(o, Outcome::Unchanged(_)));
@@ -142,7 +168,7 @@ fn run_commune(dir: &Path, to: Option<&Path>, dry_run: bool, full_check: bool) -
         "\nCommune « {} » : {total} école(s) — {published} {verb}, {refused} refusée(s), {unchanged} inchangée(s).",
         commune.file.nom
     );
-    Ok(if refused > 0 {
+    Ok(if refused > 0 || page_refused {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -630,3 +630,106 @@ fn a_commune_may_not_give_a_directeurs_key_nor_a_wrong_scope() {
         }
     }
 }
+
+#[test]
+fn deploy_renders_the_communes_page_itself_and_never_sends_a_tampered_build() {
+    const PAGE_CANARY: &str = "CANARI-PAGE-COMMUNE-5150";
+    let (_tmp, root, schools) = commune_to_publish();
+    schools[0].approved_site();
+    schools[1].approved_site();
+    // c is never approved: its deploy is refused.
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    // Someone alters the built page and its style sheet on disk.
+    let built = root.join("public/index.html");
+    let page = std::fs::read_to_string(&built).unwrap();
+    std::fs::write(
+        &built,
+        page.replacen(
+            "</h1>",
+            &format!("</h1><script>alert('{PAGE_CANARY}')</script>"),
+            1,
+        ),
+    )
+    .unwrap();
+    let css = root.join("public/static/style.css");
+    let sheet = std::fs::read_to_string(&css).unwrap();
+    std::fs::write(&css, format!("/* {PAGE_CANARY} */\n{sheet}")).unwrap();
+
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "c is refused:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("✓ page des écoles : publiée") && stdout.contains("2 fichier(s)"),
+        "{stdout}"
+    );
+    let web = root.join("web");
+    let online = std::fs::read_to_string(web.join("index.html")).unwrap();
+    for expected in [
+        "École des Acacias",
+        "href=\"https://ecoles.villeneuve.example/a/\"",
+        "École des Bouleaux",
+        // Refused today, listed all the same: its previous version (if
+        // any) stays online.
+        "École des Cèdres",
+        "Accessibilité : site non conforme",
+        "script-src 'none'",
+    ] {
+        assert!(online.contains(expected), "{expected} missing:\n{online}");
+    }
+    assert!(!online.contains("<script"), "{online}");
+    assert!(web.join("static/style.css").is_file());
+    for (name, bytes) in all_bytes(&web) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(PAGE_CANARY),
+            "{PAGE_CANARY} online in {name}"
+        );
+    }
+
+    // Again, nothing changed: nothing of the page is sent.
+    let before = std::fs::metadata(web.join("index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, _) = text(&run);
+    assert!(stdout.contains("= page des écoles : inchangée"), "{stdout}");
+    let after = std::fs::metadata(web.join("index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(before, after, "the page was rewritten");
+
+    // Altered online: put back.
+    std::fs::write(web.join("index.html"), format!("<p>{PAGE_CANARY}</p>")).unwrap();
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, _) = text(&run);
+    assert!(
+        stdout.contains("✓ page des écoles : publiée") && stdout.contains("index.html"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(web.join("index.html")).unwrap(),
+        online
+    );
+
+    // A school whose ecole.yaml cannot be read: the listing would be
+    // wrong, the page online stays as it is.
+    std::fs::write(root.join("b/ecole.yaml"), "nom: [\n").unwrap();
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, _) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("✗ page des écoles : non publiée")
+            && stdout.contains("b : ecole.yaml est illisible"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(web.join("index.html")).unwrap(),
+        online
+    );
+}
