@@ -20,7 +20,7 @@ pub fn run(
     full_check: bool,
 ) -> Result<ExitCode> {
     if crate::commune::is_commune(site) {
-        return run_commune(site, to, dry_run, full_check);
+        return run_commune(site, to, dry_run, force_rollback, full_check);
     }
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |done: usize, total: usize, path: &str| {
@@ -88,14 +88,24 @@ fn report(published: &Published, dry_run: bool) -> Vec<String> {
 /// A commune folder: every school in parallel, each one's report under its
 /// name as it finishes, a summary at the end; exit code 1 when one was
 /// refused.
-fn run_commune(dir: &Path, to: Option<&Path>, dry_run: bool, full_check: bool) -> Result<ExitCode> {
+fn run_commune(
+    dir: &Path,
+    to: Option<&Path>,
+    dry_run: bool,
+    force_rollback: bool,
+    full_check: bool,
+) -> Result<ExitCode> {
     let commune = crate::commune::Commune::load(dir)?;
     let total = commune.schools.len();
+    if force_rollback {
+        println!("Attention : --forcer-retour-arriere vaut pour chaque école de la commune : une école dont la dernière version approuvée est plus ancienne que celle en ligne y revient.");
+    }
     let print = std::sync::Mutex::new(0usize);
     let opt = CommuneOptions {
         to,
         dry_run,
         full_check,
+        allow_rollback: force_rollback,
     };
     let results = many::publish_all(&commune, &opt, &|result| {
         let mut finished = print.lock().expect("no panic holding it");

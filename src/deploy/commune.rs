@@ -126,6 +126,9 @@ pub struct CommuneOptions<'a> {
     pub dry_run: bool,
     /// Download and hash every file online.
     pub full_check: bool,
+    /// Accept, for every school, a version lower than the one online or
+    /// recorded (`--forcer-retour-arriere`, as for one school).
+    pub allow_rollback: bool,
 }
 
 /// Publishes each school's newest approved site to its target, in
@@ -149,7 +152,7 @@ pub fn publish_all(
                     to: to.as_deref(),
                     fallback: fallback.as_ref(),
                     dry_run: opt.dry_run,
-                    allow_rollback: false,
+                    allow_rollback: opt.allow_rollback,
                     full_check: opt.full_check,
                 };
                 match school::publish(&req, &mut |_, _, _| {}) {

@@ -733,3 +733,59 @@ fn deploy_renders_the_communes_page_itself_and_never_sends_a_tampered_build() {
         online
     );
 }
+
+#[test]
+fn forcing_a_rollback_in_a_commune_works_as_for_one_school() {
+    let (_tmp, root, schools) = commune_to_publish();
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    let (a, b) = (&schools[0], &schools[1]);
+    let v1 = a.approved_site();
+    b.approved_site();
+    let run = preau(&root, &["deploy", "."]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    // a's version 2 goes online; then its folder is taken away, so that
+    // a's newest approved version is 1 again.
+    super::deploy_scenario::change_one_post(&root.join("a"));
+    let v2 = a.approved_site();
+    let run = preau(&root, &["deploy", "."]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    let version_online = || {
+        let m: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(root.join("web/a/preau/manifeste.json")).unwrap(),
+        )
+        .unwrap();
+        m["version"].as_u64().unwrap()
+    };
+    assert_eq!(version_online(), 2);
+    std::fs::remove_dir_all(&v2).unwrap();
+    assert!(v1.is_dir());
+
+    // Without the flag: refused, nothing of a sent; b unchanged.
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{stdout}\n{stderr}");
+    let a_part = stdout.split("✗ a").nth(1).unwrap_or_default();
+    assert!(
+        a_part.contains("retour en arrière refusé") && a_part.contains("--forcer-retour-arriere"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("= b"), "{stdout}");
+    assert_eq!(version_online(), 2);
+
+    // With it: a goes back to version 1, and says so.
+    let run = preau(&root, &["deploy", ".", "--forcer-retour-arriere"]);
+    let (stdout, stderr) = text(&run);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("--forcer-retour-arriere vaut pour chaque école")
+            && stdout.contains("Attention : retour en arrière volontaire (--forcer-retour-arriere) : la version 1 remplace la version 2."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("✓ a") && stdout.contains("= b"), "{stdout}");
+    assert_eq!(version_online(), 1);
+    let (ok, log) = a.verify(&root.join("web/a"), &[]);
+    assert!(
+        !ok && log.contains("retour en arrière refusé"),
+        "the school still knows version 2: {log}"
+    );
+}
