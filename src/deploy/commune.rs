@@ -9,7 +9,8 @@
 //! `preau publier-classe` last signed (`.preau/publication-classe`).
 //! Its target is the one its `ecole.yaml` names, else its own folder
 //! `<école>` under the commune's deploy root (`publication:` of
-//! `commune.yaml`).
+//! `commune.yaml`). The commune's home page goes to that root itself,
+//! rendered at deploy time ([`publish_home_page`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

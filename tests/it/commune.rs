@@ -1,7 +1,9 @@
 //! A commune folder: three schools built in one command, one of them broken
 //! (the two others are built all the same), a home page that lists them,
 //! an unchanged school skipped, and one school's code opening nothing of
-//! another's.
+//! another's; the commune's approval policy, signed as applied and
+//! refused once loosened; the home page deployed as rendered, never as
+//! built; a forced rollback for every school.
 
 use std::path::{Path, PathBuf};
 
@@ -787,5 +789,36 @@ fn forcing_a_rollback_in_a_commune_works_as_for_one_school() {
     assert!(
         !ok && log.contains("retour en arrière refusé"),
         "the school still knows version 2: {log}"
+    );
+}
+
+#[test]
+fn the_ien_sees_the_policy_it_signs_and_cannot_sign_one_the_school_no_longer_applies() {
+    let strict = "  portees:\n    classes: ien\n";
+    let (_tmp, root, schools) = commune_with_policy(strict);
+    let a = &schools[0].0;
+    let submission = a.submit();
+    // The town hall loosens the policy while the IEN reviews.
+    write_commune_yaml(&root, "  portees:\n    classes: enseignant\n");
+    let (ok, o, e) = a.approve(&submission, &["--oui"]);
+    assert!(!ok, "{o}\n{e}");
+    assert!(
+        e.contains("n'est pas celle que l'école applique maintenant")
+            && e.contains("commune.yaml")
+            && e.contains(
+                "« portees.classes » : « ien » dans le manifeste signé, « enseignant » en vigueur"
+            ),
+        "{e}"
+    );
+    assert!(!o.contains("approuvée"), "{o}");
+    // Back as submitted: the IEN is shown the policy, then signs it.
+    write_commune_yaml(&root, strict);
+    let (ok, o, e) = a.approve(&submission, &["--oui"]);
+    assert!(ok, "{o}\n{e}");
+    assert!(
+        o.contains(
+            "Politique de signature approuvée avec cette version : espaces des classes : l'IEN"
+        ),
+        "{o}"
     );
 }
