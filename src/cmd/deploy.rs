@@ -160,6 +160,7 @@ fn run_commune(
             for line in why.iter().flat_map(|w| w.lines()) {
                 println!("  {line}");
             }
+            println!("  conseil : corrigez ces points (« preau check {} » montre chacun à sa ligne), puis relancez la publication", dir.display());
         }
         PageOutcome::NoRoot => println!(
             "Page des écoles non publiée : commune.yaml n'a pas de « publication: » (la racine où la publier)."
