@@ -231,7 +231,7 @@ pub enum Command {
         /// Montre ce qui changerait, sans rien envoyer (alias : --essai).
         #[arg(long, alias = "essai")]
         dry_run: bool,
-        /// Accepte de publier une version plus ancienne que celle en ligne.
+        /// Accepte de publier une version plus ancienne que celle en ligne (avec le dossier d'une commune : pour chaque école).
         #[arg(long = "forcer-retour-arriere")]
         force_rollback: bool,
         /// Télécharge et vérifie chaque fichier en ligne, au lieu de se fier aux tailles, dates ou empreintes que donne l'hébergeur.

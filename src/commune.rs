@@ -48,6 +48,11 @@ pub struct CommuneFile {
     /// `<école>` under it, unless its `ecole.yaml` names its own target.
     #[serde(default)]
     pub publication: Option<crate::config::PublishTarget>,
+    /// The approval policy of every school, key by key, unless a school's
+    /// `ecole.yaml` writes that key in its own `confiance:` (read by
+    /// [`crate::config::commune_trust`]); no directeur's or teachers' keys.
+    #[serde(default)]
+    pub confiance: Option<crate::config::TrustFile>,
 }
 
 /// A loaded commune folder.
@@ -77,6 +82,7 @@ impl Commune {
                 d.file = path.clone();
                 anyhow::anyhow!("{d}")
             })?;
+        crate::config::commune_trust::parse(&text, &path).map_err(|d| anyhow::anyhow!("{d}"))?;
         let schools = match &file.ecoles {
             Some(list) => {
                 let mut schools = Vec::new();
@@ -318,15 +324,58 @@ pub fn build_all(
 use crate::render::standalone::SchoolCard;
 
 /// The commune's public home page: its schools, their address, link and
-/// accessibility status, in the default theme.
+/// accessibility status, in the default theme (or the commune's `theme/`).
 pub fn home_page(commune: &Commune) -> Result<Output> {
+    let mut output = Output::default();
+    for (path, bytes) in home_page_files(commune)?.files {
+        output.add(path, crate::config::Audience::Public, bytes);
+    }
+    Ok(output)
+}
+
+/// The commune's home page as files (`index.html`, `static/style.css`),
+/// rendered from `commune.yaml` and each school's `ecole.yaml` (name,
+/// address, site address, accessibility status: plain text, escaped by
+/// the template), never read back from a build; with what makes its
+/// listing inconsistent, if anything.
+pub struct HomePage {
+    /// Path → bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Why the listing cannot be trusted as it is, in French, one a school
+    /// (or for the page).
+    pub problems: Vec<String>,
+}
+
+/// Renders the commune's home page (see [`HomePage`]). Every school of
+/// the commune is listed, in the order of `commune.yaml`.
+pub fn home_page_files(commune: &Commune) -> Result<HomePage> {
     let mut cards = Vec::new();
+    let mut problems = Vec::new();
+    let mut urls = std::collections::BTreeMap::new();
     for dir in &commune.schools {
+        let folder = Commune::name(dir);
+        // Names the page's own files use cannot be a school's folder.
+        if folder == "static" || folder == "index.html" {
+            problems.push(format!(
+                "le dossier d'école « {folder} » porte le nom d'un fichier de la page des écoles"
+            ));
+        }
         let diags = Diagnostics::new();
         // A school whose ecole.yaml is broken still gets its line, by folder name.
         match School::load(dir, crate::dates::today(), &diags) {
             Some(school) => {
                 let f = &school.file;
+                if !school.base_url.starts_with("https://")
+                    || school.base_url.starts_with("https://exemple.invalid/")
+                {
+                    problems.push(format!("{folder} : l'adresse du site (url de ecole.yaml) n'est pas une adresse https valable"));
+                }
+                if let Some(other) = urls.insert(school.base_url.clone(), folder.clone()) {
+                    problems.push(format!(
+                        "{folder} et {other} ont la même adresse de site « {} »",
+                        school.base_url
+                    ));
+                }
                 cards.push(SchoolCard {
                     name: f.name.clone(),
                     address: format!("{}, {} {}", f.address, f.postal_code, f.commune),
@@ -337,30 +386,31 @@ pub fn home_page(commune: &Commune) -> Result<Output> {
                         .unwrap_or_default(),
                 });
             }
-            None => cards.push(SchoolCard {
-                name: Commune::name(dir),
-                address: String::new(),
-                url: String::new(),
-                accessibility: String::new(),
-            }),
+            None => {
+                problems.push(format!(
+                    "{folder} : ecole.yaml est illisible, l'école n'aurait ni nom, ni adresse, ni lien"
+                ));
+                cards.push(SchoolCard {
+                    name: folder,
+                    address: String::new(),
+                    url: String::new(),
+                    accessibility: String::new(),
+                });
+            }
         }
     }
     let theme = crate::theme::Theme::load(&commune.root)?;
     let html = crate::render::standalone::commune_home(&theme, &commune.file.nom, &cards)?;
-    let mut output = Output::default();
-    output.add(
-        "index.html",
-        crate::config::Audience::Public,
-        html.into_bytes(),
-    );
-    if let Some(css) = theme.statics.get("style.css") {
-        output.add(
-            "static/style.css",
-            crate::config::Audience::Public,
-            css.to_vec(),
-        );
+    // The page runs no script: a commune theme's commune.html must keep
+    // the default's policy and add none.
+    if !html.contains("script-src 'none'") || html.to_ascii_lowercase().contains("<script") {
+        problems.push("la page des écoles contient un script ou a perdu sa politique de sécurité (« script-src 'none' ») : le gabarit theme/templates/commune.html de la commune l'a changée".into());
     }
-    Ok(output)
+    let mut files = vec![("index.html".to_string(), html.into_bytes())];
+    if let Some(css) = theme.statics.get("style.css") {
+        files.push(("static/style.css".to_string(), css.to_vec()));
+    }
+    Ok(HomePage { files, problems })
 }
 
 /// Checks every school of the commune in parallel; each school's problems

@@ -51,6 +51,21 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    // With the school folder: the policy the IEN signs must be the one the
+    // school applies now (its confiance, completed by its commune's).
+    if let (Some(dir), Some(signed)) = (opt.school, &review.verified.manifest.policy) {
+        let changes = signed.changes_to(&crate::manifest::policy::school_policy(dir)?);
+        if !changes.is_empty() {
+            eprintln!("La soumission ne peut pas être approuvée :");
+            eprintln!(
+                "  - la politique de signature de cette soumission n'est pas celle que l'école applique maintenant ({}) : {}",
+                crate::config::commune_trust::where_written(dir),
+                changes.join(" ; ")
+            );
+            eprintln!("  conseil : demandez au directeur ou à la directrice une nouvelle soumission (preau submit), faite avec la politique en vigueur");
+            return Ok(ExitCode::from(1));
+        }
+    }
     let report = review.write_report()?;
     for line in review.overview() {
         println!("{line}");

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::deploy::commune::{self as many, CommuneOptions, Outcome};
+use crate::deploy::commune::{self as many, CommuneOptions, Outcome, PageOutcome};
 use crate::deploy::school::{self, Published, Request};
 
 /// Publishes `site` to the target of `school`'s ecole.yaml (or `to`); when
@@ -20,7 +20,7 @@ pub fn run(
     full_check: bool,
 ) -> Result<ExitCode> {
     if crate::commune::is_commune(site) {
-        return run_commune(site, to, dry_run, full_check);
+        return run_commune(site, to, dry_run, force_rollback, full_check);
     }
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |done: usize, total: usize, path: &str| {
@@ -88,14 +88,24 @@ fn report(published: &Published, dry_run: bool) -> Vec<String> {
 /// A commune folder: every school in parallel, each one's report under its
 /// name as it finishes, a summary at the end; exit code 1 when one was
 /// refused.
-fn run_commune(dir: &Path, to: Option<&Path>, dry_run: bool, full_check: bool) -> Result<ExitCode> {
+fn run_commune(
+    dir: &Path,
+    to: Option<&Path>,
+    dry_run: bool,
+    force_rollback: bool,
+    full_check: bool,
+) -> Result<ExitCode> {
     let commune = crate::commune::Commune::load(dir)?;
     let total = commune.schools.len();
+    if force_rollback {
+        println!("Attention : --forcer-retour-arriere vaut pour chaque école de la commune : une école dont la dernière version approuvée est plus ancienne que celle en ligne y revient.");
+    }
     let print = std::sync::Mutex::new(0usize);
     let opt = CommuneOptions {
         to,
         dry_run,
         full_check,
+        allow_rollback: force_rollback,
     };
     let results = many::publish_all(&commune, &opt, &|result| {
         let mut finished = print.lock().expect("no panic holding it");
@@ -129,6 +139,33 @@ fn run_commune(dir: &Path, to: Option<&Path>, dry_run: bool, full_check: bool) -
             }
         }
     });
+    // The commune's home page, beside the schools' folders: every school is
+    // listed, even one refused here (its previous version stays online).
+    let page = many::publish_home_page(&commune, &opt);
+    let page_refused = matches!(page, PageOutcome::Refused(_));
+    match page {
+        PageOutcome::Published { destination, sent } => {
+            let verb = if dry_run { "serait publiée" } else { "publiée" };
+            println!(
+                "✓ page des écoles : {verb} vers {destination} ({} fichier(s) : {})",
+                sent.len(),
+                sent.join(", ")
+            );
+        }
+        PageOutcome::Unchanged { destination } => {
+            println!("= page des écoles : inchangée ({destination}), rien n'a été envoyé");
+        }
+        PageOutcome::Refused(why) => {
+            println!("✗ page des écoles : non publiée, celle en ligne reste telle quelle");
+            for line in why.iter().flat_map(|w| w.lines()) {
+                println!("  {line}");
+            }
+            println!("  conseil : corrigez ces points (« preau check {} » montre chacun à sa ligne), puis relancez la publication", dir.display());
+        }
+        PageOutcome::NoRoot => println!(
+            "Page des écoles non publiée : commune.yaml n'a pas de « publication: » (la racine où la publier)."
+        ),
+    }
     let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
     let published = count(|o| matches!(o, Outcome::Published(_)));
     let unchanged = count(|o| matches!(o, Outcome::Unchanged(_)));
@@ -142,7 +179,7 @@ fn run_commune(dir: &Path, to: Option<&Path>, dry_run: bool, full_check: bool) -
         "\nCommune « {} » : {total} école(s) — {published} {verb}, {refused} refusée(s), {unchanged} inchangée(s).",
         commune.file.nom
     );
-    Ok(if refused > 0 {
+    Ok(if refused > 0 || page_refused {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

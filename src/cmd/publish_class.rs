@@ -50,7 +50,7 @@ pub fn run(opt: Options<'_>) -> Result<ExitCode> {
         }
         Err(BuildError::Other(e)) => return Err(e),
     }
-    let school = daily::school_file(dir).context("ecole.yaml est illisible")?;
+    let school = daily::school_file(dir)?;
     // The site to sign: the build without its marker.
     let out = dir.join(".preau/publication-classe");
     daily::stage(&build, &out)?;
@@ -92,7 +92,7 @@ fn previous_dir(dir: &Path, from: Option<&Path>, to: Option<&Path>) -> PathBuf {
         return site.join(crate::manifest::DIR);
     }
     let folder = to.map(Path::to_path_buf).or_else(|| {
-        let file = daily::school_file(dir)?;
+        let file = daily::school_file(dir).ok()?;
         let target = file.publication?;
         let chemin = target.path.filter(|_| target.kind == "dossier")?;
         Some(dir.join(chemin))

@@ -4,6 +4,7 @@
 
 mod audience;
 pub mod checks;
+pub mod commune_trust;
 mod photos;
 pub mod signing;
 
@@ -76,7 +77,10 @@ pub struct SchoolFile {
     pub per_page: usize,
     /// Class ids in display order.
     pub classes: Vec<String>,
-    /// Who signs the site, with which public keys.
+    /// Who signs the site, with which public keys. After [`School::load`]
+    /// (or [`commune_trust::effective`]), the effective policy: the
+    /// school's own keys, completed by `confiance:` of the `commune.yaml`
+    /// around it.
     #[serde(default, rename = "confiance")]
     pub trust: Option<TrustFile>,
     /// How photos are processed.
@@ -417,6 +421,14 @@ impl School {
         check_school_fields(&file, &text, today, diags);
         check_photo_settings(&file, &text, diags);
         checks::check_days_and_subjects(&file, &text, diags);
+        // The school's own `confiance` is checked above, at its lines; the
+        // commune's completes it key by key (checked in commune.yaml).
+        match commune_trust::commune_trust(root) {
+            Ok(commune) => {
+                file.trust = commune_trust::merge(file.trust.take(), &text, commune.as_ref())
+            }
+            Err(d) => diags.push(d),
+        }
         let mut class_list = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for id in &file.classes {

@@ -9,7 +9,8 @@
 //! `preau publier-classe` last signed (`.preau/publication-classe`).
 //! Its target is the one its `ecole.yaml` names, else its own folder
 //! `<école>` under the commune's deploy root (`publication:` of
-//! `commune.yaml`).
+//! `commune.yaml`). The commune's home page goes to that root itself,
+//! rendered at deploy time ([`publish_home_page`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -126,6 +127,9 @@ pub struct CommuneOptions<'a> {
     pub dry_run: bool,
     /// Download and hash every file online.
     pub full_check: bool,
+    /// Accept, for every school, a version lower than the one online or
+    /// recorded (`--forcer-retour-arriere`, as for one school).
+    pub allow_rollback: bool,
 }
 
 /// Publishes each school's newest approved site to its target, in
@@ -149,7 +153,7 @@ pub fn publish_all(
                     to: to.as_deref(),
                     fallback: fallback.as_ref(),
                     dry_run: opt.dry_run,
-                    allow_rollback: false,
+                    allow_rollback: opt.allow_rollback,
                     full_check: opt.full_check,
                 };
                 match school::publish(&req, &mut |_, _, _| {}) {
@@ -172,6 +176,75 @@ pub fn publish_all(
     let mut results = results.into_inner().expect("no panic holding it");
     results.sort_by(|a, b| a.dir.cmp(&b.dir));
     results
+}
+
+/// What happened to the commune's home page.
+pub enum PageOutcome {
+    /// Sent (or, in a dry run, would be sent): these files.
+    Published {
+        /// How messages name the target.
+        destination: String,
+        /// The files sent.
+        sent: Vec<String>,
+    },
+    /// What is online is this page already: nothing sent.
+    Unchanged {
+        /// How messages name the target.
+        destination: String,
+    },
+    /// Not sent, with the reasons; what was online stays.
+    Refused(Vec<String>),
+    /// The commune has no deploy root (`publication:` of commune.yaml)
+    /// and none was given: nothing to do.
+    NoRoot,
+}
+
+/// Publishes the commune's home page at the commune's deploy root (or
+/// `opt.to`), beside the schools' folders. The page is rendered here from
+/// `commune.yaml` and the schools' `ecole.yaml` (see
+/// [`crate::commune::home_page_files`]), never read back from a build
+/// folder: nobody signs it, so no byte someone could have changed on disk
+/// after a build is sent. Refused when its listing is not consistent;
+/// only the files whose bytes differ online are sent.
+pub fn publish_home_page(commune: &Commune, opt: &CommuneOptions<'_>) -> PageOutcome {
+    match home_page_to(commune, opt) {
+        Ok(outcome) => outcome,
+        Err(e) => PageOutcome::Refused(vec![format!("{e:#}")]),
+    }
+}
+
+fn home_page_to(commune: &Commune, opt: &CommuneOptions<'_>) -> Result<PageOutcome> {
+    if opt.to.is_none() && commune.file.publication.is_none() {
+        return Ok(PageOutcome::NoRoot);
+    }
+    let page = crate::commune::home_page_files(commune)?;
+    if !page.problems.is_empty() {
+        return Ok(PageOutcome::Refused(page.problems));
+    }
+    let (mut target, destination) = match (opt.to, commune.file.publication.as_ref()) {
+        (Some(dir), _) => (
+            Box::new(super::folder::Folder::new(dir)?) as Box<dyn super::Target>,
+            dir.display().to_string(),
+        ),
+        (None, Some(t)) => super::open::publish_target(t, &commune.root)?,
+        (None, None) => return Ok(PageOutcome::NoRoot),
+    };
+    let mut sent = Vec::new();
+    // The style sheet first, the page that uses it last.
+    for (path, bytes) in page.files.iter().rev() {
+        if target.read(path)?.as_deref() == Some(bytes.as_slice()) {
+            continue;
+        }
+        if !opt.dry_run {
+            target.write(path, bytes)?;
+        }
+        sent.push(path.clone());
+    }
+    Ok(if sent.is_empty() {
+        PageOutcome::Unchanged { destination }
+    } else {
+        PageOutcome::Published { destination, sent }
+    })
 }
 
 /// One school's check: its site and the verdict.

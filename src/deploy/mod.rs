@@ -220,6 +220,14 @@ pub fn deploy(
             local.version
         );
     }
+    // A rollback the user asked for is said, every time.
+    let newer = plan.online.into_iter().chain(known).max();
+    if let Some(newer) = newer.filter(|n| *n > local.version) {
+        plan.notes.push(format!(
+            "retour en arrière volontaire (--forcer-retour-arriere) : la version {} remplace la version {newer}",
+            local.version
+        ));
+    }
 
     // 2. What is online, checked against the approved manifest.
     let key = target.key();

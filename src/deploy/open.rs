@@ -29,32 +29,45 @@ pub fn target_or(
         .with_context(|| format!("lecture de « {} »", school.join("ecole.yaml").display()))?;
     let file: crate::config::SchoolFile = crate::yaml::parse(&text, Path::new("ecole.yaml"), 1)
         .map_err(|d| anyhow!("ecole.yaml est invalide :\n{d}"))?;
-    Ok(match (to, file.publication.as_ref().or(fallback)) {
-        (Some(dir), _) => (Box::new(Folder::new(dir)?), dir.display().to_string()),
-        (None, Some(t)) if t.kind == "dossier" => {
+    match (to, file.publication.as_ref().or(fallback)) {
+        (Some(dir), _) => Ok((Box::new(Folder::new(dir)?), dir.display().to_string())),
+        (None, Some(t)) => publish_target(t, school),
+        (None, None) => bail!("aucune destination : ajoutez « publication » dans ecole.yaml (type: dossier ou ftp) ou indiquez --vers DOSSIER"),
+    }
+}
+
+/// The target `t` (a `publication:` block), connected, and how the summary
+/// names it; a folder's `chemin` is relative to `base`, and credentials
+/// come from the environment or `base/.preau/publication.json`.
+pub fn publish_target(
+    t: &crate::config::PublishTarget,
+    base: &Path,
+) -> Result<(Box<dyn Target>, String)> {
+    let school = base;
+    Ok(match t.kind.as_str() {
+        "dossier" => {
             let chemin = t.path.as_deref().ok_or_else(|| anyhow!("« publication » : le type dossier demande un « chemin »"))?;
             (Box::new(Folder::new(&school.join(chemin))?), chemin.to_string())
         }
-        (None, Some(t)) if t.kind == "ftp" => {
+        "ftp" => {
             let settings = ftp_settings(t, school)?;
             let shown = format!("ftp://{}:{}{}", settings.host, settings.port, settings.folder);
             (Box::new(Ftp::connect(&settings)?), shown)
         }
-        (None, Some(t)) if t.kind == "sftp" => {
+        "sftp" => {
             let settings = sftp_settings(t, school)?;
             let shown = format!("sftp://{}:{}{}", settings.host, settings.port, settings.folder);
             (Box::new(Sftp::connect(&settings)?), shown)
         }
-        (None, Some(t)) if t.kind == "s3" => {
+        "s3" => {
             let settings = s3_settings(t, school)?;
             let shown = format!("{}/{}/{}", settings.endpoint.trim_end_matches('/'), settings.bucket, settings.prefix);
             (Box::new(S3::open(&settings)?), shown)
         }
-        (None, Some(t)) => bail!(
+        _ => bail!(
             "type de publication inconnu « {} »\n  conseil : types possibles : dossier, ftp, sftp, s3",
             t.kind
         ),
-        (None, None) => bail!("aucune destination : ajoutez « publication » dans ecole.yaml (type: dossier ou ftp) ou indiquez --vers DOSSIER"),
     })
 }
 

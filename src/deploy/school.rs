@@ -43,6 +43,14 @@ pub fn verify(check: &Check<'_>) -> Result<Result<Verified, Vec<Problem>>> {
         Ok(v) => v,
         Err(problems) => return Ok(Err(problems)),
     };
+    if let Some(problem) = check
+        .school
+        .map(|dir| policy_not_applied(dir, &verified.manifest))
+        .transpose()?
+        .flatten()
+    {
+        return Ok(Err(vec![problem]));
+    }
     // With the school's folder, its areas' keys are known: none may be in
     // the site.
     if let Some(dir) = check.school {
@@ -102,6 +110,13 @@ pub fn publish(
     progress: &mut dyn FnMut(usize, usize, &str),
 ) -> Result<Published> {
     let trust = Trust::from_school_dir(Some(req.school), None, None)?;
+    // The policy signed must be the one applied: a policy loosened in
+    // ecole.yaml or commune.yaml after the IEN's approval stops the deploy.
+    if let Ok((manifest, _)) = crate::manifest::Manifest::read(req.site) {
+        if let Some(problem) = policy_not_applied(req.school, &manifest)? {
+            anyhow::bail!("ce site ne peut pas être publié : rien n'a été envoyé.\n  - {problem}");
+        }
+    }
     let (mut target, destination) = open::target_or(req.school, req.to, req.fallback)?;
     let opt = Options {
         site: req.site,
@@ -114,4 +129,24 @@ pub fn publish(
     };
     let plan = deploy(&opt, target.as_mut(), progress)?;
     Ok(Published { plan, destination })
+}
+
+/// Whether the policy the school folder `dir` applies now (its
+/// `confiance`, completed by its commune's) differs from the one signed in
+/// `manifest` (a manifest without one, of the first format, is not
+/// compared).
+pub fn policy_not_applied(
+    dir: &Path,
+    manifest: &crate::manifest::Manifest,
+) -> Result<Option<Problem>> {
+    let Some(signed) = &manifest.policy else {
+        return Ok(None);
+    };
+    let applied = policy::school_policy(dir)?;
+    let changes = signed.changes_to(&applied);
+    Ok((!changes.is_empty()).then(|| Problem::PolicyNotApplied {
+        version: manifest.version,
+        source: crate::config::commune_trust::where_written(dir),
+        changes,
+    }))
 }

@@ -319,6 +319,9 @@ impl Review {
                 s.total
             ),
         });
+        if let Some(policy) = &m.policy {
+            lines.push(policy.summary_fr());
+        }
         lines
     }
 

@@ -65,7 +65,7 @@ pub fn require_keys(school: &SchoolFile) -> Result<()> {
     }
     if !missing.is_empty() {
         bail!(
-            "ecole.yaml : {} {} : sans les clés publiques du directeur et de l'IEN, le site ne pourra pas être vérifié ni publié\n  conseil : le directeur ou la directrice copie sa clé publique (.preau/cles/directeur.pub, créée par « preau keys generate --role directeur ») et demande à l'IEN la sienne, puis les écrit sous « confiance: » dans ecole.yaml",
+            "ecole.yaml : {} {} : sans les clés publiques du directeur et de l'IEN, le site ne pourra pas être vérifié ni publié\n  conseil : le directeur ou la directrice copie sa clé publique (.preau/cles/directeur.pub, créée par « preau keys generate --role directeur ») et demande à l'IEN la sienne, puis les écrit sous « confiance: » dans ecole.yaml (la clé de l'IEN peut aussi être donnée une fois pour toutes les écoles dans la « confiance: » du commune.yaml)",
             missing.join(" et "),
             if missing.len() > 1 { "manquent" } else { "manque" }
         );
@@ -73,11 +73,17 @@ pub fn require_keys(school: &SchoolFile) -> Result<()> {
     Ok(())
 }
 
-/// `dir/ecole.yaml` as written, when it parses (a broken file is
-/// reported by the build with its line).
-pub fn school_file(dir: &Path) -> Option<SchoolFile> {
-    let text = std::fs::read_to_string(dir.join("ecole.yaml")).ok()?;
-    crate::yaml::parse(&text, Path::new("ecole.yaml"), 1).ok()
+/// `dir/ecole.yaml`, its `confiance` completed by the commune's (the
+/// effective policy, see [`crate::config::commune_trust`]). A broken
+/// `ecole.yaml` is reported by the build with its line.
+pub fn school_file(dir: &Path) -> Result<SchoolFile> {
+    let path = dir.join("ecole.yaml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("lecture de « {} »", path.display()))?;
+    let mut file: SchoolFile = crate::yaml::parse(&text, Path::new("ecole.yaml"), 1)
+        .map_err(|d| anyhow!("« {} » est invalide :\n{d}", path.display()))?;
+    file.trust = policy::school_trust_file(dir)?;
+    Ok(file)
 }
 
 /// The manifest of the site built in `out`, every file labelled with its
@@ -235,8 +241,9 @@ pub fn sign_class_version(req: ClassRequest<'_>) -> Result<ClassVersion> {
     };
     let p = &previous.manifest;
     let approved_policy = p.policy.clone().unwrap_or_default();
-    if approved_policy != local {
-        bail!("la politique de signature de ecole.yaml (confiance : portees, enseignants) a changé depuis la dernière version publiée : ce changement relève de l'IEN\n  conseil : le directeur ou la directrice soumet la nouvelle version (preau submit) ; une fois approuvée et publiée, les publications de classe reprennent");
+    let changes = approved_policy.changes_to(&local);
+    if !changes.is_empty() {
+        bail!("la politique de signature en vigueur ({}) a changé depuis la version {} approuvée par l'IEN :\n{}\n  ce changement relève de l'IEN : rien n'a été signé ni publié.\n  conseil : le directeur ou la directrice soumet une nouvelle version (preau submit) ; une fois approuvée et publiée, les publications de classe reprennent ; ou rétablissez la politique approuvée", crate::config::commune_trust::where_written(dir), p.version, changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n"));
     }
     let mut manifest = new_manifest(dir, out, school, next_version, None)?;
     let area = format!("classe:{class}");

@@ -46,6 +46,15 @@ pub struct Policy {
     /// Each class's teacher key (minisign public key, base64), by class id.
     #[serde(default, rename = "enseignants")]
     pub teachers: BTreeMap<String, String>,
+    /// The roles a version the IEN approves needs the signature of
+    /// (`confiance.signataires`: sorted, the IEN always in). Absent from
+    /// the manifests written before it was.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "signataires"
+    )]
+    pub signers: Option<Vec<String>>,
 }
 
 impl Default for Policy {
@@ -56,6 +65,7 @@ impl Default for Policy {
             families: Requirement::Ien,
             staff: Requirement::Ien,
             teachers: BTreeMap::new(),
+            signers: None,
         }
     }
 }
@@ -81,7 +91,86 @@ impl Policy {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.trim().to_string()))
                 .collect(),
+            signers: Some(signer_ids(file.signers.as_deref())),
         })
+    }
+
+    /// One French line saying who signs what, for the IEN who approves it.
+    pub fn summary_fr(&self) -> String {
+        let signers = match &self.signers {
+            Some(ids) => ids
+                .iter()
+                .map(|r| {
+                    if r == "ien" {
+                        "l'IEN"
+                    } else {
+                        "le directeur ou la directrice"
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" et "),
+            None => "non précisé".into(),
+        };
+        format!(
+            "Politique de signature approuvée avec cette version : espaces des classes : {} ; espace des familles : {} ; espace de l'équipe : {} ; {} clé(s) d'enseignant·e déclarée(s) ; signatures exigées d'une version complète : {signers}.",
+            self.classes.label(),
+            self.families.label(),
+            self.staff.label(),
+            self.teachers.len()
+        )
+    }
+
+    /// How the policy `applied` differs from this one (the one signed),
+    /// one French line a key; empty when they are the same. The signers
+    /// are compared only when this policy names them.
+    pub fn changes_to(&self, applied: &Policy) -> Vec<String> {
+        let word = |r: Requirement| {
+            serde_json::to_value(r)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
+        let mut changes = Vec::new();
+        for (key, signed, now) in [
+            ("portees.classes", self.classes, applied.classes),
+            ("portees.familles", self.families, applied.families),
+            ("portees.equipe", self.staff, applied.staff),
+        ] {
+            if signed != now {
+                changes.push(format!(
+                    "« {key} » : « {} » dans le manifeste signé, « {} » en vigueur",
+                    word(signed),
+                    word(now)
+                ));
+            }
+        }
+        let classes: std::collections::BTreeSet<&String> = self
+            .teachers
+            .keys()
+            .chain(applied.teachers.keys())
+            .collect();
+        for class in classes {
+            match (self.teachers.get(class), applied.teachers.get(class)) {
+                (Some(a), Some(b)) if a == b => {}
+                (None, Some(_)) => changes.push(format!(
+                    "« enseignants.{class} » : une clé en vigueur, aucune dans le manifeste signé"
+                )),
+                (Some(_), None) => changes.push(format!(
+                    "« enseignants.{class} » : une clé dans le manifeste signé, aucune en vigueur"
+                )),
+                _ => changes.push(format!("« enseignants.{class} » : une autre clé en vigueur que dans le manifeste signé")),
+            }
+        }
+        if let (Some(signed), Some(now)) = (&self.signers, &applied.signers) {
+            if signed != now {
+                changes.push(format!(
+                    "« signataires » : [{}] dans le manifeste signé, [{}] en vigueur",
+                    signed.join(", "),
+                    now.join(", ")
+                ));
+            }
+        }
+        changes
     }
 
     /// What a scope requires; `None` for the IEN's and the evidence.
@@ -119,6 +208,23 @@ impl Policy {
             .map(|(c, _)| c.clone())
             .collect()
     }
+}
+
+/// The roles of `confiance.signataires` (absent: directeur and IEN),
+/// sorted, the IEN always in.
+fn signer_ids(list: Option<&[String]>) -> Vec<String> {
+    let mut ids: Vec<String> = match list {
+        None => vec!["directeur".into(), "ien".into()],
+        Some(list) => list
+            .iter()
+            .filter_map(|r| crate::config::signing::signer_id(r))
+            .map(str::to_string)
+            .collect(),
+    };
+    ids.push("ien".into());
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 /// Who signed a manifest, as far as scopes go.
@@ -282,6 +388,7 @@ mod tests {
             families: Requirement::Directeur,
             staff: Requirement::Directeur,
             teachers: BTreeMap::new(),
+            signers: None,
         };
         let t = Signer::Teacher(vec!["cm1".into()]);
         assert!(policy.covers(&t, "classe:cm1"));
@@ -294,5 +401,37 @@ mod tests {
         assert!(!policy.covers(&t, "classe:cm1"));
         assert!(!policy.covers(&Signer::Directeur, "classe:cm1"));
         assert!(policy.covers(&Signer::Ien, "classe:cm1"));
+    }
+
+    #[test]
+    fn a_loosened_policy_names_each_change() {
+        let signed = Policy::from_trust(Some(
+            &serde_yaml::from_str("signataires: [directeur, ien]\nportees:\n  classes: ien\n")
+                .unwrap(),
+        ))
+        .unwrap();
+        assert!(signed.changes_to(&signed.clone()).is_empty());
+        let loose = Policy::from_trust(Some(
+            &serde_yaml::from_str("signataires: [ien]\nportees:\n  classes: enseignant\n").unwrap(),
+        ))
+        .unwrap();
+        let changes = signed.changes_to(&loose);
+        assert_eq!(changes.len(), 2, "{changes:?}");
+        assert_eq!(
+            changes[0],
+            "« portees.classes » : « ien » dans le manifeste signé, « enseignant » en vigueur"
+        );
+        assert_eq!(
+            changes[1],
+            "« signataires » : [directeur, ien] dans le manifeste signé, [ien] en vigueur"
+        );
+        // A manifest written before the signers were: not compared.
+        let older = Policy {
+            signers: None,
+            ..signed.clone()
+        };
+        let mut now = signed;
+        now.signers = Some(vec!["ien".into()]);
+        assert!(older.changes_to(&now).is_empty());
     }
 }

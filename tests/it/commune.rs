@@ -1,7 +1,9 @@
 //! A commune folder: three schools built in one command, one of them broken
 //! (the two others are built all the same), a home page that lists them,
 //! an unchanged school skipped, and one school's code opening nothing of
-//! another's.
+//! another's; the commune's approval policy, signed as applied and
+//! refused once loosened; the home page deployed as rendered, never as
+//! built; a forced rollback for every school.
 
 use std::path::{Path, PathBuf};
 
@@ -413,5 +415,410 @@ fn the_town_halls_host_and_theme_are_every_schools_unless_a_school_names_its_own
     assert!(
         format!("{stdout}{stderr}").contains("« hebergeur » manque"),
         "{stdout}{stderr}"
+    );
+}
+
+/// A teacher's key pair in `dir`; its public key (base64 line).
+fn teacher_key(dir: &Path) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    let r = preau(
+        dir,
+        &[
+            "keys",
+            "generate",
+            "--role",
+            "enseignant",
+            "--dossier",
+            ".",
+            "--sans-mot-de-passe",
+        ],
+    );
+    assert!(r.status.success(), "{:?}", text(&r));
+    std::fs::read_to_string(dir.join("enseignant.pub"))
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_string()
+}
+
+fn politique(site: &Path) -> serde_json::Value {
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("preau/manifeste.json")).unwrap()).unwrap();
+    m["politique"].clone()
+}
+
+/// The commune's deploy root and approval policy; `a` takes it, `b` writes
+/// its own `portees.classes`. Each school with its CM1 teacher's key.
+fn commune_with_policy(policy: &str) -> (tempfile::TempDir, PathBuf, Vec<(Setup, PathBuf)>) {
+    let (tmp, root) = commune();
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    write_commune_yaml(&root, policy);
+    let schools = [("a", ""), ("b", "  portees:\n    classes: enseignant\n")]
+        .iter()
+        .map(|(name, own)| {
+            let keys = tmp.path().join(format!("cles-{name}"));
+            let k = teacher_key(&keys);
+            let s = setup(
+                (tempfile::tempdir().unwrap(), root.join(name)),
+                &format!("  enseignants:\n    cm1: {k}\n{own}"),
+            );
+            (s, keys.join("enseignant.key"))
+        })
+        .collect();
+    (tmp, root, schools)
+}
+
+fn write_commune_yaml(root: &Path, policy: &str) {
+    std::fs::write(
+        root.join("commune.yaml"),
+        format!("nom: Ville de Villeneuve\npublication:\n  type: dossier\n  chemin: web\nconfiance:\n{policy}"),
+    )
+    .unwrap();
+}
+
+/// `preau publier-classe cm1` in `school` with `key`, into the commune's
+/// folder for it.
+fn publish_cm1(root: &Path, school: &Path, key: &Path) -> (bool, String) {
+    let cahier = school.join("classes/cm1/cahier/2026-11-20.md");
+    let text_before = std::fs::read_to_string(&cahier).unwrap();
+    std::fs::write(
+        &cahier,
+        text_before.replacen("chapitre 2", "chapitre 2 puis 3", 1),
+    )
+    .unwrap();
+    let web = root.join("web").join(Commune::name(school));
+    let r = preau(
+        school,
+        &[
+            "publier-classe",
+            "cm1",
+            "--ecole",
+            school.to_str().unwrap(),
+            "--cle",
+            key.to_str().unwrap(),
+            "--vers",
+            web.to_str().unwrap(),
+        ],
+    );
+    let (o, e) = text(&r);
+    (r.status.success(), format!("{o}{e}"))
+}
+
+use preau::commune::Commune;
+
+#[test]
+fn the_communes_policy_is_signed_and_a_loosened_one_stops_publications_and_deploys() {
+    let strict = "  signataires: [directeur, ien]\n  portees:\n    classes: ien\n";
+    let (_tmp, root, schools) = commune_with_policy(strict);
+    let ((a, key_a), (b, key_b)) = (&schools[0], &schools[1]);
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    // The effective policy is in each signed manifest: a's is the
+    // commune's, b's own portees.classes stays its own.
+    let (site_a, site_b) = (a.approved_site(), b.approved_site());
+    let (pa, pb) = (politique(&site_a), politique(&site_b));
+    assert_eq!(pa["classes"], "ien", "{pa}");
+    assert_eq!(pa["signataires"], serde_json::json!(["directeur", "ien"]));
+    assert_eq!(pb["classes"], "enseignant", "{pb}");
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("2 publiée(s)"), "{stdout}");
+    // The commune's policy applies to a: its teacher cannot publish alone;
+    // b's teacher can, b's own policy says so.
+    let (ok, log) = publish_cm1(&root, &a.school, key_a);
+    assert!(!ok && log.contains("ne permet pas"), "{log}");
+    let (ok, log) = publish_cm1(&root, &b.school, key_b);
+    assert!(ok, "{log}");
+
+    // The town hall loosens the policy after the IEN's approval.
+    write_commune_yaml(
+        &root,
+        "  signataires: [directeur, ien]\n  portees:\n    classes: enseignant\n",
+    );
+    let online_a = all_bytes(&root.join("web/a"));
+    // a's teacher: refused, the change named.
+    let (ok, log) = publish_cm1(&root, &a.school, key_a);
+    assert!(!ok, "a teacher published under a loosened policy:\n{log}");
+    assert!(
+        log.contains("politique de signature en vigueur")
+            && log.contains("commune.yaml")
+            && log.contains(
+                "« portees.classes » : « ien » dans le manifeste signé, « enseignant » en vigueur"
+            ),
+        "{log}"
+    );
+    // The commune's deploy: a refused, b (its own policy) unaffected.
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{stdout}\n{stderr}");
+    let a_part = stdout.split("✗ a").nth(1).unwrap_or_default();
+    assert!(
+        a_part.contains("rien n'a été envoyé")
+            && a_part.contains("commune.yaml")
+            && a_part.contains("« portees.classes » : « ien » dans le manifeste signé"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("= b"), "{stdout}");
+    // a alone, as its own folder: the same refusal.
+    let (ok, log) = super::deploy_scenario::deploy(&a.school, &site_a, &[]);
+    assert!(!ok && log.contains("« portees.classes »"), "{log}");
+    let (ok, log) = a.verify(&site_a, &[]);
+    assert!(!ok && log.contains("« portees.classes »"), "{log}");
+    assert_eq!(
+        all_bytes(&root.join("web/a")),
+        online_a,
+        "nothing of a was sent"
+    );
+    // b's teacher still publishes.
+    let (ok, log) = publish_cm1(&root, &b.school, key_b);
+    assert!(ok, "{log}");
+
+    // Dropping the directeur from the signers is a change too.
+    write_commune_yaml(
+        &root,
+        "  signataires: [ien]\n  portees:\n    classes: ien\n",
+    );
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, _) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "« signataires » : [directeur, ien] dans le manifeste signé, [ien] en vigueur"
+        ),
+        "{stdout}"
+    );
+    // Back to the approved policy: a deploys again (nothing to send).
+    write_commune_yaml(&root, strict);
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+}
+
+#[test]
+fn a_commune_may_not_give_a_directeurs_key_nor_a_wrong_scope() {
+    let (_tmp, root) = commune();
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    for (policy, expected) in [
+        (
+            "  directeur: RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3\n",
+            "« confiance.directeur » ne peut pas être donné par la commune",
+        ),
+        (
+            "  portees:\n    familles: enseignant\n",
+            "« portees.familles » vaut « enseignant »",
+        ),
+        ("  signataires: [directeur]\n", "ne nomme pas l'IEN"),
+    ] {
+        std::fs::write(
+            root.join("commune.yaml"),
+            format!("nom: Ville de Villeneuve\nconfiance:\n{policy}"),
+        )
+        .unwrap();
+        for dir in [root.clone(), root.join("a")] {
+            let run = preau(&dir, &["build"]);
+            let (stdout, stderr) = text(&run);
+            assert!(
+                !run.status.success(),
+                "{}: {stdout}\n{stderr}",
+                dir.display()
+            );
+            assert!(
+                format!("{stdout}{stderr}").contains(expected)
+                    && format!("{stdout}{stderr}").contains("commune.yaml"),
+                "{expected}:\n{stdout}\n{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn deploy_renders_the_communes_page_itself_and_never_sends_a_tampered_build() {
+    const PAGE_CANARY: &str = "CANARI-PAGE-COMMUNE-5150";
+    let (_tmp, root, schools) = commune_to_publish();
+    schools[0].approved_site();
+    schools[1].approved_site();
+    // c is never approved: its deploy is refused.
+    let run = preau(&root, &["build"]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    // Someone alters the built page and its style sheet on disk.
+    let built = root.join("public/index.html");
+    let page = std::fs::read_to_string(&built).unwrap();
+    std::fs::write(
+        &built,
+        page.replacen(
+            "</h1>",
+            &format!("</h1><script>alert('{PAGE_CANARY}')</script>"),
+            1,
+        ),
+    )
+    .unwrap();
+    let css = root.join("public/static/style.css");
+    let sheet = std::fs::read_to_string(&css).unwrap();
+    std::fs::write(&css, format!("/* {PAGE_CANARY} */\n{sheet}")).unwrap();
+
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "c is refused:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("✓ page des écoles : publiée") && stdout.contains("2 fichier(s)"),
+        "{stdout}"
+    );
+    let web = root.join("web");
+    let online = std::fs::read_to_string(web.join("index.html")).unwrap();
+    for expected in [
+        "École des Acacias",
+        "href=\"https://ecoles.villeneuve.example/a/\"",
+        "École des Bouleaux",
+        // Refused today, listed all the same: its previous version (if
+        // any) stays online.
+        "École des Cèdres",
+        "Accessibilité : site non conforme",
+        "script-src 'none'",
+    ] {
+        assert!(online.contains(expected), "{expected} missing:\n{online}");
+    }
+    assert!(!online.contains("<script"), "{online}");
+    assert!(web.join("static/style.css").is_file());
+    for (name, bytes) in all_bytes(&web) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(PAGE_CANARY),
+            "{PAGE_CANARY} online in {name}"
+        );
+    }
+
+    // Again, nothing changed: nothing of the page is sent.
+    let before = std::fs::metadata(web.join("index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, _) = text(&run);
+    assert!(stdout.contains("= page des écoles : inchangée"), "{stdout}");
+    let after = std::fs::metadata(web.join("index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(before, after, "the page was rewritten");
+
+    // Altered online: put back.
+    std::fs::write(web.join("index.html"), format!("<p>{PAGE_CANARY}</p>")).unwrap();
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, _) = text(&run);
+    assert!(
+        stdout.contains("✓ page des écoles : publiée") && stdout.contains("index.html"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(web.join("index.html")).unwrap(),
+        online
+    );
+
+    // A school whose ecole.yaml cannot be read: the listing would be
+    // wrong, the page online stays as it is.
+    std::fs::write(root.join("b/ecole.yaml"), "nom: [\n").unwrap();
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, _) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("✗ page des écoles : non publiée")
+            && stdout.contains("b : ecole.yaml est illisible"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(web.join("index.html")).unwrap(),
+        online
+    );
+}
+
+#[test]
+fn forcing_a_rollback_in_a_commune_works_as_for_one_school() {
+    let (_tmp, root, schools) = commune_to_publish();
+    std::fs::remove_dir_all(root.join("c")).unwrap();
+    let (a, b) = (&schools[0], &schools[1]);
+    let v1 = a.approved_site();
+    b.approved_site();
+    let run = preau(&root, &["deploy", "."]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    // a's version 2 goes online; then its folder is taken away, so that
+    // a's newest approved version is 1 again.
+    super::deploy_scenario::change_one_post(&root.join("a"));
+    let v2 = a.approved_site();
+    let run = preau(&root, &["deploy", "."]);
+    assert!(run.status.success(), "{:?}", text(&run));
+    let version_online = || {
+        let m: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(root.join("web/a/preau/manifeste.json")).unwrap(),
+        )
+        .unwrap();
+        m["version"].as_u64().unwrap()
+    };
+    assert_eq!(version_online(), 2);
+    std::fs::remove_dir_all(&v2).unwrap();
+    assert!(v1.is_dir());
+
+    // Without the flag: refused, nothing of a sent; b unchanged.
+    let run = preau(&root, &["deploy", "."]);
+    let (stdout, stderr) = text(&run);
+    assert_eq!(run.status.code(), Some(1), "{stdout}\n{stderr}");
+    let a_part = stdout.split("✗ a").nth(1).unwrap_or_default();
+    assert!(
+        a_part.contains("retour en arrière refusé") && a_part.contains("--forcer-retour-arriere"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("= b"), "{stdout}");
+    assert_eq!(version_online(), 2);
+
+    // With it: a goes back to version 1, and says so.
+    let run = preau(&root, &["deploy", ".", "--forcer-retour-arriere"]);
+    let (stdout, stderr) = text(&run);
+    assert!(run.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("--forcer-retour-arriere vaut pour chaque école")
+            && stdout.contains("Attention : retour en arrière volontaire (--forcer-retour-arriere) : la version 1 remplace la version 2."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("✓ a") && stdout.contains("= b"), "{stdout}");
+    assert_eq!(version_online(), 1);
+    let (ok, log) = a.verify(&root.join("web/a"), &[]);
+    assert!(
+        !ok && log.contains("retour en arrière refusé"),
+        "the school still knows version 2: {log}"
+    );
+}
+
+#[test]
+fn the_ien_sees_the_policy_it_signs_and_cannot_sign_one_the_school_no_longer_applies() {
+    let strict = "  portees:\n    classes: ien\n";
+    let (_tmp, root, schools) = commune_with_policy(strict);
+    let a = &schools[0].0;
+    let submission = a.submit();
+    // The town hall loosens the policy while the IEN reviews.
+    write_commune_yaml(&root, "  portees:\n    classes: enseignant\n");
+    let (ok, o, e) = a.approve(&submission, &["--oui"]);
+    assert!(!ok, "{o}\n{e}");
+    assert!(
+        e.contains("n'est pas celle que l'école applique maintenant")
+            && e.contains("commune.yaml")
+            && e.contains(
+                "« portees.classes » : « ien » dans le manifeste signé, « enseignant » en vigueur"
+            ),
+        "{e}"
+    );
+    assert!(!o.contains("approuvée"), "{o}");
+    // Back as submitted: the IEN is shown the policy, then signs it.
+    write_commune_yaml(&root, strict);
+    let (ok, o, e) = a.approve(&submission, &["--oui"]);
+    assert!(ok, "{o}\n{e}");
+    assert!(
+        o.contains(
+            "Politique de signature approuvée avec cette version : espaces des classes : l'IEN"
+        ),
+        "{o}"
     );
 }

@@ -22,7 +22,7 @@ use crate::dates::Date;
 pub use problem::Problem;
 use references::scopes;
 pub use references::signers;
-pub use trust::Trust;
+pub use trust::{school_policy, school_trust_file, Trust};
 
 /// A site that passed.
 #[derive(Debug, Clone)]

@@ -58,6 +58,16 @@ pub enum Problem {
     },
     /// The policy of the manifest is not the one the IEN approved.
     PolicyChanged,
+    /// The policy the school applies now (its `confiance`, completed by
+    /// its commune's) is not the one written in the signed manifest.
+    PolicyNotApplied {
+        /// The site's version.
+        version: u64,
+        /// Where the policy is written (« la « confiance » de ecole.yaml »).
+        source: &'static str,
+        /// Each change, in French.
+        changes: Vec<String>,
+    },
     /// A carried reference does not hold.
     BadReference {
         /// Its version.
@@ -99,6 +109,7 @@ impl fmt::Display for Problem {
             Problem::IenScopeChanged(paths) => write!(f, "signature manquante : l'IEN n'a pas signé cette version, et des fichiers de son périmètre (pages publiques, pages de l'école, politique) ne sont pas ceux de la dernière version qu'il ou elle a approuvée : {}", list(paths)),
             Problem::ScopeNotApproved { scope, who, paths } => write!(f, "l'espace « {scope} » a changé sans la signature requise ({who}) : {}", list(paths)),
             Problem::PolicyChanged => write!(f, "la politique de signature (« politique » du manifeste) n'est pas celle que l'IEN a approuvée"),
+            Problem::PolicyNotApplied { version, source, changes } => write!(f, "la politique de signature en vigueur ({source}) n'est pas celle que l'IEN a approuvée avec la version {version} : {} ; ce changement relève de l'IEN (soumettez une nouvelle version avec « preau submit »), ou rétablissez la politique approuvée", changes.join(" ; ")),
             Problem::BadReference { version, why } => write!(f, "la version de référence {version} (preau/references/v{version}/) ne tient pas : {why}"),
             Problem::Sealed(why) => write!(f, "{why}"),
             Problem::NoPublisher => write!(f, "signature manquante : ni l'IEN, ni le directeur, ni un·e enseignant·e déclaré·e n'a signé cette version"),
