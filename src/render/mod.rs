@@ -387,8 +387,10 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         cache.tera = None;
         cache.pages.clear();
     }
+    let start = std::time::Instant::now();
     if cache.tera.is_none() {
         cache.tera = Some(compiled(theme)?);
+        log::debug!("gabarits compilés en {} ms", start.elapsed().as_millis());
     }
     let tera = cache.tera.clone().expect("compiled above");
     let site = serde_json::to_value(views::context::site(school, content, today))?;
@@ -398,6 +400,7 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         &serde_json::to_vec(photos).unwrap_or_default(),
     ])
     .to_le_bytes();
+    log::debug!("données du site en {} ms", start.elapsed().as_millis());
     let mut output = Output::default();
     let start = std::time::Instant::now();
     let jobs = views::jobs(school, content, today);
@@ -502,10 +505,13 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         *built = now_built;
     }
 
+    log::debug!("pages rendues en {} ms", start.elapsed().as_millis());
+    let start = std::time::Instant::now();
     views::feeds(school, content, today, &mut output);
     if !cache.defer_search {
         search_indexes(school, content, preview, &mut cache.search, &mut output);
     }
+    log::debug!("flux et index de recherche en {} ms", start.elapsed().as_millis());
     for asset in &content.assets {
         match photos.get(&asset.path) {
             // A photo: its resized copies, never the original.
