@@ -426,24 +426,11 @@ pub fn save(
     })
 }
 
-/// Disciplines taught in French primary schools, offered until a class's
-/// cahier has its own.
-pub const DEFAULT_SUBJECTS: [&str; 10] = [
-    "Français",
-    "Mathématiques",
-    "Questionner le monde",
-    "Sciences",
-    "Histoire",
-    "Géographie",
-    "EMC",
-    "Langues vivantes",
-    "Arts",
-    "EPS",
-];
-
 /// The disciplines a class's cahier uses (séance headings and homework),
-/// most used first; the usual list when the cahier is empty. For the
-/// form's suggestions: any other discipline may be typed.
+/// most used first; none when the cahier is empty. For the form's
+/// suggestions, before the school's own list (`matieres` in `ecole.yaml`,
+/// see [`crate::config::SchoolFile::subject_list`]): any other discipline
+/// may be typed.
 pub fn subjects(school: &Path, class: &str) -> Result<Vec<String>> {
     let dir = format!("classes/{class}/cahier");
     paths::inside(school, &dir)?;
@@ -467,9 +454,6 @@ pub fn subjects(school: &Path, class: &str) -> Result<Vec<String>> {
                 *counts.entry(subject.to_string()).or_default() += 1;
             }
         }
-    }
-    if counts.is_empty() {
-        return Ok(DEFAULT_SUBJECTS.iter().map(|s| s.to_string()).collect());
     }
     let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
