@@ -346,3 +346,54 @@ fn agenda_cahier_and_homework_follow_the_devices_date_in_chromium() {
         .args(&["--today", "2026-09-24"])
         .pass("dates.mjs", 120);
 }
+
+/// A place in a page of an area (`#francais-1`, the second « Français »
+/// séance of a day): an in-page link, a link from another page of the
+/// area, and a deep link all bring it on screen with the focus, in the
+/// area's own address (`#/cahier/…/#francais-1`), not the area's home.
+#[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
+fn links_to_a_place_in_an_area_page_reach_it_in_chromium() {
+    require(&["browser"]);
+    let (tmp, school) = school_copy("minimal");
+    std::fs::write(
+        school.join("classes/cm1/cahier/2026-11-24.md"),
+        format!(
+            "---\na_faire: []\n---\n## Français\nLecture ; [voir la dictée](#francais-1).\n\n\
+             ## Mathématiques\n{}\n\n## Français\nDictée du jour.\n",
+            "Des fractions, encore des fractions. ".repeat(200)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        school.join("classes/cm1/blog/dictee.md"),
+        "---\ntitre: La dictée\ndate: 2026-11-24\n---\n\
+         [La dictée du jour](@/classes/cm1/cahier/2026-11-24.md#francais-1)\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("site");
+    let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
+    assert!(r.status.success(), "{:?}", text(&r));
+    let code = class_code(&school, "cm1");
+    let open = |route: &str, more: &[&str]| {
+        on_site(&out, "/tilleuls/")
+            .area("classes/cm1/", &code)
+            .args(&["--route", route, "--focused", "francais-1"])
+            .args(more)
+            .pass("unlock.mjs", 120)
+    };
+    let day = open(
+        "cahier/2026-11-24/",
+        &["--follow", "voir la dictée", "--expect", "Dictée du jour."],
+    );
+    assert!(
+        day.contains("\"hash\":\"#/cahier/2026-11-24/#francais-1\""),
+        "{day}"
+    );
+    let post = open("blog/dictee/", &["--follow", "La dictée du jour"]);
+    assert!(
+        post.contains("\"hash\":\"#/cahier/2026-11-24/#francais-1\""),
+        "{post}"
+    );
+    open("cahier/2026-11-24/#francais-1", &[]);
+}
