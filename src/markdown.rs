@@ -3,7 +3,7 @@
 //! site URLs. Raw HTML written in content is escaped, never rendered.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Mutex;
 
@@ -151,6 +151,13 @@ fn spaced_file_name(inner: &str) -> Option<(&str, &str)> {
 
 /// Renders `markdown`, resolving every link and image through `resolve`.
 pub fn render(markdown: &str, resolve: &Resolver<'_>) -> Rendered {
+    render_part(markdown, resolve, &HeadingIds::default())
+}
+
+/// Renders `markdown`, one part of a page rendered apart (a cahier day's
+/// séance): its headings' ids are unique among all the parts that share
+/// `ids`.
+pub fn render_part(markdown: &str, resolve: &Resolver<'_>, ids: &HeadingIds) -> Rendered {
     let options = options();
     let arena = Arena::new();
     let markdown = &*wrap_spaced_destinations(markdown);
@@ -208,7 +215,7 @@ pub fn render(markdown: &str, resolve: &Resolver<'_>) -> Rendered {
         }
     }
 
-    let adapter = Headings::default();
+    let adapter = Headings(ids);
     let mut plugins = Plugins::default();
     plugins.render.heading_adapter = Some(&adapter);
     let mut html = String::with_capacity(markdown.len() * 2);
@@ -251,33 +258,53 @@ fn issue(pos: Sourcepos, message: String, hint: String, is_error: bool) -> Issue
     }
 }
 
-/// Headings with a stable, unique `id` so that `page/#section` links work.
+/// The ids a page's headings were given so far, so that each is unique on
+/// the page (and `page/#section` links work): the slug of the heading's
+/// text, then `-1`, `-2`… for the next ones alike, skipping any id the
+/// page already has (`## Maths 1` after two `## Maths`).
 #[derive(Default)]
-struct Headings {
-    seen: Mutex<HashMap<String, usize>>,
+pub struct HeadingIds(Mutex<IdsGiven>);
+
+#[derive(Default)]
+struct IdsGiven {
+    /// Per slug, the last number tried.
+    next: HashMap<String, usize>,
+    used: HashSet<String>,
 }
 
-impl HeadingAdapter for Headings {
+impl HeadingIds {
+    /// A new id for a heading whose text is `text`.
+    fn give(&self, text: &str) -> String {
+        let base = crate::slug::slugify(text);
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let mut given = self.0.lock().expect("heading ids lock");
+        let IdsGiven { next, used } = &mut *given;
+        let n = next.entry(base.clone()).or_insert(0);
+        let mut id = base.clone();
+        while used.contains(&id) {
+            *n += 1;
+            id = format!("{base}-{n}");
+        }
+        used.insert(id.clone());
+        id
+    }
+}
+
+/// Writes each heading with its id from the page's [`HeadingIds`].
+struct Headings<'a>(&'a HeadingIds);
+
+impl HeadingAdapter for Headings<'_> {
     fn enter(
         &self,
         output: &mut dyn fmt::Write,
         heading: &HeadingMeta,
         _: Option<Sourcepos>,
     ) -> fmt::Result {
-        let base = crate::slug::slugify(&heading.content);
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
-        };
-        let mut seen = self.seen.lock().expect("headings lock");
-        let count = seen.entry(base.clone()).or_insert(0);
-        *count += 1;
-        let id = if *count == 1 {
-            base
-        } else {
-            format!("{base}-{count}")
-        };
+        let id = self.0.give(&heading.content);
         write!(output, "<h{} id=\"{}\">", heading.level, id)
     }
 
@@ -403,8 +430,46 @@ mod tests {
 
     #[test]
     fn duplicate_headings_get_unique_ids() {
-        let r = plain("## Maths\n\n## Maths\n");
-        assert!(r.html.contains("id=\"maths\"") && r.html.contains("id=\"maths-2\""));
+        let ids = |md: &str| -> Vec<String> {
+            plain(md)
+                .html
+                .split(" id=\"")
+                .skip(1)
+                .map(|s| s[..s.find('"').unwrap()].to_string())
+                .collect()
+        };
+        assert_eq!(
+            ids("## Français\n\n## Français\n\n### Français\n"),
+            ["francais", "francais-1", "francais-2"]
+        );
+        // Never an id the page already has, whichever comes first.
+        assert_eq!(
+            ids("## Maths\n\n## Maths 1\n\n## Maths\n\n## Maths\n"),
+            ["maths", "maths-1", "maths-2", "maths-3"]
+        );
+        assert_eq!(
+            ids("## Maths 1\n\n## Maths\n\n## Maths\n"),
+            ["maths-1", "maths", "maths-2"]
+        );
+        assert_eq!(ids("## !\n\n## ?\n"), ["section", "section-1"]);
+    }
+
+    #[test]
+    fn parts_of_a_page_rendered_apart_share_their_ids() {
+        let ids = HeadingIds::default();
+        let resolve = |url: &str, _| Ok(url.to_string());
+        let first = render_part("## Français\nLecture.\n", &resolve, &ids);
+        let second = render_part("## Français\nDictée.\n", &resolve, &ids);
+        assert!(
+            first.html.contains("<h2 id=\"francais\">"),
+            "{}",
+            first.html
+        );
+        assert!(
+            second.html.contains("<h2 id=\"francais-1\">"),
+            "{}",
+            second.html
+        );
     }
 
     #[test]

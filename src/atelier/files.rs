@@ -39,6 +39,10 @@ pub struct Entry {
     pub date: String,
     /// `brouillon: true`.
     pub draft: bool,
+    /// Who saved it last in the atelier, as [`Opened::modified_by`].
+    pub modified_by: Option<String>,
+    /// When it was last modified, as [`Opened::modified_at`].
+    pub modified_at: Option<String>,
 }
 
 /// A class (or the school itself) and its files, newest first.
@@ -127,14 +131,21 @@ pub fn list(school: &Path) -> Result<Vec<ClassEntries>> {
             problems.join("\n")
         );
     };
-    let mut out = vec![entries_of(school, None, "École".to_string())];
+    let authors = read_authors(school);
+    let mut out = vec![entries_of(school, &authors, None, "École".to_string())];
     for class in &config.class_list {
-        out.push(entries_of(school, Some(&class.id), class.name.clone()));
+        out.push(entries_of(
+            school,
+            &authors,
+            Some(&class.id),
+            class.name.clone(),
+        ));
     }
     Ok(out)
 }
 
-fn entries_of(school: &Path, class: Option<&str>, name: String) -> ClassEntries {
+fn entries_of(school: &Path, authors: &Authors, class: Option<&str>, name: String) -> ClassEntries {
+    let entry_at = |rel: &str| entry(school, authors, rel);
     let base = match class {
         Some(id) => format!("classes/{id}/"),
         None => String::new(),
@@ -153,24 +164,24 @@ fn entries_of(school: &Path, class: Option<&str>, name: String) -> ClassEntries 
             continue;
         };
         if school.join(&rel).is_file() {
-            posts.extend(entry(school, &rel));
+            posts.extend(entry_at(&rel));
         }
     }
     let mut cahier = Vec::new();
     if class.is_some() {
         for (file, is_dir) in dir_names(&school.join(format!("{base}cahier"))) {
             if !is_dir && file.ends_with(".md") {
-                cahier.extend(entry(school, &format!("{base}cahier/{file}")));
+                cahier.extend(entry_at(&format!("{base}cahier/{file}")));
             }
         }
     }
     let resources = match class {
-        Some(_) => entry(school, &format!("{base}ressources.md"))
+        Some(_) => entry_at(&format!("{base}ressources.md"))
             .into_iter()
             .collect(),
         None => Vec::new(),
     };
-    let agenda = entry(school, &format!("{base}agenda.yaml"))
+    let agenda = entry_at(&format!("{base}agenda.yaml"))
         .into_iter()
         .collect();
     let newest_first = |v: &mut Vec<Entry>| {
@@ -207,9 +218,10 @@ fn dir_names(dir: &Path) -> Vec<(String, bool)> {
 
 /// The list entry of one file (`None` when it is missing or not an atelier
 /// file; an unreadable one is listed with its path as title).
-fn entry(school: &Path, rel: &str) -> Option<Entry> {
+fn entry(school: &Path, authors: &Authors, rel: &str) -> Option<Entry> {
     let (full, loc) = paths::document(school, rel).ok()?;
     let text = std::fs::read_to_string(&full).ok()?;
+    let version = sha256_hex(text.as_bytes());
     let stem = stem_of(rel);
     let doc = Document::parse(loc.kind, &text, &stem).ok();
     let (title, date, draft) = match &doc {
@@ -243,6 +255,8 @@ fn entry(school: &Path, rel: &str) -> Option<Entry> {
         title,
         date,
         draft,
+        modified_by: saved_by(authors, rel, &version),
+        modified_at: modified_at(&full),
     })
 }
 
@@ -265,10 +279,7 @@ pub fn open(school: &Path, rel: &str) -> Result<Opened> {
         anyhow!("« {rel} » ne peut pas être ouvert dans l'atelier : {m}\n  conseil : corrigez-le dans un éditeur de texte (« preau check » montre la ligne).")
     })?;
     let version = sha256_hex(&bytes);
-    let modified_by = read_authors(school)
-        .remove(rel)
-        .filter(|a| a.version == version)
-        .map(|a| a.auteur);
+    let modified_by = saved_by(&read_authors(school), rel, &version);
     Ok(Opened {
         path: rel.to_string(),
         class: loc.class,
@@ -426,24 +437,11 @@ pub fn save(
     })
 }
 
-/// Disciplines taught in French primary schools, offered until a class's
-/// cahier has its own.
-pub const DEFAULT_SUBJECTS: [&str; 10] = [
-    "Français",
-    "Mathématiques",
-    "Questionner le monde",
-    "Sciences",
-    "Histoire",
-    "Géographie",
-    "EMC",
-    "Langues vivantes",
-    "Arts",
-    "EPS",
-];
-
 /// The disciplines a class's cahier uses (séance headings and homework),
-/// most used first; the usual list when the cahier is empty. For the
-/// form's suggestions: any other discipline may be typed.
+/// most used first; none when the cahier is empty. For the form's
+/// suggestions, before the school's own list (`matieres` in `ecole.yaml`,
+/// see [`crate::config::SchoolFile::subject_list`]): any other discipline
+/// may be typed.
 pub fn subjects(school: &Path, class: &str) -> Result<Vec<String>> {
     let dir = format!("classes/{class}/cahier");
     paths::inside(school, &dir)?;
@@ -467,9 +465,6 @@ pub fn subjects(school: &Path, class: &str) -> Result<Vec<String>> {
                 *counts.entry(subject.to_string()).or_default() += 1;
             }
         }
-    }
-    if counts.is_empty() {
-        return Ok(DEFAULT_SUBJECTS.iter().map(|s| s.to_string()).collect());
     }
     let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -573,7 +568,19 @@ struct Author {
     le: String,
 }
 
-fn read_authors(school: &Path) -> BTreeMap<String, Author> {
+/// Who saved which file last, by path (see [`AUTHORS_FILE`]).
+type Authors = BTreeMap<String, Author>;
+
+/// Who saved `rel` last in the atelier, trusted only while the file is the
+/// `version` they saved (another program may have changed it since).
+fn saved_by(authors: &Authors, rel: &str, version: &str) -> Option<String> {
+    authors
+        .get(rel)
+        .filter(|a| a.version == version)
+        .map(|a| a.auteur.clone())
+}
+
+fn read_authors(school: &Path) -> Authors {
     std::fs::read(school.join(AUTHORS_FILE))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())

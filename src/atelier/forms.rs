@@ -478,35 +478,6 @@ pub fn resource_text(section: &ResourceSection) -> String {
     lines.join("\n")
 }
 
-/// How a value is written in YAML: the front-matter keys of each kind, in
-/// the order a new key is inserted.
-pub(crate) fn key_order(kind: DocKind) -> &'static [&'static str] {
-    match kind {
-        DocKind::Post => &[
-            "titre",
-            "date",
-            "resume",
-            "auteur",
-            "acces",
-            "droit_image",
-            "brouillon",
-            "galerie",
-        ],
-        DocKind::CahierDay => &["date", "acces", "brouillon", "a_faire"],
-        DocKind::Resources => &["titre", "garder", "acces", "brouillon"],
-        DocKind::Agenda => &[
-            "titre",
-            "date",
-            "fin",
-            "heure",
-            "heure_fin",
-            "lieu",
-            "description",
-            "acces",
-        ],
-    }
-}
-
 /// Renders an optional scalar key: `None` when the value is empty (the key
 /// goes away).
 pub(crate) fn scalar_key(key: &str, value: &str) -> Option<String> {

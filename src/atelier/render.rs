@@ -25,110 +25,78 @@ pub fn render(kind: DocKind, base: Option<&str>, doc: &Document, stem: &str) -> 
         (Document::Agenda(old), Document::Agenda(new)) => {
             render_agenda(&base_text, &old.entries, &new.entries)
         }
-        (old, new) => render_markdown(kind, &base_text, &old, new)?,
+        (old, new) => render_markdown(&base_text, &old, new)?,
     })
 }
 
-fn render_markdown(kind: DocKind, base: &str, old: &Document, new: &Document) -> Result<String> {
-    let order = forms::key_order(kind);
+fn render_markdown(base: &str, old: &Document, new: &Document) -> Result<String> {
     let split = crate::content::frontmatter::split(base).map_err(|m| anyhow!("{m}"))?;
     let has_front = split.body_line > 1;
-    let mut yaml = split.yaml.to_string();
-    let mut set = |key: &str, changed: bool, rendered: Option<String>| {
-        if changed {
-            yaml = yamledit::set_key(&yaml, key, rendered.as_deref(), order);
-        }
-    };
-    let body_changed;
-    let body: String;
-    match (old, new) {
-        (Document::Post(o), Document::Post(n)) => {
-            set(
-                "titre",
-                o.title != n.title,
-                Some(format!("titre: {}\n", title_value(&n.title))),
-            );
-            set("date", o.date != n.date, forms::date_key("date", &n.date));
-            set(
-                "resume",
-                o.summary != n.summary,
-                forms::scalar_key("resume", &n.summary),
-            );
-            set(
-                "auteur",
-                o.author != n.author,
-                forms::scalar_key("auteur", &n.author),
-            );
-            set(
-                "acces",
-                o.audience != n.audience,
-                forms::scalar_key("acces", &n.audience),
-            );
-            set(
-                "droit_image",
-                o.image_rights != n.image_rights,
-                forms::flag_key("droit_image", n.image_rights),
-            );
-            set(
-                "brouillon",
-                o.draft != n.draft,
-                forms::flag_key("brouillon", n.draft),
-            );
-            set("galerie", o.photos != n.photos, gallery(&n.photos));
-            body_changed = o.body != n.body;
-            body = text_block(&n.body);
-        }
-        (Document::CahierDay(o), Document::CahierDay(n)) => {
-            set(
-                "acces",
-                o.audience != n.audience,
-                forms::scalar_key("acces", &n.audience),
-            );
-            set(
-                "brouillon",
-                o.draft != n.draft,
-                forms::flag_key("brouillon", n.draft),
-            );
-            set("a_faire", o.homework != n.homework, homework(&n.homework));
-            body_changed = o.intro != n.intro || o.sessions != n.sessions;
-            body = forms::join_sections(
+    let yaml = split.yaml.to_string();
+    let (yaml, body_changed, body) = match (old, new) {
+        (Document::Post(o), Document::Post(n)) => (
+            set_fields(
+                yaml,
+                &[
+                    ("titre", o.title != n.title, Title(&n.title)),
+                    ("date", o.date != n.date, Date(&n.date)),
+                    ("resume", o.summary != n.summary, Text(&n.summary)),
+                    ("auteur", o.author != n.author, Text(&n.author)),
+                    ("acces", o.audience != n.audience, Text(&n.audience)),
+                    (
+                        "droit_image",
+                        o.image_rights != n.image_rights,
+                        Flag(n.image_rights),
+                    ),
+                    ("brouillon", o.draft != n.draft, Flag(n.draft)),
+                    ("galerie", o.photos != n.photos, Lines(gallery(&n.photos))),
+                ],
+            ),
+            o.body != n.body,
+            text_block(&n.body),
+        ),
+        (Document::CahierDay(o), Document::CahierDay(n)) => (
+            set_fields(
+                yaml,
+                &[
+                    ("date", false, Kept), // the file's name
+                    ("acces", o.audience != n.audience, Text(&n.audience)),
+                    ("brouillon", o.draft != n.draft, Flag(n.draft)),
+                    (
+                        "a_faire",
+                        o.homework != n.homework,
+                        Lines(homework(&n.homework)),
+                    ),
+                ],
+            ),
+            o.intro != n.intro || o.sessions != n.sessions,
+            forms::join_sections(
                 &n.intro,
                 n.sessions
                     .iter()
                     .map(|s| (s.subject.as_str(), s.text.clone())),
-            );
-        }
-        (Document::Resources(o), Document::Resources(n)) => {
-            set(
-                "titre",
-                o.title != n.title,
-                forms::scalar_key("titre", &n.title),
-            );
-            set(
-                "garder",
-                o.keep != n.keep,
-                forms::flag_key("garder", n.keep),
-            );
-            set(
-                "acces",
-                o.audience != n.audience,
-                forms::scalar_key("acces", &n.audience),
-            );
-            set(
-                "brouillon",
-                o.draft != n.draft,
-                forms::flag_key("brouillon", n.draft),
-            );
-            body_changed = o.intro != n.intro || o.sections != n.sections;
-            body = forms::join_sections(
+            ),
+        ),
+        (Document::Resources(o), Document::Resources(n)) => (
+            set_fields(
+                yaml,
+                &[
+                    ("titre", o.title != n.title, Text(&n.title)),
+                    ("garder", o.keep != n.keep, Flag(n.keep)),
+                    ("acces", o.audience != n.audience, Text(&n.audience)),
+                    ("brouillon", o.draft != n.draft, Flag(n.draft)),
+                ],
+            ),
+            o.intro != n.intro || o.sections != n.sections,
+            forms::join_sections(
                 &n.intro,
                 n.sections
                     .iter()
                     .map(|s| (s.heading.as_str(), forms::resource_text(s))),
-            );
-        }
+            ),
+        ),
         _ => bail!("le formulaire ne correspond pas au type du fichier"),
-    }
+    };
     let body = if body_changed {
         body
     } else {
@@ -149,6 +117,53 @@ fn render_markdown(kind: DocKind, base: &str, old: &Document, new: &Document) ->
     }
     out.push_str(&body);
     Ok(out)
+}
+
+/// How a form's value is written as a front-matter key.
+enum Value<'a> {
+    /// A title: always written (see [`title_value`]).
+    Title(&'a str),
+    /// A string; the key goes away when it is empty.
+    Text(&'a str),
+    /// A date: plain when it is one, quoted otherwise.
+    Date(&'a str),
+    /// A time, quoted (`"08:45"`).
+    Time(&'a str),
+    /// `true`; the key goes away when false.
+    Flag(bool),
+    /// A list already written as the key and its lines; none: no key.
+    Lines(Option<String>),
+    /// Not in the form: the key's place only orders the others.
+    Kept,
+}
+use Value::*;
+
+impl Value<'_> {
+    /// The key's whole text (`key: value\n`), or `None` to remove it.
+    fn yaml(&self, key: &str) -> Option<String> {
+        match self {
+            Title(title) => Some(format!("{key}: {}\n", title_value(title))),
+            Text(value) => forms::scalar_key(key, value),
+            Date(value) => forms::date_key(key, value),
+            Time(value) => forms::time_key(key, value),
+            Flag(on) => forms::flag_key(key, *on),
+            Lines(text) => text.clone(),
+            Kept => None,
+        }
+    }
+}
+
+/// `yaml` with each changed key of `fields` rewritten (or removed), the
+/// others untouched. `fields` lists a kind's keys in the order a new key
+/// is inserted: its name, whether the form changed it, its new value.
+fn set_fields(mut yaml: String, fields: &[(&str, bool, Value)]) -> String {
+    let order: Vec<&str> = fields.iter().map(|(key, _, _)| *key).collect();
+    for (key, changed, value) in fields {
+        if *changed {
+            yaml = yamledit::set_key(&yaml, key, value.yaml(key).as_deref(), &order);
+        }
+    }
+    yaml
 }
 
 /// A title is always written (`titre: ""` when empty, so that `preau
@@ -322,58 +337,41 @@ fn align(old: &[EventForm], new: &[EventForm]) -> Vec<Op> {
 /// One agenda item, edited from its old text (key by key) or new.
 fn event_item(old: Option<(&str, &EventForm)>, new: &EventForm) -> String {
     let empty = EventForm::default();
-    let (mut mapping, indent, old_form) = match old {
+    let (mapping, indent, old_form) = match old {
         Some((text, form)) => {
             let (m, indent) = yamledit::item_to_mapping(text);
             (m, indent, form)
         }
         None => (String::new(), 2, &empty),
     };
-    let order = forms::key_order(DocKind::Agenda);
-    let mut set = |key: &str, changed: bool, rendered: Option<String>| {
-        if changed {
-            mapping = yamledit::set_key(&mapping, key, rendered.as_deref(), order);
-        }
-    };
-    set(
-        "titre",
-        old_form.title != new.title || old.is_none(),
-        Some(format!("titre: {}\n", title_value(&new.title))),
-    );
-    set(
-        "date",
-        old_form.date != new.date,
-        forms::date_key("date", &new.date),
-    );
-    set(
-        "fin",
-        old_form.end != new.end,
-        forms::date_key("fin", &new.end),
-    );
-    set(
-        "heure",
-        old_form.time != new.time,
-        forms::time_key("heure", &new.time),
-    );
-    set(
-        "heure_fin",
-        old_form.end_time != new.end_time,
-        forms::time_key("heure_fin", &new.end_time),
-    );
-    set(
-        "lieu",
-        old_form.place != new.place,
-        forms::scalar_key("lieu", &new.place),
-    );
-    set(
-        "description",
-        old_form.description != new.description,
-        forms::scalar_key("description", &new.description),
-    );
-    set(
-        "acces",
-        old_form.audience != new.audience,
-        forms::scalar_key("acces", &new.audience),
+    let mapping = set_fields(
+        mapping,
+        &[
+            (
+                "titre",
+                old_form.title != new.title || old.is_none(),
+                Title(&new.title),
+            ),
+            ("date", old_form.date != new.date, Date(&new.date)),
+            ("fin", old_form.end != new.end, Date(&new.end)),
+            ("heure", old_form.time != new.time, Time(&new.time)),
+            (
+                "heure_fin",
+                old_form.end_time != new.end_time,
+                Time(&new.end_time),
+            ),
+            ("lieu", old_form.place != new.place, Text(&new.place)),
+            (
+                "description",
+                old_form.description != new.description,
+                Text(&new.description),
+            ),
+            (
+                "acces",
+                old_form.audience != new.audience,
+                Text(&new.audience),
+            ),
+        ],
     );
     yamledit::mapping_to_item(&mapping, indent)
 }

@@ -368,11 +368,25 @@ pub struct School {
     pub base_url: String,
 }
 
+/// The base path (`/tilleuls/`) of the school at `root`, from the `url` of
+/// its `ecole.yaml` alone (no school loaded, nothing checked); `None` when
+/// it cannot be read, [`School::load`] saying why.
+pub fn base_path(root: &Path) -> Option<String> {
+    #[derive(Deserialize)]
+    struct UrlOnly {
+        url: String,
+    }
+    let text = std::fs::read_to_string(root.join("ecole.yaml")).ok()?;
+    let file: UrlOnly = serde_yaml::from_str(&text).ok()?;
+    parse_base_url(&file.url).ok().map(|(_, path)| path)
+}
+
 impl School {
     /// Reads and validates `ecole.yaml` and every `classe.yaml` under `root`;
     /// `today` (given by the command, never read here) dates the school year.
     /// Problems go to `diags`; `None` when `ecole.yaml` itself is unusable.
     pub fn load(root: &Path, today: Date, diags: &Diagnostics) -> Option<School> {
+        log::debug!("lecture de l'école : ecole.yaml et les classes");
         let rel = Path::new("ecole.yaml");
         let text = match std::fs::read_to_string(root.join(rel)) {
             Ok(t) => t,

@@ -221,15 +221,9 @@ pub struct Running {
 /// Starts the server and the watcher; returns the addresses it answers
 /// on and a handle that serves requests until the process ends.
 pub fn start(opt: Options) -> Result<Running> {
-    // The address needs the site's base path: the configuration alone
-    // gives it (the whole school is loaded once, by the first rebuild).
-    let base_path = crate::config::School::load(
-        &opt.root,
-        crate::dates::today(),
-        &crate::diagnostic::Diagnostics::new(),
-    )
-    .map(|school| school.base_path)
-    .unwrap_or_else(|| "/".into());
+    // The address needs the site's base path: the `url` of ecole.yaml
+    // alone gives it (the school is loaded once, by the first rebuild).
+    let base_path = crate::config::base_path(&opt.root).unwrap_or_else(|| "/".into());
     let server = tiny_http::Server::http(("127.0.0.1", opt.port))
         .map_err(|e| anyhow!("impossible d'écouter sur 127.0.0.1:{} : {e}\n  conseil : choisissez un autre port avec --port", opt.port))?;
     let port = server

@@ -284,6 +284,14 @@ try {
       await audit("corbeille");
       result.audits = audited;
     }
+
+    // The class's lists say who saved each file, and when, as the form does.
+    await page.goto(`${origin}/__atelier/#/classe/cm1`, { waitUntil: "load" });
+    await page.waitForSelector(".modifie", { timeout: 10000 });
+    result.listed_changes = await page.$$eval(".modifie", (s) => s.map((e) => e.textContent));
+    if (!result.listed_changes.some((t) => /^Modifié par .+ le .+ à \d/.test(t))) {
+      failures.push(`the lists do not say who saved the files: ${JSON.stringify(result.listed_changes)}`);
+    }
   }
   if (errors.length) { failures.push(`page errors: ${errors.join(" | ")}`); }
   if (csp.length) { failures.push(`CSP refusals: ${csp.join(" | ")}`); }

@@ -5,8 +5,11 @@
 // node tests/browser/unlock.mjs --site DIR --base /ecole/ --area classes/cm1/
 //      [--route blog/sortie/] (--code CODE | --qr CODE) [--expect TEXT]... [--absent TEXT]...
 //      [--images N] [--denied] [--then PATH] [--remember appareil]
+//      [--follow LINK_TEXT] [--focused ID]
 // --then: once the area is open, go to PATH (same tab) and check there.
 // --denied: the code must be refused (area closed, a message says so).
+// --follow: tap the link of the page with that text; --focused: the
+// element with that id must then have the focus (a place in the page).
 // Exit 0 when every expectation holds, 1 otherwise, 3 on timeout.
 import { launch, serve } from "./lib.mjs";
 
@@ -59,6 +62,21 @@ try {
     // Same tab: the keys kept for this visit (sessionStorage) go along.
     await page.goto(`${server.url}${opt.base}${opt.then}`, { waitUntil: "networkidle0" });
     await new Promise((r) => setTimeout(r, 300));
+  }
+  if (opt.follow) {
+    // A link of the page, tapped as a family taps it.
+    const found = await page.waitForFunction((text) => {
+      const a = [...document.querySelectorAll("#contenu-espace a")].find((l) => l.textContent.trim() === text);
+      if (a) { a.click(); }
+      return !!a;
+    }, { timeout: 15000 }, opt.follow).catch(() => null);
+    if (!found) { failures.push(`no link « ${opt.follow} » on the page`); }
+  }
+  if (opt.focused) {
+    await page.waitForFunction((id) => document.activeElement && document.activeElement.id === id, { timeout: 15000 }, opt.focused)
+      .catch(() => failures.push(`the focus must be on #${opt.focused}`));
+    const at = await page.evaluate(() => ({ hash: location.hash, focus: document.activeElement && (document.activeElement.id || document.activeElement.tagName) }));
+    console.log(JSON.stringify(at));
   }
   const wanted = Number(opt.images || 0);
   if (wanted > 0) {

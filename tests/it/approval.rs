@@ -420,41 +420,28 @@ fn the_footer_shows_who_approved_and_when() {
     require(&["browser"]);
     let s = setup(school_copy("minimal"), "");
     let site = s.approved_site();
-    let (ok, log) = super::common::node_script(
-        "page.mjs",
-        &[
-            "--site",
-            site.to_str().unwrap(),
-            "--base",
-            "/tilleuls/",
+    super::common::on_site(&site, "/tilleuls/")
+        .args(&[
             "--path",
             "",
             "--expect",
             "Version 1 du site, approuvée par Mme Inès Garnier (IEN) le 24 novembre 2026",
             "--expect",
             "Manifeste du site",
-        ],
-        90,
-    );
-    assert!(ok, "{log}");
+        ])
+        .pass("page.mjs", 90);
     // An unapproved build says nothing of an approval.
-    let (ok, log) = super::common::node_script(
-        "page.mjs",
-        &[
-            "--site",
-            s.school.join("public").to_str().unwrap(),
-            "--base",
-            "/tilleuls/",
+    let unapproved = s.school.join("public");
+    super::common::on_site(&unapproved, "/tilleuls/")
+        .args(&[
             "--path",
             "",
             "--absent",
             "approuvée par",
             "--absent",
             "Manifeste du site",
-        ],
-        90,
-    );
-    assert!(ok, "{log}");
+        ])
+        .pass("page.mjs", 90);
 }
 
 // ---- Publishing (preau deploy, folder target) ----

@@ -554,3 +554,52 @@ fn bomb_png() -> Vec<u8> {
     png.extend(chunk(b"IEND", &[]));
     png
 }
+
+/// The lists say who saved each file last and when (« modifié par … le … »,
+/// like the form's header): the name only while the file is still what
+/// that person saved; the time always.
+#[test]
+fn the_lists_say_who_saved_each_file_while_it_is_what_they_saved() {
+    let (_tmp, school) = example_copy();
+    let listed = |rel: &str| -> atelier::Entry {
+        atelier::list(&school)
+            .unwrap()
+            .into_iter()
+            .flat_map(|c| {
+                [c.posts, c.cahier, c.resources, c.agenda]
+                    .into_iter()
+                    .flatten()
+            })
+            .find(|e| e.path == rel)
+            .unwrap_or_else(|| panic!("{rel} is not listed"))
+    };
+    let day = "classes/cm1/cahier/2026-11-20.md";
+    let resources = "classes/cm1/ressources.md";
+    // Never saved in the atelier: no name, the file's time.
+    let before = listed(day);
+    assert_eq!(before.modified_by, None);
+    assert!(before.modified_at.is_some());
+
+    for (rel, author) in [(day, "Mme Martin"), (resources, "M. Roux")] {
+        let opened = atelier::open(&school, rel).unwrap();
+        let mut doc = opened.document.clone();
+        match &mut doc {
+            Document::CahierDay(d) => d.draft = !d.draft,
+            Document::Resources(r) => r.draft = !r.draft,
+            other => panic!("{other:?}"),
+        }
+        atelier::save(&school, rel, Some(&opened.version), &doc, author).unwrap();
+        let entry = listed(rel);
+        assert_eq!(entry.modified_by.as_deref(), Some(author), "{entry:?}");
+        assert!(entry.modified_at.is_some(), "{entry:?}");
+    }
+
+    // Changed since by another program: the name is no longer trusted.
+    let mut text = std::fs::read_to_string(school.join(day)).unwrap();
+    text.push_str("\nAjouté dans un éditeur de texte.\n");
+    std::fs::write(school.join(day), text).unwrap();
+    let after = listed(day);
+    assert_eq!(after.modified_by, None, "{after:?}");
+    assert!(after.modified_at.is_some());
+    assert_eq!(listed(resources).modified_by.as_deref(), Some("M. Roux"));
+}

@@ -724,3 +724,66 @@ fn a_document_added_to_the_resources_goes_to_the_class_folder() {
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(!school.join("classes/cm1/ressources/piege.pdf").exists());
 }
+
+/// `GET api/ecole`: the school's days (ISO weekday numbers) and
+/// disciplines, from `jours_de_classe` and `matieres` in ecole.yaml, else
+/// the usual week and the programmes' list; read again at each request.
+/// A class's form offers the disciplines its cahier uses, then the school's.
+#[test]
+fn the_settings_endpoint_gives_the_school_days_and_disciplines_of_ecole_yaml() {
+    let (_tmp, school) = school_copy("minimal");
+    let server = serve(&school);
+    let cookie = server.cookie();
+    let settings = || {
+        let r = server.api(&cookie, "GET", "ecole", b"");
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()
+    };
+    let strings =
+        |v: &serde_json::Value| -> Vec<String> { serde_json::from_value(v.clone()).unwrap() };
+    // Without the keys: Monday, Tuesday, Thursday, Friday, and the programmes.
+    let usual = settings();
+    assert_eq!(
+        usual["school_days"],
+        serde_json::json!([1, 2, 4, 5]),
+        "{usual}"
+    );
+    let subjects = strings(&usual["subjects"]);
+    assert_eq!(
+        subjects,
+        preau::config::checks::DEFAULT_SUBJECTS.to_vec(),
+        "{usual}"
+    );
+    assert_eq!(usual["classes"][0]["id"], "cm1", "{usual}");
+
+    // With them: the school's own week and list.
+    let yaml = std::fs::read_to_string(school.join("ecole.yaml")).unwrap();
+    std::fs::write(
+        school.join("ecole.yaml"),
+        format!(
+            "{yaml}jours_de_classe: [lundi, mardi, mercredi, jeudi, vendredi]\n\
+             matieres: [Français, Mathématiques, Occitan]\n"
+        ),
+    )
+    .unwrap();
+    let own = settings();
+    assert_eq!(
+        own["school_days"],
+        serde_json::json!([1, 2, 3, 4, 5]),
+        "{own}"
+    );
+    assert_eq!(
+        strings(&own["subjects"]),
+        ["Français", "Mathématiques", "Occitan"],
+        "{own}"
+    );
+    // A new cahier day of the CM1: what its cahier uses first, then the school's.
+    let r = server.api(&cookie, "GET", "modele?classe=cm1&kind=cahier_day", b"");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let offered = strings(&r.json()["subjects"]);
+    assert_eq!(
+        offered,
+        ["Français", "Mathématiques", "Occitan"],
+        "{offered:?}"
+    );
+}

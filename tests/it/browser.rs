@@ -4,7 +4,7 @@
 //! every page of an area leads back to its home) and on a desktop screen.
 //! Also fails on any request to another host and on any missing file.
 
-use super::common::{class_code, example_site, files, node_script, open_areas, repo, require};
+use super::common::{class_code, example_site, files, on_site, open_areas, repo, require};
 
 #[test]
 #[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
@@ -73,21 +73,10 @@ fn axe_core_finds_no_violation_on_every_page_type_on_a_phone_and_a_desktop() {
     area.push(pick("cahier/matieres/", 3));
     paths.extend(area.iter().map(|r| format!("#/{r}")));
     let code = class_code(&school, "cm1");
-    let mut args: Vec<&str> = vec![
-        "--site",
-        out.to_str().unwrap(),
-        "--base",
-        base.as_str(),
-        "--area",
-        "classes/cm1/",
-        "--code",
-        &code,
-    ];
-    args.extend(paths.iter().map(String::as_str));
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let pages = || on_site(out, base).area("classes/cm1/", &code).args(&paths);
     // A phone (375×812), the title high enough and the way back home.
-    let mut phone = vec!["--layout"];
-    phone.extend(args.iter().copied());
-    let (ok, log) = node_script("axe.mjs", &phone, 240);
+    let (ok, log) = pages().args(&["--layout"]).run("axe.mjs", 240);
     assert!(
         ok,
         "on a phone, axe-core or the layout check found problems:\n{log}"
@@ -97,9 +86,9 @@ fn axe_core_finds_no_violation_on_every_page_type_on_a_phone_and_a_desktop() {
         "{log}"
     );
     // A desktop screen.
-    let mut desktop = vec!["--width", "1280", "--height", "800"];
-    desktop.extend(args.iter().copied());
-    let (ok, log) = node_script("axe.mjs", &desktop, 240);
+    let (ok, log) = pages()
+        .args(&["--width", "1280", "--height", "800"])
+        .run("axe.mjs", 240);
     assert!(ok, "on a desktop, axe-core found problems:\n{log}");
     assert!(
         log.contains(&format!("axe: {} pages, 0 violations", paths.len())),

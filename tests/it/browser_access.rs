@@ -4,9 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::common::{
-    class_code, copy_tree, fixture, node_script, preau, require, school_copy, text,
-};
+use super::common::{class_code, copy_tree, fixture, on_site, preau, require, school_copy, text};
 
 fn built_canary_school() -> (tempfile::TempDir, PathBuf, PathBuf, String) {
     let (tmp, school) = school_copy("minimal");
@@ -22,21 +20,10 @@ fn built_canary_school() -> (tempfile::TempDir, PathBuf, PathBuf, String) {
 /// (typed in the form) or `--qr` (the letter's link); `checks` are more
 /// arguments of unlock.mjs. Panics with the script's report on failure.
 fn open_cm1(site: &Path, base: &str, route: &str, how: &str, code: &str, checks: &[&str]) {
-    let mut args = vec![
-        "--site",
-        site.to_str().unwrap(),
-        "--base",
-        base,
-        "--area",
-        "classes/cm1/",
-        "--route",
-        route,
-        how,
-        code,
-    ];
-    args.extend_from_slice(checks);
-    let (ok, log) = node_script("unlock.mjs", &args, 120);
-    assert!(ok, "{log}");
+    on_site(site, base)
+        .args(&["--area", "classes/cm1/", "--route", route, how, code])
+        .args(checks)
+        .pass("unlock.mjs", 120);
 }
 
 #[test]
@@ -227,17 +214,9 @@ fn an_opened_class_area_reads_offline_after_a_reload_in_chromium() {
         .find(|p| p.route.starts_with("cahier/20"))
         .expect("a CM1 cahier day");
     let code = class_code(&school, "cm1");
-    let (ok, log) = node_script(
-        "offline.mjs",
-        &[
-            "--site",
-            out.to_str().unwrap(),
-            "--base",
-            base,
-            "--area",
-            "classes/cm1/",
-            "--code",
-            &code,
+    on_site(out, base)
+        .area("classes/cm1/", &code)
+        .args(&[
             "--post",
             &post.route,
             "--cahier",
@@ -246,10 +225,8 @@ fn an_opened_class_area_reads_offline_after_a_reload_in_chromium() {
             post.title.split(" — ").next().unwrap(),
             "--expect-cahier",
             day.title.split(" — ").next().unwrap(),
-        ],
-        150,
-    );
-    assert!(ok, "{log}");
+        ])
+        .pass("offline.mjs", 150);
 }
 
 #[test]
@@ -261,12 +238,7 @@ fn the_site_can_be_installed_on_a_phone_home_screen_in_chromium() {
         serde_json::from_slice(&std::fs::read(out.join("manifest.webmanifest")).unwrap()).unwrap();
     assert_eq!(manifest["short_name"], "Jean Jaurès");
     assert_eq!(manifest["start_url"], base.as_str());
-    let (ok, log) = node_script(
-        "webapp.mjs",
-        &["--site", out.to_str().unwrap(), "--base", base],
-        90,
-    );
-    assert!(ok, "{log}");
+    let log = on_site(out, base).pass("webapp.mjs", 90);
     assert!(log.contains("École élémentaire Jean Jaurès"), "{log}");
 }
 
@@ -303,23 +275,10 @@ fn nouveautes_lists_exactly_the_post_and_the_homework_a_new_version_added_in_chr
     build(&v2);
     let code = class_code(&school, "cm1");
     let base = "/jean-jaures/";
-    let (ok, log) = node_script(
-        "nouveautes.mjs",
-        &[
-            "--site",
-            v1.to_str().unwrap(),
-            "--then",
-            v2.to_str().unwrap(),
-            "--base",
-            base,
-            "--area",
-            "classes/cm1/",
-            "--code",
-            &code,
-        ],
-        150,
-    );
-    assert!(ok, "{log}");
+    let log = on_site(&v1, base)
+        .area("classes/cm1/", &code)
+        .args(&["--then", v2.to_str().unwrap()])
+        .pass("nouveautes.mjs", 150);
     let shown: serde_json::Value =
         serde_json::from_str(log.trim().lines().last().unwrap()).unwrap();
     assert_eq!(
@@ -352,25 +311,15 @@ fn photos_show_captions_open_full_screen_and_lists_show_thumbnails_in_chromium()
     let (out, base) = super::common::example_site();
     let school = super::common::repo().join("example-school");
     let code = class_code(&school, "cm1");
-    let (ok, log) = node_script(
-        "photos.mjs",
-        &[
-            "--site",
-            out.to_str().unwrap(),
-            "--base",
-            base,
-            "--area",
-            "classes/cm1/",
-            "--code",
-            &code,
+    on_site(out, base)
+        .area("classes/cm1/", &code)
+        .args(&[
             "--route",
             "blog/sortie-au-musee/",
             "--caption",
             "Une mosaïque du musée",
-        ],
-        120,
-    );
-    assert!(ok, "{log}");
+        ])
+        .pass("photos.mjs", 120);
 }
 
 #[test]
@@ -391,22 +340,60 @@ fn agenda_cahier_and_homework_follow_the_devices_date_in_chromium() {
     assert!(r.status.success(), "{:?}", text(&r));
     let base = "/jean-jaures/";
     let code = class_code(&school, "cm1");
-    let (ok, log) = node_script(
-        "dates.mjs",
-        &[
-            "--site",
-            out.to_str().unwrap(),
-            "--base",
-            base,
-            "--area",
-            "classes/cm1/",
-            "--code",
-            &code,
-            // A CM1 cahier day whose homework is due the next day.
-            "--today",
-            "2026-09-24",
-        ],
-        120,
+    on_site(&out, base)
+        .area("classes/cm1/", &code)
+        // A CM1 cahier day whose homework is due the next day.
+        .args(&["--today", "2026-09-24"])
+        .pass("dates.mjs", 120);
+}
+
+/// A place in a page of an area (`#francais-1`, the second « Français »
+/// séance of a day): an in-page link, a link from another page of the
+/// area, and a deep link all bring it on screen with the focus, in the
+/// area's own address (`#/cahier/…/#francais-1`), not the area's home.
+#[test]
+#[ignore = "needs chromium, node and tests/browser/node_modules (bash .ci/run installs them)"]
+fn links_to_a_place_in_an_area_page_reach_it_in_chromium() {
+    require(&["browser"]);
+    let (tmp, school) = school_copy("minimal");
+    std::fs::write(
+        school.join("classes/cm1/cahier/2026-11-24.md"),
+        format!(
+            "---\na_faire: []\n---\n## Français\nLecture ; [voir la dictée](#francais-1).\n\n\
+             ## Mathématiques\n{}\n\n## Français\nDictée du jour.\n",
+            "Des fractions, encore des fractions. ".repeat(200)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        school.join("classes/cm1/blog/dictee.md"),
+        "---\ntitre: La dictée\ndate: 2026-11-24\n---\n\
+         [La dictée du jour](@/classes/cm1/cahier/2026-11-24.md#francais-1)\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("site");
+    let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
+    assert!(r.status.success(), "{:?}", text(&r));
+    let code = class_code(&school, "cm1");
+    let open = |route: &str, more: &[&str]| {
+        on_site(&out, "/tilleuls/")
+            .area("classes/cm1/", &code)
+            .args(&["--route", route, "--focused", "francais-1"])
+            .args(more)
+            .pass("unlock.mjs", 120)
+    };
+    let day = open(
+        "cahier/2026-11-24/",
+        &["--follow", "voir la dictée", "--expect", "Dictée du jour."],
     );
-    assert!(ok, "{log}");
+    assert!(
+        day.contains("\"hash\":\"#/cahier/2026-11-24/#francais-1\""),
+        "{day}"
+    );
+    let post = open("blog/dictee/", &["--follow", "La dictée du jour"]);
+    assert!(
+        post.contains("\"hash\":\"#/cahier/2026-11-24/#francais-1\""),
+        "{post}"
+    );
+    open("cahier/2026-11-24/#francais-1", &[]);
 }

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use super::common::{
-    class_code, copy_tree, example_site, files, fixture, node_script, open_areas, preau, repo,
-    require, school_copy, text,
+    class_code, copy_tree, example_site, files, fixture, node_script, on_site, open_areas, preau,
+    repo, require, school_copy, text,
 };
 use preau::render::security::CSP;
 
@@ -233,18 +233,7 @@ fn a_remembered_key_cannot_be_read_back_and_logging_out_erases_it() {
     let keys = content_keys(&school);
     assert!(keys.len() >= 2, "{keys:?}");
     let code = class_code(&school, "cm1");
-    let mut args = vec![
-        "--site",
-        out.to_str().unwrap(),
-        "--base",
-        "/tilleuls/",
-        "--area",
-        "classes/cm1/",
-        "--code",
-        &code,
-        "--inject",
-        "recherche/",
-    ];
+    let mut args = vec!["--inject", "recherche/"];
     for k in &keys {
         args.push("--secret");
         args.push(k);
@@ -259,8 +248,10 @@ fn a_remembered_key_cannot_be_read_back_and_logging_out_erases_it() {
             .content_key
     );
     args.extend(["--legacy", &legacy]);
-    let (ok, log) = node_script("keys.mjs", &args, 170);
-    assert!(ok, "{log}");
+    on_site(&out, "/tilleuls/")
+        .area("classes/cm1/", &code)
+        .args(&args)
+        .pass("keys.mjs", 170);
 }
 
 /// Issue 16: two areas opened « sur cet appareil » stay open side by side.
@@ -351,23 +342,8 @@ fn a_forged_decrypted_page_runs_no_script_in_chromium() {
     )
     .unwrap();
     let code = class_code(&school, "cm1");
-    let (ok, log) = node_script(
-        "hostile.mjs",
-        &[
-            "--site",
-            out.to_str().unwrap(),
-            "--base",
-            "/tilleuls/",
-            "--area",
-            "classes/cm1/",
-            "--route",
-            route,
-            "--code",
-            &code,
-            "--expect",
-            "Page piégée",
-        ],
-        100,
-    );
-    assert!(ok, "{log}");
+    on_site(&out, "/tilleuls/")
+        .area("classes/cm1/", &code)
+        .args(&["--route", route, "--expect", "Page piégée"])
+        .pass("hostile.mjs", 100);
 }

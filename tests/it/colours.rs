@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::common::{node_script, preau, require, school_copy, text};
+use super::common::{on_site, preau, require, school_copy, text};
 
 const GREEN: &str = "couleurs:\n  principale: \"#2e7d32\"\n";
 
@@ -108,15 +108,13 @@ fn chromium_paints_the_header_in_the_school_colour_and_axe_finds_no_problem() {
         let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap();
         format!("rgb({}, {}, {})", c(0), c(2), c(4))
     };
-    let args = ["--site", site.to_str().unwrap(), "--base", "/tilleuls/"];
-    let (ok, log) = node_script("colours.mjs", &args, 90);
+    let home = || on_site(&site, "/tilleuls/");
+    let (ok, log) = home().run("colours.mjs", 90);
     assert!(ok, "{log}");
     let seen: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
     assert_eq!(seen["header"], "rgb(46, 125, 50)", "{log}");
     assert_eq!(seen["menu"], rgb(&dark).as_str(), "{log}");
-    let mut axe = args.to_vec();
-    axe.push("");
-    let (ok, log) = node_script("axe.mjs", &axe, 120);
+    let (ok, log) = home().args(&[""]).run("axe.mjs", 120);
     assert!(
         ok,
         "axe-core found problems with the school's colour:\n{log}"

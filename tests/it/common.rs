@@ -295,6 +295,47 @@ pub fn node_script(script: &str, args: &[&str], seconds: u64) -> (bool, String) 
     (output.status.success(), text)
 }
 
+/// The arguments of a `tests/browser` script that opens a built site:
+/// `--site` and `--base`, then `--area` and `--code` for a class area, then
+/// the script's own.
+pub struct OnSite<'a> {
+    args: Vec<&'a str>,
+}
+
+/// A script's run on `site`, served under `base` (`/tilleuls/`).
+pub fn on_site<'a>(site: &'a Path, base: &'a str) -> OnSite<'a> {
+    OnSite {
+        args: vec!["--site", site.to_str().unwrap(), "--base", base],
+    }
+}
+
+impl<'a> OnSite<'a> {
+    /// Opens the class area `area` (`classes/cm1/`) with the code typed in its form.
+    pub fn area(mut self, area: &'a str, code: &'a str) -> Self {
+        self.args.extend(["--area", area, "--code", code]);
+        self
+    }
+
+    /// The script's own arguments.
+    pub fn args(mut self, more: &[&'a str]) -> Self {
+        self.args.extend_from_slice(more);
+        self
+    }
+
+    /// Runs `script` within `seconds`: (success, stdout+stderr).
+    pub fn run(&self, script: &str, seconds: u64) -> (bool, String) {
+        node_script(script, &self.args, seconds)
+    }
+
+    /// Runs `script` within `seconds` and returns its report; panics with
+    /// it when the script fails.
+    pub fn pass(&self, script: &str, seconds: u64) -> String {
+        let (ok, log) = self.run(script, seconds);
+        assert!(ok, "{script} failed:\n{log}");
+        log
+    }
+}
+
 /// The code of a class in a school's secrets.
 pub fn class_code(school: &Path, class: &str) -> String {
     let secrets = preau::access::Secrets::load(school)

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::approval::{setup, Setup};
-use super::common::{class_code, files, node_script, require, school_copy};
+use super::common::{class_code, files, on_site, require, school_copy};
 use super::deploy_scenario::{deploy, verified_version_of};
 
 /// `preau deploy SITE` stopped after the `n`-th operation of `phase`.
@@ -37,19 +37,11 @@ fn deploy_stopped(school: &Path, site: &Path, stop: &str) {
 /// served on loopback: it must show `text` and not `not`.
 fn post_shows(school: &Path, web: &Path, text: &str, not: &str) {
     let code = class_code(school, "cm1");
-    let (ok, log) = node_script(
-        "unlock.mjs",
-        &[
-            "--site",
-            web.to_str().unwrap(),
-            "--base",
-            "/tilleuls/",
-            "--area",
-            "classes/cm1/",
+    on_site(web, "/tilleuls/")
+        .area("classes/cm1/", &code)
+        .args(&[
             "--route",
             "blog/sortie/",
-            "--code",
-            &code,
             "--expect",
             "Sortie au musée",
             "--expect",
@@ -58,10 +50,8 @@ fn post_shows(school: &Path, web: &Path, text: &str, not: &str) {
             not,
             "--images",
             "1",
-        ],
-        120,
-    );
-    assert!(ok, "{log}");
+        ])
+        .pass("unlock.mjs", 120);
 }
 
 /// The CM1 post opens in Chromium with the class's code, with its photo.

@@ -363,3 +363,59 @@ fn huge_pages_build() {
         6_667
     );
 }
+
+/// Two séances of one discipline on a cahier day (each séance is rendered
+/// apart), or two headings alike on a page: distinct ids, `francais` then
+/// `francais-1`, and a link to the second one resolves (`preau check`
+/// passes) and keeps its `#francais-1`.
+#[test]
+fn two_headings_alike_get_distinct_ids_that_links_reach() {
+    let (tmp, school) = school_copy("minimal");
+    std::fs::write(
+        school.join("classes/cm1/cahier/2026-11-24.md"),
+        "---\na_faire: []\n---\n## Français\nLecture ; [voir la dictée](#francais-1).\n\n\
+         ## Mathématiques\nFractions.\n\n## Français\nDictée.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        school.join("pages/langues.md"),
+        "---\ntitre: Les langues\n---\n## Français\nÀ l'école.\n\n## Français\nÀ la maison.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        school.join("pages/liens.md"),
+        "---\ntitre: Liens\n---\n[Le français à la maison](@/pages/langues.md#francais-1)\n",
+    )
+    .unwrap();
+    let r = preau(&school, &["check", "."]);
+    assert!(r.status.success(), "{:?}", text(&r));
+    let out = tmp.path().join("site");
+    let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
+    assert!(r.status.success(), "{:?}", text(&r));
+    let h2_ids = |html: &str| -> Vec<String> {
+        html.split("<h2 id=\"")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].to_string())
+            .collect()
+    };
+    let opened = open_areas(&out, &school);
+    let day = opened
+        .iter()
+        .find(|p| p.route == "cahier/2026-11-24/")
+        .expect("the day is in the class area");
+    assert_eq!(
+        h2_ids(&day.html),
+        ["francais", "mathematiques", "francais-1"],
+        "{}",
+        day.html
+    );
+    assert!(day.html.contains("href=\"#francais-1\""), "{}", day.html);
+    let page = std::fs::read_to_string(out.join("langues/index.html")).unwrap();
+    let main = &page[page.find("<main").unwrap()..];
+    assert_eq!(h2_ids(main)[..2], ["francais", "francais-1"], "{main}");
+    let links = std::fs::read_to_string(out.join("liens/index.html")).unwrap();
+    assert!(
+        links.contains("href=\"/tilleuls/langues/#francais-1\""),
+        "{links}"
+    );
+}

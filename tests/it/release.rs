@@ -284,17 +284,13 @@ fn double_click_without_a_folder_says_what_to_do() {
     assert!(!home.remembered().exists());
 }
 
-/// The archive `release/build` makes of the debug program: one folder with
-/// the program and the LISEZMOI; unpacked in a clean folder, the program
-/// tells its version and opens the atelier.
-#[test]
-#[cfg(target_os = "linux")]
-fn the_linux_archive_holds_one_program_that_starts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("archives");
+/// Runs `release/build` for `target` on the debug program, into
+/// `tmp/archives`: (that folder, what it printed).
+fn release_build(tmp: &Path, target: &str) -> (PathBuf, String) {
+    let out = tmp.join("archives");
     let built = Command::new("bash")
         .arg(repo().join("release/build"))
-        .args(["--target", "x86_64-unknown-linux-gnu", "--binary"])
+        .args(["--target", target, "--binary"])
         .arg(env!("CARGO_BIN_EXE_preau"))
         .arg("--out")
         .arg(&out)
@@ -302,6 +298,17 @@ fn the_linux_archive_holds_one_program_that_starts() {
         .unwrap();
     let (stdout, stderr) = text(&built);
     assert!(built.status.success(), "{stdout}{stderr}");
+    (out, stdout)
+}
+
+/// The archive `release/build` makes of the debug program: one folder with
+/// the program and the LISEZMOI; unpacked in a clean folder, the program
+/// tells its version and opens the atelier.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_linux_archive_holds_one_program_that_starts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, stdout) = release_build(tmp.path(), "x86_64-unknown-linux-gnu");
     let archive = out.join("preau-x86_64-unknown-linux-gnu.tar.gz");
     assert_eq!(stdout.trim(), archive.display().to_string());
     let sums =
@@ -389,17 +396,7 @@ fn without_heic_support_a_heic_photo_asks_for_a_jpeg() {
 fn the_windows_archive_is_a_zip_of_one_program_and_its_lisezmoi() {
     super::common::require(&["zip", "unzip"]);
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("archives");
-    let built = Command::new("bash")
-        .arg(repo().join("release/build"))
-        .args(["--target", "x86_64-pc-windows-gnu", "--binary"])
-        .arg(env!("CARGO_BIN_EXE_preau"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    let (stdout, stderr) = text(&built);
-    assert!(built.status.success(), "{stdout}{stderr}");
+    let (out, stdout) = release_build(tmp.path(), "x86_64-pc-windows-gnu");
     let archive = out.join("preau-x86_64-pc-windows-gnu.zip");
     assert_eq!(stdout.trim(), archive.display().to_string());
     assert!(out.join("preau-x86_64-pc-windows-gnu.zip.sha256").is_file());

@@ -6,8 +6,8 @@
 use sha2::{Digest, Sha256};
 
 use super::common::{
-    class_code, copy_tree, example_site, fixture, node_script, preau, repo, require, school_copy,
-    text,
+    class_code, copy_tree, example_site, fixture, node_script, on_site, preau, repo, require,
+    school_copy, text,
 };
 
 /// SHA-256 of `dist/umd/index.js` of minisearch 7.2.0 on the npm registry:
@@ -112,19 +112,10 @@ fn a_class_code_reveals_search_results_it_may_read_and_nothing_else() {
     let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
     assert!(r.status.success(), "{:?}", text(&r));
     let code = class_code(&school, "cm1");
-    let site = out.to_str().unwrap();
     // With the class code: the class's post and the families' news, not the staff's note.
-    let (ok, log) = node_script(
-        "unlock.mjs",
-        &[
-            "--site",
-            site,
-            "--base",
-            "/tilleuls/",
-            "--area",
-            "classes/cm1/",
-            "--code",
-            &code,
+    on_site(&out, "/tilleuls/")
+        .area("classes/cm1/", &code)
+        .args(&[
             "--then",
             "recherche/?q=kanarizq",
             "--expect",
@@ -135,28 +126,19 @@ fn a_class_code_reveals_search_results_it_may_read_and_nothing_else() {
             "Note de l'équipe",
             "--absent",
             "nourri par M. Roux",
-        ],
-        120,
-    );
-    assert!(ok, "{log}");
+        ])
+        .pass("unlock.mjs", 120);
     // Without any code: nothing of the class.
-    let (ok, log) = node_script(
-        "page.mjs",
-        &[
-            "--site",
-            site,
-            "--base",
-            "/tilleuls/",
+    on_site(&out, "/tilleuls/")
+        .args(&[
             "--path",
             "recherche/?q=kanarizq7",
             "--expect",
             "Aucun résultat",
             "--absent",
             "Kanarizq7 au parc",
-        ],
-        60,
-    );
-    assert!(ok, "{log}");
+        ])
+        .pass("page.mjs", 60);
 }
 
 #[test]
@@ -176,19 +158,12 @@ fn public_results_show_their_card_and_come_twenty_at_a_time_in_chromium() {
     let out = tmp.path().join("site");
     let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
     assert!(r.status.success(), "{:?}", text(&r));
-    let site = out.to_str().unwrap();
     let page = |extra: &[&str]| {
-        let mut args = vec![
-            "--site",
-            site,
-            "--base",
-            "/tilleuls/",
-            "--path",
+        on_site(&out, "/tilleuls/")
             // A typo, and no accent: still the 25 posts.
-            "recherche/?q=vergeer",
-        ];
-        args.extend_from_slice(extra);
-        node_script("page.mjs", &args, 60)
+            .args(&["--path", "recherche/?q=vergeer"])
+            .args(extra)
+            .run("page.mjs", 60)
     };
     let (ok, log) = page(&[
         "--expect",
@@ -241,12 +216,12 @@ fn results_mark_the_words_found_name_the_class_and_set_the_disciplines_apart_in_
     let out = tmp.path().join("site");
     let r = preau(&school, &["build", ".", "--out", out.to_str().unwrap()]);
     assert!(r.status.success(), "{:?}", text(&r));
-    let site = out.to_str().unwrap();
     let search = |query: &str, extra: &[&str]| {
         let path = format!("recherche/?q={query}");
-        let mut args = vec!["--site", site, "--base", "/tilleuls/", "--path", &path];
-        args.extend_from_slice(extra);
-        node_script("page.mjs", &args, 60)
+        on_site(&out, "/tilleuls/")
+            .args(&["--path", &path])
+            .args(extra)
+            .run("page.mjs", 60)
     };
     // A cahier day: the word found is marked, the class named, the
     // disciplines apart from the text (not glued to it as headings).

@@ -399,3 +399,23 @@ fn a_school_theme_overrides_the_error_panel() {
         "{body}"
     );
 }
+
+/// The preview loads the school once when it starts: its address needs
+/// only the base path of `ecole.yaml`, and the first build loads the rest
+/// (like `session::submit_loads_the_school_once`).
+#[test]
+fn serve_loads_the_school_once_when_it_starts() {
+    let (_tmp, school) = school_copy("minimal");
+    let log_path = school.join("../serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let server = start_with_log(&school, &["-vv"], log);
+    // The address printed once the first build is done, on the school's path.
+    assert_eq!(server.base(), "/tilleuls/");
+    drop(server);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let loads = log
+        .lines()
+        .filter(|l| l.contains("lecture de l'école : ecole.yaml et les classes"))
+        .count();
+    assert_eq!(loads, 1, "{log}");
+}

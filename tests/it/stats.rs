@@ -6,9 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::common::{
-    base_path, node_script, open_areas, page_blob, preau, require, school_copy, text,
-};
+use super::common::{base_path, on_site, open_areas, page_blob, preau, require, school_copy, text};
 
 struct Built {
     _tmp: tempfile::TempDir,
@@ -368,18 +366,9 @@ fn the_html_report_has_no_axe_violation_in_chromium() {
     let file = b.school.join("access.log");
     std::fs::write(&file, &log).unwrap();
     let (out, _) = stats(&b, &file);
-    let (ok, output) = node_script(
-        "axe.mjs",
-        &[
-            "--site",
-            out.to_str().unwrap(),
-            "--base",
-            "/",
-            "statistiques.html",
-        ],
-        120,
-    );
-    assert!(ok, "{output}");
+    let output = on_site(&out, "/")
+        .args(&["statistiques.html"])
+        .pass("axe.mjs", 120);
     assert!(output.contains("ok statistiques.html"), "{output}");
 }
 

@@ -64,7 +64,9 @@ pub(super) fn rewrite_references(
                     if public_page {
                         out.push_str(&format!("href=\"{area}\""));
                     } else {
-                        out.push_str(&format!("href=\"{area}#/{route}\""));
+                        // A place in the page (`#francais-1`) follows its route.
+                        let place = value.find('#').map_or("", |at| &value[at..]);
+                        out.push_str(&format!("href=\"{area}#/{route}{place}\""));
                     }
                 }
                 None if public_page => {
@@ -167,5 +169,15 @@ mod tests {
         let many = r#"<a href="/b/classes/cm1/blog/sortie/">S</a> "#.repeat(1000);
         let public = rewrite_references(&many, "/b/", &sealed, true);
         assert_eq!(public.matches(r#"href="/b/classes/cm1/""#).count(), 1000);
+        // A place in the page follows the route inside the area; a public
+        // page names only the area.
+        let html = r#"<a href="/b/classes/cm1/blog/sortie/#francais-1">Dictée</a>"#;
+        let inside = rewrite_references(html, "/b/", &sealed, false);
+        assert!(
+            inside.contains(r#"href="/b/classes/cm1/#/blog/sortie/#francais-1""#),
+            "{inside}"
+        );
+        let public = rewrite_references(html, "/b/", &sealed, true);
+        assert!(public.contains(r#"href="/b/classes/cm1/""#), "{public}");
     }
 }

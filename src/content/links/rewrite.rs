@@ -82,8 +82,10 @@ pub fn render_page(page: &mut Page, table: &LinkTable<'_>, base: &str) -> PageFi
         if page.kind == Kind::CahierDay {
             let mut html = String::new();
             page.sessions.clear();
+            // One page: its séances' headings share their ids.
+            let ids = markdown::HeadingIds::default();
             for (matiere, body, line) in split_sessions(&page.body, page.body_line) {
-                let rendered = markdown::render(&body, &resolve);
+                let rendered = markdown::render_part(&body, &resolve, &ids);
                 report(rendered.issues, line);
                 html.push_str(&rendered.html);
                 page.sessions.push(Session {

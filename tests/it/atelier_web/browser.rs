@@ -2,8 +2,35 @@
 //! (tests/browser/atelier.mjs), then the school is built and the class area
 //! unlocked in Chromium as a family does; and axe-core on every screen.
 
-use super::super::common::{class_code, fixture, node_script, preau, require, school_copy, text};
+use std::path::Path;
+
+use super::super::common::{
+    class_code, fixture, node_script, on_site, preau, require, school_copy, text,
+};
 use super::serve;
+
+/// The iPhone photo the teacher uploads (kept as it came).
+const HEIC: &str = "heic/actualites/iphone/IMG_0003.HEIC";
+
+/// Runs tests/browser/atelier.mjs on the atelier at `address` serving
+/// `school`, with the fixtures' HEIC and JPEG photos to upload and `more`
+/// arguments: (success, its report).
+fn drive_atelier(address: &str, school: &Path, more: &[&str], seconds: u64) -> (bool, String) {
+    let heic = fixture(HEIC);
+    let jpeg = fixture("photos/actualites/atelier/tournee.jpg");
+    let mut args = vec![
+        "--atelier",
+        address,
+        "--school",
+        school.to_str().unwrap(),
+        "--heic",
+        heic.to_str().unwrap(),
+        "--jpeg",
+        jpeg.to_str().unwrap(),
+    ];
+    args.extend_from_slice(more);
+    node_script("atelier.mjs", &args, seconds)
+}
 
 /// The post as the atelier must write it: what the book shows for a post
 /// written by hand (front matter keys in the book's order, the gallery,
@@ -41,22 +68,7 @@ fn a_teacher_writes_a_post_with_photos_a_cahier_day_and_resources_in_chromium() 
     require(&["browser"]);
     let (tmp, school) = school_copy("minimal");
     let server = serve(&school);
-    let heic = fixture("heic/actualites/iphone/IMG_0003.HEIC");
-    let jpeg = fixture("photos/actualites/atelier/tournee.jpg");
-    let (ok, log) = node_script(
-        "atelier.mjs",
-        &[
-            "--atelier",
-            &server.atelier,
-            "--school",
-            school.to_str().unwrap(),
-            "--heic",
-            heic.to_str().unwrap(),
-            "--jpeg",
-            jpeg.to_str().unwrap(),
-        ],
-        240,
-    );
+    let (ok, log) = drive_atelier(&server.atelier, &school, &[], 240);
     println!("{log}");
     assert!(ok, "the teacher could not do it in Chromium:\n{log}");
     drop(server);
@@ -66,7 +78,7 @@ fn a_teacher_writes_a_post_with_photos_a_cahier_day_and_resources_in_chromium() 
     assert_eq!(std::fs::read_to_string(&post).unwrap(), POST);
     assert_eq!(
         std::fs::read(school.join("classes/cm1/blog/le-potager-d-automne/img-0003.heic")).unwrap(),
-        std::fs::read(&heic).unwrap(),
+        std::fs::read(fixture(HEIC)).unwrap(),
         "the photo is stored as it came"
     );
     assert_eq!(
@@ -106,25 +118,14 @@ fn a_teacher_writes_a_post_with_photos_a_cahier_day_and_resources_in_chromium() 
         ),
         ("ressources/", vec!["La main à la pâte"], "0"),
     ] {
-        let mut args = vec![
-            "--site",
-            out.to_str().unwrap(),
-            "--base",
-            "/tilleuls/",
-            "--area",
-            "classes/cm1/",
-            "--route",
-            route,
-            "--code",
-            &code,
-            "--images",
-            images,
-        ];
+        let mut args = vec!["--route", route, "--images", images];
         for e in &expect {
             args.extend(["--expect", e]);
         }
-        let (ok, log) = node_script("unlock.mjs", &args, 120);
-        assert!(ok, "{route}: {log}");
+        on_site(&out, "/tilleuls/")
+            .area("classes/cm1/", &code)
+            .args(&args)
+            .pass("unlock.mjs", 120);
     }
 }
 
@@ -134,23 +135,7 @@ fn every_atelier_screen_passes_axe_at_desktop_and_tablet_sizes() {
     require(&["browser"]);
     let (_tmp, school) = school_copy("minimal");
     let server = serve(&school);
-    let heic = fixture("heic/actualites/iphone/IMG_0003.HEIC");
-    let jpeg = fixture("photos/actualites/atelier/tournee.jpg");
-    let (ok, log) = node_script(
-        "atelier.mjs",
-        &[
-            "--atelier",
-            &server.atelier,
-            "--school",
-            school.to_str().unwrap(),
-            "--heic",
-            heic.to_str().unwrap(),
-            "--jpeg",
-            jpeg.to_str().unwrap(),
-            "--axe",
-        ],
-        300,
-    );
+    let (ok, log) = drive_atelier(&server.atelier, &school, &["--axe"], 300);
     println!("{log}");
     assert!(ok, "axe-core found problems:\n{log}");
     let audits = log.matches("ok axe ").count();

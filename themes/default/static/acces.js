@@ -504,9 +504,26 @@
     }).catch(function () { /* no worker here (preview, old browser): online only */ });
   }
 
+  // « #/cahier/2026-11-24/#francais-1 »: the page's route, then a place in it.
   function route() {
     var h = location.hash;
-    return h.indexOf("#/") === 0 ? decodeURIComponent(h.slice(2)) : "";
+    if (h.indexOf("#/") !== 0) { return ""; }
+    var at = h.indexOf("#", 2);
+    return decodeURIComponent(at < 0 ? h.slice(2) : h.slice(2, at));
+  }
+  function place() {
+    var at = location.hash.indexOf("#/") === 0 ? location.hash.indexOf("#", 2) : -1;
+    return at < 0 ? "" : decodeURIComponent(location.hash.slice(at + 1));
+  }
+  // Shows the place named after the route, when the page has it.
+  function goToPlace() {
+    var id = place();
+    var el = id ? document.getElementById(id) : null;
+    if (!el || !target.contains(el)) { return false; }
+    el.setAttribute("tabindex", "-1");
+    el.focus();
+    el.scrollIntoView();
+    return true;
   }
 
   // A decrypted page is HTML that preau wrote from markdown with raw HTML
@@ -542,8 +559,10 @@
   }
 
   var rendering = 0;
+  var shown = null; // the route on screen
   function show() {
     var r = route();
+    shown = null;
     var entry = index.pages[r];
     if (!entry) {
       var p = document.createElement("p");
@@ -558,6 +577,13 @@
     return openItem(entry.id, entry.blob).then(function (plain) {
       var item = JSON.parse(new TextDecoder().decode(plain));
       target.replaceChildren(inert(item.html));
+      // A link to a place in the page (`#francais-1`, a footnote) keeps
+      // the page's route before it.
+      target.querySelectorAll("a[href^='#']").forEach(function (a) {
+        var h = a.getAttribute("href");
+        if (h.length > 1 && h.indexOf("#/") !== 0) { a.setAttribute("href", "#/" + r + h); }
+      });
+      shown = r;
       document.title = item.titre;
       door.hidden = true;
       inside.hidden = false;
@@ -569,6 +595,7 @@
     }).then(function () {
       afterFirstPage();
       document.dispatchEvent(new CustomEvent("preau:contenu"));
+      if (goToPlace()) { return; }
       var h1 = target.querySelector("h1");
       if (h1) { h1.setAttribute("tabindex", "-1"); h1.focus(); }
       window.scrollTo(0, 0);
@@ -676,7 +703,12 @@
     });
   });
 
-  window.addEventListener("hashchange", function () { if (index) { show(); } });
+  window.addEventListener("hashchange", function () {
+    if (!index) { return; }
+    // Another place in the page on screen: no need to open it again.
+    if (shown !== null && route() === shown && place() && goToPlace()) { return; }
+    show();
+  });
 
   // A QR code carries the code after « #code= »: use it, then remove it
   // from the address bar and the history at once.
