@@ -175,12 +175,16 @@ pub fn render(input: &Input) -> Result<Output> {
 /// `recherche/` (named by `recherche/index.json`; compressed unless
 /// previewing), restricted ones whole at `recherche/<audience>.json`
 /// (sealed later with their area). Built in parallel; an audience whose
-/// documents did not change keeps its files from the cache.
+/// documents did not change keeps its files from the cache. For a build
+/// (`built`: the previous build's fingerprints, and this one's), a
+/// restricted index whose documents did not change is not made at all
+/// (see [`Data::Unchanged`](crate::output::Data::Unchanged)).
 fn search_indexes(
     school: &School,
     content: &Content,
     preview: bool,
     cache: &mut HashMap<Audience, (u64, SearchFiles)>,
+    built: Option<(&HashMap<u64, u64>, &mut HashMap<u64, u64>)>,
     output: &mut Output,
 ) {
     let base = &school.base_path;
@@ -193,13 +197,23 @@ fn search_indexes(
         .into_iter()
         .collect();
     let previous = &*cache;
-    let built: Vec<(Audience, u64, SearchFiles)> = audiences
+    let (before, mut now) = match built {
+        Some((before, now)) => (Some(before), Some(now)),
+        None => (None, None),
+    };
+    let made: Vec<(Audience, u64, Option<SearchFiles>)> = audiences
         .into_par_iter()
         .map(|(audience, docs)| {
             let print = fingerprint_with_json(&[&[preview as u8]], &docs);
+            if !audience.is_public() {
+                let path = layout::restricted_search_index(&audience);
+                if before.and_then(|b| b.get(&fingerprint(&[path.as_bytes()]))) == Some(&print) {
+                    return (audience, print, None);
+                }
+            }
             if let Some((p, files)) = previous.get(&audience) {
                 if *p == print {
-                    return (audience, print, files.clone());
+                    return (audience, print, Some(files.clone()));
                 }
             }
             let files = if audience.is_public() {
@@ -212,15 +226,34 @@ fn search_indexes(
                 .into_iter()
                 .map(|(path, bytes)| (path, Arc::new(bytes)))
                 .collect();
-            (audience, print, files)
+            (audience, print, Some(files))
         })
         .collect();
     cache.clear();
-    for (audience, print, files) in built {
+    for (audience, print, files) in made {
+        if !audience.is_public() {
+            if let Some(now) = now.as_deref_mut() {
+                // What the sealing step keys the index's blob by.
+                let path = layout::restricted_search_index(&audience);
+                now.insert(fingerprint(&[path.as_bytes()]), print);
+                let facts = RenderedPage {
+                    print,
+                    ..RenderedPage::default()
+                };
+                output.pages.insert(path, facts);
+            }
+        }
+        let Some(files) = files else {
+            output.unchanged(layout::restricted_search_index(&audience), audience);
+            continue;
+        };
         for (path, bytes) in &files {
             output.add_shared(path.clone(), audience.clone(), bytes.clone());
         }
-        cache.insert(audience, (print, files));
+        // A build keeps no restricted index in memory (nor on disk).
+        if now.is_none() || audience.is_public() {
+            cache.insert(audience, (print, files));
+        }
     }
 }
 
@@ -232,7 +265,14 @@ pub fn search_cached(
     cache: &mut RenderCache,
 ) -> Output {
     let mut output = Output::default();
-    search_indexes(school, content, preview, &mut cache.search, &mut output);
+    search_indexes(
+        school,
+        content,
+        preview,
+        &mut cache.search,
+        None,
+        &mut output,
+    );
     output
 }
 
@@ -501,17 +541,28 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         output.pages.insert(path, facts);
     }
     cache.pages = pages;
-    if let Some(built) = &mut cache.built {
-        *built = now_built;
-    }
 
     log::debug!("pages rendues en {} ms", start.elapsed().as_millis());
     let start = std::time::Instant::now();
     views::feeds(school, content, today, &mut output);
     if !cache.defer_search {
-        search_indexes(school, content, preview, &mut cache.search, &mut output);
+        let built = cache.built.as_ref().map(|b| (b, &mut now_built));
+        search_indexes(
+            school,
+            content,
+            preview,
+            &mut cache.search,
+            built,
+            &mut output,
+        );
     }
-    log::debug!("flux et index de recherche en {} ms", start.elapsed().as_millis());
+    if let Some(built) = &mut cache.built {
+        *built = now_built;
+    }
+    log::debug!(
+        "flux et index de recherche en {} ms",
+        start.elapsed().as_millis()
+    );
     for asset in &content.assets {
         match photos.get(&asset.path) {
             // A photo: its resized copies, never the original.

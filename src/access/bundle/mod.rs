@@ -391,30 +391,22 @@ fn seal_one(
         .nonce_key(&target.audience)
         .expect("checked by the caller");
     let page_key = made_key(plan, &target.id, print, &[&key, &nonce_key]);
-    let index_entry = |blob: &str| IndexEntry {
-        blob: format!("{base}{blob}"),
-        id: target.id.clone(),
-    };
     let origin = crate::output::Origin {
         source: Some(path.clone()),
         audience: target.audience.clone(),
     };
     if matches!(file.data, Data::Unchanged) {
-        let (Some(route), Some(record)) = (&target.route, previous.get(&page_key)) else {
+        let Some(record) = previous.get(&page_key).filter(|_| print != 0) else {
             return Ok(None);
         };
-        return Ok(Some(Piece::Sealed {
-            blob: record.blob.clone(),
-            data: previous_data(record),
-            page: Some((
-                target.audience.clone(),
-                route.clone(),
-                index_entry(&record.blob),
-            )),
-            search: None,
+        return Ok(Some(sealed_piece(
+            target,
+            previous_data(record),
+            record.clone(),
+            (page_key, page_key, print),
             origin,
-            made: vec![(page_key, record.clone())],
-        }));
+            base,
+        )));
     }
     let bytes = match file.data {
         Data::Bytes(b) => std::sync::Arc::unwrap_or_clone(b),
@@ -510,7 +502,7 @@ fn sealed_piece(
     let search = crate::layout::is_search_index(origin.source.as_deref().unwrap_or(""))
         .then(|| (target.audience.clone(), entry()));
     let mut made = vec![(seal_key, record.clone())];
-    if page.is_some() && print != 0 {
+    if print != 0 {
         made.push((page_key, record.clone()));
     }
     Piece::Sealed {
