@@ -171,6 +171,9 @@ pub fn render(input: &Input) -> Result<Output> {
     render_cached(input, &mut RenderCache::default())
 }
 
+/// Fingerprints of what a build made, by the fingerprint of its path.
+type Prints = HashMap<u64, u64>;
+
 /// One MiniSearch index per audience: the public one split under
 /// `recherche/` (named by `recherche/index.json`; compressed unless
 /// previewing), restricted ones whole at `recherche/<audience>.json`
@@ -184,7 +187,7 @@ fn search_indexes(
     content: &Content,
     preview: bool,
     cache: &mut HashMap<Audience, (u64, SearchFiles)>,
-    built: Option<(&HashMap<u64, u64>, &mut HashMap<u64, u64>)>,
+    built: Option<(&Prints, &mut Prints)>,
     output: &mut Output,
 ) {
     let base = &school.base_path;
@@ -304,7 +307,7 @@ pub struct RenderCache {
     /// not rendered again: it comes out as
     /// [`Data::Unchanged`](crate::output::Data::Unchanged), and the steps
     /// after rendering take what they made of it from the previous build.
-    pub built: Option<HashMap<u64, u64>>,
+    pub built: Option<Prints>,
 }
 
 impl RenderCache {
