@@ -188,7 +188,8 @@ def main():
     mcp, mch = statistics.median(cp), statistics.median(ch)
     mmp, mmh = statistics.median(mem_p), statistics.median(mem_h)
     pages_p = count_html(out_p)
-    sealed = sum(1 for f in os.listdir(os.path.join(out_p, "acces")) if f.endswith(".bin"))
+    # Blobs are spread over sub-folders of acces/ (acces/ab/…).
+    sealed = sum(1 for _, _, fs in os.walk(os.path.join(out_p, "acces")) for f in fs if f.endswith(".bin"))
     print(f"school: {a.classes} classes, {a.cahier_days} cahier days, {a.posts} posts (no images)")
     print(f"preau: {pages_p} public pages + {sealed} sealed pages and files, {count_files(out_p)} files")
     print(f"hugo:  {count_html(out_h)} pages, {count_files(out_h)} files")
