@@ -148,7 +148,7 @@ fn process_one(
     processed: &AtomicUsize,
     cached: &AtomicUsize,
 ) -> Result<Photo, String> {
-    let tag = format!("preau-photo-v3 mozjpeg q{} w{:?}", settings.quality, WIDTHS);
+    let tag = format!("preau-photo-v4 mozjpeg q{} w{:?}", settings.quality, WIDTHS);
     let (key, bytes) = record.key(source, &tag)?;
     let dir = cache_dir.join(&key[..2]);
     let index = dir.join(format!("{key}.json"));
@@ -180,18 +180,13 @@ fn process_one(
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("cache des photos inaccessible : {e}"))?;
     // Downscale from large to small: each step starts from the previous one.
-    let mut current = image;
+    let mut rgb = image.into_rgb8();
     let mut variants = Vec::new();
     for &width in widths.iter().rev() {
         let height = ((h as f64) * (width as f64) / (w as f64)).round().max(1.0) as u32;
-        if width < current.width() {
-            current = if current.width() > width * 3 {
-                current.thumbnail(width, height)
-            } else {
-                current.resize(width, height, image::imageops::FilterType::CatmullRom)
-            };
+        if width < rgb.width() {
+            rgb = resize(&rgb, width, height)?;
         }
-        let rgb = current.to_rgb8();
         let out = encode_jpeg(&rgb, settings.quality)
             .map_err(|e| format!("encodage impossible : {e}"))?;
         let cached_file = dir.join(format!("{key}-{width}.jpg"));
@@ -213,6 +208,28 @@ fn process_one(
     );
     processed.fetch_add(1, Ordering::Relaxed);
     Ok(photo)
+}
+
+/// `rgb` resized to `width` × `height` with a Catmull-Rom filter (SIMD;
+/// a large reduction widens the kernel, so nothing aliases).
+fn resize(rgb: &image::RgbImage, width: u32, height: u32) -> Result<image::RgbImage, String> {
+    use fast_image_resize as fir;
+    let failed = |e: &dyn std::fmt::Display| format!("redimensionnement impossible : {e}");
+    let src = fir::images::ImageRef::new(
+        rgb.width(),
+        rgb.height(),
+        rgb.as_raw(),
+        fir::PixelType::U8x3,
+    )
+    .map_err(|e| failed(&e))?;
+    let mut dst = fir::images::Image::new(width, height, fir::PixelType::U8x3);
+    let options = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::CatmullRom));
+    fir::Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .map_err(|e| failed(&e))?;
+    image::RgbImage::from_raw(width, height, dst.into_vec())
+        .ok_or_else(|| failed(&"taille inattendue"))
 }
 
 /// JPEG with mozjpeg's defaults (progressive, trellis quantization,
