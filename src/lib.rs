@@ -16,6 +16,7 @@
 
 pub mod access;
 pub mod atelier;
+pub mod build_cache;
 pub mod cli;
 pub mod cmd;
 pub mod commune;

@@ -11,11 +11,11 @@ use anyhow::{bail, Result};
 use crate::access::{bundle, Secrets};
 use crate::config::{Audience, School};
 
+use crate::build_cache::BuildCache;
 use crate::content::{Content, ContentCache};
 use crate::dates::{self, Date};
 use crate::diagnostic::{Diagnostic, Diagnostics, InvalidSchool, Severity};
 use crate::images::record::Record;
-use crate::output::cache::BuildCache;
 use crate::output::Output;
 use crate::theme::Theme;
 

@@ -340,7 +340,7 @@ mod tests {
         let written = site_with("v0")
             .write_atomically(&out, &root, &HashMap::new())
             .unwrap();
-        let mut record = cache::BuildCache::default();
+        let mut record = crate::build_cache::BuildCache::default();
         record.record_output(&out, written);
         // Build A (another process) replaces page.html with "v1"…
         site_with("v1")
