@@ -1,7 +1,8 @@
 //! The clear preview's pages, rendered when asked for: a save publishes
 //! the new state of the school at once, every page stale, and a page is
 //! made (its view prepared, fingerprinted, rendered) only when the browser
-//! asks for it. What nobody asks for is never rendered.
+//! asks for it; so are the feeds and the sitemap. What nobody asks for is
+//! never rendered.
 //!
 //! A [`LazyPages`] belongs to one load of the school (one save): every page
 //! it gives is made from that load alone. Its views are prepared by group
@@ -40,12 +41,14 @@ pub struct LazyPages {
     /// Pages rendered by earlier loads, reused when their data is the same.
     kept: KeptPages,
     sitemap: OnceLock<Arc<Vec<u8>>>,
+    /// The Atom and iCalendar feeds, made at the first one asked for.
+    feeds: OnceLock<HashMap<String, Arc<Vec<u8>>>>,
 }
 
 impl LazyPages {
     /// Prepares the pages of `input` (nothing rendered yet) and renders
-    /// every other file (feeds, copies, static files; no search index, no
-    /// sitemap: it lists the pages, and is made on request too).
+    /// every other file (copies, static files; no search index; the feeds
+    /// and the sitemap are made on request too).
     pub fn new(input: &Input, cache: &mut RenderCache) -> Result<(LazyPages, Output)> {
         let theme_print = super::theme_fingerprint(input.theme);
         if cache.theme != theme_print || cache.tera.is_none() {
@@ -54,7 +57,6 @@ impl LazyPages {
         }
         let tera = cache.tera.clone().expect("compiled above");
         let mut output = Output::default();
-        views::feeds_but_sitemap(input.school, input.content, input.today, &mut output);
         other_files(input, &mut output);
         let pages = LazyPages {
             tera,
@@ -66,6 +68,7 @@ impl LazyPages {
             given: Mutex::new(HashMap::new()),
             kept: cache.on_request.clone(),
             sitemap: OnceLock::new(),
+            feeds: OnceLock::new(),
         };
         Ok((pages, output))
     }
@@ -73,7 +76,7 @@ impl LazyPages {
     /// Is `path` a page (or the sitemap) of this load? Prepares the views
     /// of the groups it may belong to.
     pub fn has(&self, input: &Input, path: &str) -> bool {
-        path == layout::SITEMAP || self.job(input, path).is_some()
+        path == layout::SITEMAP || is_feed(input, path) || self.job(input, path).is_some()
     }
 
     /// The page at `path` (`None`: no such page), rendered now unless this
@@ -81,6 +84,14 @@ impl LazyPages {
     pub fn page(&self, input: &Input, path: &str) -> Option<Result<Arc<Vec<u8>>>> {
         if path == layout::SITEMAP {
             return Some(Ok(self.sitemap(input)));
+        }
+        if is_feed(input, path) {
+            let feeds = self.feeds.get_or_init(|| {
+                let mut output = Output::default();
+                views::feeds_but_sitemap(input.school, input.content, input.today, &mut output);
+                output.into_shared()
+            });
+            return feeds.get(path).cloned().map(Ok);
         }
         if let Some(bytes) = lock(&self.given).get(path) {
             return Some(Ok(bytes.clone()));
@@ -191,6 +202,15 @@ impl LazyPages {
             })
             .clone()
     }
+}
+
+/// Is `path` one of the feeds (Atom, the agenda's and each class's
+/// homework iCalendar)?
+fn is_feed(input: &Input, path: &str) -> bool {
+    path == layout::ATOM
+        || path == layout::AGENDA_ICS
+        || (path.ends_with(".ics")
+            && (input.school.class_list.iter()).any(|c| layout::homework_ics(&c.id) == path))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

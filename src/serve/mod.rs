@@ -198,8 +198,13 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
         }
         // The clear preview renders no page here: each is rendered when
         // the browser asks for it, from this load.
+        log::debug!("école relue en {} ms", start.elapsed().as_millis());
         let (pages, output) =
             crate::render::LazyPages::new(&site.render_input(), &mut cache.render)?;
+        log::debug!(
+            "fichiers hors pages faits en {} ms",
+            start.elapsed().as_millis()
+        );
         let files = served_files(output, &mut cache.copies);
         Ok(Ok((files, Some(Arc::new(OnRequest { site, pages })))))
     })();

@@ -152,3 +152,44 @@ fn a_request_right_after_a_save_gets_the_new_text() {
         );
     }
 }
+
+#[test]
+fn feeds_and_sitemap_are_made_on_request_from_the_last_save() {
+    let (_tmp, school) = school_copy("minimal");
+    let server = start_with_log(&school, &[], std::process::Stdio::null());
+    let at = |path: &str| format!("{}{path}", server.address);
+    let sitemap = wait_for(&at("sitemap.xml"), "the sitemap", |s, _| s == 200);
+    assert!(
+        sitemap.contains("<urlset") && sitemap.contains("/actualites/"),
+        "{sitemap}"
+    );
+    assert!(
+        !sitemap.contains("/classes/cm1/blog/"),
+        "restricted pages listed: {sitemap}"
+    );
+    let (status, agenda) = get(&at("agenda.ics"));
+    assert_eq!(status, 200);
+    assert!(agenda.starts_with("BEGIN:VCALENDAR"), "{agenda}");
+    let (status, homework) = get(&at("classes/cm1/devoirs.ics"));
+    assert_eq!(status, 200);
+    assert!(homework.starts_with("BEGIN:VCALENDAR"), "{homework}");
+    let (status, _) = get(&at("classes/nulle-part/devoirs.ics"));
+    assert_eq!(status, 404);
+    let (status, atom) = get(&at("atom.xml"));
+    assert_eq!(status, 200);
+    assert!(atom.contains("<feed"), "{atom}");
+
+    // A new public post: in the feed and the sitemap right after its save.
+    let mut events = Events::open(&server);
+    let before = events.next();
+    std::fs::write(
+        school.join("actualites/fete.md"),
+        "---\ntitre: Fête des vendanges\ndate: 2026-10-10\n---\nTexte.\n",
+    )
+    .unwrap();
+    assert!(events.next() > before);
+    let (_, atom) = get(&at("atom.xml"));
+    assert!(atom.contains("Fête des vendanges"), "{atom}");
+    let (_, sitemap) = get(&at("sitemap.xml"));
+    assert!(sitemap.contains("/actualites/fete/"), "{sitemap}");
+}
