@@ -193,3 +193,49 @@ fn feeds_and_sitemap_are_made_on_request_from_the_last_save() {
     let (_, sitemap) = get(&at("sitemap.xml"));
     assert!(sitemap.contains("/actualites/fete/"), "{sitemap}");
 }
+
+/// A page that cannot be made from the last save (here a school template
+/// that names an unknown variable): its last good version, under the
+/// error panel that says why; the other pages are served as usual.
+#[test]
+fn a_page_that_fails_on_request_shows_the_panel_over_its_last_version() {
+    let (_tmp, school) = school_copy("minimal");
+    let server = start_with_log(&school, &[], std::process::Stdio::null());
+    let post = format!("{}classes/cm1/blog/sortie/", server.address);
+    wait_for(&post, "the post", |s, b| {
+        s == 200 && b.contains("quelle journée")
+    });
+    let template = std::fs::read_to_string(
+        super::super::common::repo().join("themes/default/templates/post.html"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(school.join("theme/templates")).unwrap();
+    let mut events = Events::open(&server);
+    let before = events.next();
+    std::fs::write(
+        school.join("theme/templates/post.html"),
+        template.replacen(
+            "{% block contenu %}",
+            "{% block contenu %}{{ variable_inconnue }}",
+            1,
+        ),
+    )
+    .unwrap();
+    assert!(events.next() > before);
+    let (status, body) = get(&post);
+    assert_eq!(status, 200);
+    assert!(body.contains("preau-erreurs"), "no panel:\n{body}");
+    assert!(
+        body.contains(
+            "rendu de « classes/cm1/blog/sortie/index.html » avec le gabarit « post.html »"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("quelle journée"),
+        "the last good page is underneath"
+    );
+    let (status, home) = get(&server.address);
+    assert_eq!(status, 200);
+    assert!(!home.contains("preau-erreurs"), "{home}");
+}
