@@ -258,7 +258,7 @@ impl Site {
     }
 
     /// What rendering reads of the site.
-    fn render_input(&self) -> crate::render::Input<'_> {
+    pub fn render_input(&self) -> crate::render::Input<'_> {
         crate::render::Input {
             school: &self.school,
             content: &self.content,

@@ -4,6 +4,7 @@
 mod facts;
 mod feeds;
 mod filters;
+mod lazy;
 pub mod security;
 pub mod standalone;
 mod views;
@@ -28,6 +29,7 @@ use crate::theme::Theme;
 
 pub use facts::page_facts;
 pub use filters::file_size;
+pub use lazy::{KeptPages, LazyPages};
 use views::context::Frame;
 
 /// The theme's templates, compiled once per theme: the last compiled
@@ -298,6 +300,8 @@ pub struct RenderCache {
     tera: Option<Arc<Tera>>,
     pages: HashMap<String, (u64, Arc<Vec<u8>>, RenderedPage)>,
     search: HashMap<Audience, (u64, SearchFiles)>,
+    /// The preview's pages rendered on request (see [`LazyPages`]).
+    on_request: KeptPages,
     /// Leave the search indexes out of [`render_cached`]: the preview serves
     /// the pages first, then adds them with [`search_cached`].
     pub defer_search: bool,
@@ -419,10 +423,9 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         school,
         content,
         theme,
-        school_root,
         today,
         preview,
-        photos,
+        ..
     } = *input;
     let theme_print = theme_fingerprint(theme);
     if cache.theme != theme_print {
@@ -436,13 +439,7 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         log::debug!("gabarits compilés en {} ms", start.elapsed().as_millis());
     }
     let tera = cache.tera.clone().expect("compiled above");
-    let site = serde_json::to_value(views::context::site(school, content, today))?;
-    // Hashed once here, not once a page: it is large on a large school.
-    let site_print = fingerprint(&[
-        &serde_json::to_vec(&site).unwrap_or_default(),
-        &serde_json::to_vec(photos).unwrap_or_default(),
-    ])
-    .to_le_bytes();
+    let (site, site_print) = site_context(input)?;
     log::debug!("données du site en {} ms", start.elapsed().as_millis());
     let mut output = Output::default();
     let start = std::time::Instant::now();
@@ -458,16 +455,7 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
     let rendered: Vec<Result<Rendered>> = jobs
         .into_par_iter()
         .map(|job| {
-            let print = fingerprint_with_json(
-                &[
-                    &site_print,
-                    job.path.as_bytes(),
-                    job.template.as_bytes(),
-                    job.audience.id().as_bytes(),
-                    &[preview as u8],
-                ],
-                &job.context,
-            );
+            let print = page_print(&site_print, preview, &job);
             if built.and_then(|b| b.get(&fingerprint(&[job.path.as_bytes()]))) == Some(&print) {
                 // Not read again either: only its fingerprint is needed.
                 let facts = RenderedPage {
@@ -481,35 +469,9 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
                     return Ok((job.path, job.audience, Some(bytes.clone()), facts.clone()));
                 }
             }
-            let frame = Frame {
-                path: layout::address_of(&job.path),
-                restricted: !job.audience.is_public(),
-                audience_label: views::audience_label(school, &job.audience),
-                audience_name: views::audience_name(school, &job.audience),
-                preview,
-            };
-            // The page's own data is moved, not copied; only `site` is cloned.
-            let ctx = context(job.context, &frame, &site)?;
-            let html = tera.render(&job.template, &ctx).map_err(|e| {
-                anyhow!(
-                    "rendu de « {} » avec le gabarit « {} » : {}",
-                    job.path,
-                    job.template,
-                    chain(&e)
-                )
-            })?;
-            let html = crate::images::rewrite_html(&html, &school.base_path, photos);
-            security::check_page(&job.path, &html)?;
-            let facts = RenderedPage {
-                print,
-                ..page_facts(&html)
-            };
-            Ok((
-                job.path,
-                job.audience,
-                Some(Arc::new(html.into_bytes())),
-                facts,
-            ))
+            let (path, audience) = (job.path.clone(), job.audience.clone());
+            let (bytes, facts) = render_page(&tera, input, &site, print, job)?;
+            Ok((path, audience, Some(bytes), facts))
         })
         .collect();
     let rendered: Vec<Rendered> = rendered.into_iter().collect::<Result<_>>()?;
@@ -566,6 +528,90 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
         "flux et index de recherche en {} ms",
         start.elapsed().as_millis()
     );
+
+    other_files(input, &mut output);
+    Ok(output)
+}
+
+/// The site context shared by every page (as JSON) and its fingerprint,
+/// with the photos' (hashed once, not once a page: it is large on a large
+/// school).
+fn site_context(input: &Input) -> Result<(Value, [u8; 8])> {
+    let site = serde_json::to_value(views::context::site(
+        input.school,
+        input.content,
+        input.today,
+    ))?;
+    let print = fingerprint(&[
+        &serde_json::to_vec(&site).unwrap_or_default(),
+        &serde_json::to_vec(input.photos).unwrap_or_default(),
+    ])
+    .to_le_bytes();
+    Ok((site, print))
+}
+
+/// The fingerprint of what a page is made from: the site's, the page's
+/// address, template, audience and own context.
+fn page_print(site_print: &[u8; 8], preview: bool, job: &views::Job) -> u64 {
+    fingerprint_with_json(
+        &[
+            site_print,
+            job.path.as_bytes(),
+            job.template.as_bytes(),
+            job.audience.id().as_bytes(),
+            &[preview as u8],
+        ],
+        &job.context,
+    )
+}
+
+/// Renders one page: its bytes, and what it holds.
+fn render_page(
+    tera: &Tera,
+    input: &Input,
+    site: &Value,
+    print: u64,
+    job: views::Job,
+) -> Result<(Arc<Vec<u8>>, RenderedPage)> {
+    let school = input.school;
+    let frame = Frame {
+        path: layout::address_of(&job.path),
+        restricted: !job.audience.is_public(),
+        audience_label: views::audience_label(school, &job.audience),
+        audience_name: views::audience_name(school, &job.audience),
+        preview: input.preview,
+    };
+    // The page's own data is moved, not copied; only `site` is cloned.
+    let ctx = context(job.context, &frame, site)?;
+    let html = tera.render(&job.template, &ctx).map_err(|e| {
+        anyhow!(
+            "rendu de « {} » avec le gabarit « {} » : {}",
+            job.path,
+            job.template,
+            chain(&e)
+        )
+    })?;
+    let html = crate::images::rewrite_html(&html, &school.base_path, input.photos);
+    security::check_page(&job.path, &html)?;
+    let facts = RenderedPage {
+        print,
+        ..page_facts(&html)
+    };
+    Ok((Arc::new(html.into_bytes()), facts))
+}
+
+/// Every file that is not a page, feed or search index: photos' copies,
+/// other assets, documents, the theme's static files, the web manifest.
+fn other_files(input: &Input, output: &mut Output) {
+    let Input {
+        theme,
+        content,
+        school,
+        school_root,
+        preview,
+        photos,
+        ..
+    } = *input;
     for asset in &content.assets {
         match photos.get(&asset.path) {
             // A photo: its resized copies, never the original.
@@ -614,5 +660,4 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
             security::htaccess().into_bytes(),
         );
     }
-    Ok(output)
 }

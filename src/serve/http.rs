@@ -4,6 +4,7 @@
 //! panel added.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::guard;
@@ -14,6 +15,8 @@ use crate::diagnostic::Diagnostic;
 const RELOAD_JS: &str = include_str!("assets/recharger.js");
 /// The error panel's styles, a plain file (no inline style either).
 const PREVIEW_CSS: &str = include_str!("assets/apercu.css");
+
+use crate::layout::NOT_FOUND;
 
 // Where the preview's own files live (outside the site's base path).
 use crate::layout::{
@@ -111,7 +114,6 @@ fn site_file(request: tiny_http::Request, url: &str, shared: &Shared, base_path:
     let redirect = |to: &str, status: u16| {
         reply(status, "text/html; charset=utf-8", Vec::new()).with_header(header("Location", to))
     };
-    let state = shared.state.read().expect("preview lock");
     let Some(rel) = url
         .strip_prefix(base_path)
         .or_else(|| (url.trim_end_matches('/') == base_path.trim_end_matches('/')).then_some(""))
@@ -120,26 +122,57 @@ fn site_file(request: tiny_http::Request, url: &str, shared: &Shared, base_path:
         return;
     };
     let rel = crate::slug::percent_decode(rel);
-    let found = [
+    let candidates = [
         rel.clone(),
         format!("{rel}index.html"),
         format!("{rel}/index.html"),
-    ]
-    .into_iter()
-    .find(|c| state.files.contains_key(c));
-    let (status, path) = match found {
-        Some(p)
-            if p.ends_with("index.html") && !rel.is_empty() && !rel.ends_with('/') && p != rel =>
+    ];
+    // One state for the whole answer: what the lock shows now, the pages
+    // of the same load rendered after it is released.
+    let (files, pages, generation, mut problems) = {
+        let state = shared.state.read().expect("preview lock");
+        let files: Vec<Option<Arc<Vec<u8>>>> = candidates
+            .iter()
+            .chain([&NOT_FOUND.to_string()])
+            .map(|c| state.files.get(c).cloned())
+            .collect();
+        (
+            files,
+            state.pages.clone(),
+            state.generation,
+            state.problems.clone(),
+        )
+    };
+    let is_page = |path: &str| pages.as_ref().is_some_and(|p| p.has(path));
+    let found = candidates
+        .iter()
+        .enumerate()
+        .find(|(i, c)| files[*i].is_some() || is_page(c));
+    let (status, path, file) = match found {
+        Some((_, p))
+            if p.ends_with("index.html") && !rel.is_empty() && !rel.ends_with('/') && *p != rel =>
         {
             let _ = request.respond(redirect(&format!("{base_path}{rel}/"), 301));
             return;
         }
-        Some(p) => (200, p),
-        None => (404, "404.html".to_string()),
+        Some((i, p)) => (200, p.clone(), files[i].clone()),
+        None => (404, NOT_FOUND.to_string(), files[candidates.len()].clone()),
     };
-    let mut body = state
-        .files
-        .get(&path)
+    let body = match (file, &pages) {
+        (Some(bytes), _) => Some(bytes),
+        (None, Some(pages)) => match pages.page(&path) {
+            Some(Ok(bytes)) => Some(bytes),
+            Some(Err(e)) => {
+                // This page could not be made from this load: its last
+                // good version, under the panel that says why.
+                problems.push(Diagnostic::error("", format!("{e:#}")));
+                pages.last_good(&path)
+            }
+            None => None,
+        },
+        (None, None) => None,
+    };
+    let mut body = body
         .map(|b| b.to_vec())
         .unwrap_or_else(|| b"<!DOCTYPE html><html lang=\"fr\"><body></body></html>".to_vec());
     let kind = if status == 404 {
@@ -148,9 +181,8 @@ fn site_file(request: tiny_http::Request, url: &str, shared: &Shared, base_path:
         crate::mime::content_type(&path)
     };
     if kind.starts_with("text/html") {
-        body = inject(&body, state.generation, &state.problems);
+        body = inject(&body, generation, &problems);
     }
-    drop(state);
     let _ = request.respond(reply(status, kind, body));
 }
 

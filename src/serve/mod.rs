@@ -37,6 +37,33 @@ pub struct Preview {
     pub generation: u64,
     /// How long the last rebuild took.
     pub last_rebuild: Duration,
+    /// The pages of the last good load, rendered when asked for (the
+    /// clear preview; the sealed one has them all in `files`).
+    pub pages: Option<Arc<OnRequest>>,
+}
+
+/// The pages of one load of the school, rendered when asked for: each
+/// page is made from this load alone.
+pub struct OnRequest {
+    site: crate::site::Site,
+    pages: crate::render::LazyPages,
+}
+
+impl OnRequest {
+    /// Is `path` a page of this load?
+    pub fn has(&self, path: &str) -> bool {
+        self.pages.has(&self.site.render_input(), path)
+    }
+
+    /// The page at `path`, rendered now if this load has not yet.
+    pub fn page(&self, path: &str) -> Option<Result<Arc<Vec<u8>>>> {
+        self.pages.page(&self.site.render_input(), path)
+    }
+
+    /// The last page rendered at `path`, by this load or an earlier one.
+    pub fn last_good(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        self.pages.last_good(path)
+    }
 }
 
 /// The shared state and the signal that wakes the reload streams.
@@ -67,8 +94,10 @@ impl Shared {
     }
 }
 
-/// A rebuild: the files of the site, or the errors that stopped it.
-type Attempt = std::result::Result<HashMap<String, Arc<Vec<u8>>>, Vec<Diagnostic>>;
+/// A rebuild: the files of the site (and its pages, when rendered on
+/// request), or the errors that stopped it.
+type Attempt =
+    std::result::Result<(HashMap<String, Arc<Vec<u8>>>, Option<Arc<OnRequest>>), Vec<Diagnostic>>;
 
 /// What the preview keeps from one rebuild to the next.
 pub struct Caches {
@@ -148,7 +177,6 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
     // The clear preview serves the pages first and adds the search indexes
     // right after, so that a save shows up without waiting for them.
     cache.render.defer_search = !opt.encrypted;
-    let mut deferred = None;
     let result = (|| -> Result<Attempt> {
         // The preview may run across midnight: the day is read at each save.
         cache.session.today = crate::dates::today();
@@ -164,21 +192,29 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
             }
         };
         site.preview = !opt.encrypted;
-        let output = if opt.encrypted {
-            site.publish()?
-        } else {
-            site.render_cached(&mut cache.render)?
-        };
-        if cache.render.defer_search {
-            deferred = Some(site);
+        if opt.encrypted {
+            let output = site.publish()?;
+            return Ok(Ok((served_files(output, &mut cache.copies), None)));
         }
-        Ok(Ok(served_files(output, &mut cache.copies)))
+        // The clear preview renders no page here: each is rendered when
+        // the browser asks for it, from this load.
+        log::debug!("école relue en {} ms", start.elapsed().as_millis());
+        let (pages, output) =
+            crate::render::LazyPages::new(&site.render_input(), &mut cache.render)?;
+        log::debug!(
+            "fichiers hors pages faits en {} ms",
+            start.elapsed().as_millis()
+        );
+        let files = served_files(output, &mut cache.copies);
+        Ok(Ok((files, Some(Arc::new(OnRequest { site, pages })))))
     })();
     let elapsed = start.elapsed();
+    let mut deferred = None;
     shared.publish(|state| {
         state.last_rebuild = elapsed;
         match result {
-            Ok(Ok(mut files)) => {
+            Ok(Ok((mut files, pages))) => {
+                deferred = pages.clone();
                 // Until the new indexes come, the previous ones stay.
                 for (path, bytes) in state.files.drain() {
                     if deferred.is_some() && crate::render::is_search_index(&path) {
@@ -186,6 +222,7 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
                     }
                 }
                 state.files = files;
+                state.pages = pages;
                 state.problems.clear();
             }
             Ok(Err(problems)) => state.problems = problems,
@@ -193,8 +230,11 @@ pub fn rebuild(shared: &Shared, opt: &Options, base_url: &str, cache: &mut Cache
         }
     });
     log::info!("site reconstruit en {} ms", elapsed.as_millis());
-    if let Some(site) = deferred {
-        let search = site.search_cached(&mut cache.render).into_shared();
+    if let Some(published) = deferred {
+        let search = published
+            .site
+            .search_cached(&mut cache.render)
+            .into_shared();
         // No new generation: the pages need not reload for the indexes.
         let mut state = shared.state.write().expect("preview lock");
         state

@@ -6,6 +6,7 @@
 
 mod browser;
 mod guard;
+mod lazy;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -121,6 +121,20 @@ fn school_events(content: &Content) -> Vec<&Event> {
 
 /// Every page of the site, with its template and data.
 pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
+    let mut jobs = school_jobs(school, content, today);
+    // Classes are independent: their pages are prepared in parallel.
+    let classes: Vec<Vec<Job>> = school
+        .class_list
+        .par_iter()
+        .map(|class| class_jobs(school, content, class, today))
+        .collect();
+    jobs.extend(classes.into_iter().flatten());
+    jobs
+}
+
+/// The pages that belong to no class: home, school news, pages, agenda,
+/// areas. With [`class_jobs`] of every class, every page of [`jobs`].
+pub fn school_jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
     let mut jobs = Vec::new();
     let news = newest_first(content.of_kind(Kind::News));
     home::jobs(&mut jobs, school, content, &news, today);
@@ -128,22 +142,35 @@ pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
     pages::jobs(&mut jobs, content);
     agenda::jobs(&mut jobs, school, content, today);
     areas::jobs(&mut jobs, school, content, &news, today);
-    // Classes are independent: their pages are prepared in parallel.
-    let classes: Vec<Vec<Job>> = school
-        .class_list
-        .par_iter()
-        .map(|class| {
-            let mut own = Vec::new();
-            classes::jobs(&mut own, school, content, class, today);
-            own
-        })
-        .collect();
-    jobs.extend(classes.into_iter().flatten());
     jobs
 }
 
-/// Atom, iCalendar feeds and the sitemap.
+/// The pages of one class (its home, blog, cahier, resources).
+pub fn class_jobs(
+    school: &School,
+    content: &Content,
+    class: &crate::config::Class,
+    today: Date,
+) -> Vec<Job> {
+    let mut own = Vec::new();
+    classes::jobs(&mut own, school, content, class, today);
+    own
+}
+
+/// Atom, iCalendar feeds and the sitemap (of the pages already in `output`).
 pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Output) {
+    feeds_but_sitemap(school, content, today, output);
+    let public_pages = output
+        .files
+        .iter()
+        .filter(|(_, f)| f.audience.is_public())
+        .map(|(path, _)| path.as_str());
+    let sitemap = sitemap(school, public_pages);
+    output.add(layout::SITEMAP, Audience::Public, sitemap);
+}
+
+/// Atom and iCalendar feeds.
+pub fn feeds_but_sitemap(school: &School, content: &Content, today: Date, output: &mut Output) {
     let public_news: Vec<&Page> = newest_first(
         content
             .pages
@@ -186,17 +213,14 @@ pub fn feeds(school: &School, content: &Content, today: Date, output: &mut Outpu
             feeds::homework_ics(&name, &class.id, &days, today).into_bytes(),
         );
     }
+}
 
-    let mut public_paths: Vec<String> = output
-        .files
-        .iter()
-        .filter(|(path, f)| f.audience.is_public() && path.ends_with("index.html"))
-        .map(|(path, _)| layout::address_of(path).to_string())
+/// The sitemap of the public files given (only pages are listed).
+pub fn sitemap<'a>(school: &School, public_files: impl Iterator<Item = &'a str>) -> Vec<u8> {
+    let mut public_paths: Vec<String> = public_files
+        .filter(|path| path.ends_with("index.html"))
+        .map(|path| layout::address_of(path).to_string())
         .collect();
     public_paths.sort();
-    output.add(
-        layout::SITEMAP,
-        Audience::Public,
-        feeds::sitemap(school, &public_paths).into_bytes(),
-    );
+    feeds::sitemap(school, &public_paths).into_bytes()
 }
