@@ -7,38 +7,13 @@
 use std::path::{Path, PathBuf};
 
 use super::approval::{setup, Setup};
-use super::common::{files, preau, school_copy, text};
+use super::common::{files, preau, school_copy, teacher_key, text};
 
 /// The minimal school with a second class, and a key for each teacher.
 struct School {
     s: Setup,
     web: PathBuf,
     keys: PathBuf,
-}
-
-fn teacher_key(dir: &Path) -> String {
-    std::fs::create_dir_all(dir).unwrap();
-    let r = preau(
-        dir,
-        &[
-            "keys",
-            "generate",
-            "--role",
-            "enseignant",
-            "--dossier",
-            ".",
-            "--sans-mot-de-passe",
-        ],
-    );
-    let (o, e) = text(&r);
-    assert!(r.status.success(), "{o}{e}");
-    assert!(o.contains("enseignants:"), "{o}");
-    std::fs::read_to_string(dir.join("enseignant.pub"))
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .to_string()
 }
 
 fn school() -> School {

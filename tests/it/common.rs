@@ -370,3 +370,30 @@ pub fn page_blob(out: &Path, school: &Path, page: &OpenedPage) -> String {
         .unwrap()
         .to_string()
 }
+
+/// A teacher's key pair made by `preau keys generate` in `dir` (no
+/// password); its public key (the base64 line of `enseignant.pub`).
+pub fn teacher_key(dir: &Path) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    let r = preau(
+        dir,
+        &[
+            "keys",
+            "generate",
+            "--role",
+            "enseignant",
+            "--dossier",
+            ".",
+            "--sans-mot-de-passe",
+        ],
+    );
+    let (o, e) = text(&r);
+    assert!(r.status.success(), "{o}{e}");
+    assert!(o.contains("enseignants:"), "{o}");
+    std::fs::read_to_string(dir.join("enseignant.pub"))
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_string()
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::access::{ring, unwrap_all};
 use super::approval::{setup, Setup};
-use super::common::{class_code, copy_tree, files, fixture, preau, text};
+use super::common::{class_code, copy_tree, files, fixture, preau, teacher_key, text};
 
 const CANARY: &str = "CANARI-ECOLE-A-7391";
 
@@ -416,30 +416,6 @@ fn the_town_halls_host_and_theme_are_every_schools_unless_a_school_names_its_own
         format!("{stdout}{stderr}").contains("« hebergeur » manque"),
         "{stdout}{stderr}"
     );
-}
-
-/// A teacher's key pair in `dir`; its public key (base64 line).
-fn teacher_key(dir: &Path) -> String {
-    std::fs::create_dir_all(dir).unwrap();
-    let r = preau(
-        dir,
-        &[
-            "keys",
-            "generate",
-            "--role",
-            "enseignant",
-            "--dossier",
-            ".",
-            "--sans-mot-de-passe",
-        ],
-    );
-    assert!(r.status.success(), "{:?}", text(&r));
-    std::fs::read_to_string(dir.join("enseignant.pub"))
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .to_string()
 }
 
 fn politique(site: &Path) -> serde_json::Value {
