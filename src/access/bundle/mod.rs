@@ -343,47 +343,11 @@ fn seal_one(
     page: Option<&crate::output::RenderedPage>,
     plan: &Plan,
 ) -> Result<Option<Piece>> {
-    let Plan {
-        base,
-        sealed,
-        secrets,
-        previous,
-        ..
-    } = *plan;
     let print = page.map_or(0, |p| p.print);
-    let Some(target) = sealed.get(&path) else {
-        let key = made_key(plan, &path, print, &[]);
-        let (data, made) = match file.data {
-            Data::Unchanged => {
-                let Some(record) = previous.get(&key).filter(|r| r.blob == path) else {
-                    return Ok(None);
-                };
-                (previous_data(record), Some((key, record.clone())))
-            }
-            Data::Bytes(bytes) if path.ends_with(".html") => {
-                let html = rewrite_references(&String::from_utf8_lossy(&bytes), base, sealed, true)
-                    .into_bytes();
-                let made = (print != 0).then(|| {
-                    let record = SealRecord {
-                        blob: path.clone(),
-                        content: cache::bytes_print(&html),
-                        size: html.len() as u64,
-                    };
-                    (key, record)
-                });
-                (Data::Bytes(std::sync::Arc::new(html)), made)
-            }
-            other => (other, None),
-        };
-        return Ok(Some(Piece::Kept(
-            path,
-            crate::output::OutputFile {
-                audience: file.audience,
-                data,
-            },
-            made,
-        )));
+    let Some(target) = plan.sealed.get(&path) else {
+        return Ok(public_piece(path, file, print, plan));
     };
+    let secrets = plan.secrets;
     let key = secrets
         .content_key(&target.audience)
         .expect("checked by the caller");
@@ -395,89 +359,121 @@ fn seal_one(
         source: Some(path.clone()),
         audience: target.audience.clone(),
     };
-    if matches!(file.data, Data::Unchanged) {
-        let Some(record) = previous.get(&page_key).filter(|_| print != 0) else {
-            return Ok(None);
-        };
-        return Ok(Some(sealed_piece(
+    let piece = |data, record, seal_key| {
+        sealed_piece(
             target,
-            previous_data(record),
-            record.clone(),
-            (page_key, page_key, print),
+            data,
+            record,
+            (seal_key, page_key, print),
             origin,
-            base,
-        )));
-    }
+            plan.base,
+        )
+    };
     let bytes = match file.data {
+        Data::Unchanged => {
+            let Some(record) = plan.previous.get(&page_key).filter(|_| print != 0) else {
+                return Ok(None);
+            };
+            return Ok(Some(piece(previous_data(record), record.clone(), page_key)));
+        }
         Data::Bytes(b) => std::sync::Arc::unwrap_or_clone(b),
         Data::Copy(p) => std::fs::read(&p)
             .map_err(|e| anyhow::anyhow!("lecture de « {} » : {e}", p.display()))?,
-        Data::Previous { .. } | Data::Unchanged => {
-            bail!("« {path} » : fichier du site précédent à chiffrer")
-        }
+        Data::Previous { .. } => bail!("« {path} » : fichier du site précédent à chiffrer"),
     };
-    let (plaintext, compress, is_page) = match &target.route {
-        Some(_) => {
-            let html = String::from_utf8_lossy(&bytes);
-            // The render step says where the title and the main content
-            // are; a page it did not make is read once here.
-            let facts = match page {
-                Some(facts) if html.get(facts.main.clone()).is_some() => facts.clone(),
-                _ => crate::render::page_facts(&html),
-            };
-            let main = html.get(facts.main.clone()).unwrap_or(&html);
-            let item = PageItem {
-                title: &facts.title,
-                html: rewrite_references(main, base, sealed, false),
-            };
-            (
-                serde_json::to_vec(&item).expect("page item serializes"),
-                true,
-                true,
-            )
-        }
-        None => (bytes, !is_compressed(&path), false),
-    };
-    let is_search = crate::layout::is_search_index(&path);
+    let (plaintext, compress) = plaintext(&path, bytes, target, page, plan);
     let seal_key = cache::seal_key(&target.id, compress, &plaintext, &[&key, &nonce_key]);
-    let record = match previous.get(&seal_key) {
+    if let Some(record) = plan.previous.get(&seal_key) {
         // Sealed from the same plaintext with the same keys: the same blob.
-        Some(record) => record.clone(),
-        None => {
-            let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
-            // Pages and search indexes are reached only through their
-            // area's index: they are named by their content, so that while a
-            // deploy runs, the index still online keeps finding its own
-            // version of them.
-            let name = if is_page || is_search {
-                let versioned = format!("{}#{}", target.id, crate::hash::sha256_hex(&blob));
-                blob_path(&crypto::opaque_name(&nonce_key, &versioned))
-            } else {
-                target.blob.clone()
-            };
-            let record = SealRecord {
-                blob: name,
-                content: cache::bytes_print(&blob),
-                size: blob.len() as u64,
-            };
-            return Ok(Some(sealed_piece(
-                target,
-                Data::Bytes(std::sync::Arc::new(blob)),
-                record,
-                (seal_key, page_key, print),
-                origin,
-                base,
-            )));
-        }
+        return Ok(Some(piece(previous_data(record), record.clone(), seal_key)));
+    }
+    let blob = crypto::seal(&key, &nonce_key, &target.id, &plaintext, compress);
+    // Pages and search indexes are reached only through their area's index:
+    // they are named by their content, so that while a deploy runs, the
+    // index still online keeps finding its own version of them.
+    let name = if target.route.is_some() || crate::layout::is_search_index(&path) {
+        let versioned = format!("{}#{}", target.id, crate::hash::sha256_hex(&blob));
+        blob_path(&crypto::opaque_name(&nonce_key, &versioned))
+    } else {
+        target.blob.clone()
     };
-    Ok(Some(sealed_piece(
-        target,
-        previous_data(&record),
+    let record = SealRecord {
+        blob: name,
+        content: cache::bytes_print(&blob),
+        size: blob.len() as u64,
+    };
+    Ok(Some(piece(
+        Data::Bytes(std::sync::Arc::new(blob)),
         record,
-        (seal_key, page_key, print),
-        origin,
-        base,
+        seal_key,
     )))
+}
+
+/// A public file: an HTML page with its references rewritten (or, not
+/// rendered again, the previous build's), anything else as it is; `None`
+/// for a page not rendered again that the previous build has no record of.
+fn public_piece(
+    path: String,
+    file: crate::output::OutputFile,
+    print: u64,
+    plan: &Plan,
+) -> Option<Piece> {
+    let key = made_key(plan, &path, print, &[]);
+    let (data, made) = match file.data {
+        Data::Unchanged => {
+            let record = plan.previous.get(&key).filter(|r| r.blob == path)?;
+            (previous_data(record), Some((key, record.clone())))
+        }
+        Data::Bytes(bytes) if path.ends_with(".html") => {
+            let html = String::from_utf8_lossy(&bytes);
+            let html = rewrite_references(&html, plan.base, plan.sealed, true).into_bytes();
+            let made = (print != 0).then(|| {
+                let record = SealRecord {
+                    blob: path.clone(),
+                    content: cache::bytes_print(&html),
+                    size: html.len() as u64,
+                };
+                (key, record)
+            });
+            (Data::Bytes(std::sync::Arc::new(html)), made)
+        }
+        other => (other, None),
+    };
+    let file = crate::output::OutputFile {
+        audience: file.audience,
+        data,
+    };
+    Some(Piece::Kept(path, file, made))
+}
+
+/// What is sealed of a restricted file, and whether to compress it: a
+/// page's title and main content (references rewritten), as JSON; any
+/// other file's bytes.
+fn plaintext(
+    path: &str,
+    bytes: Vec<u8>,
+    target: &Sealed,
+    page: Option<&crate::output::RenderedPage>,
+    plan: &Plan,
+) -> (Vec<u8>, bool) {
+    if target.route.is_none() {
+        let compress = !is_compressed(path);
+        return (bytes, compress);
+    }
+    let html = String::from_utf8_lossy(&bytes);
+    // The render step says where the title and the main content are; a
+    // page it did not make is read once here.
+    let facts = match page {
+        Some(facts) if html.get(facts.main.clone()).is_some() => facts.clone(),
+        _ => crate::render::page_facts(&html),
+    };
+    let main = html.get(facts.main.clone()).unwrap_or(&html);
+    let item = PageItem {
+        title: &facts.title,
+        html: rewrite_references(main, plan.base, plan.sealed, false),
+    };
+    let json = serde_json::to_vec(&item).expect("page item serializes");
+    (json, true)
 }
 
 /// A restricted file's piece: its blob, its entry in its area's index,
