@@ -443,37 +443,45 @@ pub fn render_cached(input: &Input, cache: &mut RenderCache) -> Result<Output> {
     log::debug!("données du site en {} ms", start.elapsed().as_millis());
     let mut output = Output::default();
     let start = std::time::Instant::now();
-    let jobs = views::jobs(school, content, today);
-    log::debug!(
-        "vues préparées : {} pages en {} ms",
-        jobs.len(),
-        start.elapsed().as_millis()
-    );
     let previous = &cache.pages;
     let built = cache.built.as_ref();
-
-    let rendered: Vec<Result<Rendered>> = jobs
-        .into_par_iter()
-        .map(|job| {
-            let print = page_print(&site_print, preview, &job);
-            if built.and_then(|b| b.get(&fingerprint(&[job.path.as_bytes()]))) == Some(&print) {
-                // Not read again either: only its fingerprint is needed.
-                let facts = RenderedPage {
-                    print,
-                    ..RenderedPage::default()
-                };
-                return Ok((job.path, job.audience, None, facts));
+    let render_job = |job: views::Job| -> Result<Rendered> {
+        let print = page_print(&site_print, preview, &job);
+        if built.and_then(|b| b.get(&fingerprint(&[job.path.as_bytes()]))) == Some(&print) {
+            // Not read again either: only its fingerprint is needed.
+            let facts = RenderedPage {
+                print,
+                ..RenderedPage::default()
+            };
+            return Ok((job.path, job.audience, None, facts));
+        }
+        if let Some((p, bytes, facts)) = previous.get(&job.path) {
+            if *p == print {
+                return Ok((job.path, job.audience, Some(bytes.clone()), facts.clone()));
             }
-            if let Some((p, bytes, facts)) = previous.get(&job.path) {
-                if *p == print {
-                    return Ok((job.path, job.audience, Some(bytes.clone()), facts.clone()));
-                }
-            }
-            let (path, audience) = (job.path.clone(), job.audience.clone());
-            let (bytes, facts) = render_page(&tera, input, &site, print, job)?;
-            Ok((path, audience, Some(bytes), facts))
-        })
-        .collect();
+        }
+        let (path, audience) = (job.path.clone(), job.audience.clone());
+        let (bytes, facts) = render_page(&tera, input, &site, print, job)?;
+        Ok((path, audience, Some(bytes), facts))
+    };
+    // The school's pages, then each class's: the views (large JSON
+    // contexts) of one group at a time are in memory, not every page's.
+    let mut rendered: Vec<Result<Rendered>> = Vec::new();
+    let mut prepared = std::time::Duration::ZERO;
+    for group in 0..=school.class_list.len() {
+        let start = std::time::Instant::now();
+        let jobs = match group.checked_sub(1) {
+            None => views::school_jobs(school, content, today),
+            Some(i) => views::class_jobs(school, content, &school.class_list[i], today),
+        };
+        prepared += start.elapsed();
+        rendered.par_extend(jobs.into_par_iter().map(render_job));
+    }
+    log::debug!(
+        "vues préparées : {} pages en {} ms",
+        rendered.len(),
+        prepared.as_millis()
+    );
     let rendered: Vec<Rendered> = rendered.into_iter().collect::<Result<_>>()?;
     let reused = rendered
         .iter()

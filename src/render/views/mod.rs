@@ -14,7 +14,6 @@ mod pages;
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -119,21 +118,8 @@ fn school_events(content: &Content) -> Vec<&Event> {
         .collect()
 }
 
-/// Every page of the site, with its template and data.
-pub fn jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
-    let mut jobs = school_jobs(school, content, today);
-    // Classes are independent: their pages are prepared in parallel.
-    let classes: Vec<Vec<Job>> = school
-        .class_list
-        .par_iter()
-        .map(|class| class_jobs(school, content, class, today))
-        .collect();
-    jobs.extend(classes.into_iter().flatten());
-    jobs
-}
-
 /// The pages that belong to no class: home, school news, pages, agenda,
-/// areas. With [`class_jobs`] of every class, every page of [`jobs`].
+/// areas. With [`class_jobs`] of every class, every page of the site.
 pub fn school_jobs(school: &School, content: &Content, today: Date) -> Vec<Job> {
     let mut jobs = Vec::new();
     let news = newest_first(content.of_kind(Kind::News));
