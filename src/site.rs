@@ -64,8 +64,7 @@ fn process_photos(
         record,
     );
     // Photos removed from the school leave the record.
-    let kept: BTreeSet<&Path> = sources.values().map(PathBuf::as_path).collect();
-    record.retain(|path| kept.contains(path));
+    record.keep_only(sources.values().map(PathBuf::as_path));
     record.save(root);
     log::info!(
         "photos : {} traitée(s), {} reprise(s) du cache, {} fichier(s) photo lu(s) ({} octets)",

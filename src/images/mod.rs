@@ -54,7 +54,10 @@ pub struct Variant {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// Output path (`classes/cm1/blog/sortie/photo-960.jpg`).
+    /// Output path (`classes/cm1/blog/sortie/photo-960.jpg`); not kept in
+    /// the photo cache (it names the photo: it is made again from the
+    /// photo's own path when the cache is read).
+    #[serde(default, skip_serializing)]
     pub path: String,
     /// The file in the cache.
     pub cached: PathBuf,

@@ -6,10 +6,11 @@
 //! the school has.
 //!
 //! The record is kept in `.preau/cache/photos.json` (never published) and,
-//! by the preview, in memory from one rebuild to the next.
+//! by the preview, in memory from one rebuild to the next. Files are named
+//! there by a hash of their path: the record names no photo of a class.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -60,14 +61,19 @@ struct Entry {
     key: String,
 }
 
-/// Source file → what it was when last read. Shared by the threads that
-/// process photos; counts what they really read.
+/// Source file (by [`path_key`]) → what it was when last read. Shared by
+/// the threads that process photos; counts what they really read.
 #[derive(Debug, Default)]
 pub struct Record {
-    entries: Mutex<BTreeMap<PathBuf, Entry>>,
+    entries: Mutex<BTreeMap<String, Entry>>,
     changed: Mutex<bool>,
     read: AtomicUsize,
     bytes_read: AtomicU64,
+}
+
+/// How the record names a source file: a hash of its path.
+fn path_key(path: &Path) -> String {
+    crate::hash::sha256_hex(path.as_os_str().as_encoded_bytes())
 }
 
 /// The cache key of a photo's bytes under some settings.
@@ -121,7 +127,7 @@ impl Record {
         let stamp = Stamp::of(source);
         if let Some((stamp, _)) = stamp {
             let entries = self.entries.lock().expect("record lock");
-            if let Some(entry) = entries.get(source) {
+            if let Some(entry) = entries.get(&path_key(source)) {
                 if entry.stamp == stamp && entry.settings == settings {
                     return Ok((entry.key.clone(), None));
                 }
@@ -146,7 +152,7 @@ impl Record {
                     .entries
                     .lock()
                     .expect("record lock")
-                    .insert(source.to_path_buf(), entry.clone());
+                    .insert(path_key(source), entry.clone());
                 if previous.as_ref() != Some(&entry) {
                     *self.changed.lock().expect("record lock") = true;
                 }
@@ -165,11 +171,13 @@ impl Record {
         Ok(bytes)
     }
 
-    /// Forgets the files that are no longer photos of the school.
-    pub fn retain(&self, keep: impl Fn(&Path) -> bool) {
+    /// Forgets the files that are no longer photos of the school: only
+    /// those of `kept` stay.
+    pub fn keep_only<'a>(&self, kept: impl IntoIterator<Item = &'a Path>) {
+        let kept: std::collections::BTreeSet<String> = kept.into_iter().map(path_key).collect();
         let mut entries = self.entries.lock().expect("record lock");
         let before = entries.len();
-        entries.retain(|path, _| keep(path));
+        entries.retain(|key, _| kept.contains(key));
         if entries.len() != before {
             *self.changed.lock().expect("record lock") = true;
         }
@@ -187,6 +195,7 @@ impl Record {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn old_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
         let path = dir.join(name);

@@ -63,12 +63,23 @@ fn canary_school() -> (tempfile::TempDir, std::path::PathBuf) {
     (tmp, school)
 }
 
-/// The record a build leaves for the next one says nothing of restricted
-/// pages: no text, no title, no address, no area search index.
+/// What a build keeps in `.preau/cache` (its record for the next build,
+/// the photo cache and its record) names no restricted page or photo and
+/// holds none of their text: no title, no address, no area search index.
 #[test]
 fn the_build_cache_holds_no_canary() {
     let (tmp, school) = canary_school();
     let out = tmp.path().join("site");
+    // An old photo: the photo record keeps it (a photo written just now is
+    // not trusted yet, and not recorded).
+    let photo = school.join("classes/cm1/blog/sortie-kanarizq7/kanarizq7-branche.jpg");
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&photo)
+        .unwrap()
+        .set_modified(an_hour_ago)
+        .unwrap();
     build(&school, &out);
     // A second build after a change: the record of an incremental build.
     let page = school.join("pages/accueil.md");
@@ -76,15 +87,29 @@ fn the_build_cache_holds_no_canary() {
     body.push_str("\nUne phrase de plus.\n");
     std::fs::write(&page, body).unwrap();
     build(&school, &out);
-    let record =
-        std::fs::read(school.join(".preau/cache/construction")).expect("no build record to search");
+    let cache = school.join(".preau/cache");
+    let record = std::fs::read(cache.join("construction")).expect("no build record to search");
     assert!(record.len() > 1000, "an empty record proves nothing");
-    for form in canary_forms() {
+    let cached = files(&cache);
+    assert!(
+        cached.iter().any(|f| f.starts_with("photos/"))
+            && cached.iter().any(|f| f == "photos.json"),
+        "no photo cache or photo record to search: {cached:?}"
+    );
+    let forms = canary_forms();
+    for file in cached {
         assert!(
-            memchr::memmem::find(&record, &form).is_none(),
-            "canary form {:?} in .preau/cache/construction",
-            String::from_utf8_lossy(&form)
+            !file.to_lowercase().contains(&CANARY.to_lowercase()),
+            "canary in a cache file name: {file}"
         );
+        let bytes = std::fs::read(cache.join(&file)).unwrap();
+        for form in &forms {
+            assert!(
+                memchr::memmem::find(&bytes, form).is_none(),
+                "canary form {:?} in .preau/cache/{file}",
+                String::from_utf8_lossy(form)
+            );
+        }
     }
 }
 
