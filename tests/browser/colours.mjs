@@ -4,12 +4,10 @@
 //
 // node tests/browser/colours.mjs --site DIR --base /ecole/
 // Prints one JSON line {header, menu, link, failures}; exit 0, 1 problems, 3 timeout.
-import { launch, serve } from "./lib.mjs";
+import { launch, serve, options, deadline } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < args.length; i += 2) { opt[args[i].replace(/^--/, "")] = args[i + 1]; }
-const timer = setTimeout(() => { console.error("colours: timeout"); process.exit(3); }, 60000);
+const opt = options();
+const timer = deadline("colours", 60);
 const server = await serve(opt.site, opt.base);
 const { browser, cleanup } = await launch();
 const failures = [];

@@ -4,12 +4,10 @@
 // due tomorrow says « Pour demain ». Loopback only, bounded, cleans up.
 //
 // node tests/browser/dates.mjs --site DIR --base /ecole/ --area classes/cm1/ --code CODE --today YYYY-MM-DD
-import { launch, serve } from "./lib.mjs";
+import { launch, serve, options, deadline } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < args.length; i += 2) { opt[args[i].replace(/^--/, "")] = args[i + 1]; }
-const timer = setTimeout(() => { console.error("dates: timeout"); process.exit(3); }, 90000);
+const opt = options();
+const timer = deadline("dates", 90);
 const server = await serve(opt.site, opt.base);
 const { browser, cleanup } = await launch();
 const failures = [];

@@ -5,12 +5,10 @@
 //
 // node tests/browser/hostile.mjs --site DIR --base /ecole/ --area classes/cm1/ --route ROUTE --code CODE --expect TEXT
 // Exit 0 when every check holds, 1 otherwise, 3 on timeout.
-import { launch, serve } from "./lib.mjs";
+import { launch, serve, deadline, options } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < args.length; i++) { opt[args[i].replace(/^--/, "")] = args[++i]; }
-const timer = setTimeout(() => { console.error("hostile: timeout"); process.exit(3); }, 90000);
+const opt = options();
+const timer = deadline("hostile", 90);
 const server = await serve(opt.site, opt.base);
 const { browser, cleanup } = await launch();
 const failures = [];

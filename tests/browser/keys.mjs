@@ -17,7 +17,7 @@
 // --inject: a page of the site into which the test wrote an inline script
 //           that sets data-injected on <html>, and an inline handler.
 // Exit 0 when every check holds, 1 otherwise, 3 on timeout.
-import { launch, serve } from "./lib.mjs";
+import { launch, serve, deadline } from "./lib.mjs";
 
 const args = process.argv.slice(2);
 const opt = { secret: [] };
@@ -25,7 +25,7 @@ for (let i = 0; i < args.length; i++) {
   const k = args[i].replace(/^--/, "");
   if (k === "secret") { opt.secret.push(args[++i]); } else { opt[k] = args[++i]; }
 }
-const timer = setTimeout(() => { console.error("keys: timeout"); process.exit(3); }, 150000);
+const timer = deadline("keys", 150);
 const server = await serve(opt.site, opt.base);
 const { browser, cleanup } = await launch();
 const failures = [];

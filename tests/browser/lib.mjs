@@ -13,6 +13,18 @@ const TYPES = {
   pdf: "application/pdf", woff2: "font/woff2", bin: "application/octet-stream",
 };
 
+/** The `--name value` pairs of the command line, as an object. */
+export function options(args = process.argv.slice(2)) {
+  const opt = {};
+  for (let i = 0; i < args.length; i += 2) { opt[args[i].replace(/^--/, "")] = args[i + 1]; }
+  return opt;
+}
+
+/** The script's time bound: after `seconds`, says so and exits with 3. */
+export function deadline(name, seconds) {
+  return setTimeout(() => { console.error(`${name}: timeout`); process.exit(3); }, seconds * 1000);
+}
+
 /** Serves `dir` at `base` on a free loopback port: { url, port, close }. */
 export async function serve(dir, base) {
   let root = path.resolve(dir);

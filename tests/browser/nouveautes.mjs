@@ -5,12 +5,10 @@
 //
 // node tests/browser/nouveautes.mjs --site V1_DIR --then V2_DIR --base /ecole/ --area classes/cm1/ --code CODE
 // Prints {"before": [...], "after": [...]}: the lists shown at each visit.
-import { launch, serve } from "./lib.mjs";
+import { launch, serve, options, deadline } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < args.length; i += 2) { opt[args[i].replace(/^--/, "")] = args[i + 1]; }
-const timer = setTimeout(() => { console.error("nouveautes: timeout"); process.exit(3); }, 120000);
+const opt = options();
+const timer = deadline("nouveautes", 120);
 const server = await serve(opt.site, opt.base);
 const { browser, cleanup } = await launch();
 const failures = [];

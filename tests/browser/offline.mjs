@@ -6,12 +6,10 @@
 // node tests/browser/offline.mjs --site DIR --base /ecole/ --area classes/cm1/ --code CODE
 //      --post blog/ROUTE/ --cahier cahier/DAY/ --expect-post TEXT --expect-cahier TEXT
 // Exit 0 when everything shows offline, 1 otherwise, 3 on timeout.
-import { launch, serve } from "./lib.mjs";
+import { launch, serve, options, deadline } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < args.length; i += 2) { opt[args[i].replace(/^--/, "")] = args[i + 1]; }
-const timer = setTimeout(() => { console.error("offline: timeout"); process.exit(3); }, 120000);
+const opt = options();
+const timer = deadline("offline", 120);
 const server = await serve(opt.site, opt.base);
 const { browser, cleanup } = await launch();
 const failures = [];

@@ -4,7 +4,7 @@
 // node tests/browser/page.mjs --site DIR --base /ecole/ --path PATH [--click SELECTOR] [--expect TEXT]... [--absent TEXT]... [--html FRAGMENT]...
 // --html: a fragment the page's HTML (after scripts) must contain.
 // Exit 0 when every expectation holds, 1 otherwise, 3 on timeout.
-import { launch, serve } from "./lib.mjs";
+import { launch, serve, deadline } from "./lib.mjs";
 
 const args = process.argv.slice(2);
 const opt = { expect: [], absent: [], html: [] };
@@ -12,7 +12,7 @@ for (let i = 0; i < args.length; i++) {
   const k = args[i].replace(/^--/, "");
   if (k === "expect" || k === "absent" || k === "html") { opt[k].push(args[++i]); } else { opt[k] = args[++i]; }
 }
-const timer = setTimeout(() => { console.error("page: timeout"); process.exit(3); }, 60000);
+const timer = deadline("page", 60);
 const server = await serve(opt.site, opt.base);
 const { browser, cleanup } = await launch();
 const failures = [];

@@ -5,12 +5,10 @@
 // decrypted, and the school's) show each post's picture.
 //
 // node tests/browser/photos.mjs --site DIR --base /ecole/ --area classes/cm1/ --code CODE --route blog/X/ --caption TEXT
-import { launch, serve } from "./lib.mjs";
+import { launch, serve, options, deadline } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < args.length; i += 2) { opt[args[i].replace(/^--/, "")] = args[i + 1]; }
-const timer = setTimeout(() => { console.error("photos: timeout"); process.exit(3); }, 90000);
+const opt = options();
+const timer = deadline("photos", 90);
 const server = await serve(opt.site, opt.base);
 const { browser, cleanup } = await launch();
 const failures = [];

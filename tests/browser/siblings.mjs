@@ -8,12 +8,10 @@
 // node tests/browser/siblings.mjs --site DIR --base /ecole/ --first classes/cp/ --first-code CODE
 //      --second classes/cm1/ --second-code CODE
 // Exit 0 when every check holds, 1 otherwise, 3 on timeout.
-import { launch, serve } from "./lib.mjs";
+import { launch, serve, deadline, options } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < args.length; i++) { opt[args[i].replace(/^--/, "")] = args[++i]; }
-const timer = setTimeout(() => { console.error("siblings: timeout"); process.exit(3); }, 120000);
+const opt = options();
+const timer = deadline("siblings", 120);
 const server = await serve(opt.site, opt.base);
 const { browser, cleanup } = await launch();
 const failures = [];

@@ -3,12 +3,10 @@
 // no installability error. Loopback only, bounded in time, cleans up.
 //
 // node tests/browser/webapp.mjs --site DIR --base /ecole/
-import { launch, serve } from "./lib.mjs";
+import { launch, serve, options, deadline } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const opt = {};
-for (let i = 0; i < args.length; i += 2) { opt[args[i].replace(/^--/, "")] = args[i + 1]; }
-const timer = setTimeout(() => { console.error("webapp: timeout"); process.exit(3); }, 60000);
+const opt = options();
+const timer = deadline("webapp", 60);
 const server = await serve(opt.site, opt.base);
 const { browser, cleanup } = await launch();
 const failures = [];

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use preau::atelier::{self, DocKind, Document, SaveError};
 
-use crate::common::{copy_tree, preau, repo, text};
+use crate::common::{bomb_png, copy_tree, preau, repo, text};
 
 /// A temporary copy of the example school.
 fn example_copy() -> (tempfile::TempDir, PathBuf) {
@@ -527,32 +527,6 @@ fn check_problems_land_on_their_fields_in_check_s_words() {
     let problems = atelier::check_document(&school, rel, &Document::Agenda(agenda));
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].field, "entries[2].end");
-}
-
-/// A valid PNG header for a 100,000 × 100,000 image with almost no data.
-fn bomb_png() -> Vec<u8> {
-    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
-        let mut c = (data.len() as u32).to_be_bytes().to_vec();
-        c.extend_from_slice(kind);
-        c.extend_from_slice(data);
-        let mut crc = flate2::Crc::new();
-        crc.update(kind);
-        crc.update(data);
-        c.extend_from_slice(&crc.sum().to_be_bytes());
-        c
-    }
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-    let mut png = vec![0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
-    png.extend(chunk(b"IHDR", &ihdr));
-    png.extend(chunk(
-        b"IDAT",
-        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
-    ));
-    png.extend(chunk(b"IEND", &[]));
-    png
 }
 
 /// The lists say who saved each file last and when (« modifié par … le … »,

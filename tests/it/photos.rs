@@ -2,7 +2,7 @@
 //! or booby-trapped, and never on a public page without the image-rights
 //! statement.
 
-use super::common::{copy_tree, files, fixture, preau, require, school_copy, text};
+use super::common::{bomb_png, copy_tree, files, fixture, preau, require, school_copy, text};
 
 fn photo_school() -> (tempfile::TempDir, std::path::PathBuf) {
     let (tmp, school) = school_copy("minimal");
@@ -189,44 +189,6 @@ fn broken_and_booby_trapped_photos_are_named_and_memory_stays_bounded() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
-/// A valid PNG header for a 100,000 × 100,000 image with almost no data.
-fn bomb_png() -> Vec<u8> {
-    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
-        let mut c = (data.len() as u32).to_be_bytes().to_vec();
-        c.extend_from_slice(kind);
-        c.extend_from_slice(data);
-        let crc = crc32(&[kind, data].concat());
-        c.extend_from_slice(&crc.to_be_bytes());
-        c
-    }
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in bytes {
-            crc ^= b as u32;
-            for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-    let mut png = vec![0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
-    png.extend(chunk(b"IHDR", &ihdr));
-    png.extend(chunk(
-        b"IDAT",
-        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
-    ));
-    png.extend(chunk(b"IEND", &[]));
-    png
 }
 
 #[test]
