@@ -24,6 +24,7 @@ use crate::content::Content;
 use crate::dates::Date;
 use crate::images::Photo;
 use crate::layout;
+use crate::output::cache::{fingerprint, hasher_of};
 use crate::output::{Output, RenderedPage};
 use crate::theme::Theme;
 
@@ -382,11 +383,6 @@ impl RenderCache {
     }
 }
 
-fn fingerprint(parts: &[&[u8]]) -> u64 {
-    use std::hash::Hasher;
-    hasher(parts).finish()
-}
-
 /// Like [`fingerprint`], followed by the JSON of `data`, streamed into the
 /// hasher rather than written out (large contexts, thousands of pages).
 fn fingerprint_with_json(parts: &[&[u8]], data: &impl serde::Serialize) -> u64 {
@@ -401,20 +397,10 @@ fn fingerprint_with_json(parts: &[&[u8]], data: &impl serde::Serialize) -> u64 {
             Ok(())
         }
     }
-    let mut feed = Feed(hasher(parts));
+    let mut feed = Feed(hasher_of(parts));
     // Serializing a Value into memory cannot fail; an error only ends the feed early.
     let _ = serde_json::to_writer(&mut feed, data);
     feed.0.finish()
-}
-
-/// A hasher fed with `parts`, each with its length.
-fn hasher(parts: &[&[u8]]) -> std::collections::hash_map::DefaultHasher {
-    use std::hash::Hash;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for p in parts {
-        p.hash(&mut h);
-    }
-    h
 }
 
 /// Like [`render`], re-rendering only the pages whose data changed.

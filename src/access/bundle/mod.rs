@@ -294,19 +294,15 @@ fn map_print(base: &str, sealed: &HashMap<String, Sealed>) -> u64 {
                 .flat_map(|(path, s)| [path.as_bytes(), s.id.as_bytes(), s.blob.as_bytes()]),
         )
         .collect();
-    cache::seal_key("", false, b"", &parts)
+    cache::fingerprint(&parts)
 }
 
 /// The key of what a rendered page became, from the fingerprint of its
 /// data rather than its bytes (a page not rendered again has none).
 fn made_key(plan: &Plan, path: &str, print: u64, keys: &[&[u8]]) -> u64 {
-    let print = print.to_le_bytes();
-    let map = plan.map_print.to_le_bytes();
-    let parts: Vec<&[u8]> = [&print[..], &map[..]]
-        .into_iter()
-        .chain(keys.iter().copied())
-        .collect();
-    cache::seal_key(path, true, b"page", &parts)
+    let (print, map) = (print.to_le_bytes(), plan.map_print.to_le_bytes());
+    let head: [&[u8]; 4] = [b"page", path.as_bytes(), &print, &map];
+    cache::fingerprint(&[&head[..], keys].concat())
 }
 
 /// A file of the site after sealing.
